@@ -1,0 +1,442 @@
+/**
+ * The thin driver layer: one small async interface over three libSQL drivers, one per mode.
+ *  - local:   `libsql` (synchronous, better-sqlite3 API): no round trips, cached prepared statements,
+ *             WAL + busy timeout + retry on BUSY; `loadExtension` is available here only.
+ *  - replica: `libsql/promise` (async API of the same native driver): sync() and delegated writes
+ *             never block the event loop.
+ *  - remote:  `@libsql/client` over HTTP(S)/WebSocket: one round trip per execute/batch; transient
+ *             network failures retried (every write Mnemos issues is idempotent by memory id).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Client, InStatement, Transaction } from '@libsql/client';
+import { type StoreConfig, type StoreMode, validateConfig, redactUrl } from './config';
+import { AuthError, ConnectionError, CorruptDatabaseError, InvalidInputError, StoreError, redactSecrets } from './errors';
+
+export type SqlArg = null | string | number | bigint | Uint8Array | boolean;
+export type Row = Record<string, unknown>;
+export interface Stmt {
+  sql: string;
+  args?: SqlArg[];
+}
+
+/** Statement runner inside a write transaction. */
+export interface Tx {
+  query(sql: string, args?: SqlArg[]): Promise<Row[]>;
+  run(sql: string, args?: SqlArg[]): Promise<number>;
+}
+
+export interface Conn extends Tx {
+  readonly mode: StoreMode;
+  /** Runs the statements atomically as one write transaction (one round trip on a remote). */
+  batch(stmts: Stmt[]): Promise<Row[][]>;
+  /** Interactive write transaction; body must only use `tx`. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Multi-statement DDL script. */
+  script(sql: string): Promise<void>;
+  /** Replica: pull from the primary. Others: no-op. */
+  sync(): Promise<void>;
+  /** Local: PRAGMA data_version (changes when another connection commits). */
+  dataVersion(): Promise<number | undefined>;
+  /** Local only: load a SQLite extension (sqlite-vec). */
+  loadExtension?(file: string): void;
+  close(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function normaliseArgs(args: SqlArg[] | undefined): unknown[] {
+  if (!args) return [];
+  // libsql panics on a lone Buffer/typed array argument and rejects booleans: normalise here.
+  return args.map((a) => (typeof a === 'boolean' ? (a ? 1 : 0) : a === undefined ? null : a));
+}
+
+function isBusy(e: unknown): boolean {
+  const code = (e as { code?: string })?.code ?? '';
+  const msg = String((e as Error)?.message ?? '');
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || /database is locked|database table is locked/i.test(msg);
+}
+
+function mapSqliteError(e: unknown, where: string): unknown {
+  if (e instanceof StoreError) return e;
+  const code = String((e as { code?: string })?.code ?? '');
+  const msg = String((e as Error)?.message ?? e);
+  if (code === 'SQLITE_NOTADB' || /file is not a database|file is encrypted/i.test(msg)) {
+    return new CorruptDatabaseError(`${where} is not a SQLite/libSQL database (${msg}); point Mnemos at another file or move this one aside`, e);
+  }
+  if (code === 'SQLITE_CORRUPT' || /malformed/i.test(msg)) {
+    return new CorruptDatabaseError(`${where} is corrupted (${msg}); restore a backup or export what can be read`, e);
+  }
+  if (code === 'SQLITE_CANTOPEN' || /unable to open database/i.test(msg)) {
+    return new ConnectionError(`cannot open ${where} (${msg}); check that the folder exists and is writable and that the path is not a directory`, e);
+  }
+  if (code === 'SQLITE_READONLY') return new StoreError('read_only', `${where} is read-only (${msg})`, { cause: e });
+  return e;
+}
+
+// ---------------------------------------------------------------------------------------- local
+
+type SyncDb = {
+  prepare(sql: string): { reader: boolean; all(a: unknown[]): Row[]; run(a: unknown[]): { changes: number } };
+  exec(sql: string): void;
+  close(): void;
+  loadExtension(p: string): void;
+};
+
+class LocalConn implements Conn {
+  readonly mode: StoreMode = 'local';
+  private readonly stmts = new Map<string, ReturnType<SyncDb['prepare']>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private inTx = false;
+
+  constructor(
+    private readonly db: SyncDb,
+    protected readonly label: string,
+    private readonly busyTimeoutMs: number,
+  ) {}
+
+  protected serial<T>(fn: () => Promise<T> | T): Promise<T> {
+    return this.exclusive(fn);
+  }
+
+  /** Serialise everything on this connection so no statement slips into another caller's transaction. */
+  private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private prep(sql: string) {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      if (this.stmts.size > 500) this.stmts.clear();
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  private querySync(sql: string, args?: SqlArg[]): Row[] {
+    const s = this.prep(sql);
+    const a = normaliseArgs(args);
+    if (s.reader) return s.all(a);
+    s.run(a);
+    return [];
+  }
+  private runSync(sql: string, args?: SqlArg[]): number {
+    const s = this.prep(sql);
+    const a = normaliseArgs(args);
+    if (s.reader) {
+      s.all(a);
+      return 0;
+    }
+    return s.run(a).changes;
+  }
+
+  /** Retries SQLITE_BUSY beyond the busy handler (e.g. WAL checkpoints, snapshot conflicts), with jitter. */
+  private async withBusyRetry<T>(fn: () => T): Promise<T> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return fn();
+      } catch (e) {
+        if (!isBusy(e) || Date.now() > deadline) throw mapSqliteError(e, this.label);
+        await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
+      }
+    }
+  }
+
+  query(sql: string, args?: SqlArg[]): Promise<Row[]> {
+    if (this.inTx) return Promise.resolve(this.querySync(sql, args));
+    return this.exclusive(() => this.withBusyRetry(() => this.querySync(sql, args)));
+  }
+  run(sql: string, args?: SqlArg[]): Promise<number> {
+    if (this.inTx) return Promise.resolve(this.runSync(sql, args));
+    return this.exclusive(() => this.withBusyRetry(() => this.runSync(sql, args)));
+  }
+
+  batch(stmts: Stmt[]): Promise<Row[][]> {
+    return this.transaction(async () => stmts.map((s) => this.querySync(s.sql, s.args)));
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const deadline = Date.now() + this.busyTimeoutMs;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          this.prep('BEGIN IMMEDIATE').run([]);
+        } catch (e) {
+          if (isBusy(e) && Date.now() < deadline) {
+            await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
+            continue;
+          }
+          throw mapSqliteError(e, this.label);
+        }
+        this.inTx = true;
+        try {
+          const tx: Tx = {
+            query: async (sql, args) => this.querySync(sql, args),
+            run: async (sql, args) => this.runSync(sql, args),
+          };
+          const out = await fn(tx);
+          this.prep('COMMIT').run([]);
+          return out;
+        } catch (e) {
+          try {
+            this.db.exec('ROLLBACK');
+          } catch {
+            /* already rolled back by SQLite */
+          }
+          if (isBusy(e) && Date.now() < deadline) {
+            await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
+            continue;
+          }
+          throw mapSqliteError(e, this.label);
+        } finally {
+          this.inTx = false;
+        }
+      }
+    });
+  }
+
+  script(sql: string): Promise<void> {
+    return this.exclusive(() => this.withBusyRetry(() => this.db.exec(sql)));
+  }
+  async sync(): Promise<void> {}
+  async dataVersion(): Promise<number | undefined> {
+    const r = await this.query('PRAGMA data_version');
+    return Number(Object.values(r[0] ?? {})[0] ?? 0);
+  }
+  loadExtension(file: string): void {
+    this.db.loadExtension(file);
+  }
+  async close(): Promise<void> {
+    await this.exclusive(() => {
+      this.stmts.clear();
+      this.db.close();
+    });
+  }
+}
+
+function openLocal(file: string, busyTimeoutMs: number): LocalConn {
+  if (file !== ':memory:') {
+    const abs = path.resolve(file);
+    if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
+      throw new InvalidInputError(`database path ${abs} is a directory; give a file path such as ${path.join(abs, 'memories.db')}`);
+    }
+    try {
+      fs.mkdirSync(path.dirname(abs), { recursive: true });
+    } catch (e) {
+      throw new ConnectionError(`cannot create the folder for ${abs}: ${(e as Error).message}`, e);
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require('libsql') as new (p: string, o?: object) => SyncDb;
+  let db: SyncDb;
+  try {
+    db = new Database(file);
+  } catch (e) {
+    throw mapSqliteError(e, file);
+  }
+  const conn = new LocalConn(db, file, busyTimeoutMs);
+  try {
+    db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
+    db.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
+  } catch (e) {
+    db.close();
+    throw mapSqliteError(e, file);
+  }
+  return conn;
+}
+
+// -------------------------------------------------------------------------------------- replica
+
+/**
+ * An embedded replica is the same native driver opened with a syncUrl: reads are local, writes are
+ * delegated to the primary, read-your-writes on. (`libsql/promise` 0.5.29 passes its sync options
+ * to the native call in the wrong order, so the synchronous API is used, as @libsql/client does.)
+ */
+class ReplicaConn extends LocalConn {
+  override readonly mode: StoreMode = 'replica';
+  constructor(
+    private readonly rdb: SyncDb & { sync(): unknown },
+    where: string,
+    busyTimeoutMs: number,
+  ) {
+    super(rdb, where, busyTimeoutMs);
+  }
+  override async sync(): Promise<void> {
+    await this.serial(() => {
+      try {
+        this.rdb.sync();
+      } catch (e) {
+        throw mapRemoteError(e, this.label);
+      }
+    });
+  }
+  override async dataVersion(): Promise<undefined> {
+    return undefined;
+  }
+}
+
+async function openReplica(cfg: Extract<StoreConfig, { mode: 'replica' }>): Promise<ReplicaConn> {
+  const abs = path.resolve(cfg.path);
+  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new InvalidInputError(`replica path ${abs} is a directory; give a file path`);
+  fs.mkdirSync(path.dirname(abs), { recursive: true });
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require('libsql') as new (p: string, o?: object) => SyncDb & { sync(): unknown };
+  const where = `replica ${abs} of ${redactUrl(cfg.syncUrl)}`;
+  let db: SyncDb & { sync(): unknown };
+  try {
+    db = new Database(abs, { syncUrl: toHttpUrl(cfg.syncUrl), authToken: cfg.authToken ?? '', readYourWrites: true });
+  } catch (e) {
+    throw mapRemoteError(mapSqliteError(e, where), where, cfg.authToken);
+  }
+  const conn = new ReplicaConn(db, where, cfg.busyTimeoutMs ?? 30_000);
+  try {
+    await conn.sync();
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return conn;
+}
+
+/** Replicas sync over HTTP(S); libsql:// means https:// (http:// on loopback). */
+function toHttpUrl(u: string): string {
+  const url = new URL(u);
+  if (url.protocol === 'libsql:') url.protocol = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? 'http:' : 'https:';
+  if (url.protocol === 'wss:') url.protocol = 'https:';
+  if (url.protocol === 'ws:') url.protocol = 'http:';
+  return url.toString().replace(/\/$/, '');
+}
+
+// --------------------------------------------------------------------------------------- remote
+
+function mapRemoteError(e: unknown, where: string, token?: string): unknown {
+  if (e instanceof StoreError) return e;
+  const raw = String((e as Error)?.message ?? e);
+  const cause = String(((e as { cause?: Error })?.cause as Error)?.message ?? '');
+  const msg = redactSecrets(`${raw}${cause && !raw.includes(cause) ? ` (${cause})` : ''}`, [token]);
+  const code = String((e as { code?: string })?.code ?? '');
+  if (/\b401\b|\b403\b|unauthori[sz]ed|forbidden|authentication|invalid token|jwt/i.test(msg) || code === 'SERVER_ERROR' && /40[13]/.test(msg)) {
+    return new AuthError(`${where} refused the auth token (${msg}); set a valid token with "Mnemos: Set Auth Token" or TURSO_AUTH_TOKEN`, e);
+  }
+  if (isTransient(e)) return new ConnectionError(`cannot reach ${where} (${msg}); check the URL and that the server is running`, e);
+  return e;
+}
+
+function isTransient(e: unknown): boolean {
+  if (e instanceof StoreError) return e.code === 'connection';
+  const text = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause as Error)?.message ?? ''} ${(e as { code?: string })?.code ?? ''} ${((e as { cause?: { code?: string } })?.cause)?.code ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|\b50[234]\b|other side closed|sync error|connection/i.test(text);
+}
+
+class RemoteConn implements Conn {
+  readonly mode = 'remote' as const;
+  constructor(
+    private client: Client,
+    private readonly where: string,
+    private readonly retries: number,
+    private readonly token: string | undefined,
+  ) {}
+
+  private async retry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        const mapped = mapRemoteError(e, this.where, this.token);
+        if (!(mapped instanceof ConnectionError) || attempt >= this.retries) throw mapped;
+        await sleep(Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random()));
+      }
+    }
+  }
+  private static rows(rs: { rows: ArrayLike<unknown>; columns: string[] }): Row[] {
+    const out: Row[] = [];
+    for (let i = 0; i < rs.rows.length; i++) {
+      const r = rs.rows[i] as unknown as ArrayLike<unknown>;
+      const o: Row = {};
+      rs.columns.forEach((c, j) => (o[c] = r[j]));
+      out.push(o);
+    }
+    return out;
+  }
+  private static stmt(sql: string, args?: SqlArg[]): InStatement {
+    return { sql, args: normaliseArgs(args) as never };
+  }
+  query(sql: string, args?: SqlArg[]): Promise<Row[]> {
+    return this.retry(async () => RemoteConn.rows(await this.client.execute(RemoteConn.stmt(sql, args))));
+  }
+  run(sql: string, args?: SqlArg[]): Promise<number> {
+    return this.retry(async () => (await this.client.execute(RemoteConn.stmt(sql, args))).rowsAffected);
+  }
+  batch(stmts: Stmt[]): Promise<Row[][]> {
+    return this.retry(async () => (await this.client.batch(stmts.map((s) => RemoteConn.stmt(s.sql, s.args)), 'write')).map((r) => RemoteConn.rows(r)));
+  }
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.retry(async () => {
+      const t: Transaction = await this.client.transaction('write');
+      try {
+        const out = await fn({
+          query: async (sql, args) => RemoteConn.rows(await t.execute(RemoteConn.stmt(sql, args))),
+          run: async (sql, args) => (await t.execute(RemoteConn.stmt(sql, args))).rowsAffected,
+        });
+        await t.commit();
+        return out;
+      } catch (e) {
+        try {
+          await t.rollback();
+        } catch {
+          /* connection may be gone */
+        }
+        throw e;
+      } finally {
+        t.close();
+      }
+    });
+  }
+  script(sql: string): Promise<void> {
+    return this.retry(() => this.client.executeMultiple(sql));
+  }
+  async sync(): Promise<void> {}
+  async dataVersion(): Promise<undefined> {
+    return undefined;
+  }
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
+
+async function openRemote(cfg: Extract<StoreConfig, { mode: 'remote' }>, retries: number): Promise<RemoteConn> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createClient } = require('@libsql/client') as typeof import('@libsql/client');
+  const where = `libSQL server ${redactUrl(cfg.url)}`;
+  let client: Client;
+  try {
+    client = createClient({ url: cfg.url.trim(), authToken: cfg.authToken || undefined, intMode: 'number' });
+  } catch (e) {
+    throw new InvalidInputError(`cannot use ${where}: ${redactSecrets(String((e as Error).message), [cfg.authToken])}`);
+  }
+  const conn = new RemoteConn(client, where, retries, cfg.authToken);
+  try {
+    await conn.query('SELECT 1');
+  } catch (e) {
+    client.close();
+    throw e;
+  }
+  return conn;
+}
+
+export async function openConn(config: StoreConfig): Promise<Conn> {
+  const cfg = validateConfig(config);
+  switch (cfg.mode) {
+    case 'local':
+      return openLocal(cfg.path, cfg.busyTimeoutMs ?? 30_000);
+    case 'replica':
+      return openReplica(cfg);
+    case 'remote':
+      return openRemote(cfg, cfg.retries ?? 4);
+  }
+}

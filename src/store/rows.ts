@@ -1,0 +1,67 @@
+/** Row ↔ Memory mapping; the one place that knows ICM's column names. */
+import type { Row, SqlArg } from './conn';
+import { type Importance, IMPORTANCES, type Memory, parseJsonList, type SourceData } from './model';
+
+/** Every column but ICM's `embedding` blob, which no list or search needs. */
+export const MEMORY_COLUMNS =
+  'id, created_at, updated_at, last_accessed, access_count, weight, topic, summary, raw_excerpt, keywords, importance, source_type, source_data, related_ids';
+export const M_COLUMNS = MEMORY_COLUMNS.split(', ')
+  .map((c) => `m.${c}`)
+  .join(', ');
+
+function parseSource(type: unknown, data: unknown): SourceData | null {
+  if (typeof data !== 'string' || !data) return null;
+  try {
+    const v = JSON.parse(data);
+    return v && typeof v === 'object' && !Array.isArray(v) && typeof v.type === 'string' ? (v as SourceData) : null;
+  } catch {
+    return null;
+  }
+  void type;
+}
+
+export function rowToMemory(r: Row): Memory {
+  const created = String(r.created_at ?? '');
+  const importance = String(r.importance ?? '').toLowerCase();
+  return {
+    id: String(r.id),
+    createdAt: created,
+    // ICM: an empty updated_at means "never updated" (pre-0.3.1 rows).
+    updatedAt: (r.updated_at as string) || created,
+    lastAccessed: String(r.last_accessed ?? created),
+    accessCount: Number(r.access_count ?? 0),
+    weight: r.weight === null || r.weight === undefined ? 1 : Number(r.weight),
+    topic: String(r.topic ?? ''),
+    summary: String(r.summary ?? ''),
+    rawExcerpt: (r.raw_excerpt as string | null) ?? null,
+    keywords: parseJsonList(r.keywords),
+    importance: ((IMPORTANCES as readonly string[]).includes(importance) ? importance : 'medium') as Importance,
+    sourceType: String(r.source_type ?? 'manual'),
+    sourceData: parseSource(r.source_type, r.source_data),
+    relatedIds: parseJsonList(r.related_ids),
+  };
+}
+
+export const INSERT_MEMORY = `INSERT OR IGNORE INTO memories
+  (id, created_at, updated_at, last_accessed, access_count, weight, topic, summary, raw_excerpt, keywords, importance, source_type, source_data, related_ids, summary_hash)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+export function insertArgs(m: Memory, hash: string | null): SqlArg[] {
+  return [
+    m.id,
+    m.createdAt,
+    m.updatedAt,
+    m.lastAccessed,
+    m.accessCount,
+    m.weight,
+    m.topic,
+    m.summary,
+    m.rawExcerpt,
+    JSON.stringify(m.keywords),
+    m.importance,
+    m.sourceType,
+    m.sourceData ? JSON.stringify(m.sourceData) : null,
+    JSON.stringify(m.relatedIds),
+    hash,
+  ];
+}

@@ -1,0 +1,150 @@
+/**
+ * ICM's schema (icm-reference §1.2) plus Mnemos's own tables. Idempotent: safe on an empty file,
+ * on a database ICM created (with its `embedding` column and sqlite-vec `vec_memories`), and on
+ * one Mnemos created before. Nothing here needs a libSQL-only feature, so rusqlite and python's
+ * sqlite3 keep reading the file.
+ */
+import type { Conn } from './conn';
+
+const ICM_CORE = `
+CREATE TABLE IF NOT EXISTS memories (
+  id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL DEFAULT '',
+  last_accessed TEXT NOT NULL,
+  access_count INTEGER DEFAULT 0,
+  weight REAL DEFAULT 1.0,
+  topic TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  raw_excerpt TEXT,
+  keywords TEXT,
+  importance TEXT NOT NULL,
+  source_type TEXT NOT NULL,
+  source_data TEXT,
+  related_ids TEXT
+);
+CREATE INDEX IF NOT EXISTS idx_memories_topic ON memories(topic);
+CREATE INDEX IF NOT EXISTS idx_memories_weight ON memories(weight);
+CREATE INDEX IF NOT EXISTS idx_memories_created ON memories(created_at);
+CREATE VIRTUAL TABLE IF NOT EXISTS memories_fts USING fts5(
+  id, topic, summary, keywords, content='memories', content_rowid='rowid'
+);
+CREATE TRIGGER IF NOT EXISTS memories_ai AFTER INSERT ON memories BEGIN
+  INSERT INTO memories_fts(rowid, id, topic, summary, keywords)
+  VALUES (new.rowid, new.id, new.topic, new.summary, new.keywords);
+END;
+CREATE TRIGGER IF NOT EXISTS memories_ad AFTER DELETE ON memories BEGIN
+  INSERT INTO memories_fts(memories_fts, rowid, id, topic, summary, keywords)
+  VALUES ('delete', old.rowid, old.id, old.topic, old.summary, old.keywords);
+END;
+CREATE TABLE IF NOT EXISTS icm_metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+/** ICM issue #44: the trigger fires only when indexed columns change, so access/decay updates leave FTS alone. */
+const ICM_UPDATE_TRIGGER = `
+CREATE TRIGGER IF NOT EXISTS memories_au AFTER UPDATE OF topic, summary, keywords ON memories BEGIN
+  INSERT INTO memories_fts(memories_fts, rowid, id, topic, summary, keywords)
+  VALUES ('delete', old.rowid, old.id, old.topic, old.summary, old.keywords);
+  INSERT INTO memories_fts(rowid, id, topic, summary, keywords)
+  VALUES (new.rowid, new.id, new.topic, new.summary, new.keywords);
+END;
+`;
+
+/**
+ * Mnemos's own objects. `mnemos_state.change_seq` is bumped by triggers on every content change by
+ * any writer (ICM included, since the triggers live in the file), so a UI can poll one row.
+ */
+const MNEMOS = `
+CREATE TABLE IF NOT EXISTS mnemos_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0);
+INSERT OR IGNORE INTO mnemos_state(key, value) VALUES ('change_seq', 0);
+CREATE TRIGGER IF NOT EXISTS mnemos_change_ai AFTER INSERT ON memories BEGIN
+  UPDATE mnemos_state SET value = value + 1 WHERE key = 'change_seq';
+END;
+CREATE TRIGGER IF NOT EXISTS mnemos_change_ad AFTER DELETE ON memories BEGIN
+  UPDATE mnemos_state SET value = value + 1 WHERE key = 'change_seq';
+END;
+CREATE TRIGGER IF NOT EXISTS mnemos_change_au AFTER UPDATE OF topic, summary, keywords, importance, raw_excerpt, source_data ON memories BEGIN
+  UPDATE mnemos_state SET value = value + 1 WHERE key = 'change_seq';
+END;
+`;
+
+export const SCHEMA_VERSION = 1;
+
+/** Splits a script of simple statements and BEGIN…END trigger bodies on top-level semicolons. */
+function statements(script: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let depth = 0;
+  for (const line of script.split('\n')) {
+    if (!line.trim()) continue;
+    cur += line + '\n';
+    if (/\bBEGIN\s*$/i.test(line.trim())) depth++;
+    if (/^\s*END;\s*$/i.test(line)) depth--;
+    if (depth === 0 && line.trim().endsWith(';')) {
+      out.push(cur.trim().replace(/;$/, ''));
+      cur = '';
+    }
+  }
+  if (cur.trim()) out.push(cur.trim().replace(/;$/, ''));
+  return out;
+}
+
+export interface SchemaInfo {
+  /** ICM's sqlite-vec table exists in this file (Mnemos touches it only where vec0 is loaded). */
+  hasIcmVecTable: boolean;
+  /** ICM's `memories.embedding` column exists. */
+  hasIcmEmbeddingColumn: boolean;
+}
+
+const PROBE = `SELECT
+  (SELECT group_concat(name || '=' || type, ',') FROM sqlite_master WHERE name IN ('memories','memories_fts','memories_au','vec_memories','mnemos_state','idx_memories_topic_hash','mnemos_change_au')) AS objects,
+  (SELECT sql FROM sqlite_master WHERE name = 'memories_au') AS au_sql,
+  (SELECT group_concat(name, ',') FROM pragma_table_info('memories')) AS cols`;
+
+async function probe(conn: Conn) {
+  const [r] = await conn.query(PROBE);
+  const objects = new Set(String(r?.objects ?? '').split(',').filter(Boolean).map((s) => s.split('=')[0]));
+  const cols = new Set(String(r?.cols ?? '').split(',').filter(Boolean));
+  let version = 0;
+  if (objects.has('mnemos_state')) {
+    const v = await conn.query(`SELECT value FROM mnemos_state WHERE key = 'schema_version'`);
+    version = Number(v[0]?.value ?? 0);
+  }
+  return { objects, cols, auSql: String(r?.au_sql ?? ''), version };
+}
+
+/**
+ * Brings the file to ICM's current schema plus Mnemos's tables in one atomic batch (one round trip
+ * on a remote). Several processes may open a new file at once: a loser of that race re-probes.
+ */
+export async function migrate(conn: Conn): Promise<SchemaInfo> {
+  for (let attempt = 0; ; attempt++) {
+    const p = await probe(conn);
+    const info = { hasIcmVecTable: p.objects.has('vec_memories'), hasIcmEmbeddingColumn: p.cols.has('embedding') };
+    const upToDate =
+      p.version >= SCHEMA_VERSION && p.cols.has('summary_hash') && p.objects.has('idx_memories_topic_hash') && /UPDATE\s+OF/i.test(p.auSql) && p.objects.has('mnemos_change_au');
+    if (upToDate) return info;
+    const stmts: string[] = [...statements(ICM_CORE)];
+    if (p.objects.has('memories') && !p.cols.has('summary_hash')) stmts.push(`ALTER TABLE memories ADD COLUMN summary_hash TEXT`);
+    else if (!p.objects.has('memories')) stmts.splice(1, 0, `ALTER TABLE memories ADD COLUMN summary_hash TEXT`);
+    // Created after the ALTER so databases from before ICM 0.10.43 upgrade (legacy rows keep NULL hashes).
+    stmts.push(`CREATE UNIQUE INDEX IF NOT EXISTS idx_memories_topic_hash ON memories(LOWER(topic), summary_hash) WHERE summary_hash IS NOT NULL`);
+    if (p.auSql && !/UPDATE\s+OF/i.test(p.auSql)) {
+      // Old any-column trigger (before ICM's #44 fix) churned FTS and left ghost rows: replace, then rebuild.
+      stmts.push(`DROP TRIGGER memories_au`, ...statements(ICM_UPDATE_TRIGGER), `INSERT INTO memories_fts(memories_fts) VALUES('rebuild')`);
+    } else {
+      stmts.push(...statements(ICM_UPDATE_TRIGGER));
+    }
+    stmts.push(...statements(MNEMOS));
+    stmts.push(
+      `INSERT INTO mnemos_state(key, value) VALUES ('schema_version', ${SCHEMA_VERSION}) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value < excluded.value`,
+    );
+    try {
+      await conn.batch(stmts.map((sql) => ({ sql })));
+      return info;
+    } catch (e) {
+      if (attempt < 3 && /duplicate column|already exists/i.test(String((e as Error).message))) continue;
+      throw e;
+    }
+  }
+}

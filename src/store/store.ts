@@ -1,0 +1,717 @@
+/**
+ * MnemosStore: ICM's memory operations over any libSQL connection (local file, sqld/Turso, replica).
+ * No `vscode` import: the CLI, the MCP server and the extension all use this class.
+ */
+import { type Conn, openConn, type Row, type SqlArg, type Stmt } from './conn';
+import { type StoreConfig, type StoreMode, describeConfig } from './config';
+import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import { buildFtsQuery } from './fts';
+import {
+  type Importance,
+  IMPORTANCE_RANK,
+  type Memory,
+  type MemoryPatch,
+  type NewMemory,
+  newId,
+  nowRfc3339,
+  parseImportance,
+  summaryHash,
+  unionKeywords,
+  validateId,
+  validateKeywords,
+  validateRawExcerpt,
+  validateSource,
+  validateSummary,
+  validateTopic,
+} from './model';
+import { INSERT_MEMORY, insertArgs, M_COLUMNS, MEMORY_COLUMNS, rowToMemory } from './rows';
+import { migrate, type SchemaInfo } from './schema';
+
+export interface StoreResult {
+  id: string;
+  /** created: a new row; merged: same topic+content existed, metadata merged into it; unchanged: it existed already as is. */
+  action: 'created' | 'merged' | 'unchanged';
+}
+
+export interface ListOptions {
+  topic?: string;
+  importance?: Importance | Importance[];
+  limit?: number;
+  cursor?: string | null;
+  order?: 'weight' | 'recent';
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+export interface TopicCount {
+  topic: string;
+  count: number;
+}
+export interface StoreStats {
+  totalMemories: number;
+  totalTopics: number;
+  avgWeight: number;
+  oldestMemory: string | null;
+  newestMemory: string | null;
+}
+export interface TopicHealth {
+  topic: string;
+  entryCount: number;
+  avgWeight: number;
+  avgAccessCount: number;
+  oldest: string | null;
+  newest: string | null;
+  lastAccessed: string | null;
+  needsConsolidation: boolean;
+  staleCount: number;
+  status: string;
+}
+export interface RecallOptions {
+  topic?: string;
+  importance?: Importance | Importance[];
+  limit?: number;
+  /** Treat the last term as a prefix (search as you type). */
+  prefix?: boolean;
+  /** Record the access (access_count + 1, last_accessed = now). Default true. */
+  bumpAccess?: boolean;
+}
+export interface ScoredMemory {
+  memory: Memory;
+  /** Higher is better; keyword score is −bm25 (0 for list fallbacks). */
+  score: number;
+  /** Every query term matched (as opposed to only some). */
+  fullMatch: boolean;
+}
+export interface RecallResult {
+  items: ScoredMemory[];
+  mode: 'keyword' | 'hybrid';
+  /** Why recall is keyword-only, when it is (no model yet, embeddings disabled…). */
+  note?: string;
+}
+
+export interface ExportFile {
+  format: 'mnemos-export';
+  version: 1;
+  exportedAt: string;
+  memories: Memory[];
+}
+
+export const DEFAULT_DECAY_FACTOR = 0.95;
+const MAX_LIMIT = 1000;
+const DECAY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+
+function clampLimit(v: unknown, dflt: number, max = MAX_LIMIT): number {
+  if (v === undefined || v === null) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 1) throw new InvalidInputError(`limit must be a positive number (got ${JSON.stringify(v)})`);
+  return Math.min(Math.floor(n), max);
+}
+
+function importanceList(v: Importance | Importance[] | undefined): Importance[] | undefined {
+  if (v === undefined) return undefined;
+  const list = (Array.isArray(v) ? v : [v]).map((x) => parseImportance(x));
+  return list.length ? list : undefined;
+}
+
+/** `topic` matches exactly; `prefix*` matches every topic starting with prefix (ICM's get_by_topic_prefix). */
+function topicFilter(topic: string | undefined, col = 'topic'): { sql: string; args: SqlArg[] } | undefined {
+  if (topic === undefined || topic === null || topic === '') return undefined;
+  if (typeof topic !== 'string') throw new InvalidInputError('topic filter must be a string');
+  if (topic.endsWith('*')) {
+    const prefix = topic.slice(0, -1).replace(/[\\%_]/g, (c) => '\\' + c);
+    return { sql: `${col} LIKE ? ESCAPE '\\'`, args: [prefix + '%'] };
+  }
+  return { sql: `${col} = ?`, args: [topic.trim()] };
+}
+
+function encodeCursor(parts: (string | number)[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+function decodeCursor(c: string): (string | number)[] {
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2) return v;
+  } catch {
+    /* fall through */
+  }
+  throw new InvalidInputError('invalid page cursor');
+}
+
+function healthStatus(needs: boolean, stale: number): string {
+  if (needs && stale > 0) return '!! NEEDS ATTENTION';
+  if (needs) return '!  consolidate';
+  if (stale > 0) return '-  has stale entries';
+  return 'ok healthy';
+}
+
+export class MnemosStore {
+  private pendingBumps = new Set<string>();
+  private bumpTimer: NodeJS.Timeout | undefined;
+  private bumpFlight: Promise<void> = Promise.resolve();
+  private lastDecayCheck = 0;
+  private localWrites = 0;
+  private closed = false;
+  private syncTimer: NodeJS.Timeout | undefined;
+  /** Errors from background work (access bumps, periodic sync); front ends may log them. */
+  onBackgroundError: (e: unknown) => void = () => undefined;
+
+  private constructor(
+    readonly conn: Conn,
+    readonly config: StoreConfig,
+    readonly schema: SchemaInfo,
+  ) {}
+
+  static async open(config: StoreConfig): Promise<MnemosStore> {
+    const conn = await openConn(config);
+    try {
+      const schema = await migrate(conn);
+      const store = new MnemosStore(conn, config, schema);
+      if (config.mode === 'replica' && config.syncIntervalSec && config.syncIntervalSec > 0) store.startSyncTimer(config.syncIntervalSec);
+      return store;
+    } catch (e) {
+      await conn.close().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  get mode(): StoreMode {
+    return this.conn.mode;
+  }
+  describe(): string {
+    return describeConfig(this.config);
+  }
+
+  // ------------------------------------------------------------------------------------- writes
+
+  private prepare(input: NewMemory, now: string): { memory: Memory; hash: string } {
+    if (!input || typeof input !== 'object') throw new InvalidInputError('memory must be an object with topic and content');
+    const topic = validateTopic(input.topic);
+    const summary = validateSummary(input.summary);
+    const importance = input.importance === undefined ? 'medium' : parseImportance(input.importance);
+    const keywords = validateKeywords(input.keywords);
+    const rawExcerpt = validateRawExcerpt(input.rawExcerpt);
+    const source = validateSource(input.source);
+    const id = input.id === undefined ? newId() : validateId(input.id);
+    return {
+      hash: summaryHash(topic, summary),
+      memory: {
+        id,
+        createdAt: now,
+        updatedAt: now,
+        lastAccessed: now,
+        accessCount: 0,
+        weight: 1,
+        topic,
+        summary,
+        rawExcerpt,
+        keywords,
+        importance,
+        sourceType: 'manual',
+        sourceData: source,
+        relatedIds: [],
+      },
+    };
+  }
+
+  /** Stores one memory with ICM's hash dedup: same topic + normalised content merges into the existing row. */
+  async store(input: NewMemory): Promise<StoreResult> {
+    return (await this.storeMany([input]))[0];
+  }
+
+  /**
+   * Stores many memories atomically in one round trip (plus one for merges). Everything is validated
+   * before anything is written. Idempotent by id: retrying the same batch never duplicates.
+   */
+  async storeMany(inputs: NewMemory[]): Promise<StoreResult[]> {
+    if (!Array.isArray(inputs)) throw new InvalidInputError('expected a list of memories');
+    if (inputs.length === 0) return [];
+    const now = nowRfc3339();
+    const prepared = inputs.map((i) => this.prepare(i, now));
+    const stmts: Stmt[] = [];
+    for (const { memory, hash } of prepared) {
+      stmts.push({ sql: INSERT_MEMORY, args: insertArgs(memory, hash) });
+      stmts.push({
+        sql: `SELECT ${MEMORY_COLUMNS}, summary_hash FROM memories WHERE id = ? OR (LOWER(topic) = LOWER(?) AND summary_hash = ?) ORDER BY id = ? DESC LIMIT 1`,
+        args: [memory.id, memory.topic, hash, memory.id],
+      });
+    }
+    const results = await this.conn.batch(stmts);
+    const out: StoreResult[] = [];
+    const merges: Stmt[] = [];
+    prepared.forEach(({ memory }, i) => {
+      const row = results[i * 2 + 1][0];
+      if (!row) throw new ConflictError(`memory ${memory.id} could not be stored (a row with that id exists in another form)`);
+      if (String(row.id) === memory.id) {
+        out.push({ id: memory.id, action: 'created' });
+        return;
+      }
+      const existing = rowToMemory(row);
+      const importance =
+        IMPORTANCE_RANK[memory.importance] > IMPORTANCE_RANK[existing.importance] ? memory.importance : existing.importance;
+      const keywords = unionKeywords(existing.keywords, memory.keywords);
+      const rawExcerpt = memory.rawExcerpt ?? existing.rawExcerpt;
+      const changed =
+        importance !== existing.importance || keywords.length !== existing.keywords.length || rawExcerpt !== existing.rawExcerpt;
+      if (changed) {
+        merges.push({
+          sql: `UPDATE memories SET importance = ?, keywords = ?, raw_excerpt = ?, updated_at = ? WHERE id = ?`,
+          args: [importance, JSON.stringify(keywords), rawExcerpt, now, existing.id],
+        });
+      }
+      out.push({ id: existing.id, action: changed ? 'merged' : 'unchanged' });
+    });
+    if (merges.length) await this.conn.batch(merges);
+    this.localWrites++;
+    return out;
+  }
+
+  async get(id: string): Promise<Memory | null> {
+    const rows = await this.conn.query(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ?`, [validateId(id)]);
+    return rows[0] ? rowToMemory(rows[0]) : null;
+  }
+
+  /** Memories for these ids, in the order given; missing ids are dropped, duplicates collapsed. */
+  async getMany(ids: string[]): Promise<Memory[]> {
+    const unique = [...new Set(ids.map(validateId))];
+    if (!unique.length) return [];
+    const rows = await this.conn.query(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(unique)]);
+    const byId = new Map(rows.map((r) => [String(r.id), rowToMemory(r)]));
+    return unique.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
+  /** Edits a memory; weight resets to 1.0 (ICM). Moving it onto an identical memory is a conflict, not a silent merge. */
+  async update(id: string, patch: MemoryPatch): Promise<Memory> {
+    const mid = validateId(id);
+    if (!patch || typeof patch !== 'object') throw new InvalidInputError('nothing to update');
+    return this.conn.transaction(async (tx) => {
+      const rows = await tx.query(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ?`, [mid]);
+      if (!rows[0]) throw new NotFoundError(`no memory with id ${mid}`);
+      const cur = rowToMemory(rows[0]);
+      const next: Memory = {
+        ...cur,
+        topic: patch.topic === undefined ? cur.topic : validateTopic(patch.topic),
+        summary: patch.summary === undefined ? cur.summary : validateSummary(patch.summary),
+        importance: patch.importance === undefined ? cur.importance : parseImportance(patch.importance),
+        keywords: patch.keywords === undefined ? cur.keywords : validateKeywords(patch.keywords),
+        rawExcerpt: patch.rawExcerpt === undefined ? cur.rawExcerpt : validateRawExcerpt(patch.rawExcerpt),
+        updatedAt: nowRfc3339(),
+        weight: 1,
+      };
+      const hash = summaryHash(next.topic, next.summary);
+      const clash = await tx.query(`SELECT id FROM memories WHERE LOWER(topic) = LOWER(?) AND summary_hash = ? AND id != ?`, [next.topic, hash, mid]);
+      if (clash[0]) throw new ConflictError(`memory ${String(clash[0].id)} in topic "${next.topic}" already has this content; edit or delete that one instead`);
+      await tx.run(
+        `UPDATE memories SET topic = ?, summary = ?, importance = ?, keywords = ?, raw_excerpt = ?, updated_at = ?, weight = 1.0, summary_hash = ? WHERE id = ?`,
+        [next.topic, next.summary, next.importance, JSON.stringify(next.keywords), next.rawExcerpt, next.updatedAt, hash, mid],
+      );
+      this.localWrites++;
+      return next;
+    });
+  }
+
+  private vecCleanup(where: string): Stmt[] {
+    // ICM's vec_memories rows can only be touched where vec0 is loaded; elsewhere ICM's own reads skip dangling ids.
+    return this.schema.hasIcmVecTable && this.vecLoaded ? [{ sql: `DELETE FROM vec_memories WHERE memory_id IN (SELECT id FROM memories WHERE ${where})` }] : [];
+  }
+  /** Set by the vector layer when sqlite-vec is available on this connection. */
+  vecLoaded = false;
+
+  async forget(id: string): Promise<void> {
+    const mid = validateId(id);
+    const stmts = [...this.vecCleanup('id = ?'), { sql: `DELETE FROM memories WHERE id = ?` }].map((s) => ({ ...s, args: [mid] }));
+    const before = await this.conn.query(`SELECT 1 FROM memories WHERE id = ?`, [mid]);
+    if (!before[0]) throw new NotFoundError(`no memory with id ${mid}`);
+    await this.conn.batch(stmts);
+    this.localWrites++;
+  }
+
+  /** Deletes every memory in the topic (no 500-row cap). Returns how many were deleted. */
+  async forgetTopic(topic: string): Promise<number> {
+    const t = validateTopic(topic);
+    const stmts = [...this.vecCleanup('topic = ?'), { sql: `DELETE FROM memories WHERE topic = ?` }, { sql: `SELECT changes() AS n` }].map((s) =>
+      s.sql.includes('?') ? { ...s, args: [t] } : s,
+    );
+    const res = await this.conn.batch(stmts);
+    this.localWrites++;
+    return Number(res[res.length - 1][0]?.n ?? 0);
+  }
+
+  // -------------------------------------------------------------------------------------- lists
+
+  /** Keyset-paginated listing (no 10,000 cap): by weight (ICM's order) or most recent first. */
+  async list(opts: ListOptions = {}): Promise<Page<Memory>> {
+    const limit = clampLimit(opts.limit, 100, 10_000);
+    const order = opts.order ?? 'weight';
+    const where: string[] = [];
+    const args: SqlArg[] = [];
+    const tf = topicFilter(opts.topic);
+    if (tf) {
+      where.push(tf.sql);
+      args.push(...tf.args);
+    }
+    const imp = importanceList(opts.importance);
+    if (imp) {
+      where.push(`importance IN (SELECT value FROM json_each(?))`);
+      args.push(JSON.stringify(imp));
+    }
+    if (opts.cursor) {
+      const [k, id] = decodeCursor(opts.cursor);
+      if (order === 'weight') {
+        where.push(`(COALESCE(weight, 1.0) < ? OR (COALESCE(weight, 1.0) = ? AND id > ?))`);
+        args.push(Number(k), Number(k), String(id));
+      } else {
+        where.push(`(created_at < ? OR (created_at = ? AND id < ?))`);
+        args.push(String(k), String(k), String(id));
+      }
+    }
+    const orderBy = order === 'weight' ? `COALESCE(weight, 1.0) DESC, id ASC` : `created_at DESC, id DESC`;
+    const rows = await this.conn.query(
+      `SELECT ${MEMORY_COLUMNS} FROM memories ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY ${orderBy} LIMIT ?`,
+      [...args, limit + 1],
+    );
+    const items = rows.slice(0, limit).map(rowToMemory);
+    const last = items[items.length - 1];
+    const nextCursor =
+      rows.length > limit && last ? encodeCursor(order === 'weight' ? [rows[limit - 1].weight === null ? 1 : Number(rows[limit - 1].weight), last.id] : [last.createdAt, last.id]) : null;
+    return { items, nextCursor };
+  }
+
+  /** Every memory, page by page (for export, backfill…). */
+  async *iterate(opts: Omit<ListOptions, 'cursor'> = {}): AsyncGenerator<Memory> {
+    let cursor: string | null = null;
+    do {
+      const page: Page<Memory> = await this.list({ ...opts, limit: opts.limit ?? 1000, cursor });
+      yield* page.items;
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  async topics(): Promise<TopicCount[]> {
+    const rows = await this.conn.query(`SELECT topic, COUNT(*) AS n FROM memories GROUP BY topic ORDER BY topic`);
+    return rows.map((r) => ({ topic: String(r.topic), count: Number(r.n) }));
+  }
+
+  async count(topic?: string): Promise<number> {
+    const tf = topicFilter(topic);
+    const rows = await this.conn.query(`SELECT COUNT(*) AS n FROM memories ${tf ? 'WHERE ' + tf.sql : ''}`, tf?.args);
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const [r] = await this.conn.query(
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT topic) AS t, COALESCE(AVG(weight), 0) AS w, MIN(created_at) AS oldest, MAX(created_at) AS newest FROM memories`,
+    );
+    return {
+      totalMemories: Number(r.n),
+      totalTopics: Number(r.t),
+      avgWeight: Number(r.w),
+      oldestMemory: (r.oldest as string) ?? null,
+      newestMemory: (r.newest as string) ?? null,
+    };
+  }
+
+  /** ICM's topic health: stale = weight < 0.5 and not accessed for 14 days; consolidate when > 5 entries. */
+  async topicHealth(topic?: string): Promise<TopicHealth[]> {
+    const t = topic === undefined ? undefined : validateTopic(topic);
+    const rows = await this.conn.query(
+      `SELECT topic, COUNT(*) AS n, COALESCE(AVG(weight), 0) AS w, COALESCE(AVG(access_count), 0) AS a,
+              MIN(created_at) AS oldest, MAX(created_at) AS newest, MAX(last_accessed) AS la,
+              SUM(CASE WHEN weight < 0.5 AND julianday(?) - julianday(last_accessed) > 14 THEN 1 ELSE 0 END) AS stale
+       FROM memories ${t ? 'WHERE topic = ?' : ''} GROUP BY topic ORDER BY topic`,
+      t ? [nowRfc3339(), t] : [nowRfc3339()],
+    );
+    if (t && !rows.length) throw new NotFoundError(`topic "${t}" has no memories`);
+    return rows.map((r) => {
+      const entryCount = Number(r.n);
+      const staleCount = Number(r.stale ?? 0);
+      const needsConsolidation = entryCount > 5;
+      return {
+        topic: String(r.topic),
+        entryCount,
+        avgWeight: Number(r.w),
+        avgAccessCount: Number(r.a),
+        oldest: (r.oldest as string) ?? null,
+        newest: (r.newest as string) ?? null,
+        lastAccessed: (r.la as string) ?? null,
+        needsConsolidation,
+        staleCount,
+        status: healthStatus(needsConsolidation, staleCount),
+      };
+    });
+  }
+
+  // ------------------------------------------------------------------------------------- recall
+
+  /**
+   * Keyword recall: memories matching every term first, then those matching some, each group by
+   * BM25 relevance (weight breaks ties). Filters apply before the limit. Any text is safe.
+   */
+  async recallKeyword(query: string, opts: RecallOptions = {}): Promise<ScoredMemory[]> {
+    const limit = clampLimit(opts.limit, 10);
+    const q = buildFtsQuery(typeof query === 'string' ? query : '', { prefixLast: opts.prefix });
+    if (!q) return [];
+    const filters: string[] = [];
+    const fargs: SqlArg[] = [];
+    const tf = topicFilter(opts.topic, 'm.topic');
+    if (tf) {
+      filters.push(tf.sql);
+      fargs.push(...tf.args);
+    }
+    const imp = importanceList(opts.importance);
+    if (imp) {
+      filters.push(`m.importance IN (SELECT value FROM json_each(?))`);
+      fargs.push(JSON.stringify(imp));
+    }
+    const extra = filters.length ? ' AND ' + filters.join(' AND ') : '';
+    const arm = (match: string, full: number) =>
+      `SELECT * FROM (SELECT ${M_COLUMNS}, bm25(memories_fts) AS rank, ${full} AS full FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
+        WHERE memories_fts MATCH ?${extra} ORDER BY rank, m.weight DESC LIMIT ?)`;
+    let sql = arm(q.all, 1);
+    const args: SqlArg[] = [q.all, ...fargs, limit];
+    if (q.terms.length > 1) {
+      sql += ` UNION ALL ` + arm(q.any, 0);
+      args.push(q.any, ...fargs, limit * 2);
+    }
+    const rows = await this.conn.query(sql, args);
+    const seen = new Set<string>();
+    const out: ScoredMemory[] = [];
+    for (const r of rows) {
+      const id = String(r.id);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      out.push({ memory: rowToMemory(r), score: -Number(r.rank), fullMatch: Number(r.full) === 1 });
+      if (out.length >= limit) break;
+    }
+    if (opts.bumpAccess !== false && out.length) this.bumpAccess(out.map((s) => s.memory.id));
+    return out;
+  }
+
+  /** Keyword recall wrapped in the result shape front ends show (the hybrid layer returns the same shape). */
+  async recall(query: string, opts: RecallOptions = {}): Promise<RecallResult> {
+    void this.maybeAutoDecay().catch(this.onBackgroundError);
+    return { items: await this.recallKeyword(query, opts), mode: 'keyword', note: 'keyword search only (no embeddings)' };
+  }
+
+  /** Access bookkeeping is off the read path: local writes it at once, remote/replica in the background, coalesced. */
+  bumpAccess(ids: string[]): void {
+    for (const id of ids) this.pendingBumps.add(id);
+    if (this.conn.mode === 'local') {
+      void this.flushAccess();
+      return;
+    }
+    if (!this.bumpTimer) this.bumpTimer = setTimeout(() => void this.flushAccess(), 250);
+  }
+
+  /** Writes pending access bumps now; resolves when they are durable. */
+  async flushAccess(): Promise<void> {
+    if (this.bumpTimer) clearTimeout(this.bumpTimer);
+    this.bumpTimer = undefined;
+    const ids = [...this.pendingBumps];
+    this.pendingBumps.clear();
+    if (!ids.length) return this.bumpFlight;
+    const prev = this.bumpFlight;
+    this.bumpFlight = prev.then(async () => {
+      try {
+        await this.conn.run(`UPDATE memories SET access_count = COALESCE(access_count, 0) + 1, last_accessed = ? WHERE id IN (SELECT value FROM json_each(?))`, [
+          nowRfc3339(),
+          JSON.stringify(ids),
+        ]);
+      } catch (e) {
+        this.onBackgroundError(e);
+      }
+    });
+    return this.bumpFlight;
+  }
+
+  // ---------------------------------------------------------------------------------- lifecycle
+
+  /** ICM's decay: critical never decays; high slower, low faster; accesses slow it, capped at 5. */
+  async decay(factor = DEFAULT_DECAY_FACTOR): Promise<number> {
+    if (!(factor >= 0 && factor < 1)) throw new InvalidInputError(`decay factor must be in [0, 1) (got ${factor})`);
+    const n = await this.conn.run(DECAY_SQL, [factor]);
+    return n;
+  }
+
+  /**
+   * Once a day at most, across every process sharing the store: the claim on `icm_metadata.last_decay_at`
+   * and the decay run in one atomic batch, so exactly one claimant decays.
+   */
+  async maybeAutoDecay(force = false): Promise<boolean> {
+    const nowMs = Date.now();
+    if (!force && nowMs - this.lastDecayCheck < DECAY_CHECK_INTERVAL_MS) return false;
+    this.lastDecayCheck = nowMs;
+    const now = nowRfc3339(new Date(nowMs));
+    const res = await this.conn.batch([
+      {
+        sql: `INSERT INTO icm_metadata(key, value) VALUES ('last_decay_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value
+              WHERE julianday(excluded.value) - julianday(icm_metadata.value) >= 1.0 OR julianday(icm_metadata.value) IS NULL`,
+        args: [now],
+      },
+      { sql: `SELECT changes() AS claimed` },
+      { sql: DECAY_SQL.replace('WHERE', `WHERE (SELECT value FROM icm_metadata WHERE key = 'last_decay_at') = ? AND changes() > 0 AND`), args: [DEFAULT_DECAY_FACTOR, now] },
+    ]);
+    return Number(res[1][0]?.claimed ?? 0) > 0;
+  }
+
+  /** Deletes low-weight memories that are not critical or high. */
+  async prune(threshold = 0.1, opts: { dryRun?: boolean } = {}): Promise<{ count: number; ids: string[] }> {
+    if (!(threshold > 0 && threshold <= 1)) throw new InvalidInputError(`prune threshold must be in (0, 1] (got ${threshold})`);
+    const where = `weight < ? AND importance NOT IN ('critical', 'high')`;
+    const rows = await this.conn.query(`SELECT id FROM memories WHERE ${where}`, [threshold]);
+    const ids = rows.map((r) => String(r.id));
+    if (!opts.dryRun && ids.length) {
+      await this.conn.batch(
+        [...this.vecCleanup(where), { sql: `DELETE FROM memories WHERE ${where}` }].map((s) => ({ ...s, args: [threshold] })),
+      );
+      this.localWrites++;
+    }
+    return { count: ids.length, ids };
+  }
+
+  /**
+   * Replaces a whole topic with one memory (ICM: importance high). Keywords default to the union of the
+   * topic's keywords. One transaction; triggers keep FTS exact (no ghost rows).
+   */
+  async consolidate(topic: string, summary: string, opts: { keywords?: string[]; importance?: Importance } = {}): Promise<{ id: string; replaced: number }> {
+    const t = validateTopic(topic);
+    const s = validateSummary(summary);
+    const importance = opts.importance ? parseImportance(opts.importance) : 'high';
+    const given = opts.keywords === undefined ? undefined : validateKeywords(opts.keywords);
+    return this.conn.transaction(async (tx) => {
+      const rows = await tx.query(`SELECT keywords FROM memories WHERE topic = ? ORDER BY weight DESC, id`, [t]);
+      if (!rows.length) throw new NotFoundError(`topic "${t}" has no memories to consolidate`);
+      let keywords = given;
+      if (!keywords) {
+        keywords = [];
+        const lower = new Set<string>();
+        for (const r of rows) {
+          for (const k of rowToMemory({ ...r, id: '', created_at: '' }).keywords) {
+            if (!lower.has(k.toLowerCase())) {
+              lower.add(k.toLowerCase());
+              keywords.push(k);
+            }
+          }
+        }
+      }
+      for (const v of this.vecCleanup('topic = ?')) await tx.run(v.sql, [t]);
+      await tx.run(`DELETE FROM memories WHERE topic = ?`, [t]);
+      const now = nowRfc3339();
+      const m: Memory = {
+        id: newId(),
+        createdAt: now,
+        updatedAt: now,
+        lastAccessed: now,
+        accessCount: 0,
+        weight: 1,
+        topic: t,
+        summary: s,
+        rawExcerpt: `consolidated from ${rows.length} memories`,
+        keywords: keywords.slice(0, 64),
+        importance,
+        sourceType: 'manual',
+        sourceData: null,
+        relatedIds: [],
+      };
+      await tx.run(INSERT_MEMORY, insertArgs(m, summaryHash(t, s)));
+      this.localWrites++;
+      return { id: m.id, replaced: rows.length };
+    });
+  }
+
+  // ------------------------------------------------------------------------------ export/import
+
+  async exportAll(): Promise<ExportFile> {
+    const memories: Memory[] = [];
+    for await (const m of this.iterate({ order: 'recent' })) memories.push(m);
+    memories.reverse();
+    return { format: 'mnemos-export', version: 1, exportedAt: nowRfc3339(), memories };
+  }
+
+  /**
+   * Imports an export file exactly (ids, timestamps, weights, access counts kept). Validates every
+   * memory first and writes nothing if one is bad. Existing ids and exact duplicates are skipped.
+   */
+  async importAll(data: unknown): Promise<{ imported: number; skipped: number }> {
+    const file = data as Partial<ExportFile>;
+    if (!file || typeof file !== 'object' || !Array.isArray(file.memories)) {
+      throw new InvalidInputError('not a Mnemos export: expected {"format":"mnemos-export","memories":[…]}');
+    }
+    if (file.format !== undefined && file.format !== 'mnemos-export') throw new InvalidInputError(`unknown export format "${String(file.format)}"`);
+    const stmts: Stmt[] = [];
+    file.memories.forEach((raw, i) => {
+      const at = `memory #${i + 1}`;
+      try {
+        const m = raw as Memory;
+        if (!m || typeof m !== 'object') throw new InvalidInputError('not an object');
+        const { memory, hash } = this.prepare({ id: m.id, topic: m.topic, summary: m.summary, importance: m.importance, keywords: m.keywords, rawExcerpt: m.rawExcerpt, source: m.sourceData }, nowRfc3339());
+        const ts = (v: unknown, d: string) => (typeof v === 'string' && v ? v : d);
+        const full: Memory = {
+          ...memory,
+          createdAt: ts(m.createdAt, memory.createdAt),
+          updatedAt: ts(m.updatedAt, ts(m.createdAt, memory.updatedAt)),
+          lastAccessed: ts(m.lastAccessed, ts(m.createdAt, memory.lastAccessed)),
+          accessCount: Number.isFinite(m.accessCount) ? Math.max(0, Math.floor(m.accessCount)) : 0,
+          weight: Number.isFinite(m.weight) ? m.weight : 1,
+          sourceType: typeof m.sourceType === 'string' && m.sourceType ? m.sourceType : 'manual',
+          relatedIds: Array.isArray(m.relatedIds) ? m.relatedIds.filter((x) => typeof x === 'string') : [],
+        };
+        stmts.push({ sql: INSERT_MEMORY, args: insertArgs(full, hash) }, { sql: `SELECT changes() AS n` });
+      } catch (e) {
+        throw new InvalidInputError(`${at}: ${(e as Error).message}`);
+      }
+    });
+    if (!stmts.length) return { imported: 0, skipped: 0 };
+    const res = await this.conn.batch(stmts);
+    let imported = 0;
+    for (let i = 1; i < res.length; i += 2) imported += Number(res[i][0]?.n ?? 0) > 0 ? 1 : 0;
+    this.localWrites++;
+    return { imported, skipped: file.memories.length - imported };
+  }
+
+  // -------------------------------------------------------------------------------- change feed
+
+  /**
+   * A cheap value that changes when any writer changes memories. Local: SQLite's data_version
+   * (other connections) + this process's own writes. Remote/replica: the trigger-maintained counter.
+   */
+  async changeMarker(): Promise<string> {
+    if (this.conn.mode === 'local') return `${await this.conn.dataVersion()}:${this.localWrites}`;
+    const rows = await this.conn.query(`SELECT value FROM mnemos_state WHERE key = 'change_seq'`);
+    return `${Number(rows[0]?.value ?? 0)}:${this.localWrites}`;
+  }
+
+  /** Replica: pull the primary's changes now. Local/remote: no-op. */
+  async sync(): Promise<void> {
+    await this.conn.sync();
+  }
+
+  private startSyncTimer(sec: number): void {
+    this.syncTimer = setInterval(() => {
+      this.conn.sync().catch(this.onBackgroundError);
+    }, sec * 1000);
+    this.syncTimer.unref();
+  }
+
+  /** Raw rows, for tests and diagnostics. */
+  async sql(sql: string, args: SqlArg[] = []): Promise<Row[]> {
+    return this.conn.query(sql, args);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    await this.flushAccess();
+    await this.conn.close();
+  }
+}
+
+const DECAY_SQL = `UPDATE memories SET weight = weight * (1.0 - (1.0 - ?) *
+    (CASE importance WHEN 'high' THEN 0.5 WHEN 'low' THEN 2.0 ELSE 1.0 END) /
+    (1.0 + MIN(COALESCE(access_count, 0), 5) * 0.1))
+  WHERE importance != 'critical'`;
+
+export async function openStore(config: StoreConfig): Promise<MnemosStore> {
+  return MnemosStore.open(config);
+}
