@@ -1,6 +1,7 @@
 // Text embeddings for recall. The model runs only in a worker_threads Worker (src/embed/worker.ts),
 // started lazily on first use and stopped again after idleUnloadMs without requests.
 // No vscode import: the extension, the CLI and the MCP server all use this as is.
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker, UnavailableReason, WorkerInit } from './protocol';
@@ -147,8 +148,9 @@ export class Embedder {
       allowRemote: o.allowRemote, threads: o.threads, dtype: o.dtype,
     };
     // From TypeScript source (tests, bench) the worker needs tsx's require hook; `--import tsx` is not
-    // applied to a Worker's entry file on Node 20 ("Unknown file extension .ts").
-    const execArgv = o.workerPath.endsWith('.ts') ? ['--require', require.resolve('tsx/cjs')] : [];
+    // applied to a Worker's entry file on Node 20 ("Unknown file extension .ts"). createRequire keeps
+    // esbuild from trying to resolve tsx in a bundle, where this branch never runs.
+    const execArgv = o.workerPath.endsWith('.ts') ? ['--require', createRequire(__filename).resolve('tsx/cjs')] : [];
     const w = new Worker(o.workerPath, { workerData: init, execArgv });
     this.worker = w;
     this.workerError = undefined;

@@ -114,24 +114,51 @@ describe('embedding with the tiny model', () => {
 });
 
 describe('the caller’s thread stays free', () => {
+  test('inference code is never loaded on the caller’s thread', async () => {
+    await tiny().embed(['hello world'], 'query');
+    const loaded = Object.keys(require.cache).filter((f) => /@huggingface[\\/]transformers|onnxruntime-node/.test(f));
+    assert.deepEqual(loaded, []);
+  });
+
   test('embedding 1,000 texts never blocks the event loop for 100 ms', async (t) => {
+    // One batch of 1,000 long texts: ~300 ms of inference that, run inline, would block the loop
+    // for all of it. On a shared 2-core box an idle 1 ms timer alone sometimes sees ~100 ms gaps
+    // (the OS did not schedule us), so the best of three attempts counts.
+    const e = tiny({ batchSize: 1000 });
+    await e.embed(['warm up'], 'passage');
+    const input = texts(1000).map((s, i) => `${s} ${s} ${s} ${s} ${s} ${'word '.repeat(i % 40)}`);
+    const seen: string[] = [];
+    let best = Infinity;
+    for (let attempt = 0; attempt < 3 && best >= 100; attempt++) {
+      let last = performance.now(), maxGap = 0, ticks = 0;
+      const probe = setInterval(() => {
+        const now = performance.now();
+        maxGap = Math.max(maxGap, now - last);
+        last = now;
+        ticks++;
+      }, 1);
+      const t0 = performance.now();
+      const vs = await e.embed(input, 'passage');
+      const ms = performance.now() - t0;
+      clearInterval(probe);
+      maxGap = Math.max(maxGap, performance.now() - last);
+      assert.equal(vs.length, 1000);
+      best = Math.min(best, maxGap);
+      seen.push(`1000 texts in ${ms.toFixed(0)} ms, max loop gap ${maxGap.toFixed(1)} ms over ${ticks} ticks`);
+    }
+    t.diagnostic(seen.join('; '));
+    assert.ok(best < 100, seen.join('; '));
+  });
+
+  test('the default batching keeps the loop free too (32 texts per message)', async () => {
     const e = tiny();
     await e.embed(['warm up'], 'passage');
-    let last = performance.now(), maxGap = 0, ticks = 0;
-    const probe = setInterval(() => {
-      const now = performance.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-      ticks++;
-    }, 2);
-    const t0 = performance.now();
+    let last = performance.now(), maxGap = 0;
+    const probe = setInterval(() => { const now = performance.now(); maxGap = Math.max(maxGap, now - last); last = now; }, 1);
     const vs = await e.embed(texts(1000), 'passage');
-    const ms = performance.now() - t0;
     clearInterval(probe);
-    maxGap = Math.max(maxGap, performance.now() - last);
     assert.equal(vs.length, 1000);
-    assert.ok(maxGap < 100, `max event-loop gap ${maxGap.toFixed(1)} ms`);
-    t.diagnostic(`1000 texts in ${ms.toFixed(0)} ms, max loop gap ${maxGap.toFixed(1)} ms over ${ticks} ticks`);
+    assert.ok(maxGap < 250, `max loop gap ${maxGap.toFixed(1)} ms`); // loose: only a gross regression fails here
   });
 });
 
