@@ -27,6 +27,8 @@ const BASE_SETTINGS = {
   'update.mode': 'none',
   'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true,
+  // 1.139 opens an (empty, here) secondary side bar for chat by default: it only eats screenshot space.
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /**

@@ -10,7 +10,8 @@
 //
 // The tests module (extensionTestsPath) is loaded by the extension host and must export
 // `run(): Promise<void>`; a rejection (or throw) makes the host exit 1, which becomes our exit code.
-// Exit codes: the extension host's (0 = pass), 2 = runner/host error, 124 = --timeout hit.
+// Exit codes: the extension host's (0 = pass, 1 = run() rejected), 1 also when the host died before
+// run() settled (crash, process.exit), 2 = runner/host error, 124 = --timeout hit, 130 = signal.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -60,7 +61,12 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => finish(
   const timer = setTimeout(() => finish(124, `TIMEOUT after ${timeoutSec}s`), timeoutSec * 1000);
   timer.unref();
 
-  server = await H.startCodeServer(dirs, H.parseEnvPairs(opts.env));
+  const resultFile = path.join(dirs.runDir, 'result.json');
+  server = await H.startCodeServer(dirs, {
+    ...H.parseEnvPairs(opts.env),
+    MNEMOS_HOST_TESTS_MODULE: path.resolve(opts.extensionTestsPath),
+    MNEMOS_HOST_RESULT: resultFile,
+  });
   console.log(`[runner] code-server up on ${server.authority} after ${Date.now() - t0} ms (run folder ${dirs.runDir})`);
 
   ctx = await H.launchBrowser(dirs);
@@ -82,10 +88,17 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => finish(
   await page.goto(H.workbenchUrl(server.authority, {
     folder,
     extensionDevelopmentPath: opts.extensionDevelopmentPath,
-    extensionTestsPath: opts.extensionTestsPath,
+    // tests-entry.js wraps the caller's module and records its outcome (see that file for why).
+    extensionTestsPath: path.join(__dirname, 'tests-entry.js'),
     disableExtensions: opts['disable-extensions'],
   }));
-  const code = Number(await exited) || 0;
+  let code = Number(await exited) || 0;
   console.log(`[runner] extension host exited with code ${code} after ${Date.now() - t0} ms`);
+  let result = null;
+  try { result = JSON.parse(fs.readFileSync(resultFile, 'utf8')); } catch {}
+  if (code === 0 && !(result && result.status === 'passed')) {
+    code = 1;
+    console.error('[runner] FAIL: the extension host ended before the tests\' run() settled (crash or process.exit?)');
+  }
   await finish(code);
 })().catch(e => finish(2, `FAILED: ${e && e.stack || e}`));

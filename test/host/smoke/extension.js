@@ -16,7 +16,8 @@ function probe() {
     // Resolves to the project's node_modules/libsql (this folder lives inside the repo).
     const Database = require('libsql');
     const db = new Database(':memory:');
-    info.libsql = db.prepare('select sqlite_version() as v, 41 + 1 as answer').get();
+    const row = db.prepare('select sqlite_version() as v, 41 + 1 as answer').get();
+    info.libsql = { sqlite: row.v, answer: row.answer };
     db.close();
   } catch (e) {
     info.libsqlError = String(e && e.message || e);
@@ -35,7 +36,7 @@ class SmokeView {
       .map(([k, v]) => `<tr><td>${k}</td><td>${escape(JSON.stringify(v))}</td></tr>`).join('');
     view.webview.html = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}';">
-<style>body{font-family:var(--vscode-font-family);color:var(--vscode-foreground)} td{padding:2px 6px;vertical-align:top} h3{color:var(--vscode-textLink-foreground)}</style>
+<style>body{font-family:var(--vscode-font-family);color:var(--vscode-foreground)} td{padding:2px 6px;vertical-align:top} td+td{word-break:break-all} h3{color:var(--vscode-textLink-foreground)}</style>
 </head><body>
 <h3>Mnemos smoke webview</h3>
 <p id="marker">MNEMOS_SMOKE_WEBVIEW_OK</p>
