@@ -99,6 +99,7 @@ export class Embedder {
 
   /** Unit-normalised, mean-pooled vectors, one per text, in order. Loads the model on first call. */
   async embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]> {
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('embed() takes an array of strings');
     this.startIfNeeded();
     if (texts.length === 0) return [];
     const prefix = prefixFor(this.opts.modelId, kind);

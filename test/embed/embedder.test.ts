@@ -94,6 +94,14 @@ describe('embedding with the tiny model', () => {
     assert.ok(dot(a, b) > dot(a, c) + 0.2, `cos(shared)=${dot(a, b)} cos(unrelated)=${dot(a, c)}`);
   });
 
+  test('texts longer than the model window are truncated, not rejected; non-strings are refused', async () => {
+    const e = tiny();
+    const [long] = await e.embed(['hello world '.repeat(2000)], 'passage');
+    assert.equal(long.length, 64);
+    assert.ok(Math.abs(norm(long) - 1) < 1e-5);
+    await assert.rejects(e.embed([42 as unknown as string], 'passage'), TypeError);
+  });
+
   test('q8 weights give nearly the same vectors as fp32', async () => {
     const [f] = await tiny().embed(['hello world'], 'passage');
     const [q] = await tiny({ dtype: 'q8' }).embed(['hello world'], 'passage');
