@@ -20,8 +20,8 @@ WANT_STAMP="node=$NODE24_VERSION code-server=$CODE_SERVER_VERSION"
 ENTRY="$HOST_DIR/cs/node_modules/code-server/out/node/entry.js"
 APT_PKGS=(chromium fonts-dejavu-core libkrb5-dev)
 
-log() { echo "[setup-vscode-host] $*"; }
 t0=$(date +%s)
+log() { echo "[setup-vscode-host +$(( $(date +%s) - t0 ))s] $*"; }
 
 # The browser driver is the project's devDependency; we never install a second copy
 # (and never let Playwright download a browser: the browser is /usr/bin/chromium).

@@ -85,7 +85,7 @@ function parseEnvPairs(list) {
 function makeRunDir(prefix, opts) {
   const root = process.env.MNEMOS_HOST_RUNS || os.tmpdir();
   fs.mkdirSync(root, { recursive: true });
-  const runDir = fs.mkdtempSync(path.join(root, `mnemos-${prefix}-`));
+  const runDir = fs.mkdtempSync(path.join(root, `mnemos-host-${prefix}-`));
   const dirs = {
     runDir,
     home: path.join(runDir, 'home'),
@@ -148,6 +148,11 @@ async function startCodeServer(dirs, extraEnv, { timeoutMs = 60000 } = {}) {
     signal('SIGKILL'); // stragglers in the group (extension host, pty host) even if the parent left
     process.removeListener('exit', onExit);
   };
+  // Watchdog for the one path no handler sees: this runner being SIGKILLed (e.g. an outer
+  // `timeout -s KILL`). It polls both pids and kills code-server's group once either is gone.
+  // (Chromium needs none: it exits by itself when playwright's pipe to it closes.)
+  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -9 -${child.pid} 2>/dev/null`],
+    { detached: true, stdio: 'ignore' }).unref();
   const t0 = Date.now();
   for (;;) {
     try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch {}
@@ -196,8 +201,15 @@ async function teardown(ctx, server) {
   if (server) await server.stop();
 }
 
-function removeRunDir(dirs) {
-  try { fs.rmSync(dirs.runDir, { recursive: true, force: true }); } catch {}
+/**
+ * Success: delete the run folder. Failure: keep its logs but drop the bulky browser profile.
+ * keepAll (--keep-run-dir): keep everything.
+ */
+function cleanRunDir(dirs, failed, keepAll) {
+  const rm = p => { try { fs.rmSync(p, { recursive: true, force: true }); } catch {} };
+  if (!failed && !keepAll) return rm(dirs.runDir);
+  if (!keepAll) { rm(dirs.profile); rm(dirs.tmp); }
+  console.error(`[host] run folder kept (code-server.log, data/logs, result.json): ${dirs.runDir}`);
 }
 
 // Workbench log lines that are pure noise in a headless, offline, unauthenticated code-server.
@@ -206,5 +218,5 @@ const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker
 module.exports = {
   HOST_DIR, HOST_NODE, CS_ENTRY, CHROMIUM, BASE_SETTINGS, NOISE,
   parseArgs, parseEnvPairs, freePort, sleep, checkInstalled, makeRunDir, writeSettings,
-  startCodeServer, workbenchUrl, launchBrowser, teardown, removeRunDir,
+  startCodeServer, workbenchUrl, launchBrowser, teardown, cleanRunDir,
 };

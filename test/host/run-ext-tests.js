@@ -41,11 +41,8 @@ async function finish(code, why) {
     catch (e) { console.error('[runner] screenshot failed:', e.message); }
   }
   await H.teardown(ctx, server);
-  // Keep the run folder (code-server.log, automation logs) when something went wrong.
-  if (dirs) {
-    if (code === 0 && !opts['keep-run-dir']) H.removeRunDir(dirs);
-    else console.error(`[runner] run folder kept: ${dirs.runDir}`);
-  }
+  // On failure the run folder's logs are kept (code-server.log, data/logs, automation-logs.json).
+  if (dirs) H.cleanRunDir(dirs, code !== 0, !!opts['keep-run-dir']);
   process.exit(code);
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => finish(130, `got ${sig}`));

@@ -35,10 +35,7 @@ async function finish(code, why) {
   if (why) console.error(`[shot] ${why}`);
   if (dirs) try { fs.writeFileSync(path.join(dirs.runDir, 'ctl', 'release'), ''); } catch {}
   await H.teardown(ctx, server);
-  if (dirs) {
-    if (code === 0 && !opts['keep-run-dir']) H.removeRunDir(dirs);
-    else console.error(`[shot] run folder kept: ${dirs.runDir}`);
-  }
+  if (dirs) H.cleanRunDir(dirs, code !== 0, !!opts['keep-run-dir']);
   process.exit(code);
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => finish(130, `got ${sig}`));

@@ -63,7 +63,7 @@ function activate(context) {
       return { hello: 'world', info };
     }),
   );
-  return { info, view };
+  return { info, view, context };
 }
 
 function deactivate() {}

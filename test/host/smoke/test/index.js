@@ -55,6 +55,25 @@ test('webview view resolves and its script posts back', async () => {
   assert.ok(await waitFor(() => api.view.messages.some(m => m.type === 'ready')), 'no message from the webview script');
 });
 
+test('globalStorage is writable and holds a libsql file database', () => {
+  const fs = require('fs');
+  const path = require('path');
+  const Database = require('libsql');
+  const dir = api.context.globalStorageUri.fsPath;
+  fs.mkdirSync(dir, { recursive: true });
+  const db = new Database(path.join(dir, 'smoke.db'));
+  db.exec('create table if not exists t(x integer)');
+  db.prepare('insert into t values (?)').run(7);
+  assert.strictEqual(db.prepare('select sum(x) as s from t').get().s, 7); // fresh user-data-dir per run
+  db.close();
+  console.log('  globalStorage:', dir);
+});
+
+test('SecretStorage round-trips', async () => {
+  await api.context.secrets.store('smoke-token', 's3cret');
+  assert.strictEqual(await api.context.secrets.get('smoke-token'), 's3cret');
+});
+
 if (process.env.MNEMOS_SMOKE_FAIL === '1') {
   test('deliberate failure (MNEMOS_SMOKE_FAIL=1)', () => assert.strictEqual(1, 2));
 }
