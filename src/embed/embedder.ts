@@ -17,6 +17,8 @@ export interface EmbedderOptions {
   localModelPath?: string;
   /** Fetch from the Hugging Face hub on first use. Default true; tests pass false. */
   allowRemote?: boolean;
+  /** Hub to download from, e.g. a mirror ('https://hf-mirror.example/'). Default: transformers.js's (huggingface.co). */
+  remoteHost?: string;
   /** onnxruntime intra-op threads. Default 1. */
   threads?: number;
   /** Terminate the worker after this much idle time; it is restarted lazily. Default 5 min. */
@@ -62,7 +64,8 @@ interface Batch { n: number; dim: number; data: Float32Array }
 interface Pending { resolve(b: Batch): void; reject(e: Error): void }
 
 export class Embedder {
-  private readonly opts: Required<Omit<EmbedderOptions, 'localModelPath'>> & { localModelPath?: string };
+  private readonly opts: Required<Omit<EmbedderOptions, 'localModelPath' | 'remoteHost'>> &
+    Pick<EmbedderOptions, 'localModelPath' | 'remoteHost'>;
   private _state: EmbedderState = 'idle';
   private worker?: Worker;
   private workerError?: Error;
@@ -146,7 +149,7 @@ export class Embedder {
     const o = this.opts;
     const init: WorkerInit = {
       modelId: o.modelId, cacheDir: o.cacheDir, localModelPath: o.localModelPath,
-      allowRemote: o.allowRemote, threads: o.threads, dtype: o.dtype,
+      allowRemote: o.allowRemote, remoteHost: o.remoteHost, threads: o.threads, dtype: o.dtype,
     };
     // From TypeScript source (tests, bench) the worker needs tsx's require hook; `--import tsx` is not
     // applied to a Worker's entry file on Node 20 ("Unknown file extension .ts"). createRequire keeps

@@ -8,6 +8,7 @@ export interface WorkerInit {
   cacheDir: string;
   localModelPath?: string;
   allowRemote: boolean;
+  remoteHost?: string;
   threads: number;
   dtype: 'fp32' | 'q8';
 }

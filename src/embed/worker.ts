@@ -16,6 +16,12 @@ function describeLoadError(e: unknown): { reason: 'offline' | 'load-failed'; mes
   const text = `${err?.name ?? ''}: ${err?.message ?? String(e)} ${err?.cause ? String(err.cause) : ''}`;
   const where = [`the model cache (${init.cacheDir})`, init.localModelPath && `the local model folder (${init.localModelPath})`]
     .filter(Boolean).join(' or ');
+  if (/Could not locate file/i.test(text)) { // the hub answered 404: wrong id (or a file this model lacks)
+    return {
+      reason: 'load-failed',
+      message: `Embedding model "${init.modelId}" was not found on the model hub${init.remoteHost ? ` (${init.remoteHost})` : ''}: ${err?.message ?? e}`,
+    };
+  }
   if (err?.name === 'ModelFileNotFoundError' || /not found locally/i.test(text)) {
     return {
       reason: 'offline',
@@ -38,6 +44,7 @@ async function load(): Promise<FeatureExtractionPipeline> {
   env.allowLocalModels = true; // also needed to read from the cache when remote is off
   if (init.localModelPath) env.localModelPath = init.localModelPath;
   env.allowRemoteModels = init.allowRemote;
+  if (init.remoteHost) env.remoteHost = init.remoteHost.endsWith('/') ? init.remoteHost : `${init.remoteHost}/`;
   return (await pipeline('feature-extraction', init.modelId, {
     dtype: init.dtype,
     session_options: { intraOpNumThreads: init.threads, interOpNumThreads: 1 },

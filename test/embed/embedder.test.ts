@@ -4,6 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Embedder, EmbedderUnavailableError, prefixFor, type EmbedderOptions, type EmbedderState } from '../../src/embed/embedder';
@@ -167,6 +169,57 @@ describe('the caller’s thread stays free', () => {
     clearInterval(probe);
     assert.equal(vs.length, 1000);
     assert.ok(maxGap < 250, `max loop gap ${maxGap.toFixed(1)} ms`); // loose: only a gross regression fails here
+  });
+});
+
+describe('download and cache (loopback fake hub, no internet)', () => {
+  // Serves GET /<org>/<name>/resolve/main/<file> from the fixtures, as huggingface.co would.
+  let server: http.Server;
+  let host: string;
+  const hits: string[] = [];
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const m = req.url?.match(/^\/[^/]+\/([^/]+)\/resolve\/[^/]+\/(.+)$/);
+      const file = m && path.join(MODELS, m[1], decodeURIComponent(m[2]));
+      const ok = !!file && file.startsWith(MODELS + path.sep) && fs.existsSync(file);
+      hits.push(`${req.url} ${ok ? 200 : 404}`);
+      if (!ok) { res.statusCode = 404; res.end('not found'); return; }
+      res.end(fs.readFileSync(file!));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    host = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  test('first use downloads into cacheDir; later loads work with downloads off', async () => {
+    const cacheDir = path.join(tmp, 'hub-cache');
+    hits.length = 0;
+    const online = tiny({ modelId: 'fake-org/tiny-bert', cacheDir, localModelPath: undefined, allowRemote: true, remoteHost: host });
+    const [a] = await online.embed(['hello world'], 'query');
+    assert.ok(hits.some((h) => h.endsWith('onnx/model.onnx 200')), hits.join('\n'));
+    assert.ok(fs.existsSync(path.join(cacheDir, 'fake-org', 'tiny-bert', 'onnx', 'model.onnx')));
+    await online.dispose();
+
+    hits.length = 0;
+    const offline = tiny({ modelId: 'fake-org/tiny-bert', cacheDir, localModelPath: undefined, allowRemote: false });
+    const [b] = await offline.embed(['hello world'], 'query');
+    assert.deepEqual(b, a);
+    assert.deepEqual(hits, []);
+  });
+
+  test('a model the hub does not have rejects as load-failed', async () => {
+    const e = tiny({ modelId: 'fake-org/no-such-model', cacheDir: path.join(tmp, 'hub-cache'), allowRemote: true, remoteHost: host });
+    await rejectsUnavailable(e.embed(['x'], 'query'), 'load-failed');
+  });
+
+  test('an unreachable hub with an empty cache rejects as offline', async () => {
+    const dead = http.createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const port = (dead.address() as AddressInfo).port;
+    await new Promise<void>((r) => dead.close(() => r())); // nothing listens on this port now
+    const e = tiny({ modelId: 'fake-org/tiny-bert', cacheDir: path.join(tmp, 'empty-cache'), allowRemote: true,
+      remoteHost: `http://127.0.0.1:${port}/` });
+    await rejectsUnavailable(e.embed(['x'], 'query'), 'offline');
   });
 });
 
