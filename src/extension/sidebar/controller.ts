@@ -1,0 +1,335 @@
+/**
+ * The sidebar's host side without VS Code: validates every webview message, answers requests from
+ * the store, and pushes `dataChanged`/`status`. The provider wires it to a webview; tests wire it
+ * to a headless browser page.
+ */
+import { type Importance, isStoreError, type Memory, type MnemosStore, redactSecrets } from '../../store';
+import {
+  COMMAND_ARG,
+  type ErrorInfo,
+  type HostMessage,
+  IMPORTANCE_LEVELS,
+  type ImportanceLevel,
+  LIMITS,
+  type MemoryDetail,
+  type MemoryItem,
+  type Method,
+  type Params,
+  type RequestMessage,
+  type Result,
+  SIDEBAR_COMMANDS,
+  type SidebarCommand,
+  type SidebarStatus,
+  type TopicInfo,
+} from '../../shared/protocol';
+
+export interface SidebarControllerOptions {
+  /** The store, or a getter (the extension swaps stores when settings change). */
+  store: MnemosStore | (() => Promise<MnemosStore>);
+  /** Sends one message to the webview. */
+  post(message: HostMessage): unknown;
+  runCommand?(id: string, ...args: unknown[]): PromiseLike<unknown>;
+  status?(): SidebarStatus;
+  log?(message: string): void;
+}
+
+/** A request the host refuses before touching the store. */
+class BadRequest extends Error {}
+
+export class SidebarController {
+  private ready = false;
+
+  constructor(private readonly opts: SidebarControllerOptions) {}
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Handles one message from the webview. Never throws: bad input is logged or answered with an error. */
+  async receive(raw: unknown): Promise<void> {
+    const type = raw && typeof raw === 'object' ? (raw as { type?: unknown }).type : undefined;
+    if (type === 'ready') {
+      this.ready = true;
+      this.pushStatus();
+      return;
+    }
+    const seq = raw && typeof raw === 'object' ? (raw as { seq?: unknown }).seq : undefined;
+    if (type !== 'request' || !Number.isSafeInteger(seq) || (seq as number) < 0) {
+      this.log(`sidebar: ignored a malformed webview message (type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : typeof type)})`);
+      return;
+    }
+    let reply: HostMessage;
+    try {
+      const req = parseRequest(raw as Record<string, unknown>);
+      reply = { type: 'response', seq: seq as number, ok: true, result: await this.dispatch(req) };
+    } catch (e) {
+      reply = { type: 'response', seq: seq as number, ok: false, error: this.errorInfo(e) };
+    }
+    this.send(reply);
+  }
+
+  /** The view was hidden or disposed: its page is gone, wait for the next `ready`. */
+  reset(): void {
+    this.ready = false;
+  }
+
+  /** Someone changed memories (this window, another window, a teammate): the webview re-queries. */
+  notifyDataChanged(): void {
+    if (this.ready) this.send({ type: 'dataChanged' });
+  }
+
+  pushStatus(): void {
+    if (!this.ready || !this.opts.status) return;
+    try {
+      const s = this.opts.status();
+      this.send({ type: 'status', status: { mode: String(s.mode), keywordOnly: !!s.keywordOnly, connected: !!s.connected } });
+    } catch (e) {
+      this.log(`sidebar: status failed: ${redactSecrets(String(e))}`);
+    }
+  }
+
+  private send(m: HostMessage): void {
+    try {
+      const r = this.opts.post(m);
+      if (r && typeof (r as PromiseLike<unknown>).then === 'function') {
+        (r as PromiseLike<unknown>).then(undefined, (e: unknown) => this.log(`sidebar: post failed: ${redactSecrets(String(e))}`));
+      }
+    } catch (e) {
+      this.log(`sidebar: post failed: ${redactSecrets(String(e))}`);
+    }
+  }
+
+  private log(message: string): void {
+    this.opts.log?.(message);
+  }
+
+  private async store(): Promise<MnemosStore> {
+    const s = this.opts.store;
+    return typeof s === 'function' ? s() : s;
+  }
+
+  private errorInfo(e: unknown): ErrorInfo {
+    if (e instanceof BadRequest) {
+      this.log(`sidebar: refused a request: ${e.message}`);
+      return { code: 'bad_request', message: e.message };
+    }
+    if (isStoreError(e)) return { code: e.code, message: redactSecrets(e.message) };
+    this.log(`sidebar: request failed: ${redactSecrets(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
+    return { code: 'internal', message: 'The sidebar could not load this; details are in the Mnemos output channel.' };
+  }
+
+  private async dispatch(req: RequestMessage): Promise<Result<Method>> {
+    switch (req.method) {
+      case 'topics':
+        return this.topics(req.params);
+      case 'list':
+        return this.list(req.params);
+      case 'search':
+        return this.search(req.params);
+      case 'get':
+        return this.get(req.params);
+      case 'run':
+        return this.run(req.params);
+    }
+  }
+
+  private async topics(p: Params<'topics'>): Promise<Result<'topics'>> {
+    const store = await this.store();
+    let topics: TopicInfo[];
+    if (p.importance) {
+      // The store's topics() has no importance filter yet; count with the same parameterised query it would run.
+      const rows = await store.sql(
+        `SELECT topic, COUNT(*) AS n FROM memories WHERE importance IN (SELECT value FROM json_each(?)) GROUP BY topic ORDER BY topic`,
+        [JSON.stringify(p.importance)],
+      );
+      topics = rows.map((r) => ({ topic: String(r.topic), count: Number(r.n) }));
+    } else {
+      topics = await store.topics();
+    }
+    return { topics, total: topics.reduce((n, t) => n + t.count, 0) };
+  }
+
+  private async list(p: Params<'list'>): Promise<Result<'list'>> {
+    const store = await this.store();
+    const page = await store.list({ topic: p.topic, cursor: p.cursor, limit: p.limit, importance: p.importance as Importance[] | undefined, order: 'recent' });
+    // The store reads a trailing '*' as a prefix match; a topic really named "x*" keeps only its own rows.
+    const items = p.topic.endsWith('*') ? page.items.filter((m) => m.topic === p.topic) : page.items;
+    return { items: items.map(toItem), nextCursor: page.nextCursor };
+  }
+
+  private async search(p: Params<'search'>): Promise<Result<'search'>> {
+    if (!p.query.trim()) return { items: [], mode: 'keyword' };
+    const store = await this.store();
+    // Typing is not an access: bumping access_count per keystroke would also feed dataChanged back to us.
+    const r = await store.recall(p.query, {
+      prefix: true,
+      limit: p.limit,
+      topic: p.topic,
+      importance: p.importance as Importance[] | undefined,
+      bumpAccess: false,
+    });
+    const hits = p.topic?.endsWith('*') ? r.items.filter((s) => s.memory.topic === p.topic) : r.items;
+    return { items: hits.map((s) => toItem(s.memory)), mode: r.mode, ...(r.note ? { note: r.note } : {}) };
+  }
+
+  private async get(p: Params<'get'>): Promise<Result<'get'>> {
+    const store = await this.store();
+    const m = await store.get(p.id);
+    return { memory: m ? toDetail(m) : null };
+  }
+
+  private async run(p: Params<'run'>): Promise<Result<'run'>> {
+    if (!this.opts.runCommand) throw new BadRequest('commands are not available here');
+    const id = SIDEBAR_COMMANDS[p.command];
+    const arg = COMMAND_ARG[p.command];
+    if (arg === 'id') await this.opts.runCommand(id, p.id);
+    else if (arg === 'topic') await this.opts.runCommand(id, p.topic);
+    else await this.opts.runCommand(id);
+    return { done: true };
+  }
+}
+
+// ----------------------------------------------------------------------------------- validation
+
+const METHODS: readonly Method[] = ['topics', 'list', 'search', 'get', 'run'];
+
+function obj(v: unknown, what: string): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new BadRequest(`${what} must be an object`);
+  return v as Record<string, unknown>;
+}
+
+function str(v: unknown, what: string, maxChars: number): string {
+  if (typeof v !== 'string') throw new BadRequest(`${what} must be a string`);
+  if (v.length > maxChars) throw new BadRequest(`${what} is longer than ${maxChars} characters`);
+  if (v.includes('\0')) throw new BadRequest(`${what} must not contain NUL`);
+  return v;
+}
+
+function memoryId(v: unknown): string {
+  const s = str(v, 'id', LIMITS.idChars).trim();
+  if (!s) throw new BadRequest('id must not be empty');
+  return s;
+}
+
+function topicName(v: unknown): string {
+  const s = str(v, 'topic', LIMITS.topicBytes).trim();
+  if (!s) throw new BadRequest('topic must not be empty');
+  if (new TextEncoder().encode(s).length > LIMITS.topicBytes) throw new BadRequest(`topic exceeds ${LIMITS.topicBytes} bytes`);
+  return s;
+}
+
+function limit(v: unknown, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new BadRequest(`limit must be an integer from 1 to ${max}`);
+  return v;
+}
+
+function importanceFilter(v: unknown): ImportanceLevel[] | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.length > IMPORTANCE_LEVELS.length) throw new BadRequest('importance must be a list of importance levels');
+  const out: ImportanceLevel[] = [];
+  for (const x of v) {
+    if (!(IMPORTANCE_LEVELS as readonly unknown[]).includes(x)) throw new BadRequest(`unknown importance ${JSON.stringify(String(x).slice(0, 20))}`);
+    if (!out.includes(x as ImportanceLevel)) out.push(x as ImportanceLevel);
+  }
+  return out.length ? out : undefined;
+}
+
+/** Turns an untrusted message into a typed request, or throws BadRequest. */
+export function parseRequest(raw: Record<string, unknown>): RequestMessage {
+  const seq = raw.seq as number;
+  const method = raw.method;
+  if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) throw new BadRequest(`unknown method ${JSON.stringify(String(method).slice(0, 40))}`);
+  const p = obj(raw.params ?? {}, 'params');
+  switch (method as Method) {
+    case 'topics':
+      return { type: 'request', seq, method: 'topics', params: { importance: importanceFilter(p.importance) } };
+    case 'list': {
+      const cursor = p.cursor === null || p.cursor === undefined ? null : str(p.cursor, 'cursor', LIMITS.cursorChars);
+      return {
+        type: 'request',
+        seq,
+        method: 'list',
+        params: { topic: topicName(p.topic), cursor, limit: limit(p.limit, LIMITS.pageMax), importance: importanceFilter(p.importance) },
+      };
+    }
+    case 'search':
+      return {
+        type: 'request',
+        seq,
+        method: 'search',
+        params: {
+          query: str(p.query, 'query', LIMITS.queryChars),
+          limit: limit(p.limit, LIMITS.searchMax),
+          topic: p.topic === undefined || p.topic === null || p.topic === '' ? undefined : topicName(p.topic),
+          importance: importanceFilter(p.importance),
+        },
+      };
+    case 'get':
+      return { type: 'request', seq, method: 'get', params: { id: memoryId(p.id) } };
+    case 'run': {
+      const command = p.command;
+      if (typeof command !== 'string' || !Object.prototype.hasOwnProperty.call(SIDEBAR_COMMANDS, command)) {
+        throw new BadRequest(`unknown command ${JSON.stringify(String(command).slice(0, 40))}`);
+      }
+      const c = command as SidebarCommand;
+      const arg = COMMAND_ARG[c];
+      return {
+        type: 'request',
+        seq,
+        method: 'run',
+        params: { command: c, ...(arg === 'id' ? { id: memoryId(p.id) } : arg === 'topic' ? { topic: topicName(p.topic) } : {}) },
+      };
+    }
+  }
+}
+
+// -------------------------------------------------------------------------------------- shaping
+
+function cut(s: string, n: number): string {
+  if (s.length <= n) return s;
+  // Never split a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(s[n - 2] ?? '') ? n - 2 : n - 1;
+  return s.slice(0, end) + '…';
+}
+
+/** First non-blank line of the summary, cut for a tree row. */
+export function labelOf(summary: string): string {
+  const line = summary.split(/\r?\n/).find((l) => l.trim()) ?? summary;
+  return cut(line.trim().replace(/\s+/g, ' '), LIMITS.labelChars);
+}
+
+function toItem(m: Memory): MemoryItem {
+  return { id: m.id, topic: m.topic, label: labelOf(m.summary), importance: m.importance, weight: m.weight, createdAt: m.createdAt };
+}
+
+function sourceLabel(m: Memory): MemoryDetail['source'] {
+  const d = m.sourceData as Record<string, unknown> | null;
+  if (!d) return null;
+  const file = typeof d.file === 'string' ? d.file : typeof d.file_path === 'string' ? d.file_path : null;
+  if (!file) return null;
+  const start = Number(d.startLine);
+  const end = Number(d.endLine);
+  let label = file;
+  if (Number.isInteger(start) && start > 0) label += Number.isInteger(end) && end > start ? `:${start}–${end}` : `:${start}`;
+  return { label: cut(label, 500), ...(typeof d.language === 'string' ? { language: cut(d.language, 40) } : {}) };
+}
+
+function toDetail(m: Memory): MemoryDetail {
+  const raw = m.rawExcerpt;
+  return {
+    id: m.id,
+    topic: m.topic,
+    summary: m.summary,
+    rawExcerpt: raw === null ? null : raw.slice(0, LIMITS.excerptChars),
+    rawExcerptTruncated: raw !== null && raw.length > LIMITS.excerptChars,
+    keywords: m.keywords,
+    importance: m.importance,
+    weight: m.weight,
+    accessCount: m.accessCount,
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+    lastAccessed: m.lastAccessed,
+    sourceType: m.sourceType,
+    source: sourceLabel(m),
+  };
+}

@@ -1,0 +1,50 @@
+/** Hosts the Memories webview view: HTML + CSP, message wiring, live refresh. The logic is in SidebarController. */
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import { SidebarController } from './controller';
+import type { SidebarDeps } from './deps';
+import { buildSidebarHtml } from './html';
+
+export class MemoriesViewProvider implements vscode.WebviewViewProvider {
+  static readonly viewType = 'mnemos.memories';
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly deps: SidebarDeps,
+  ) {}
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const webview = view.webview;
+    webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [dist] };
+    const controller = new SidebarController({
+      store: () => this.deps.getStore(),
+      post: (m) => webview.postMessage(m),
+      runCommand: (id, ...args) => this.deps.runCommand(id, ...args),
+      status: () => this.deps.status(),
+      log: (m) => this.deps.log(m),
+    });
+    const subs: vscode.Disposable[] = [
+      webview.onDidReceiveMessage((m: unknown) => void controller.receive(m)),
+      this.deps.onDidChangeData(() => controller.notifyDataChanged()),
+      this.deps.onDidChangeStore(() => {
+        controller.pushStatus();
+        controller.notifyDataChanged();
+      }),
+      // Without retainContextWhenHidden the page is destroyed when hidden; the next one says `ready` again.
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) controller.reset();
+      }),
+    ];
+    view.onDidDispose(() => {
+      controller.reset();
+      for (const s of subs) s.dispose();
+    });
+    webview.html = buildSidebarHtml({
+      cspSource: webview.cspSource,
+      nonce: crypto.randomBytes(18).toString('base64'),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      codiconsUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'codicons', 'codicon.css')).toString(),
+    });
+  }
+}
