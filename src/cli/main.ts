@@ -1,0 +1,200 @@
+/**
+ * `mnemos` entry point. `main(argv, io)` runs one command against injected streams and returns the
+ * exit code (tests call it in-process); executed as the bundle dist/cli.js it runs on the process.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import { version } from '../../package.json';
+import { configFromEnv, type MnemosStore, openStore, redactSecrets, type StoreConfig } from '../store';
+import { type OptionTable, type Parsed, parseArgs } from './args';
+import { type CliIo, type CommandContext, type CommandSpec, commandNames, getCommand, type GlobalOptions, isOptionalCommand, listCommands, type OutputFormat } from './commands';
+import { CliError, EXIT, renderError } from './errors';
+import { commandHelp, generalHelp, GLOBAL_OPTIONS } from './help';
+import { jsonLine } from './output';
+
+export type { CliIo, CommandContext, CommandSpec } from './commands';
+export { registerCommand } from './commands';
+
+/** `--format json` / `--json` anywhere in argv, so even an argument error is reported as JSON. */
+function sniffFormat(argv: readonly string[]): OutputFormat {
+  let f: OutputFormat = 'text';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a === '--json' || a === '--format=json' || (a === '--format' && argv[i + 1] === 'json')) f = 'json';
+    else if (a === '--format=text' || (a === '--format' && argv[i + 1] === 'text')) f = 'text';
+  }
+  return f;
+}
+
+function globalsFrom(values: Parsed['values']): GlobalOptions {
+  const format = values.json === true ? 'json' : ((values.format as string | undefined) ?? 'text');
+  if (format !== 'text' && format !== 'json') throw new CliError('usage', `--format must be text or json (got ${JSON.stringify(format)})`, '');
+  return { db: values.db as string | undefined, url: values.url as string | undefined, replica: values.replica === true, format };
+}
+
+function suggest(name: string): string {
+  const near = commandNames().find((c) => c.startsWith(name.slice(0, 3)) || name.startsWith(c));
+  return near ? `; did you mean "${near}"?` : '';
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const env = io.env;
+  const debug = env.MNEMOS_DEBUG === '1';
+  const secrets = [env.TURSO_AUTH_TOKEN, env.LIBSQL_AUTH_TOKEN];
+  let format = sniffFormat(argv);
+  let store: MnemosStore | undefined;
+  let code: number = EXIT.ok;
+  const write = (stream: 'stdout' | 'stderr', text: string) => io[stream].write(text.endsWith('\n') ? text : text + '\n');
+
+  const fail = (e: unknown): number => {
+    const r = renderError(e, secrets);
+    if (format === 'json') write('stderr', jsonLine({ error: { code: r.code, message: r.message } }));
+    else write('stderr', `mnemos: ${r.message}`);
+    if (debug) {
+      let cur: unknown = e;
+      for (let depth = 0; cur && depth < 5; depth++, cur = (cur as Error).cause) {
+        write('stderr', (depth ? 'caused by: ' : '') + redactSecrets(String((cur as Error)?.stack ?? cur), secrets));
+      }
+    }
+    return r.exitCode;
+  };
+
+  try {
+    const g = parseArgs(argv, GLOBAL_OPTIONS, { stopAtPositional: true });
+    const global0 = globalsFrom(g.values);
+    format = global0.format;
+    if (g.values.version) {
+      write('stdout', format === 'json' ? jsonLine({ version }) : `mnemos ${version}`);
+      return EXIT.ok;
+    }
+    const [name, ...rest] = g.rest;
+    if (name === undefined || name === 'help') {
+      const topic = name === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
+      if (topic !== undefined) {
+        const spec = getCommand(topic);
+        if (!spec) throw new CliError('usage', `unknown command "${topic}"${suggest(topic)}`, '');
+        write('stdout', commandHelp(topic, spec));
+        return EXIT.ok;
+      }
+      const text = generalHelp(version, listCommands());
+      if (name === undefined && !g.values.help) {
+        write('stderr', text);
+        return EXIT.usage;
+      }
+      write('stdout', text);
+      return EXIT.ok;
+    }
+    const spec = getCommand(name);
+    if (!spec && isOptionalCommand(name)) throw new CliError('usage', `the ${name} command is not part of this build`, '');
+    if (!spec) throw new CliError('usage', `unknown command "${name}"${suggest(name)}`, '');
+
+    let parsed: Parsed = { values: {}, positionals: [] };
+    let global = global0;
+    if (!spec.rawArgs) {
+      const table: OptionTable = { ...GLOBAL_OPTIONS, ...(spec.options ?? {}) };
+      try {
+        parsed = parseArgs(rest, table);
+      } catch (e) {
+        throw e instanceof CliError ? new CliError(e.code, e.message, name) : e;
+      }
+      const merged = { ...g.values, ...Object.fromEntries(Object.entries(parsed.values).filter(([k]) => k in GLOBAL_OPTIONS)) };
+      global = globalsFrom(merged);
+      format = global.format;
+      if (parsed.values.help === true && !(spec.options && 'help' in spec.options)) {
+        write('stdout', commandHelp(name, spec));
+        return EXIT.ok;
+      }
+    }
+
+    let config: StoreConfig | undefined;
+    const ctx: CommandContext = {
+      command: name,
+      values: parsed.values,
+      positionals: parsed.positionals,
+      argv: rest,
+      global,
+      io,
+      json: format === 'json',
+      debug,
+      storeConfig() {
+        if (config) return config;
+        let url = global.url;
+        // --db names the replica file; the primary may still come from the environment.
+        if (global.replica && !url && global.db) url = env.TURSO_DATABASE_URL || env.LIBSQL_URL || undefined;
+        config = configFromEnv(
+          {
+            db: global.db === undefined ? undefined : ctx.resolvePath(global.db),
+            url,
+            replica: global.replica || undefined,
+            syncIntervalSec: spec.longRunning ? undefined : 0,
+          },
+          env,
+        );
+        return config;
+      },
+      async openStore() {
+        if (!store) store = await openStore(ctx.storeConfig());
+        return store;
+      },
+      output(json, text) {
+        if (format === 'json') write('stdout', jsonLine(json));
+        else write('stdout', typeof text === 'function' ? text() : text);
+      },
+      note(text) {
+        if (format !== 'json') write('stderr', text);
+      },
+      async readInput(file) {
+        if (file === '-') return readAll(io.stdin);
+        const abs = ctx.resolvePath(file);
+        try {
+          return await fs.promises.readFile(abs, 'utf8');
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
+          throw new CliError('invalid_input', `cannot read ${abs}: ${why}`);
+        }
+      },
+      resolvePath(file) {
+        return path.resolve(io.cwd ?? process.cwd(), file);
+      },
+      usage(message): never {
+        throw new CliError('usage', message, name);
+      },
+    };
+    code = (await spec.run(ctx)) ?? EXIT.ok;
+  } catch (e) {
+    code = fail(e);
+  } finally {
+    if (store) {
+      try {
+        await store.close();
+      } catch (e) {
+        if (code === EXIT.ok) code = fail(e);
+      }
+    }
+  }
+  return code;
+}
+
+/** The bin: real streams, exit code on the process, nothing left running. */
+async function runAsProcess(): Promise<void> {
+  // libsql's native replica code logs to fd 1 (stdout), which would corrupt JSON output; MNEMOS_DEBUG keeps its logs.
+  if (process.env.RUST_LOG === undefined && process.env.MNEMOS_DEBUG !== '1') process.env.RUST_LOG = 'off';
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); // `mnemos list | head`
+  });
+  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+  process.exitCode = code;
+  // Once stdout has drained, a driver's idle socket must not keep a one-shot command alive.
+  process.stdout.write('', () => setTimeout(() => process.exit(code), 500).unref());
+}
+
+if (require.main === module) void runAsProcess();
