@@ -1,0 +1,152 @@
+/**
+ * Activation wires things together and returns; it opens nothing. The store opens on first need
+ * (a command, the sidebar), from settings + SecretStorage, and reopens when either changes.
+ */
+import * as vscode from 'vscode';
+import type { MnemosStore } from '../store';
+import { ChangeWatcher } from './changeWatcher';
+import { registerCommands, updateTokenContext } from './commands';
+import { Log } from './log';
+import { MemoryDocumentProvider, SCHEME } from './memoryDocument';
+import { type Notice, Notifier } from './notify';
+import { TokenSource } from './secrets';
+import type { Services } from './services';
+import { type MnemosSettings, SECTION } from './settings';
+import type { SidebarDeps } from './sidebar/deps';
+import { MemoriesViewProvider } from './sidebar/provider';
+import { StatusBar } from './statusBar';
+import { StoreHost, type StoreStatus } from './storeHost';
+
+/** What activate() returns: the sidebar's contract plus read-only views for tests and other extensions. */
+export interface MnemosApi {
+  /** Time spent in activate(), ms. */
+  readonly activationMs: number;
+  getStore(): Promise<MnemosStore>;
+  readonly onDidChangeData: vscode.Event<void>;
+  readonly onDidChangeStore: vscode.Event<void>;
+  status(): StoreStatus;
+  settings(): MnemosSettings;
+  statusBar(): { text: string; tooltip: string };
+  /** The "Mnemos" output channel's text (already redacted). */
+  logText(): string;
+  /** Notifications shown recently (already redacted). */
+  notices(): readonly Notice[];
+}
+
+let disposeHost: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): MnemosApi {
+  const t0 = performance.now();
+  const log = new Log();
+  const tokens = new TokenSource(context.secrets);
+  log.setSecrets(() => tokens.knownSecrets());
+  const notify = new Notifier(log);
+  const host = new StoreHost(context.globalStorageUri.fsPath, tokens, log);
+  const watcher = new ChangeWatcher(host, log);
+  const statusBar = new StatusBar(host);
+  const openErrors = new WeakSet<object>();
+  const getStore = async () => {
+    try {
+      return await host.getStore();
+    } catch (e) {
+      if (e && typeof e === 'object') openErrors.add(e);
+      throw e;
+    }
+  };
+  const docs = new MemoryDocumentProvider(getStore);
+  const services: Services = {
+    context,
+    host,
+    tokens,
+    log,
+    notify,
+    watcher,
+    docs,
+    store: getStore,
+    isOpenError: (e) => !!e && typeof e === 'object' && openErrors.has(e),
+    changed: () => watcher.poke(),
+  };
+
+  // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
+  const storeChanged = new vscode.EventEmitter<void>();
+  let shown = '';
+  const statusKey = (s: StoreStatus) => `${s.mode}|${s.connected}|${s.keywordOnly}|${s.state}`;
+  const deps: SidebarDeps = {
+    getStore,
+    onDidChangeData: watcher.onDidChange,
+    onDidChangeStore: storeChanged.event,
+    runCommand: (id, ...args) => vscode.commands.executeCommand(id, ...args),
+    log: (m) => log.info(m),
+    status: () => host.status(),
+  };
+
+  /** After a settings or token change closed an open store: open the new one now, and say if it fails. */
+  const reopenIfActive = (wasActive: boolean, why: string) => {
+    if (!wasActive) return;
+    void getStore().then(
+      () => watcher.fire(),
+      (e) => notify.report(e, { what: why, opening: true, retry: () => vscode.commands.executeCommand('mnemos.refresh') }),
+    );
+  };
+
+  context.subscriptions.push(
+    log,
+    tokens,
+    watcher,
+    statusBar,
+    docs,
+    storeChanged,
+    ...registerCommands(services),
+    vscode.window.registerWebviewViewProvider(MemoriesViewProvider.viewType, new MemoriesViewProvider(context.extensionUri, deps)),
+    vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
+    host.onDidChangeStore(() => storeChanged.fire()),
+    host.onDidChangeStatus((s) => {
+      void vscode.commands.executeCommand('setContext', 'mnemos.mode', s.mode);
+      const k = statusKey(s);
+      if (k !== shown) {
+        shown = k;
+        storeChanged.fire();
+      }
+    }),
+    watcher.onDidChange(() => docs.refreshOpen()),
+    vscode.workspace.onDidChangeConfiguration(async (e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      try {
+        reopenIfActive(await host.settingsChanged(), 'opening the store from the new settings');
+      } catch (err) {
+        log.error('applying changed settings failed', err);
+      }
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      log.info('workspace trusted: its database settings apply now');
+      reopenIfActive(await host.settingsChanged(), 'opening the store from the workspace settings');
+    }),
+    tokens.onDidChange(async () => {
+      void updateTokenContext(services);
+      reopenIfActive(await host.tokenChanged(), 'reconnecting with the new auth token');
+    }),
+  );
+  disposeHost = () => host.dispose();
+  void vscode.commands.executeCommand('setContext', 'mnemos.mode', host.settings().store.mode);
+  void updateTokenContext(services);
+
+  const activationMs = performance.now() - t0;
+  log.info(`activated in ${activationMs.toFixed(1)} ms (store: ${host.status().description}; opens on first use)`);
+  return {
+    activationMs,
+    getStore,
+    onDidChangeData: watcher.onDidChange,
+    onDidChangeStore: storeChanged.event,
+    status: () => host.status(),
+    settings: () => host.settings(),
+    statusBar: () => statusBar.snapshot(),
+    logText: () => log.text(),
+    notices: () => notify.notices(),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  // Flushes pending access bumps and closes the connection (a replica's file, a remote's sockets).
+  await disposeHost?.();
+  disposeHost = undefined;
+}

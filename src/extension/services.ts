@@ -1,0 +1,25 @@
+/** Everything a command needs, built once in activate(). */
+import type * as vscode from 'vscode';
+import type { MnemosStore } from '../store';
+import type { ChangeWatcher } from './changeWatcher';
+import type { Log } from './log';
+import type { MemoryDocumentProvider } from './memoryDocument';
+import type { Notifier } from './notify';
+import type { TokenSource } from './secrets';
+import type { StoreHost } from './storeHost';
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  host: StoreHost;
+  tokens: TokenSource;
+  log: Log;
+  notify: Notifier;
+  watcher: ChangeWatcher;
+  docs: MemoryDocumentProvider;
+  /** The open store; an open failure is marked so its notification offers Open Settings. */
+  store(): Promise<MnemosStore>;
+  /** The error came from opening the store (so Open Settings is the fix), not from an operation. */
+  isOpenError(e: unknown): boolean;
+  /** After a write from this window: check for changes now (the data event fires once). */
+  changed(): void;
+}
