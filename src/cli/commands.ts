@@ -4,7 +4,7 @@
  * CLI neither pays for them at start-up nor breaks when they are absent (docs/CLI.md, "Adding a command").
  */
 import type { Readable, Writable } from 'node:stream';
-import type { MnemosStore, StoreConfig } from '../store';
+import type { ConfigOverrides, MnemosStore, StoreConfig } from '../store';
 import type { OptionTable, OptionValues } from './args';
 import { BUILTIN_COMMANDS } from './builtins';
 
@@ -41,6 +41,8 @@ export interface CommandContext {
   debug: boolean;
   /** Store config from --db/--url/--replica and the environment (token from the environment only). */
   storeConfig(): StoreConfig;
+  /** The flags part of that config, for code that calls configFromEnv(overrides, env) itself. */
+  configOverrides(): ConfigOverrides;
   /** Opens the store once; main() closes (and flushes) it after the command, whatever happens. */
   openStore(): Promise<MnemosStore>;
   /** Prints the command's result: `json` as one JSON document in JSON mode, else `text`. */
@@ -87,10 +89,55 @@ function isMissing(e: unknown, request: string): boolean {
 /*
  * Commands whose code lives in another front end. The module is required only when the command
  * runs (or help lists it). It exports `cliCommand: CommandSpec`, or calls registerCommand(name, …)
- * when loaded. Each require is a literal inside try/catch so esbuild bundles the module when it
- * exists and leaves a harmless failing require when it does not.
+ * when loaded, or (serve) exports what `adapt` wraps. Each require is a literal inside try/catch so
+ * esbuild bundles the module when it exists and leaves a harmless failing require when it does not.
  */
-const OPTIONAL: Record<string, { summary: string; load: () => unknown }> = {
+interface OptionalCommand {
+  summary: string;
+  load: () => unknown;
+  /** Builds the command from a module that exports no `cliCommand`. */
+  adapt?: (mod: Record<string, unknown>) => CommandSpec | undefined;
+}
+
+type RunStdioServer = (opts: {
+  configOverrides?: ConfigOverrides;
+  env?: NodeJS.ProcessEnv;
+  compact?: boolean;
+  stdin?: Readable;
+  stdout?: Writable;
+  log?: (line: string) => void;
+}) => Promise<void>;
+
+/** `mnemos serve` over src/mcp/server.ts's `runStdioServer`. */
+function serveCommand(runStdioServer: RunStdioServer): CommandSpec {
+  return {
+    summary: OPTIONAL.serve.summary,
+    usage: '[--compact | --verbose]',
+    description:
+      "Speaks MCP (newline-delimited JSON-RPC) on stdin/stdout with ICM's memory tools until stdin closes or SIGTERM; logs go to stderr.\n" +
+      'Agents start it as `mnemos serve` (plus --db/--url/--replica as needed; the token comes from TURSO_AUTH_TOKEN).',
+    options: {
+      compact: { type: 'boolean', help: "ICM's compact tool output (default; MNEMOS_MCP_COMPACT=0 turns it off)" },
+      verbose: { type: 'boolean', help: 'verbose tool output' },
+    },
+    longRunning: true,
+    async run(ctx) {
+      if (ctx.positionals.length) ctx.usage(`unexpected argument "${ctx.positionals[0]}" for serve`);
+      if (ctx.values.compact && ctx.values.verbose) ctx.usage('--compact and --verbose exclude each other');
+      ctx.storeConfig(); // bad flags or URL: exit 2 before anything starts
+      await runStdioServer({
+        configOverrides: ctx.configOverrides(),
+        env: ctx.io.env,
+        compact: ctx.values.verbose ? false : ctx.values.compact ? true : undefined,
+        stdin: ctx.io.stdin,
+        stdout: ctx.io.stdout,
+        log: (line) => ctx.io.stderr.write(`[mnemos-mcp] ${line}\n`),
+      });
+    },
+  };
+}
+
+const OPTIONAL: Record<string, OptionalCommand> = {
   serve: {
     summary: 'Run the MCP server on stdio (for agents)',
     load: () => {
@@ -101,6 +148,7 @@ const OPTIONAL: Record<string, { summary: string; load: () => unknown }> = {
         throw e;
       }
     },
+    adapt: (mod) => (typeof mod.runStdioServer === 'function' ? serveCommand(mod.runStdioServer as RunStdioServer) : undefined),
   },
   embed: {
     summary: 'Compute embeddings for memories that have none',
@@ -120,9 +168,10 @@ const loaded = new Map<string, CommandSpec | undefined>();
 function loadOptional(name: string): CommandSpec | undefined {
   if (loaded.has(name)) return loaded.get(name);
   const before = registry.get(name);
-  const mod = OPTIONAL[name].load() as { cliCommand?: CommandSpec } | undefined;
+  const mod = OPTIONAL[name].load() as ({ cliCommand?: CommandSpec } & Record<string, unknown>) | undefined;
   let spec = registry.get(name) !== before ? registry.get(name) : undefined;
   if (!spec && mod?.cliCommand && typeof mod.cliCommand.run === 'function') spec = mod.cliCommand;
+  if (!spec && mod) spec = OPTIONAL[name].adapt?.(mod);
   loaded.set(name, spec);
   return spec;
 }

@@ -124,20 +124,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io,
       json: format === 'json',
       debug,
-      storeConfig() {
-        if (config) return config;
+      configOverrides() {
+        if (global.db !== undefined && global.url !== undefined && !global.replica) {
+          throw new CliError('usage', '--db with --url needs --replica (a local replica of the server); give one of them otherwise', '');
+        }
         let url = global.url;
         // --db names the replica file; the primary may still come from the environment.
         if (global.replica && !url && global.db) url = env.TURSO_DATABASE_URL || env.LIBSQL_URL || undefined;
-        config = configFromEnv(
-          {
-            db: global.db === undefined ? undefined : ctx.resolvePath(global.db),
-            url,
-            replica: global.replica || undefined,
-            syncIntervalSec: spec.longRunning ? undefined : 0,
-          },
-          env,
-        );
+        return {
+          db: global.db === undefined ? undefined : ctx.resolvePath(global.db),
+          url,
+          replica: global.replica || undefined,
+          syncIntervalSec: spec.longRunning ? undefined : 0,
+        };
+      },
+      storeConfig() {
+        config ??= configFromEnv(ctx.configOverrides(), env);
         return config;
       },
       async openStore() {

@@ -1,0 +1,130 @@
+/**
+ * The real bin: `node scripts/build.mjs`, then `node dist/cli.js …` as separate processes, so the
+ * bundle's externals (libsql, @libsql/client), the shebang, exit codes and stdin/stdout piping are real.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { type Sqld, startSqld } from '../helpers/sqld';
+import { seedExport, tmpDir } from './helpers';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'dist/cli.js');
+const VERSION = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+
+interface Proc {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+function mnemos(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<Proc> {
+  const t0 = Date.now();
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, XDG_DATA_HOME: tmpDir('mnemos-bin-home-'), ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    const kill = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    p.on('error', reject);
+    p.on('close', (code) => {
+      clearTimeout(kill);
+      resolve({ code, stdout, stderr, ms: Date.now() - t0 });
+    });
+    p.stdin.end(opts.stdin ?? '');
+  });
+}
+
+let sqld: Sqld;
+before(async () => {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
+  sqld = await startSqld({ auth: true });
+});
+after(async () => {
+  await sqld?.stop();
+});
+
+describe('the built bin dist/cli.js', () => {
+  test('is an executable node script that prints its version', async () => {
+    const head = fs.readFileSync(BIN, 'utf8').slice(0, 40);
+    assert.match(head, /^#!\/usr\/bin\/env node\n/);
+    assert.ok(fs.statSync(BIN).mode & 0o100, 'executable bit');
+    const r = await mnemos(['--version']);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, `mnemos ${VERSION}\n`);
+  });
+
+  test('stores, recalls and reports with real exit codes on a local file, and exits on its own', async () => {
+    const db = path.join(tmpDir(), 'bin.db');
+    const stored = await mnemos(['--db', db, '--json', 'store', '-t', 'bin', '-c', 'the bundle really runs', '-k', 'bundle']);
+    assert.equal(stored.code, 0, stored.stderr);
+    const { id } = JSON.parse(stored.stdout);
+    const recall = await mnemos(['recall', 'bundle', 'runs'], { env: { MNEMOS_DB: db } });
+    assert.equal(recall.code, 0, recall.stderr);
+    assert.equal(recall.stdout, `${id}  [bin] the bundle really runs\n`);
+    assert.equal((await mnemos(['--db', db, 'get', '01JZZZZZZZZZZZZZZZZZZZZZZZ'])).code, 1);
+    const usage = await mnemos(['--db', db, 'store', '-t', 'bin']);
+    assert.equal(usage.code, 2);
+    assert.equal(usage.stderr, 'mnemos: store needs -c CONTENT (see: mnemos help store)\n');
+    assert.ok(recall.ms < 15_000, `took ${recall.ms} ms`);
+  });
+
+  test('imports from a pipe and exports to stdout byte for byte the same memories', async () => {
+    const db = path.join(tmpDir(), 'pipe.db');
+    const seed = seedExport(25, 'piped');
+    const imp = await mnemos(['--db', db, '--json', 'import', '-'], { stdin: JSON.stringify(seed) });
+    assert.equal(imp.code, 0, imp.stderr);
+    assert.deepEqual(JSON.parse(imp.stdout), { imported: 25, skipped: 0 });
+    const exp = await mnemos(['--db', db, 'export', '-']);
+    assert.equal(exp.code, 0, exp.stderr);
+    assert.deepEqual(JSON.parse(exp.stdout).memories, seed.memories);
+  });
+
+  test('talks to sqld with the token from the environment, and a wrong token exits 4 without printing it', async () => {
+    const env = { TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: sqld.token };
+    const s = await mnemos(['--json', 'store', '-t', 'remote', '-c', 'through the bin to sqld'], { env });
+    assert.equal(s.code, 0, s.stderr);
+    const r = await mnemos(['--json', 'recall', 'sqld'], { env });
+    assert.equal(JSON.parse(r.stdout).items[0].memory.id, JSON.parse(s.stdout).id);
+    const wrong = sqld.sign!({ exp: 1 }); // a real signature, long expired
+    const bad = await mnemos(['stats'], { env: { ...env, TURSO_AUTH_TOKEN: wrong } });
+    assert.equal(bad.code, 4, bad.stderr);
+    assert.equal(bad.stdout, '');
+    assert.ok(!bad.stderr.includes(wrong) && !bad.stderr.includes(sqld.token!));
+    assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
+  });
+
+  test('an embedded replica works through the bin and its stdout stays pure JSON', async () => {
+    const replica = path.join(tmpDir(), 'replica.db');
+    const env = { TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: sqld.token, ICM_TURSO_REPLICA: '1', MNEMOS_DB: replica };
+    const s = await mnemos(['--json', 'store', '-t', 'replica', '-c', 'written via the replica'], { env });
+    assert.equal(s.code, 0, s.stderr);
+    const list = await mnemos(['--json', 'list', '-t', 'replica'], { env });
+    assert.equal(list.code, 0, list.stderr);
+    assert.equal(JSON.parse(list.stdout).items[0].summary, 'written via the replica');
+    const stats = await mnemos(['--json', 'stats'], { env });
+    assert.equal(JSON.parse(stats.stdout).mode, 'replica');
+  });
+
+  test('a reader that closes the pipe early ends the bin quietly', async () => {
+    const db = path.join(tmpDir(), 'epipe.db');
+    await mnemos(['--db', db, 'import', '-'], { stdin: JSON.stringify(seedExport(400, 'lots')) });
+    const r = await new Promise<Proc>((resolve) => {
+      const t0 = Date.now();
+      const p = spawn(process.execPath, [BIN, '--db', db, 'export', '-'], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
+      let stderr = '';
+      p.stderr.on('data', (d) => (stderr += d));
+      p.stdout.once('data', () => p.stdout.destroy());
+      p.on('close', (code) => resolve({ code, stdout: '', stderr, ms: Date.now() - t0 }));
+    });
+    assert.equal(r.stderr, '');
+    assert.ok(r.code === 0 || r.code === null, String(r.code));
+  });
+});
