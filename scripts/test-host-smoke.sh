@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SMOKE=test/host/smoke
+# Run folders (kept with their logs when a run fails) go under test-results/, not the OS temp dir:
+# the expected-failure run below would otherwise leave one behind on every invocation.
+export MNEMOS_HOST_RUNS="$PWD/test-results/host-runs"
+rm -rf "$MNEMOS_HOST_RUNS"
 RUN=(node test/host/run-ext-tests.js --extensionDevelopmentPath "$SMOKE" --extensionTestsPath "$SMOKE/test/index.js"
      --settings "$SMOKE/settings.json" --env "MNEMOS_SMOKE_ENV=hello from --env" --timeout 300)
 step() { echo; echo "### $*"; ts=$(date +%s%N); }
