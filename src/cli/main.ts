@@ -108,6 +108,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const merged = { ...g.values, ...Object.fromEntries(Object.entries(parsed.values).filter(([k]) => k in GLOBAL_OPTIONS)) };
       global = globalsFrom(merged);
       format = global.format;
+      if (parsed.values.version === true && !(spec.options && 'version' in spec.options)) {
+        write('stdout', format === 'json' ? jsonLine({ version }) : `mnemos ${version}`);
+        return EXIT.ok;
+      }
       if (parsed.values.help === true && !(spec.options && 'help' in spec.options)) {
         write('stdout', commandHelp(name, spec));
         return EXIT.ok;

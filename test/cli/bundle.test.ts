@@ -113,6 +113,24 @@ describe('the built bin dist/cli.js', () => {
     assert.equal(JSON.parse(stats.stdout).mode, 'replica');
   });
 
+  describe('a replica whose token the primary refuses', () => {
+    let r: Proc;
+    before(async () => {
+      const env = { TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: 'not-the-token-0123456789', ICM_TURSO_REPLICA: '1', MNEMOS_DB: path.join(tmpDir(), 'refused.db') };
+      r = await mnemos(['--json', 'stats'], { env });
+    });
+    test('fails with one JSON error line, nothing on stdout (libSQL\'s native logs are silenced), and no token', () => {
+      assert.notEqual(r.code, 0);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.ok(JSON.parse(r.stderr).error.message);
+      assert.ok(!r.stderr.includes('not-the-token-0123456789'));
+    });
+    test('exits 4 like a refused token on a server', { todo: 'src/store maps the replica\'s Replication(PrimaryHandshakeTimeout) to no StoreError (exit 5 today)' }, () => {
+      assert.equal(r.code, 4, r.stderr);
+    });
+  });
+
   test('a reader that closes the pipe early ends the bin quietly', async () => {
     const db = path.join(tmpDir(), 'epipe.db');
     await mnemos(['--db', db, 'import', '-'], { stdin: JSON.stringify(seedExport(400, 'lots')) });

@@ -59,6 +59,9 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
       assert.deepEqual(low.items.map((i: any) => i.memory.summary), ['gardening tools live in the shed']);
       const oven = await t.run(['recall', 'oven', 'hot'], { json: false });
       assert.match(oven.stdout, /^[0-9A-Z]{26} {2}\[kitchen\] the oven runs hot$/m);
+      // The access bump (deferred on a server) is flushed before the command returns.
+      const ovenId = oven.stdout.split(' ')[0];
+      assert.equal((await t.run(['get', ovenId])).json().memory.accessCount, 1);
       const none = await t.run(['recall', 'zeppelin'], { json: false });
       assert.equal(none.stdout.trim(), 'No memories found.');
     });
