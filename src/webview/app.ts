@@ -126,6 +126,7 @@ export class App {
     this.rpc.ready();
     await this.refresh();
     await this.renderedRows();
+    this.ensureTabStop(true);
     await frame();
     performance.measure('mnemos:first-paint', { start: t0, end: performance.now() });
     this.scroller.scrollTop = this.state.scrollTop;
@@ -155,12 +156,21 @@ export class App {
   private async refreshOnce(): Promise<void> {
     const focus = this.captureFocus();
     try {
-      const { topics, total } = await this.rpc.request('topics', { importance: this.importanceLevels() });
+      // Everything the view shows is asked for at once: one round trip, not one per level.
+      const topicsP = this.rpc.request('topics', { importance: this.importanceLevels() });
+      const searching = !!this.state.query.trim();
+      const searchP = searching ? this.runSearch() : undefined;
+      const lists = new Map<string, Promise<Result<'list'>>>();
+      if (!searching) {
+        for (const topic of this.expandedTopics()) lists.set(topic, this.requestFirstRows(topic, this.topics.get(topic)?.items.length ?? 0));
+      }
+      const detailP = this.detail.visible && this.detail.memoryId ? this.openDetail(this.detail.memoryId, true) : undefined;
+      const { topics, total } = await topicsP;
       this.total = total;
       this.setTopicOptions(topics);
-      if (this.state.query.trim()) await this.runSearch();
-      else await this.renderBrowse(topics);
-      if (this.detail.visible && this.detail.memoryId) await this.openDetail(this.detail.memoryId, true);
+      if (searchP) await searchP;
+      else await this.renderBrowse(topics, lists);
+      await detailP;
       this.hideBanner();
     } catch (e) {
       this.showError(e);
@@ -171,7 +181,7 @@ export class App {
 
   // ------------------------------------------------------------------------------------ browse
 
-  private async renderBrowse(topics: TopicInfo[]): Promise<void> {
+  private async renderBrowse(topics: TopicInfo[], prefetched = new Map<string, Promise<Result<'list'>>>()): Promise<void> {
     this.mode = 'browse';
     this.tree.setAttribute('aria-label', 'Memories by topic');
     this.searchRows.clear();
@@ -200,7 +210,7 @@ export class App {
       const node = this.topics.get(t.topic)!;
       if (this.isExpanded(t.topic)) {
         if (!node.row.open) node.row.open = true;
-        const p = this.loadTopic(node).finally(() => {
+        const p = this.loadTopic(node, prefetched.get(t.topic)).finally(() => {
           if (node.loading === p) node.loading = null;
         });
         node.loading = p;
@@ -216,9 +226,9 @@ export class App {
   }
 
   private newTopicNode(t: TopicInfo): TopicNode {
+    // No child rows until the topic opens: `branch` alone draws the arrow (40 topics = 40 elements, not 80).
     const row = topicRow(t.topic, t.count);
     const placeholder = placeholderRow('Loading…');
-    reconcile(row, [placeholder]);
     return { topic: t.topic, count: t.count, row, items: [], rows: new Map(), nextCursor: null, loaded: false, gen: 0, loading: null, more: null, placeholder };
   }
 
@@ -226,11 +236,21 @@ export class App {
     return Object.prototype.hasOwnProperty.call(this.state.expanded, topic) || this.state.topic === topic;
   }
 
-  /** (Re)reads a topic's first rows: as many as were shown, so a refresh keeps the scroll position. */
-  private async loadTopic(node: TopicNode): Promise<void> {
+  private expandedTopics(): string[] {
+    const out = Object.keys(this.state.expanded);
+    if (this.state.topic && !out.includes(this.state.topic)) out.push(this.state.topic);
+    return out;
+  }
+
+  /** A topic's first rows: as many as were shown, so a refresh keeps the scroll position. */
+  private requestFirstRows(topic: string, shown: number): Promise<Result<'list'>> {
+    const want = Math.min(RELOAD_CAP, Math.max(PAGE, shown, this.state.expanded[topic] ?? 0));
+    return this.rpc.request('list', { topic, cursor: null, limit: want, importance: this.importanceLevels() });
+  }
+
+  private async loadTopic(node: TopicNode, prefetched?: Promise<Result<'list'>>): Promise<void> {
     const gen = ++node.gen;
-    const want = Math.min(RELOAD_CAP, Math.max(PAGE, node.items.length, this.state.expanded[node.topic] ?? 0));
-    const page = await this.rpc.request('list', { topic: node.topic, cursor: null, limit: want, importance: this.importanceLevels() });
+    const page = await (prefetched ?? this.requestFirstRows(node.topic, node.items.length));
     if (gen !== node.gen) return;
     node.items = page.items;
     node.nextCursor = page.nextCursor;
@@ -240,6 +260,7 @@ export class App {
 
   private ensureLoaded(node: TopicNode): void {
     if (node.loaded || node.loading) return;
+    if (!node.row.querySelector('vscode-tree-item')) reconcile(node.row, [node.placeholder]);
     node.loading = this.loadTopic(node)
       .catch((e) => this.showError(e))
       .finally(() => {
@@ -599,13 +620,20 @@ export class App {
     if (rows.length) this.focusRow(rows[Math.min(Math.max(f.index, 0), rows.length - 1)]);
   }
 
-  /** Roving tabindex: exactly one visible row takes Tab. */
-  private ensureTabStop(): void {
+  /**
+   * Roving tabindex: exactly one visible row takes Tab. While focus is elsewhere, that is the
+   * selected row (so Tab returns to it), else whichever row last had focus, else the first.
+   */
+  private ensureTabStop(preferSelected = false): void {
     const rows = visibleRows(this.tree);
-    if (!rows.length) return;
+    if (!rows.length || this.focusedRow()) return;
+    const sel = this.selectedRow && rows.includes(this.selectedRow) ? this.selectedRow : undefined;
+    if (sel && preferSelected) {
+      if (!sel.active) sel.active = true;
+      return;
+    }
     if (rows.some((r) => r.active)) return;
-    const target = this.selectedRow && rows.includes(this.selectedRow) ? this.selectedRow : rows[0];
-    target.active = true;
+    (sel ?? rows[0]).active = true;
   }
 
   private focusRow(row: VscodeTreeItem): void {
