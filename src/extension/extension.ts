@@ -65,7 +65,15 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     store: getStore,
     isOpenError: (e) => !!e && typeof e === 'object' && openErrors.has(e),
     changed: () => watcher.poke(),
+    reopen: (wasActive, why) => {
+      if (!wasActive) return;
+      void getStore().then(
+        () => watcher.fire(),
+        (e) => notify.report(e, { what: why, opening: true, retry: () => vscode.commands.executeCommand('mnemos.refresh') }),
+      );
+    },
   };
+  const reopenIfActive = services.reopen;
 
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
@@ -78,15 +86,6 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     runCommand: (id, ...args) => vscode.commands.executeCommand(id, ...args),
     log: (m) => log.info(m),
     status: () => host.status(),
-  };
-
-  /** After a settings or token change closed an open store: open the new one now, and say if it fails. */
-  const reopenIfActive = (wasActive: boolean, why: string) => {
-    if (!wasActive) return;
-    void getStore().then(
-      () => watcher.fire(),
-      (e) => notify.report(e, { what: why, opening: true, retry: () => vscode.commands.executeCommand('mnemos.refresh') }),
-    );
   };
 
   context.subscriptions.push(

@@ -20,6 +20,8 @@ export interface Services {
   store(): Promise<MnemosStore>;
   /** The error came from opening the store (so Open Settings is the fix), not from an operation. */
   isOpenError(e: unknown): boolean;
+  /** After settings/token changes closed a store that was in use: open the new one now and say if that fails. */
+  reopen(wasActive: boolean, why: string): void;
   /** After a write from this window: check for changes now (the data event fires once). */
   changed(): void;
 }

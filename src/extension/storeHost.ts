@@ -32,7 +32,8 @@ export class StoreHost implements vscode.Disposable {
   private opening: Promise<MnemosStore> | undefined;
   private gen = 0;
   private current: MnemosSettings;
-  private openedToken: string | undefined;
+  /** The token the open (or opening, or failed) store uses. */
+  private usedToken: string | undefined;
   private tokenOrigin: TokenOrigin = 'none';
   private st: Omit<StoreStatus, 'mode' | 'description' | 'keywordOnly' | 'keywordNote'> = { state: 'closed', connected: false, syncing: false };
   private lastRecall: { mode: RecallResult['mode']; note?: string } | undefined;
@@ -86,6 +87,7 @@ export class StoreHost implements vscode.Disposable {
       token = t.token;
       this.tokenOrigin = t.origin;
     }
+    this.usedToken = token;
     const config: StoreConfig = token && s.store.mode !== 'local' ? { ...s.store, authToken: token } : s.store;
     for (const w of s.warnings) this.log.warn(w);
     if (s.ignoredUntrusted.length) this.log.warn(`untrusted workspace: ignoring its ${s.ignoredUntrusted.join(', ')} (user settings apply)`);
@@ -97,7 +99,6 @@ export class StoreHost implements vscode.Disposable {
       }
       store.onBackgroundError = (e) => this.log.error('background store work failed', e);
       this.store = store;
-      this.openedToken = token;
       this.update({ state: 'open', connected: true, lastSyncAt: store.mode === 'replica' ? Date.now() : undefined, error: undefined });
       const tokenInfo = s.store.mode === 'local' ? '' : ` (token: ${this.tokenOrigin})`;
       this.log.info(`opened ${describeConfig(s.store)}${tokenInfo} in ${Math.round(performance.now() - t0)} ms`);
@@ -117,7 +118,7 @@ export class StoreHost implements vscode.Disposable {
     const wasActive = !!old || !!this.opening || this.st.state === 'error';
     this.store = undefined;
     this.opening = undefined;
-    this.openedToken = undefined;
+    this.usedToken = undefined;
     this.update({ state: 'closed', connected: false, syncing: false, lastSyncAt: undefined, error: undefined });
     if (old) {
       this.log.info(`closing ${old.describe()}: ${reason}`);
@@ -127,25 +128,25 @@ export class StoreHost implements vscode.Disposable {
     return wasActive;
   }
 
-  /** Settings changed: reopen only if the database location really changed. Returns true if it did. */
+  /** Settings changed: close the store if the database location changed. Returns true if a store in use was closed. */
   async settingsChanged(): Promise<boolean> {
     const before = this.current;
     this.current = readSettings(this.storageDir);
     this.statusEmitter.fire(this.status());
     if (sameLocation(before.store, this.current.store)) return false;
     this.log.info(`database settings changed: ${describeConfig(before.store)} → ${describeConfig(this.current.store)}`);
-    await this.close('settings changed');
-    return true;
+    return this.close('settings changed');
   }
 
-  /** Token changed: only a remote or replica store cares, and only if it was opened with another token. */
+  /**
+   * Token changed: only a remote or replica store cares, and only if it uses another token.
+   * Returns true if a store in use was closed (the caller reopens it).
+   */
   async tokenChanged(): Promise<boolean> {
-    if (this.current.store.mode === 'local') return false;
+    if (this.current.store.mode === 'local' || this.st.state === 'closed') return false; // the next open reads the new token
     const { token } = await this.tokens.get();
-    if (this.st.state === 'closed') return false; // the next open reads the new token anyway
-    if (this.st.state === 'open' && token === this.openedToken) return false;
-    await this.close('auth token changed');
-    return true;
+    if (token === this.usedToken) return false;
+    return this.close('auth token changed');
   }
 
   tokenSource(): TokenOrigin {

@@ -117,8 +117,7 @@ export async function setAuthToken(s: Services, ...args: unknown[]) {
   const changed = await s.tokens.set(token);
   await updateTokenContext(s);
   s.log.info(changed ? 'auth token stored in secret storage' : 'auth token unchanged');
-  const reopened = await s.host.tokenChanged();
-  if (reopened) void s.store().then(() => s.changed(), () => undefined);
+  s.reopen(await s.host.tokenChanged(), 'reconnecting with the new auth token');
   if (given === undefined) s.notify.info('Auth token saved in secret storage.');
   return { changed };
 }
@@ -128,7 +127,7 @@ export async function clearAuthToken(s: Services) {
   const removed = await s.tokens.clear();
   await updateTokenContext(s);
   s.log.info(removed ? 'auth token removed from secret storage' : 'no auth token was stored');
-  await s.host.tokenChanged();
+  s.reopen(await s.host.tokenChanged(), 'reconnecting without a stored auth token');
   s.notify.info(removed ? 'Auth token removed from secret storage.' : 'No auth token was stored.');
   return { removed };
 }

@@ -1,0 +1,14 @@
+/**
+ * The extension's integration tests, run inside a real VS Code extension host by
+ * test/host/run-ext-tests.js (scripts/test-extension.sh builds this file into out/).
+ * Order matters: later suites switch the same extension instance between modes.
+ */
+import './activation';
+import './memories';
+import './refresh';
+import './modes';
+import { runAll } from './harness';
+
+export function run(): Promise<void> {
+  return runAll();
+}
