@@ -34,6 +34,12 @@ interface TopicNode {
   placeholder: VscodeTreeItem;
 }
 
+/** Marks a promise that runs alongside others as handled; whoever awaits it still sees the error. */
+function parallel<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
 const frame = () => new Promise<void>((r) => requestAnimationFrame(() => r()));
 
 export class App {
@@ -157,14 +163,14 @@ export class App {
     const focus = this.captureFocus();
     try {
       // Everything the view shows is asked for at once: one round trip, not one per level.
-      const topicsP = this.rpc.request('topics', { importance: this.importanceLevels() });
+      const topicsP = parallel(this.rpc.request('topics', { importance: this.importanceLevels() }));
       const searching = !!this.state.query.trim();
-      const searchP = searching ? this.runSearch() : undefined;
+      const searchP = searching ? parallel(this.runSearch()) : undefined;
       const lists = new Map<string, Promise<Result<'list'>>>();
       if (!searching) {
-        for (const topic of this.expandedTopics()) lists.set(topic, this.requestFirstRows(topic, this.topics.get(topic)?.items.length ?? 0));
+        for (const topic of this.expandedTopics()) lists.set(topic, parallel(this.requestFirstRows(topic, this.topics.get(topic)?.items.length ?? 0)));
       }
-      const detailP = this.detail.visible && this.detail.memoryId ? this.openDetail(this.detail.memoryId, true) : undefined;
+      const detailP = this.detail.visible && this.detail.memoryId ? parallel(this.openDetail(this.detail.memoryId, true)) : undefined;
       const { topics, total } = await topicsP;
       this.total = total;
       this.setTopicOptions(topics);
@@ -455,14 +461,16 @@ export class App {
     if (text) this.note.replaceChildren(icon('info'), el('span', { text }));
   }
 
+  /**
+   * The status line only: a store opens on first use, so "not connected" is normal for a moment at
+   * start. Real failures come back as request errors and get the banner.
+   */
   private setStatus(s: SidebarStatus): void {
     const parts = [s.mode];
+    if (!s.connected) parts.push('not connected');
     if (s.keywordOnly) parts.push('keyword search');
     this.statusLine.replaceChildren(icon(s.connected ? 'database' : 'debug-disconnect'), el('span', { text: parts.join(' · ') }));
     this.statusLine.title = s.connected ? 'Connected to the memory store' : 'Not connected to the memory store';
-    if (!s.connected) {
-      this.showBanner('Mnemos is not connected to its memory store.', true);
-    } else if (this.banner.dataset.kind === 'disconnected') this.hideBanner();
   }
 
   private showError(e: unknown): void {
