@@ -6,7 +6,7 @@ import type { VscodeTree } from '@vscode-elements/elements/dist/vscode-tree/vsco
 import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { HostMessage, MemoryItem, Result, SidebarCommand, SidebarStatus, TopicInfo } from '../shared/protocol';
+import { type HostMessage, LIMITS, type MemoryItem, type Result, type SidebarCommand, type SidebarStatus, type TopicInfo } from '../shared/protocol';
 import { DetailView, type DetailAction } from './detail';
 import { el, icon } from './dom';
 import { RequestError, Rpc } from './rpc';
@@ -17,8 +17,8 @@ const PAGE = 100;
 const SEARCH_PAGE = 50;
 const SEARCH_MAX = 200;
 const DEBOUNCE_MS = 80;
-/** Rows per topic re-read on a refresh or a restore (one request each). */
-const RELOAD_CAP = 1000;
+/** Rows per topic re-read on a refresh or a restore; beyond that a refresh starts the topic over. */
+const RELOAD_CAP = 5000;
 
 interface TopicNode {
   topic: string;
@@ -248,10 +248,18 @@ export class App {
     return out;
   }
 
-  /** A topic's first rows: as many as were shown, so a refresh keeps the scroll position. */
-  private requestFirstRows(topic: string, shown: number): Promise<Result<'list'>> {
+  /** A topic's first rows: as many as were shown (pages of ≤ 1,000), so a refresh keeps the scroll position. */
+  private async requestFirstRows(topic: string, shown: number): Promise<Result<'list'>> {
     const want = Math.min(RELOAD_CAP, Math.max(PAGE, shown, this.state.expanded[topic] ?? 0));
-    return this.rpc.request('list', { topic, cursor: null, limit: want, importance: this.importanceLevels() });
+    const importance = this.importanceLevels();
+    const items: MemoryItem[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Result<'list'> = await this.rpc.request('list', { topic, cursor, limit: Math.min(LIMITS.pageMax, want - items.length), importance });
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor && items.length < want);
+    return { items, nextCursor: cursor };
   }
 
   private async loadTopic(node: TopicNode, prefetched?: Promise<Result<'list'>>): Promise<void> {

@@ -122,6 +122,37 @@ export const DARK_THEME: Record<string, string> = {
   '--vscode-scrollbarSlider-background': '#79797966',
 };
 
+/** VS Code's High Contrast (dark) theme: the colours that matter for outlines and borders. */
+export const HIGH_CONTRAST_THEME: Record<string, string> = {
+  ...DARK_THEME,
+  '--vscode-foreground': '#ffffff',
+  '--vscode-descriptionForeground': '#ffffff',
+  '--vscode-sideBar-background': '#000000',
+  '--vscode-contrastBorder': '#6fc3df',
+  '--vscode-contrastActiveBorder': '#f38518',
+  '--vscode-focusBorder': '#f38518',
+  '--vscode-input-background': '#000000',
+  '--vscode-input-border': '#6fc3df',
+  '--vscode-dropdown-background': '#000000',
+  '--vscode-dropdown-border': '#6fc3df',
+  '--vscode-badge-background': '#000000',
+  '--vscode-badge-foreground': '#ffffff',
+  '--vscode-button-background': '#000000',
+  '--vscode-button-border': '#6fc3df',
+  '--vscode-button-secondaryBackground': '#000000',
+  '--vscode-button-secondaryForeground': '#ffffff',
+  '--vscode-list-activeSelectionBackground': '#000000',
+  '--vscode-list-inactiveSelectionBackground': '#000000',
+  '--vscode-list-hoverBackground': '#000000',
+  '--vscode-list-focusOutline': '#f38518',
+  '--vscode-list-focusAndSelectionOutline': '#f38518',
+  '--vscode-list-inactiveFocusOutline': '#f38518',
+  '--vscode-textLink-foreground': '#21a6ff',
+  '--vscode-textCodeBlock-background': '#000000',
+  '--vscode-sideBarSectionHeader-border': '#6fc3df',
+  '--vscode-panel-border': '#6fc3df',
+};
+
 export interface Sidebar {
   page: Page;
   context: BrowserContext;
@@ -146,6 +177,8 @@ export interface SidebarOptions {
   status?: SidebarStatus;
   width?: number;
   height?: number;
+  /** Theme variables (default: Dark Modern) and the body class VS Code sets with them. */
+  theme?: { vars: Record<string, string>; bodyClass: string };
   /** Runs a command as the extension would (e.g. delete after the user confirmed). */
   onCommand?(id: string, args: unknown[], sidebar: Sidebar): Promise<unknown> | unknown;
 }
@@ -180,7 +213,7 @@ export async function openSidebar(browser: Browser, server: AssetServer, store: 
   });
   await cdp.send('Runtime.enable');
   await cdp.send('Runtime.addBinding', { name: '__mnemosToHost' });
-  await page.addInitScript(initScript(opts.state, DARK_THEME));
+  await page.addInitScript(initScript(opts.state, opts.theme?.vars ?? DARK_THEME, opts.theme?.bodyClass ?? 'vscode-dark'));
   sidebar = {
     page,
     context,
@@ -205,7 +238,7 @@ export async function openSidebar(browser: Browser, server: AssetServer, store: 
  * (once only, state kept here), the theme variables on <html>, and a CSP violation recorder.
  * A string, not a function: tsx's helpers would not exist in the page.
  */
-function initScript(state: unknown, theme: Record<string, string>): string {
+function initScript(state: unknown, theme: Record<string, string>, bodyClass: string): string {
   return `(() => {
   const w = window;
   w.__cspViolations = [];
@@ -220,7 +253,7 @@ function initScript(state: unknown, theme: Record<string, string>): string {
     const mo = new MutationObserver(() => { if (document.documentElement) { mo.disconnect(); applyTheme(); } });
     mo.observe(document, { childList: true });
   }
-  document.addEventListener('DOMContentLoaded', () => document.body.classList.add('vscode-dark'));
+  document.addEventListener('DOMContentLoaded', () => document.body.classList.add(${JSON.stringify(bodyClass)}));
   let saved = ${JSON.stringify(state ?? null)} ?? undefined;
   let acquired = false;
   w.__mnemosSavedState = () => saved;
