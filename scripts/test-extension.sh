@@ -15,6 +15,8 @@ if [ "${1:-}" = "--only" ]; then export MNEMOS_TEST_ONLY="$2"; shift 2; fi
 
 bash scripts/setup-vscode-host.sh >/dev/null
 t=$(ts); node scripts/build.mjs; node test/extension/build-tests.mjs; echo "[test-extension] build: $(ms "$t") ms"
+t=$(ts); node --import tsx --test test/extension/unit/*.test.ts >/dev/null || { echo "[test-extension] unit tests failed: node --import tsx --test test/extension/unit/*.test.ts" >&2; exit 1; }
+echo "[test-extension] unit tests (settings rules): $(ms "$t") ms"
 
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/mnemos-ext-test-XXXXXX")
 SERVERS_PID=

@@ -10,7 +10,7 @@ import type { Log } from './log';
 import type { StoreHost } from './storeHost';
 
 const POLL_MS = { local: 1000, remote: 2000, replica: 1000 } as const;
-const MAX_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 15_000;
 
 export class ChangeWatcher implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();

@@ -1,7 +1,8 @@
 /**
  * Starts the sqld servers the extension tests need and writes their addresses to a JSON file the
  * tests read (MNEMOS_TEST_SERVERS), so no token travels on a command line. Stops them on SIGTERM,
- * SIGINT or when stdin closes.
+ * SIGINT or when stdin closes. The `flaky` server is for outage tests: SIGUSR1 stops it, SIGUSR2
+ * starts it again on the same port and data.
  * usage: node --import tsx test/extension/servers.ts <out.json>
  */
 import * as crypto from 'node:crypto';
@@ -21,19 +22,22 @@ async function main(): Promise<void> {
   const out = process.argv[2];
   if (!out) throw new Error('usage: servers.ts <out.json>');
   const t0 = Date.now();
-  const [plain, auth] = await Promise.all([startSqld(), startSqld({ auth: true })]);
+  const [plain, auth, flaky] = await Promise.all([startSqld(), startSqld({ auth: true }), startSqld()]);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    await Promise.all([plain.stop(), auth.stop()]);
+    await Promise.all([plain.stop(), auth.stop(), flaky.stop()]);
     process.exit(0);
   };
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void stop());
   process.stdin.on('end', () => void stop());
+  let flakyOp = Promise.resolve();
+  process.on('SIGUSR1', () => (flakyOp = flakyOp.then(() => flaky.stop())));
+  process.on('SIGUSR2', () => (flakyOp = flakyOp.then(() => flaky.restart())));
   process.stdin.resume();
   const tmp = `${out}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ plain: { url: plain.url }, auth: { url: auth.url, token: auth.token, wrongToken: foreignToken() } }), { mode: 0o600 });
+  fs.writeFileSync(tmp, JSON.stringify({ plain: { url: plain.url }, auth: { url: auth.url, token: auth.token, wrongToken: foreignToken() }, flaky: { url: flaky.url, pid: process.pid } }), { mode: 0o600 });
   fs.renameSync(tmp, out);
   process.stderr.write(`[servers] sqld ${plain.url} and sqld+JWT ${auth.url} up in ${Date.now() - t0} ms\n`);
 }

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, EXT_ID, figure, test } from './harness';
@@ -33,4 +34,17 @@ test('the default database is memories.db in the extension global storage', asyn
   assert.equal(s.mode, 'local');
   assert.equal(path.basename((s as { path: string }).path), 'memories.db');
   assert.match((s as { path: string }).path, /mnemos\.mnemos/);
+});
+
+test('loading the extension bundle is cheap too (nothing runs at import)', async () => {
+  const ext = vscode.extensions.getExtension(EXT_ID)!;
+  const file = path.join(ext.extensionPath, 'dist', 'extension.js');
+  const req = createRequire(file);
+  delete req.cache[file];
+  const t0 = performance.now();
+  const mod = req(file) as { activate?: unknown };
+  const ms = performance.now() - t0;
+  figure('bundle load (fresh require of dist/extension.js)', `${ms.toFixed(1)} ms`);
+  assert.equal(typeof mod.activate, 'function');
+  assert.ok(ms < 200, `loading the bundle took ${ms.toFixed(1)} ms`);
 });

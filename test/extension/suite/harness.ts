@@ -102,6 +102,8 @@ export async function setSettings(values: Record<string, unknown>): Promise<void
 export interface Servers {
   plain: { url: string };
   auth: { url: string; token: string; wrongToken: string };
+  /** Stopped by SIGUSR1 to `pid`, started again by SIGUSR2. */
+  flaky: { url: string; pid: number };
 }
 export function servers(): Servers {
   const f = process.env.MNEMOS_TEST_SERVERS;

@@ -26,6 +26,12 @@ async function waitOpen(mode: string): Promise<void> {
 
 let localCount = 0;
 
+/** Back to the default local store whatever a test left behind. */
+async function resetDatabaseSettings(): Promise<void> {
+  await setSettings({ 'database.url': undefined, 'database.syncUrl': undefined, 'database.syncInterval': undefined });
+  await waitOpen('local');
+}
+
 test('a non-loopback http:// URL in settings is refused with an Open Settings action', async () => {
   const a = await api();
   localCount = await (await a.getStore()).count();
@@ -168,29 +174,73 @@ test('an embedded replica reads locally, writes to the primary, syncs on its int
   const a = await api();
   await waitOpen('local');
   localCount = await (await a.getStore()).count();
-  await setSettings({ 'database.syncUrl': plain.url, 'database.syncInterval': 1 });
-  await waitOpen('replica');
-  assert.match(a.statusBar().text, /Mnemos replica/);
-  const rs = await a.getStore();
-  const first = await run<Saved>('mnemos.saveMemory', { summary: 'first through the replica', topic: 'replica' });
-  assert.equal((await rs.get(first.id))?.id, first.id, 'read-your-writes on the replica');
-  const r = await run<Saved>('mnemos.saveMemory', { summary: 'written through the replica', topic: 'replica' });
-  assert.ok(await remoteHas(plain.url, r.id), 'the write reached the primary');
-  // Reading one memory, then another, must return the one asked for (a cached statement must not keep its first arguments).
-  assert.equal((await rs.get(r.id))?.id, r.id, 'get on the replica returned another memory (or none)');
-  assert.equal((await rs.get(first.id))?.id, first.id);
+  try {
+    await setSettings({ 'database.syncUrl': plain.url, 'database.syncInterval': 1 });
+    await waitOpen('replica');
+    assert.match(a.statusBar().text, /Mnemos replica/);
+    const rs = await a.getStore();
+    const first = await run<Saved>('mnemos.saveMemory', { summary: 'first through the replica', topic: 'replica' });
+    assert.equal((await rs.get(first.id))?.id, first.id, 'read-your-writes on the replica');
+    const r = await run<Saved>('mnemos.saveMemory', { summary: 'written through the replica', topic: 'replica' });
+    assert.ok(await remoteHas(plain.url, r.id), 'the write reached the primary');
+    // Reading one memory, then another, must return the one asked for (a cached statement must not keep its first arguments).
+    assert.equal((await rs.get(r.id))?.id, r.id, 'get on the replica returned another memory (or none)');
+    assert.equal((await rs.get(first.id))?.id, first.id);
 
-  const ev = nextEvent(a.onDidChangeData, 15_000, 'change event after a write to the primary');
-  const w = await writeFromAnotherProcess(plain.url, 'teammate', 'seen through the replica');
-  const latency = (await ev.fired) - w.at;
-  figure('live refresh, replica with 1 s interval (primary write → event)', `${latency} ms`);
-  assert.ok(latency <= 2500, `replica change event came ${latency} ms after the write`);
-  assert.ok(await (await a.getStore()).get(w.id));
+    const ev = nextEvent(a.onDidChangeData, 15_000, 'change event after a write to the primary');
+    const w = await writeFromAnotherProcess(plain.url, 'teammate', 'seen through the replica');
+    const latency = (await ev.fired) - w.at;
+    figure('live refresh, replica with 1 s interval (primary write → event)', `${latency} ms`);
+    assert.ok(latency <= 2500, `replica change event came ${latency} ms after the write`);
+    assert.ok(await (await a.getStore()).get(w.id));
 
-  const s = await run<{ synced: boolean; ms: number }>('mnemos.syncNow');
-  assert.equal(s.synced, true);
-  figure('replica syncNow', `${s.ms} ms`);
-  await setSettings({ 'database.syncUrl': undefined, 'database.syncInterval': undefined });
-  await waitOpen('local');
+    const s = await run<{ synced: boolean; ms: number }>('mnemos.syncNow');
+    assert.equal(s.synced, true);
+    figure('replica syncNow', `${s.ms} ms`);
+  } finally {
+    await resetDatabaseSettings();
+  }
   assert.equal(await (await a.getStore()).count(), localCount);
+});
+
+async function serverUp(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/health`)).status < 500;
+  } catch {
+    return false;
+  }
+}
+
+test('when the server goes away: status bar shows it, a write says so with Retry and Open Settings; Refresh recovers', async () => {
+  const { flaky } = servers();
+  const a = await api();
+  try {
+    await setSettings({ 'database.url': flaky.url });
+    await waitOpen('remote');
+    process.kill(flaky.pid, 'SIGUSR1');
+    await waitFor(async () => !(await serverUp(flaky.url)), 10_000, 'the server to stop');
+    const t0 = Date.now();
+    await waitFor(() => !a.status().connected, 10_000, 'the watcher to notice the outage');
+    figure('outage noticed by the watcher', `${Date.now() - t0} ms`);
+    assert.match(a.statusBar().text, /debug-disconnect/);
+    assert.match(a.statusBar().tooltip, /server unreachable/);
+    const mark = await noticeMark();
+    const t1 = Date.now();
+    assert.equal(await run('mnemos.saveMemory', { summary: 'during the outage', topic: 'outage' }), undefined);
+    figure('write during outage fails after retries', `${Date.now() - t1} ms`);
+    const n = (await noticesSince(mark)).find((x) => x.severity === 'error');
+    assert.ok(n, 'an error notification');
+    assert.match(n.message, /cannot reach libSQL server http:\/\/127\.0\.0\.1:\d+/);
+    assert.deepEqual(n.actions, ['Retry', 'Open Settings']);
+
+    process.kill(flaky.pid, 'SIGUSR2');
+    await waitFor(() => serverUp(flaky.url), 20_000, 'the server to come back');
+    await run('mnemos.refresh');
+    await waitFor(() => a.status().connected, 5000, 'the store to reconnect');
+    const r = await run<Saved>('mnemos.saveMemory', { summary: 'after the outage', topic: 'outage' });
+    assert.equal(r.action, 'created');
+  } finally {
+    if (!(await serverUp(flaky.url))) process.kill(flaky.pid, 'SIGUSR2');
+    await resetDatabaseSettings();
+  }
 });
