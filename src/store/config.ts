@@ -88,6 +88,12 @@ export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'mnemos', 'memories.db');
 }
 
+/** The default replica file for a primary: one per server, beside (never instead of) the local file. */
+export function defaultReplicaPath(url: string, env: NodeJS.ProcessEnv = process.env): string {
+  const host = redactUrl(url).replace(/^[a-z]+:\/\//i, '').replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 80);
+  return path.join(path.dirname(defaultDbPath(env)), 'replicas', `${host}.db`);
+}
+
 export interface ConfigOverrides {
   db?: string;
   url?: string;
@@ -101,14 +107,18 @@ export interface ConfigOverrides {
  * TURSO_DATABASE_URL | LIBSQL_URL, TURSO_AUTH_TOKEN | LIBSQL_AUTH_TOKEN, ICM_TURSO_REPLICA=1; MNEMOS_DB for the path.
  */
 export function configFromEnv(over: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): StoreConfig {
-  const url = over.url ?? (over.db ? undefined : env.TURSO_DATABASE_URL || env.LIBSQL_URL || undefined);
-  const token = over.authToken ?? (env.TURSO_AUTH_TOKEN || env.LIBSQL_AUTH_TOKEN || undefined);
-  const dbPath = over.db ?? env.MNEMOS_DB ?? defaultDbPath(env);
   const replica = over.replica ?? env.ICM_TURSO_REPLICA === '1';
+  // An explicit --db without --replica means "this local file", whatever the environment says.
+  const url = over.url ?? (over.db && !replica ? undefined : env.TURSO_DATABASE_URL || env.LIBSQL_URL || undefined);
+  const token = over.authToken ?? (env.TURSO_AUTH_TOKEN || env.LIBSQL_AUTH_TOKEN || undefined);
+  const explicitPath = over.db ?? env.MNEMOS_DB;
+  const dbPath = explicitPath ?? defaultDbPath(env);
   if (url) {
     if (replica) {
       const interval = over.syncIntervalSec ?? (env.MNEMOS_SYNC_INTERVAL ? Number(env.MNEMOS_SYNC_INTERVAL) : 60);
-      return validateConfig({ mode: 'replica', path: dbPath, syncUrl: url, authToken: token, syncIntervalSec: interval });
+      // Never turn the default local memories file into a replica: each primary gets its own file.
+      const replicaPath = explicitPath ?? defaultReplicaPath(url, env);
+      return validateConfig({ mode: 'replica', path: replicaPath, syncUrl: url, authToken: token, syncIntervalSec: interval });
     }
     return validateConfig({ mode: 'remote', url, authToken: token });
   }

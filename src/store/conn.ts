@@ -106,7 +106,11 @@ class LocalConn implements Conn {
     return run;
   }
 
+  /** libsql 0.5.29 replicas ignore new bind arguments on a re-used statement: they prepare per call. */
+  protected cacheStatements = true;
+
   private prep(sql: string) {
+    if (!this.cacheStatements) return this.db.prepare(sql);
     let s = this.stmts.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
@@ -265,6 +269,7 @@ class ReplicaConn extends LocalConn {
     busyTimeoutMs: number,
   ) {
     super(rdb, where, busyTimeoutMs);
+    this.cacheStatements = false;
   }
   override async sync(): Promise<void> {
     await this.serial(() => {
@@ -287,6 +292,9 @@ async function openReplica(cfg: Extract<StoreConfig, { mode: 'replica' }>): Prom
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require('libsql') as new (p: string, o?: object) => SyncDb & { sync(): unknown };
   const where = `replica ${abs} of ${redactUrl(cfg.syncUrl)}`;
+  // The native replica reports a refused token only as a handshake timeout after seconds; ask the primary first.
+  const probe = await openRemote({ mode: 'remote', url: cfg.syncUrl, authToken: cfg.authToken }, 1);
+  await probe.close();
   let db: SyncDb & { sync(): unknown };
   try {
     db = new Database(abs, { syncUrl: toHttpUrl(cfg.syncUrl), authToken: cfg.authToken ?? '', readYourWrites: true });
@@ -328,6 +336,7 @@ function mapRemoteError(e: unknown, where: string, token?: string): unknown {
 }
 
 function isTransient(e: unknown): boolean {
+  if (/Replication\(|PrimaryHandshake|sync error/i.test(String((e as Error)?.message ?? ''))) return true;
   if (e instanceof StoreError) return e.code === 'connection';
   const text = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause as Error)?.message ?? ''} ${(e as { code?: string })?.code ?? ''} ${((e as { cause?: { code?: string } })?.cause)?.code ?? ''}`;
   return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|\b50[234]\b|other side closed|sync error|connection/i.test(text);

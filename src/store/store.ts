@@ -489,8 +489,15 @@ export class MnemosStore {
 
   /** Keyword recall wrapped in the result shape front ends show (the hybrid layer returns the same shape). */
   async recall(query: string, opts: RecallOptions = {}): Promise<RecallResult> {
-    void this.maybeAutoDecay().catch(this.onBackgroundError);
+    this.background(this.maybeAutoDecay());
     return { items: await this.recallKeyword(query, opts), mode: 'keyword', note: 'keyword search only (no embeddings)' };
+  }
+
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Tracks background work so close() can wait for it; its errors go to onBackgroundError. */
+  protected background(p: Promise<unknown>): void {
+    const t = p.catch((e) => this.onBackgroundError(e)).finally(() => this.inFlight.delete(t));
+    this.inFlight.add(t);
   }
 
   /** Access bookkeeping is off the read path: local writes it at once, remote/replica in the background, coalesced. */
@@ -702,12 +709,14 @@ export class MnemosStore {
     if (this.closed) return;
     this.closed = true;
     if (this.syncTimer) clearInterval(this.syncTimer);
+    await Promise.all([...this.inFlight]);
     await this.flushAccess();
     await this.conn.close();
   }
 }
 
-const DECAY_SQL = `UPDATE memories SET weight = weight * (1.0 - (1.0 - ?) *
+// ICM's formula, floored at 0: with a harsh factor (< 0.5) ICM's low-importance multiplier goes negative.
+const DECAY_SQL = `UPDATE memories SET weight = weight * MAX(0.0, 1.0 - (1.0 - ?) *
     (CASE importance WHEN 'high' THEN 0.5 WHEN 'low' THEN 2.0 ELSE 1.0 END) /
     (1.0 + MIN(COALESCE(access_count, 0), 5) * 0.1))
   WHERE importance != 'critical'`;
