@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ConnectionError, type MnemosStore, openStore } from '../../src/store';
@@ -81,6 +82,26 @@ const ROWS_JS = `(() => {
 })()`;
 function rows(page: Page): Promise<RowInfo[]> {
   return page.evaluate(ROWS_JS) as Promise<RowInfo[]>;
+}
+
+/** Polls until `check` holds (keys, clicks and replies are asynchronous; a loaded machine is slow). */
+async function eventually(check: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+const commandRan = (sb: Sidebar, expected: { id: string; args: unknown[] }) =>
+  eventually(() => isDeepStrictEqual(sb.commands.at(-1), expected), `${expected.id}(${JSON.stringify(expected.args)}); last: ${JSON.stringify(sb.commands.at(-1))}`);
+
+async function focusOn(page: Page, what: string, pred: (r: RowInfo) => boolean): Promise<void> {
+  await eventually(async () => {
+    const f = await focusedRow(page);
+    return !!f && pred(f);
+  }, `focus on ${what}`);
 }
 
 const focusedRow = async (page: Page) => (await rows(page)).find((r) => r.focused);
@@ -185,8 +206,7 @@ describe('Memories sidebar in Chromium', () => {
     for (const part of ['Importance', 'critical', 'Weight', '1.000', 'Accessed', 'Created', 'Source', m.id]) assert.ok(meta?.includes(part), `details show ${part}`);
     assert.equal(await detail.locator('button.link').textContent(), 'src/auth/refresh.ts:40–52');
     await detail.locator('button.link').click();
-    await sb.page.waitForTimeout(50);
-    assert.deepEqual(sb.commands.at(-1), { id: 'mnemos.openMemory', args: [m.id] });
+    await commandRan(sb, { id: 'mnemos.openMemory', args: [m.id] });
     // Icon-only buttons have names a screen reader can say.
     assert.deepEqual(await detail.locator('vscode-toolbar-button').evaluateAll((bs) => bs.map((b) => b.getAttribute('label'))), [
       'Open src/auth/refresh.ts:40–52',
@@ -195,8 +215,7 @@ describe('Memories sidebar in Chromium', () => {
       'Close details',
     ]);
     await detail.locator('vscode-toolbar-button[data-action="edit"]').click();
-    await sb.page.waitForTimeout(50);
-    assert.deepEqual(sb.commands.at(-1), { id: 'mnemos.editMemory', args: [m.id] });
+    await commandRan(sb, { id: 'mnemos.editMemory', args: [m.id] });
   });
 
   test('the tree is one tab stop and works from the keyboard: arrows, Home/End, Enter opens, Delete asks the delete command', async () => {
@@ -221,19 +240,19 @@ describe('Memories sidebar in Chromium', () => {
     assert.equal((await rows(page)).filter((r) => r.tabIndex === 0).length, 1, 'exactly one row is in the tab order');
 
     await page.keyboard.press('ArrowDown');
-    assert.equal((await focusedRow(page))?.topic, 'build-system');
+    await focusOn(page, 'build-system', (r) => r.topic === 'build-system');
     await page.keyboard.press('End');
-    assert.equal((await focusedRow(page))?.topic, 'frontend');
+    await focusOn(page, 'frontend (End)', (r) => r.topic === 'frontend');
     await page.keyboard.press('Home');
-    assert.equal((await focusedRow(page))?.topic, 'auth');
+    await focusOn(page, 'auth (Home)', (r) => r.topic === 'auth');
     assert.equal((await rows(page)).filter((r) => r.tabIndex === 0).length, 1, 'roving tabindex follows focus');
 
     await page.keyboard.press('ArrowRight');
     const opened = await waitRows(page, (rs) => rs.some((r) => r.kind === 'memory' && r.topic === 'auth'), 'auth to expand');
     assert.equal(opened[0].expanded, 'true');
     await page.keyboard.press('ArrowDown');
+    await focusOn(page, 'the first memory', (r) => r.kind === 'memory');
     f = await focusedRow(page);
-    assert.equal(f?.kind, 'memory');
     await page.keyboard.press('Enter');
     await page.locator('#detail .summary').waitFor();
     const target = f!.id!;
@@ -245,22 +264,19 @@ describe('Memories sidebar in Chromium', () => {
     await waitRows(page, (rs) => !rs.some((r) => r.id === target), 'the deleted row to go');
     assert.deepEqual(deleted, [target]);
     assert.deepEqual(sb.commands.at(-1), { id: 'mnemos.deleteMemory', args: [target] });
-    await page.waitForTimeout(50);
-    assert.equal((await focusedRow(page))?.id, next.id, 'focus moves to the next row');
+    await focusOn(page, 'the next row', (r) => r.id === next.id);
     assert.equal(await page.locator('#detail').textContent().then((t) => t?.includes('Memory not found')), true, 'details say the memory is gone');
 
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('#detail').isVisible(), false);
     await page.keyboard.press('Control+Enter');
-    await page.waitForTimeout(50);
-    assert.deepEqual(sb.commands.at(-1), { id: 'mnemos.openMemory', args: [next.id] });
+    await commandRan(sb, { id: 'mnemos.openMemory', args: [next.id] });
     await page.keyboard.press('F2');
-    await page.waitForTimeout(50);
-    assert.deepEqual(sb.commands.at(-1), { id: 'mnemos.editMemory', args: [next.id] });
+    await commandRan(sb, { id: 'mnemos.editMemory', args: [next.id] });
     // ArrowDown from the search field goes to the tree.
     await page.locator('#search input').focus();
     await page.keyboard.press('ArrowDown');
-    assert.equal((await focusedRow(page))?.id, next.id);
+    await focusOn(page, 'the tree from the search field', (r) => r.id === next.id);
   });
 
   test('memory text is inert: markup in a summary shows as literal text and never runs', async () => {
@@ -286,7 +302,7 @@ describe('Memories sidebar in Chromium', () => {
       s.textContent = 'window.__pwned = 3';
       document.body.append(s);
     });
-    await sb.page.waitForTimeout(50);
+    await eventually(async () => (await sb.cspViolations()).length > 0, 'the violation report');
     assert.equal(await sb.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     const v = await sb.cspViolations();
     assert.equal(v.length, 1);
@@ -300,10 +316,18 @@ describe('Memories sidebar in Chromium', () => {
     assert.equal(rs.filter((r) => r.kind === 'memory').length, 100);
     assert.equal(rs.at(-1)?.kind, 'more');
     assert.equal(rs.at(-1)?.label, 'Load more (150 not shown)');
-    await row(sb.page, '[data-kind="more"]').click();
-    rs = await waitRows(sb.page, (x) => x.filter((r) => r.kind === 'memory' && r.topic === 'database').length >= 200, '200 rows');
-    // Scrolling the last row into view loads the last page.
-    await row(sb.page, '[data-kind="more"]').scrollIntoViewIfNeeded();
+    // Enter on "Load more" (focused without scrolling it into view, so only the key can load).
+    await row(sb.page, '[data-kind="more"]').evaluate((e) => {
+      (e as HTMLElement & { active: boolean }).active = true;
+      (e as HTMLElement).focus({ preventScroll: true });
+    });
+    await sb.page.keyboard.press('Enter');
+    rs = await waitRows(sb.page, (x) => x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 200, '200 rows');
+    const hundredFirst = rs.filter((r) => r.kind === 'memory' && r.topic === 'database')[100];
+    await focusOn(sb.page, 'the first row of the new page', (r) => r.id === hundredFirst.id);
+    // Scrolling the last row into view loads the last page. (A plain scroll: Playwright's
+    // scrollIntoViewIfNeeded would wait for a row that the scroll itself removes.)
+    await row(sb.page, '[data-kind="more"]').evaluate((e) => e.scrollIntoView());
     rs = await waitRows(sb.page, (x) => x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 250 && !x.some((r) => r.kind === 'more'), 'all 250');
     const ids = rs.filter((r) => r.kind === 'memory' && r.topic === 'database').map((r) => r.id);
     const all: string[] = [];
@@ -418,11 +442,7 @@ describe('Memories sidebar on an empty store', () => {
     assert.equal(await sb.page.locator('vscode-tree').isVisible(), false);
     await sb.page.locator('#empty vscode-button[data-command="saveMemory"]').click();
     await sb.page.locator('#empty vscode-button[data-command="connect"]').click();
-    await sb.page.waitForTimeout(50);
-    assert.deepEqual(
-      sb.commands.map((c) => c.id),
-      ['mnemos.saveMemory', 'mnemos.connect'],
-    );
+    await eventually(() => isDeepStrictEqual(sb.commands.map((c) => c.id), ['mnemos.saveMemory', 'mnemos.connect']), 'save, then connect');
     await sb.page.evaluate(() => document.fonts.ready);
     await sb.page.screenshot({ path: path.join(ROOT, 'test-results', 'sidebar-empty.png') });
 
@@ -454,8 +474,7 @@ describe('Memories sidebar on an empty store', () => {
     assert.match(text, /cannot reach the libSQL server/);
     assert.ok(!text.includes('secret123456789'), 'tokens never reach the view');
     await banner.locator('vscode-button', { hasText: 'Connect…' }).click();
-    await sb.page.waitForTimeout(50);
-    assert.deepEqual(sb.commands.at(-1), { id: 'mnemos.connect', args: [] });
+    await commandRan(sb, { id: 'mnemos.connect', args: [] });
     fail = false;
     await store.store({ topic: 'back', summary: 'reachable again' });
     await banner.locator('vscode-button', { hasText: 'Retry' }).click();
