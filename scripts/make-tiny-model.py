@@ -14,7 +14,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "tiny-bert"
-DIM, MAX_POS, TYPES, OPSET = 64, 128, 2, 14
+DIM = int(os.environ.get("TINY_DIM", "64"))  # a second fixture at 32-d tests model changes
+MAX_POS, TYPES, OPSET = 128, 2, 14
 rng = np.random.RandomState(1234)  # deterministic weights
 
 # ---------------------------------------------------------------- vocabulary

@@ -94,6 +94,8 @@ export class Embedder {
   }
 
   get state(): EmbedderState { return this._state; }
+  /** The model this embedder runs (recorded with every vector it makes). */
+  get modelId(): string { return this.opts.modelId; }
 
   onStateChange(cb: (s: EmbedderState) => void): () => void {
     this.listeners.add(cb);

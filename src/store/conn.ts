@@ -107,7 +107,10 @@ class LocalConn implements Conn {
   }
 
   /** libsql 0.5.29 replicas ignore new bind arguments on a re-used statement: they prepare per call. */
-  protected cacheStatements = true;
+  private cacheStatements = true;
+  noStatementCache(): void {
+    this.cacheStatements = false;
+  }
 
   private prep(sql: string) {
     if (!this.cacheStatements) return this.db.prepare(sql);
@@ -257,31 +260,60 @@ function openLocal(file: string, busyTimeoutMs: number): LocalConn {
 // -------------------------------------------------------------------------------------- replica
 
 /**
- * An embedded replica is the same native driver opened with a syncUrl: reads are local, writes are
- * delegated to the primary, read-your-writes on. (`libsql/promise` 0.5.29 passes its sync options
- * to the native call in the wrong order, so the synchronous API is used, as @libsql/client does.)
+ * An embedded replica: reads from the local file (the native driver opened with a syncUrl), writes
+ * sent to the primary over the remote client (one round trip per batch, atomic on the server),
+ * then a pull so the writer reads its own writes. Interactive transactions delegated through the
+ * native replica hold the primary's write lock across round trips and, in one process, deadlock
+ * (measured: "Transaction timed-out" with 4 replicas writing), so they are not used.
+ * (`libsql/promise` 0.5.29 passes its sync options to the native call in the wrong order, so the
+ * synchronous API is used, as @libsql/client does; libsql replicas also ignore new bind arguments
+ * on a re-used statement, so statements are prepared per call.)
  */
-class ReplicaConn extends LocalConn {
-  override readonly mode: StoreMode = 'replica';
+class ReplicaConn implements Conn {
+  readonly mode: StoreMode = 'replica';
   constructor(
-    private readonly rdb: SyncDb & { sync(): unknown },
-    where: string,
-    busyTimeoutMs: number,
-  ) {
-    super(rdb, where, busyTimeoutMs);
-    this.cacheStatements = false;
+    private readonly local: LocalConn,
+    private readonly remote: RemoteConn,
+    private readonly rdb: { sync(): unknown },
+    private readonly where: string,
+  ) {}
+
+  private static isRead(sql: string): boolean {
+    return /^\s*(SELECT|PRAGMA|EXPLAIN)\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
   }
-  override async sync(): Promise<void> {
-    await this.serial(() => {
-      try {
-        this.rdb.sync();
-      } catch (e) {
-        throw mapRemoteError(e, this.label);
-      }
-    });
+  private async pulled<T>(p: Promise<T>): Promise<T> {
+    const out = await p;
+    await this.sync();
+    return out;
   }
-  override async dataVersion(): Promise<undefined> {
+  query(sql: string, args?: SqlArg[]): Promise<Row[]> {
+    return ReplicaConn.isRead(sql) ? this.local.query(sql, args) : this.pulled(this.remote.query(sql, args));
+  }
+  run(sql: string, args?: SqlArg[]): Promise<number> {
+    return ReplicaConn.isRead(sql) ? this.local.run(sql, args) : this.pulled(this.remote.run(sql, args));
+  }
+  batch(stmts: Stmt[]): Promise<Row[][]> {
+    return this.pulled(this.remote.batch(stmts));
+  }
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.pulled(this.remote.transaction(fn));
+  }
+  script(sql: string): Promise<void> {
+    return this.pulled(this.remote.script(sql));
+  }
+  async sync(): Promise<void> {
+    try {
+      this.rdb.sync();
+    } catch (e) {
+      throw mapRemoteError(e, this.where);
+    }
+  }
+  async dataVersion(): Promise<undefined> {
     return undefined;
+  }
+  async close(): Promise<void> {
+    await this.remote.close();
+    await this.local.close();
   }
 }
 
@@ -289,23 +321,25 @@ async function openReplica(cfg: Extract<StoreConfig, { mode: 'replica' }>): Prom
   const abs = path.resolve(cfg.path);
   if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new InvalidInputError(`replica path ${abs} is a directory; give a file path`);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
+  const where = `replica ${abs} of ${redactUrl(cfg.syncUrl)}`;
+  // The writer side first: it also reports a refused token clearly (the native replica only times out).
+  const remote = await openRemote({ mode: 'remote', url: cfg.syncUrl, authToken: cfg.authToken, busyTimeoutMs: cfg.busyTimeoutMs }, cfg.retries ?? 4);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require('libsql') as new (p: string, o?: object) => SyncDb & { sync(): unknown };
-  const where = `replica ${abs} of ${redactUrl(cfg.syncUrl)}`;
-  // The native replica reports a refused token only as a handshake timeout after seconds; ask the primary first.
-  const probe = await openRemote({ mode: 'remote', url: cfg.syncUrl, authToken: cfg.authToken }, 1);
-  await probe.close();
   let db: SyncDb & { sync(): unknown };
   try {
     db = new Database(abs, { syncUrl: toHttpUrl(cfg.syncUrl), authToken: cfg.authToken ?? '', readYourWrites: true });
   } catch (e) {
+    await remote.close();
     throw mapRemoteError(mapSqliteError(e, where), where, cfg.authToken);
   }
-  const conn = new ReplicaConn(db, where, cfg.busyTimeoutMs ?? 30_000);
+  const local = new LocalConn(db, where, cfg.busyTimeoutMs ?? 30_000);
+  local.noStatementCache();
+  const conn = new ReplicaConn(local, remote, db, where);
   try {
     await conn.sync();
   } catch (e) {
-    db.close();
+    await conn.close();
     throw e;
   }
   return conn;
@@ -349,16 +383,27 @@ class RemoteConn implements Conn {
     private readonly where: string,
     private readonly retries: number,
     private readonly token: string | undefined,
+    private readonly busyTimeoutMs = 30_000,
   ) {}
 
+  /**
+   * Transient network failures are retried `retries` times; a server busy with other writers
+   * (SQLITE_BUSY from sqld) is retried with jittered backoff for up to the busy timeout.
+   * Safe because every Mnemos write is idempotent by id and batches are atomic.
+   */
   private async retry<T>(fn: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
+    const busyDeadline = Date.now() + this.busyTimeoutMs;
+    for (let attempt = 0, netAttempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (e) {
+        if (isBusy(e) && Date.now() < busyDeadline) {
+          await sleep(Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
+          continue;
+        }
         const mapped = mapRemoteError(e, this.where, this.token);
-        if (!(mapped instanceof ConnectionError) || attempt >= this.retries) throw mapped;
-        await sleep(Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random()));
+        if (!(mapped instanceof ConnectionError) || netAttempt++ >= this.retries) throw mapped;
+        await sleep(Math.min(2000, 50 * 2 ** netAttempt) * (0.5 + Math.random()));
       }
     }
   }
@@ -418,7 +463,7 @@ class RemoteConn implements Conn {
   }
 }
 
-async function openRemote(cfg: Extract<StoreConfig, { mode: 'remote' }>, retries: number): Promise<RemoteConn> {
+async function openRemote(cfg: Extract<StoreConfig, { mode: 'remote' }> & { busyTimeoutMs?: number }, retries: number): Promise<RemoteConn> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createClient } = require('@libsql/client') as typeof import('@libsql/client');
   const where = `libSQL server ${redactUrl(cfg.url)}`;
@@ -428,7 +473,7 @@ async function openRemote(cfg: Extract<StoreConfig, { mode: 'remote' }>, retries
   } catch (e) {
     throw new InvalidInputError(`cannot use ${where}: ${redactSecrets(String((e as Error).message), [cfg.authToken])}`);
   }
-  const conn = new RemoteConn(client, where, retries, cfg.authToken);
+  const conn = new RemoteConn(client, where, retries, cfg.authToken, cfg.busyTimeoutMs ?? 30_000);
   try {
     await conn.query('SELECT 1');
   } catch (e) {

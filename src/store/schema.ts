@@ -5,6 +5,7 @@
  * sqlite3 keep reading the file.
  */
 import type { Conn } from './conn';
+import { VECTOR_DDL } from './vectors';
 
 const ICM_CORE = `
 CREATE TABLE IF NOT EXISTS memories (
@@ -68,7 +69,7 @@ CREATE TRIGGER IF NOT EXISTS mnemos_change_au AFTER UPDATE OF topic, summary, ke
 END;
 `;
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Splits a script of simple statements and BEGIN…END trigger bodies on top-level semicolons. */
 function statements(script: string): string[] {
@@ -97,7 +98,7 @@ export interface SchemaInfo {
 }
 
 const PROBE = `SELECT
-  (SELECT group_concat(name || '=' || type, ',') FROM sqlite_master WHERE name IN ('memories','memories_fts','memories_au','vec_memories','mnemos_state','idx_memories_topic_hash','mnemos_change_au')) AS objects,
+  (SELECT group_concat(name || '=' || type, ',') FROM sqlite_master WHERE name IN ('memories','memories_fts','memories_au','vec_memories','mnemos_state','idx_memories_topic_hash','mnemos_change_au','mnemos_vectors')) AS objects,
   (SELECT sql FROM sqlite_master WHERE name = 'memories_au') AS au_sql,
   (SELECT group_concat(name, ',') FROM pragma_table_info('memories')) AS cols`;
 
@@ -122,7 +123,7 @@ export async function migrate(conn: Conn): Promise<SchemaInfo> {
     const p = await probe(conn);
     const info = { hasIcmVecTable: p.objects.has('vec_memories'), hasIcmEmbeddingColumn: p.cols.has('embedding') };
     const upToDate =
-      p.version >= SCHEMA_VERSION && p.cols.has('summary_hash') && p.objects.has('idx_memories_topic_hash') && /UPDATE\s+OF/i.test(p.auSql) && p.objects.has('mnemos_change_au');
+      p.version >= SCHEMA_VERSION && p.cols.has('summary_hash') && p.objects.has('idx_memories_topic_hash') && /UPDATE\s+OF/i.test(p.auSql) && p.objects.has('mnemos_change_au') && p.objects.has('mnemos_vectors');
     if (upToDate) return info;
     const stmts: string[] = [...statements(ICM_CORE)];
     if (p.objects.has('memories') && !p.cols.has('summary_hash')) stmts.push(`ALTER TABLE memories ADD COLUMN summary_hash TEXT`);
@@ -135,7 +136,7 @@ export async function migrate(conn: Conn): Promise<SchemaInfo> {
     } else {
       stmts.push(...statements(ICM_UPDATE_TRIGGER));
     }
-    stmts.push(...statements(MNEMOS));
+    stmts.push(...statements(MNEMOS), ...VECTOR_DDL);
     stmts.push(
       `INSERT INTO mnemos_state(key, value) VALUES ('schema_version', ${SCHEMA_VERSION}) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE value < excluded.value`,
     );

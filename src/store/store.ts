@@ -4,7 +4,7 @@
  */
 import { type Conn, openConn, type Row, type SqlArg, type Stmt } from './conn';
 import { type StoreConfig, type StoreMode, describeConfig } from './config';
-import { ConflictError, InvalidInputError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError, NotFoundError, StoreError } from './errors';
 import { buildFtsQuery } from './fts';
 import {
   type Importance,
@@ -26,11 +26,15 @@ import {
 } from './model';
 import { INSERT_MEMORY, insertArgs, M_COLUMNS, MEMORY_COLUMNS, rowToMemory } from './rows';
 import { migrate, type SchemaInfo } from './schema';
+import { type Fusion, fuse } from './hybrid';
+import { embedText, upsertVectorStmt, VectorIndex } from './vectors';
 
 export interface StoreResult {
   id: string;
-  /** created: a new row; merged: same topic+content existed, metadata merged into it; unchanged: it existed already as is. */
+  /** created: a new row; merged: same topic+content (or a near duplicate) existed and was updated; unchanged: it existed already as is. */
   action: 'created' | 'merged' | 'unchanged';
+  /** Cosine similarity, when a near duplicate was merged. */
+  similarity?: number;
 }
 
 export interface ListOptions {
@@ -78,16 +82,41 @@ export interface RecallOptions {
 }
 export interface ScoredMemory {
   memory: Memory;
-  /** Higher is better; keyword score is −bm25 (0 for list fallbacks). */
+  /** Higher is better. Keyword recall: −bm25. Hybrid: the fused score. */
   score: number;
-  /** Every query term matched (as opposed to only some). */
+  /** Every query term matched (as opposed to only some, or none for a purely semantic hit). */
   fullMatch: boolean;
+  /** Cosine similarity to the query, when the hit came with a vector. */
+  similarity?: number;
 }
 export interface RecallResult {
   items: ScoredMemory[];
   mode: 'keyword' | 'hybrid';
   /** Why recall is keyword-only, when it is (no model yet, embeddings disabled…). */
   note?: string;
+}
+
+/** What the store needs from an embedder (src/embed's Embedder satisfies it). */
+export interface EmbeddingProvider {
+  readonly modelId: string;
+  readonly state: 'idle' | 'loading' | 'ready' | 'failed' | 'disposed';
+  embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]>;
+  info(): Promise<{ modelId: string; dim: number }>;
+}
+
+export interface SemanticOptions {
+  /** How keyword and vector candidates are combined (docs/RECALL-EVAL.md has the measurements). */
+  fusion?: Fusion;
+  /** Cosine at or above which a new memory in the same topic updates the existing one; false = off. */
+  nearDuplicate?: number | false;
+  /** Wait for the model to load instead of answering keyword-only while it loads (CLI: yes; editor, MCP: no). */
+  waitForModel?: boolean;
+}
+
+export interface EmbedProgress {
+  done: number;
+  total: number;
+  errors: number;
 }
 
 export interface ExportFile {
@@ -216,6 +245,26 @@ export class MnemosStore {
 
   /** Stores one memory with ICM's hash dedup: same topic + normalised content merges into the existing row. */
   async store(input: NewMemory): Promise<StoreResult> {
+    if (this.embedder?.state === 'ready' && this.semantic.nearDuplicate !== false && input && typeof input === 'object') {
+      const { memory } = this.prepare(input, nowRfc3339());
+      const near = await this.nearDuplicate(memory).catch((e) => {
+        this.onBackgroundError(e);
+        return undefined;
+      });
+      if (near) {
+        const cur = await this.get(near.id);
+        if (cur && summaryHash(cur.topic, cur.summary) !== summaryHash(memory.topic, memory.summary)) {
+          const importance = IMPORTANCE_RANK[memory.importance] > IMPORTANCE_RANK[cur.importance] ? memory.importance : cur.importance;
+          await this.update(near.id, {
+            summary: memory.summary,
+            importance,
+            keywords: unionKeywords(cur.keywords, memory.keywords),
+            rawExcerpt: memory.rawExcerpt ?? cur.rawExcerpt,
+          });
+          return { id: near.id, action: 'merged', similarity: near.similarity };
+        }
+      }
+    }
     return (await this.storeMany([input]))[0];
   }
 
@@ -263,6 +312,7 @@ export class MnemosStore {
     });
     if (merges.length) await this.conn.batch(merges);
     this.localWrites++;
+    this.queueEmbed(prepared.filter((_, i) => out[i].action === 'created').map((p) => p.memory));
     return out;
   }
 
@@ -307,6 +357,9 @@ export class MnemosStore {
       );
       this.localWrites++;
       return next;
+    }).then((next) => {
+      this.queueEmbed([next]);
+      return next;
     });
   }
 
@@ -323,6 +376,7 @@ export class MnemosStore {
     const before = await this.conn.query(`SELECT 1 FROM memories WHERE id = ?`, [mid]);
     if (!before[0]) throw new NotFoundError(`no memory with id ${mid}`);
     await this.conn.batch(stmts);
+    this.index?.remove(mid);
     this.localWrites++;
   }
 
@@ -487,10 +541,215 @@ export class MnemosStore {
     return out;
   }
 
-  /** Keyword recall wrapped in the result shape front ends show (the hybrid layer returns the same shape). */
+  /**
+   * Hybrid recall when an embedder is set and ready (BM25 + cosine, fused; filters before the limit;
+   * decayed weight as a mild factor), else keyword recall with a note saying why.
+   */
   async recall(query: string, opts: RecallOptions = {}): Promise<RecallResult> {
     this.background(this.maybeAutoDecay());
-    return { items: await this.recallKeyword(query, opts), mode: 'keyword', note: 'keyword search only (no embeddings)' };
+    const limit = clampLimit(opts.limit, 10);
+    const keywordOnly = async (note: string): Promise<RecallResult> => ({ items: await this.recallKeyword(query, { ...opts, limit }), mode: 'keyword', note });
+    const e = this.embedder;
+    if (!e) return keywordOnly('keyword search only: embeddings are off');
+    if (e.state === 'failed' || e.state === 'disposed') {
+      // Retry the load in the background (the embedder rate-limits retries), answer now.
+      if (e.state === 'failed') this.background(e.info());
+      return keywordOnly(`keyword search only: ${this.embedderProblem ?? 'the embedding model is unavailable'}`);
+    }
+    if (e.state !== 'ready' && !this.semantic.waitForModel) {
+      this.background(this.warmEmbedder());
+      return keywordOnly('keyword search only while the embedding model loads');
+    }
+    let qv: Float32Array;
+    try {
+      await this.warmEmbedder();
+      [qv] = await e.embed([typeof query === 'string' ? query : ''], 'query');
+    } catch (err) {
+      this.embedderProblem = (err as Error).message;
+      return keywordOnly(`keyword search only: ${this.embedderProblem}`);
+    }
+    const index = await this.vectorIndex();
+    const pool = Math.min(limit * 4, 4000);
+    const kw = await this.recallKeyword(query, { ...opts, limit: pool, bumpAccess: false });
+    let allow: ((id: string) => boolean) | undefined;
+    if (opts.topic || opts.importance) {
+      const where: string[] = [];
+      const args: SqlArg[] = [];
+      const tf = topicFilter(opts.topic);
+      if (tf) {
+        where.push(tf.sql);
+        args.push(...tf.args);
+      }
+      const imp = importanceList(opts.importance);
+      if (imp) {
+        where.push(`importance IN (SELECT value FROM json_each(?))`);
+        args.push(JSON.stringify(imp));
+      }
+      const ids = new Set((await this.conn.query(`SELECT id FROM memories WHERE ${where.join(' AND ')}`, args)).map((r) => String(r.id)));
+      allow = (id) => ids.has(id);
+    }
+    const vec = index.search(qv, pool, allow);
+    const fused = fuse(
+      kw.map((k) => ({ id: k.memory.id, score: k.score, fullMatch: k.fullMatch })),
+      vec,
+      this.semantic.fusion ?? 'weighted',
+    );
+    const known = new Map(kw.map((k) => [k.memory.id, k]));
+    const head = fused.slice(0, Math.min(fused.length, limit * 2));
+    const missing = head.filter((f) => !known.has(f.id)).map((f) => f.id);
+    const hydrated = new Map((await this.getMany(missing)).map((m) => [m.id, m]));
+    const items: ScoredMemory[] = [];
+    for (const f of head) {
+      const memory = known.get(f.id)?.memory ?? hydrated.get(f.id);
+      if (!memory) continue; // deleted since the index was loaded
+      // Decayed weight as a mild factor (at most −10%), so fresh relevant memories win ties.
+      const score = f.score * (0.9 + 0.1 * Math.max(0, Math.min(1, memory.weight)));
+      items.push({ memory, score, fullMatch: known.get(f.id)?.fullMatch ?? false, similarity: f.similarity });
+    }
+    items.sort((a, b) => b.score - a.score);
+    items.splice(limit);
+    if (opts.bumpAccess !== false && items.length) this.bumpAccess(items.map((i) => i.memory.id));
+    return { items, mode: 'hybrid' };
+  }
+
+  // ---------------------------------------------------------------------------------- semantic
+
+  private embedder: EmbeddingProvider | undefined;
+  private semantic: SemanticOptions = {};
+  private index: VectorIndex | undefined;
+  private indexCheckedAt = 0;
+  private embedderProblem: string | undefined;
+  private readonly pendingEmbeds = new Map<string, string>();
+  private embedFlight: Promise<void> = Promise.resolve();
+
+  /** Turns semantic recall on (or off with null). Vectors of different models are never compared. */
+  setEmbedder(provider: EmbeddingProvider | null, opts: SemanticOptions = {}): void {
+    this.embedder = provider ?? undefined;
+    this.semantic = { nearDuplicate: 0.95, ...opts };
+    if (!provider || this.index?.model !== provider.modelId) this.index = undefined;
+    this.embedderProblem = undefined;
+  }
+
+  get embeddingModel(): string | undefined {
+    return this.embedder?.modelId;
+  }
+
+  private async warmEmbedder(): Promise<void> {
+    try {
+      await this.embedder?.info();
+    } catch (e) {
+      this.embedderProblem = (e as Error).message;
+      throw e;
+    }
+  }
+
+  /** The in-process vector index for the current model, refreshed at most once a second. */
+  private async vectorIndex(): Promise<VectorIndex> {
+    const model = this.embedder!.modelId;
+    if (!this.index || this.index.model !== model) {
+      this.index = new VectorIndex(model);
+      this.indexCheckedAt = 0;
+    }
+    if (Date.now() - this.indexCheckedAt > 1000) {
+      await this.index.refresh(this.conn);
+      this.indexCheckedAt = Date.now();
+    }
+    return this.index;
+  }
+
+  private queueEmbed(items: { id: string; topic: string; summary: string }[]): void {
+    if (!this.embedder || this.embedder.state !== 'ready' || !items.length) return;
+    for (const m of items) this.pendingEmbeds.set(m.id, embedText(m.topic, m.summary));
+    this.background(this.flushEmbeddings());
+  }
+
+  /** Writes vectors for memories stored or edited in this process; resolves when they are durable. */
+  async flushEmbeddings(): Promise<void> {
+    const run = this.embedFlight.then(async () => {
+      while (this.pendingEmbeds.size && this.embedder) {
+        const batch = [...this.pendingEmbeds.entries()].slice(0, 32);
+        for (const [id] of batch) this.pendingEmbeds.delete(id);
+        await this.writeVectors(batch.map(([id, text]) => ({ id, text })));
+      }
+    });
+    this.embedFlight = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeVectors(batch: { id: string; text: string }[]): Promise<void> {
+    const e = this.embedder!;
+    const vecs = await e.embed(batch.map((b) => b.text), 'passage');
+    const now = nowRfc3339();
+    // Only for memories that still exist with that text: a concurrent edit or delete wins.
+    await this.conn.batch(batch.map((b, i) => {
+      const st = upsertVectorStmt(b.id, e.modelId, vecs[i], now);
+      return { sql: st.sql.replace('VALUES (?, ?, ?, ?, ?)', `SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM memories WHERE id = ? AND topic || ' ' || summary = ?)`), args: [...st.args!, b.id, b.text] };
+    }));
+    this.indexCheckedAt = 0; // our own writes show in the next search
+  }
+
+  /**
+   * Embeds every memory that has no vector for the current model (all of them with force), in
+   * batches; resumable (it only looks at what is missing), cancellable, with progress.
+   */
+  async embedMissing(opts: { topic?: string; force?: boolean; batchSize?: number; signal?: AbortSignal; onProgress?: (p: EmbedProgress) => void } = {}): Promise<EmbedProgress> {
+    const e = this.embedder;
+    if (!e) throw new InvalidInputError('embeddings are off: no embedding model is configured');
+    await this.warmEmbedder();
+    const model = e.modelId;
+    const batchSize = clampLimit(opts.batchSize, 32, 512);
+    const tf = topicFilter(opts.topic, 'm.topic');
+    const missing = opts.force ? '1 = 1' : `NOT EXISTS (SELECT 1 FROM mnemos_vectors v WHERE v.memory_id = m.id AND v.model = ?)`;
+    const margs: SqlArg[] = opts.force ? [] : [model];
+    const [c] = await this.conn.query(`SELECT COUNT(*) AS n FROM memories m WHERE ${missing}${tf ? ' AND ' + tf.sql : ''}`, [...margs, ...(tf?.args ?? [])]);
+    const progress: EmbedProgress = { done: 0, total: Number(c?.n ?? 0), errors: 0 };
+    opts.onProgress?.({ ...progress });
+    let after = '';
+    while (!opts.signal?.aborted) {
+      const rows = await this.conn.query(
+        `SELECT m.id, m.topic, m.summary FROM memories m WHERE ${missing}${tf ? ' AND ' + tf.sql : ''} AND m.id > ? ORDER BY m.id LIMIT ?`,
+        [...margs, ...(tf?.args ?? []), after, batchSize],
+      );
+      if (!rows.length) break;
+      after = String(rows[rows.length - 1].id);
+      try {
+        await this.writeVectors(rows.map((r) => ({ id: String(r.id), text: embedText(String(r.topic), String(r.summary)) })));
+        progress.done += rows.length;
+      } catch (err) {
+        if (err instanceof StoreError) throw err;
+        progress.errors += rows.length;
+        this.onBackgroundError(err);
+      }
+      opts.onProgress?.({ ...progress });
+    }
+    this.indexCheckedAt = 0;
+    return progress;
+  }
+
+  /** Memories with and without a vector for the current model. */
+  async embeddingCoverage(): Promise<{ model: string | undefined; embedded: number; total: number }> {
+    const model = this.embedder?.modelId;
+    const [r] = await this.conn.query(
+      `SELECT (SELECT COUNT(*) FROM memories) AS total, (SELECT COUNT(*) FROM mnemos_vectors v JOIN memories m ON m.id = v.memory_id WHERE v.model = ?) AS embedded`,
+      [model ?? ''],
+    );
+    return { model, embedded: Number(r?.embedded ?? 0), total: Number(r?.total ?? 0) };
+  }
+
+  /**
+   * ICM's semantic dedup, without its data loss: a new memory whose vector is within `nearDuplicate`
+   * cosine of one in the same topic updates that memory (importance never goes down, keywords union).
+   */
+  private async nearDuplicate(input: { topic: string; summary: string }): Promise<{ id: string; similarity: number; vec: Float32Array } | undefined> {
+    const e = this.embedder;
+    const threshold = this.semantic.nearDuplicate;
+    if (!e || e.state !== 'ready' || threshold === false || threshold === undefined) return undefined;
+    const [vec] = await e.embed([embedText(input.topic, input.summary)], 'passage');
+    const index = await this.vectorIndex();
+    const ids = new Set((await this.conn.query(`SELECT id FROM memories WHERE topic = ?`, [input.topic])).map((r) => String(r.id)));
+    if (!ids.size) return undefined;
+    const [hit] = index.search(vec, 1, (id) => ids.has(id));
+    return hit && hit.similarity >= threshold ? { id: hit.id, similarity: hit.similarity, vec } : undefined;
   }
 
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -710,6 +969,7 @@ export class MnemosStore {
     this.closed = true;
     if (this.syncTimer) clearInterval(this.syncTimer);
     await Promise.all([...this.inFlight]);
+    await this.flushEmbeddings().catch(this.onBackgroundError);
     await this.flushAccess();
     await this.conn.close();
   }
