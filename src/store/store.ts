@@ -27,7 +27,7 @@ import {
 import { INSERT_MEMORY, insertArgs, M_COLUMNS, MEMORY_COLUMNS, rowToMemory } from './rows';
 import { migrate, type SchemaInfo } from './schema';
 import { type Fusion, fuse } from './hybrid';
-import { embedText, upsertVectorStmt, VectorIndex } from './vectors';
+import { embedText, upsertVectorStmt, vecToBlob, VectorIndex } from './vectors';
 
 export interface StoreResult {
   id: string;
@@ -111,6 +111,12 @@ export interface SemanticOptions {
   nearDuplicate?: number | false;
   /** Wait for the model to load instead of answering keyword-only while it loads (CLI: yes; editor, MCP: no). */
   waitForModel?: boolean;
+  /**
+   * Where cosine similarity is computed. memory: an in-process index (local file, replica: reads are
+   * local); sql: libSQL's vector_distance_cos in the database (remote: one round trip, nothing to
+   * download). auto picks per mode (docs/ARCHITECTURE.md has the measurements).
+   */
+  vectorEngine?: 'auto' | 'memory' | 'sql';
 }
 
 export interface EmbedProgress {
@@ -568,27 +574,9 @@ export class MnemosStore {
       this.embedderProblem = (err as Error).message;
       return keywordOnly(`keyword search only: ${this.embedderProblem}`);
     }
-    const index = await this.vectorIndex();
     const pool = Math.min(limit * 4, 4000);
     const kw = await this.recallKeyword(query, { ...opts, limit: pool, bumpAccess: false });
-    let allow: ((id: string) => boolean) | undefined;
-    if (opts.topic || opts.importance) {
-      const where: string[] = [];
-      const args: SqlArg[] = [];
-      const tf = topicFilter(opts.topic);
-      if (tf) {
-        where.push(tf.sql);
-        args.push(...tf.args);
-      }
-      const imp = importanceList(opts.importance);
-      if (imp) {
-        where.push(`importance IN (SELECT value FROM json_each(?))`);
-        args.push(JSON.stringify(imp));
-      }
-      const ids = new Set((await this.conn.query(`SELECT id FROM memories WHERE ${where.join(' AND ')}`, args)).map((r) => String(r.id)));
-      allow = (id) => ids.has(id);
-    }
-    const vec = index.search(qv, pool, allow);
+    const vec = await this.vectorSearch(qv, pool, opts);
     const fused = fuse(
       kw.map((k) => ({ id: k.memory.id, score: k.score, fullMatch: k.fullMatch })),
       vec,
@@ -641,6 +629,44 @@ export class MnemosStore {
       this.embedderProblem = (e as Error).message;
       throw e;
     }
+  }
+
+  private engine(): 'memory' | 'sql' {
+    const e = this.semantic.vectorEngine ?? 'auto';
+    if (e !== 'auto') return e;
+    return this.conn.mode === 'remote' ? 'sql' : 'memory';
+  }
+
+  /** Top `k` memories by cosine to `qv`, with the recall filters applied before the limit. */
+  private async vectorSearch(qv: Float32Array, k: number, opts: RecallOptions): Promise<{ id: string; similarity: number }[]> {
+    const where: string[] = [];
+    const args: SqlArg[] = [];
+    const tf = topicFilter(opts.topic, 'm.topic');
+    if (tf) {
+      where.push(tf.sql);
+      args.push(...tf.args);
+    }
+    const imp = importanceList(opts.importance);
+    if (imp) {
+      where.push(`m.importance IN (SELECT value FROM json_each(?))`);
+      args.push(JSON.stringify(imp));
+    }
+    if (this.engine() === 'sql') {
+      const q = vecToBlob(qv);
+      const rows = await this.conn.query(
+        `SELECT v.memory_id AS id, 1.0 - vector_distance_cos(v.vec, vector32(?)) AS sim FROM mnemos_vectors v JOIN memories m ON m.id = v.memory_id
+         WHERE v.model = ? AND v.dim = ?${where.length ? ' AND ' + where.join(' AND ') : ''} ORDER BY vector_distance_cos(v.vec, vector32(?)) LIMIT ?`,
+        [q, this.embedder!.modelId, qv.length, ...args, q, k],
+      );
+      return rows.map((r) => ({ id: String(r.id), similarity: Number(r.sim) }));
+    }
+    const index = await this.vectorIndex();
+    let allow: ((id: string) => boolean) | undefined;
+    if (where.length) {
+      const ids = new Set((await this.conn.query(`SELECT m.id FROM memories m WHERE ${where.join(' AND ')}`, args)).map((r) => String(r.id)));
+      allow = (id) => ids.has(id);
+    }
+    return index.search(qv, k, allow);
   }
 
   /** The in-process vector index for the current model, refreshed at most once a second. */
@@ -745,10 +771,7 @@ export class MnemosStore {
     const threshold = this.semantic.nearDuplicate;
     if (!e || e.state !== 'ready' || threshold === false || threshold === undefined) return undefined;
     const [vec] = await e.embed([embedText(input.topic, input.summary)], 'passage');
-    const index = await this.vectorIndex();
-    const ids = new Set((await this.conn.query(`SELECT id FROM memories WHERE topic = ?`, [input.topic])).map((r) => String(r.id)));
-    if (!ids.size) return undefined;
-    const [hit] = index.search(vec, 1, (id) => ids.has(id));
+    const [hit] = await this.vectorSearch(vec, 1, { topic: input.topic.replace(/\*$/, '') });
     return hit && hit.similarity >= threshold ? { id: hit.id, similarity: hit.similarity, vec } : undefined;
   }
 

@@ -174,3 +174,21 @@ forEachMode('semantic', (ctx) => {
     assert.notEqual(c.id, a.id, 'another topic is never merged');
   });
 });
+
+forEachMode(
+  'semantic engines',
+  (ctx) => {
+    test('the in-process index and libSQL vector_distance_cos rank the same memories', async () => {
+      const s = await ctx.fresh();
+      s.setEmbedder(e64, { nearDuplicate: false, vectorEngine: 'memory' });
+      await s.storeMany(Array.from({ length: 60 }, (_, i) => ({ topic: `t${i % 4}`, summary: `note ${i}: ${notes[i % notes.length][1]} ${i * 7}` })));
+      await s.flushEmbeddings();
+      const viaMemory = await s.recall('replicas read locally', { limit: 8, bumpAccess: false });
+      s.setEmbedder(e64, { nearDuplicate: false, vectorEngine: 'sql' });
+      const viaSql = await s.recall('replicas read locally', { limit: 8, bumpAccess: false });
+      assert.deepEqual(viaSql.items.map((i) => i.memory.id), viaMemory.items.map((i) => i.memory.id));
+      for (const [i, it] of viaSql.items.entries()) assert.ok(Math.abs((it.similarity ?? 0) - (viaMemory.items[i].similarity ?? 0)) < 1e-4);
+    });
+  },
+  ['local', 'sqld'],
+);
