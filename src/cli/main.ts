@@ -2,6 +2,8 @@
  * `mnemos` entry point. `main(argv, io)` runs one command against injected streams and returns the
  * exit code (tests call it in-process); executed as the bundle dist/cli.js it runs on the process.
  */
+import { embedderFromEnv } from '../embed/config';
+import type { Embedder } from '../embed/embedder';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -51,6 +53,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const secrets = [env.TURSO_AUTH_TOKEN, env.LIBSQL_AUTH_TOKEN];
   let format = sniffFormat(argv);
   let store: MnemosStore | undefined;
+  let embedder: Embedder | undefined;
   let code: number = EXIT.ok;
   const write = (stream: 'stdout' | 'stderr', text: string) => io[stream].write(text.endsWith('\n') ? text : text + '\n');
 
@@ -147,7 +150,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return config;
       },
       async openStore() {
-        if (!store) store = await openStore(ctx.storeConfig());
+        if (!store) {
+          store = await openStore(ctx.storeConfig());
+          // Embeddings when MNEMOS_EMBED_MODEL names a model; a CLI waits for it (no background to finish later).
+          embedder = embedderFromEnv(io.env);
+          if (embedder) store.setEmbedder(embedder, { waitForModel: true });
+        }
         return store;
       },
       output(json, text) {
@@ -186,6 +194,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         if (code === EXIT.ok) code = fail(e);
       }
     }
+    await embedder?.dispose();
   }
   return code;
 }
