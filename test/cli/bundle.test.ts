@@ -126,7 +126,7 @@ describe('the built bin dist/cli.js', () => {
       assert.ok(JSON.parse(r.stderr).error.message);
       assert.ok(!r.stderr.includes('not-the-token-0123456789'));
     });
-    test('exits 4 like a refused token on a server', { todo: 'src/store maps the replica\'s Replication(PrimaryHandshakeTimeout) to no StoreError (exit 5 today)' }, () => {
+    test('exits 4 like a refused token on a server', () => {
       assert.equal(r.code, 4, r.stderr);
     });
   });
