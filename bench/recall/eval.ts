@@ -1,0 +1,286 @@
+// Recall quality on the labelled set (bench/recall/dataset.json): hit@1, hit@5 and MRR@10, overall and
+// per query kind, for keyword-only recall, a reference vector arm, several fusions computed here from the
+// store's real keyword candidates and the real embedder, and the store's own hybrid recall.
+//
+//   node --import tsx bench/recall/eval.ts                      # tiny test model (its vectors mean little)
+//   MNEMOS_MODEL_DIR=<cache dir> node --import tsx bench/recall/eval.ts [--model Xenova/all-MiniLM-L6-v2]
+//   node --import tsx bench/recall/eval.ts --model-dir DIR --model ID [--dtype q8] [--threads 2]
+//   node --import tsx bench/recall/eval.ts --no-embed           # keyword only, no model at all
+// More: --methods keyword,rrf,...  --queries N (first N, for a quick look)  --out FILE  --dataset FILE
+//
+// A method is an adapter: { name, prepare?(ctx), recall(query) => dataset ids, best first }. ctx.embed is
+// the harness's embedder (memoised, so the store and the reference methods embed each text once).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Embedder, type EmbedKind } from '../../src/embed/embedder';
+import { type EmbeddingProvider, type MnemosStore, openStore } from '../../src/store';
+import type { Dataset, DatasetQuery, QueryKind } from './make-dataset';
+import { firstHitRank, fuseIcm, fuseRrf, fuseWeightedLiftMax, fuseWeightedMinMax, type KeywordHit, metrics, type Metrics, pairedMrr, topKCosine, type VectorHit } from './fusion';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'models');
+const LIMIT = 10;
+/** Candidates taken from each arm before fusing: ICM's and the store's 4 × limit. */
+const POOL = 4 * LIMIT;
+const KINDS: QueryKind[] = ['keyword', 'paraphrase', 'mixed'];
+
+export interface HarnessContext {
+  store: MnemosStore;
+  /** Store id -> dataset id. */
+  toDataset: Map<string, string>;
+  dataset: Dataset;
+  /** Present unless --no-embed: unit vectors, memoised per (kind, text). */
+  embed?: (texts: string[], kind: EmbedKind) => Promise<Float32Array[]>;
+  provider?: EmbeddingProvider;
+}
+export interface RecallAdapter {
+  name: string;
+  about: string;
+  needsEmbeddings: boolean;
+  prepare?(ctx: HarnessContext): Promise<void>;
+  recall(query: string): Promise<string[]>;
+}
+
+// ------------------------------------------------------------------------------------------ adapters
+
+function keywordCandidates(ctx: HarnessContext, q: string, limit: number): Promise<KeywordHit[]> {
+  return ctx.store.recallKeyword(q, { limit, bumpAccess: false }).then((hits) =>
+    hits.map((h) => ({ id: ctx.toDataset.get(h.memory.id)!, score: h.score, fullMatch: h.fullMatch })));
+}
+
+/** Memory vectors embedded the way the store embeds them ("{topic} {summary}", passage). */
+function referenceVectors(ctx: HarnessContext) {
+  let ids: string[] = [];
+  let vecs: Float32Array[] = [];
+  return {
+    async prepare() {
+      const ms = ctx.dataset.memories;
+      ids = ms.map((m) => m.id);
+      vecs = await ctx.embed!(ms.map((m) => `${m.topic} ${m.summary}`), 'passage');
+    },
+    async top(q: string, k: number): Promise<VectorHit[]> {
+      const [qv] = await ctx.embed!([q], 'query');
+      return topKCosine(qv, ids, vecs, k);
+    },
+  };
+}
+
+export function buildAdapters(ctx: HarnessContext): RecallAdapter[] {
+  const ref = referenceVectors(ctx);
+  let refReady: Promise<void> | undefined;
+  const prepareRef = () => (refReady ??= ref.prepare());
+  const fused = (name: string, about: string, fuse: (kw: KeywordHit[], vec: VectorHit[]) => string[], andOnly = false): RecallAdapter => ({
+    name, about, needsEmbeddings: true, prepare: prepareRef,
+    async recall(q) {
+      let kw = await keywordCandidates(ctx, q, POOL);
+      if (andOnly) kw = kw.filter((k) => k.fullMatch);
+      return fuse(kw, await ref.top(q, POOL)).slice(0, LIMIT);
+    },
+  });
+  const storeHybrid = (fusion: 'weighted' | 'rrf'): RecallAdapter => ({
+    name: `store-${fusion}`,
+    about: `MnemosStore.recall() with setEmbedder(…, { fusion: '${fusion}' }) after embedMissing()`,
+    needsEmbeddings: true,
+    async prepare() {
+      ctx.store.setEmbedder(ctx.provider!, { fusion, nearDuplicate: false, waitForModel: true });
+      const p = await ctx.store.embedMissing();
+      if (p.errors) throw new Error(`embedMissing: ${p.errors} memories failed to embed`);
+    },
+    async recall(q) {
+      ctx.store.setEmbedder(ctx.provider!, { fusion, nearDuplicate: false, waitForModel: true });
+      const r = await ctx.store.recall(q, { limit: LIMIT, bumpAccess: false });
+      if (r.mode !== 'hybrid') throw new Error(`store.recall answered ${r.mode}: ${r.note}`);
+      return r.items.map((i) => ctx.toDataset.get(i.memory.id)!);
+    },
+  });
+  return [
+    { name: 'keyword', about: 'store.recallKeyword(q, { limit: 10, bumpAccess: false }): BM25, all-terms matches first', needsEmbeddings: false,
+      recall: async (q) => (await keywordCandidates(ctx, q, LIMIT)).map((k) => k.id) },
+    { name: 'vector', about: 'cosine only: top 10 of all memory vectors', needsEmbeddings: true, prepare: prepareRef,
+      recall: async (q) => (await ref.top(q, LIMIT)).map((v) => v.id) },
+    fused('rrf', 'reciprocal rank fusion, k = 60, of the top 40 of each arm', fuseRrf),
+    fused('weighted-minmax', '0.3 × min-max(−bm25) + 0.7 × cosine over the top 40 of each arm', fuseWeightedMinMax),
+    fused('weighted-liftmax', "0.3 × (−bm25, full matches lifted) / best + 0.7 × cosine: the store's weighted formula, recomputed here", fuseWeightedLiftMax),
+    fused('icm-exact', "ICM's search_hybrid: 0.3 / (1 + |bm25|) + 0.7 × cosine, FTS arm = all-terms matches only", fuseIcm, true),
+    fused('icm-formula', "ICM's inverted 1/(1+|bm25|) on the same keyword pool as the others (AND + OR arms)", fuseIcm),
+    storeHybrid('weighted'),
+    storeHybrid('rrf'),
+  ];
+}
+
+// ------------------------------------------------------------------------------------------ plumbing
+
+/** Memoises an embedder per (kind, text), exposing the store's EmbeddingProvider shape. */
+class MemoEmbedder implements EmbeddingProvider {
+  private readonly memo = new Map<string, Float32Array>();
+  embedMs = 0;
+  embedded = 0;
+  constructor(private readonly inner: Embedder) {}
+  get modelId() { return this.inner.modelId; }
+  get state() { return this.inner.state; }
+  info() { return this.inner.info(); }
+  async embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]> {
+    const todo = [...new Set(texts.filter((t) => !this.memo.has(`${kind}\0${t}`)))];
+    if (todo.length) {
+      const t0 = performance.now();
+      const vecs = await this.inner.embed(todo, kind);
+      this.embedMs += performance.now() - t0;
+      this.embedded += todo.length;
+      todo.forEach((t, i) => this.memo.set(`${kind}\0${t}`, vecs[i]));
+    }
+    return texts.map((t) => this.memo.get(`${kind}\0${t}`)!);
+  }
+}
+
+function findModels(root: string, rel = '', depth = 0): string[] {
+  const here = path.join(root, rel);
+  if (fs.existsSync(path.join(here, 'config.json')) && ['model.onnx', 'model_quantized.onnx'].some((f) => fs.existsSync(path.join(here, 'onnx', f)))) return [rel.split(path.sep).join('/')];
+  if (depth >= 3 || !fs.existsSync(here)) return [];
+  return fs.readdirSync(here, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.')).flatMap((d) => findModels(root, path.join(rel, d.name), depth + 1));
+}
+
+interface Args { dataset: string; modelDir: string; model: string; dtype: 'fp32' | 'q8'; threads: number; noEmbed: boolean; methods?: string[]; queries?: number; out?: string }
+
+function parseArgs(argv: string[]): Args {
+  const val = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`--${name} needs a value`);
+    return v;
+  };
+  const modelDir = path.resolve(val('model-dir') ?? process.env.MNEMOS_MODEL_DIR ?? FIXTURES);
+  let model = val('model') ?? process.env.MNEMOS_EMBED_MODEL;
+  if (!model) {
+    const found = findModels(modelDir);
+    model = modelDir === path.resolve(FIXTURES) ? 'tiny-bert' : found.find((m) => /all-MiniLM-L6-v2$/i.test(m)) ?? found[0];
+    if (!model) throw new Error(`no model (config.json + onnx/model*.onnx) under ${modelDir}; pass --model`);
+  }
+  const onnx = path.join(modelDir, model, 'onnx');
+  const dtype = (val('dtype') ?? (fs.existsSync(path.join(onnx, 'model.onnx')) ? 'fp32' : 'q8')) as 'fp32' | 'q8';
+  if (dtype !== 'fp32' && dtype !== 'q8') throw new Error('--dtype is fp32 or q8');
+  return {
+    dataset: path.resolve(val('dataset') ?? path.join(__dirname, 'dataset.json')),
+    modelDir, model, dtype,
+    threads: Number(val('threads') ?? 1),
+    noEmbed: argv.includes('--no-embed'),
+    methods: val('methods')?.split(',').map((s) => s.trim()).filter(Boolean),
+    queries: val('queries') ? Number(val('queries')) : undefined,
+    out: val('out'),
+  };
+}
+
+const pct = (x: number) => (x * 100).toFixed(1);
+
+function table(rows: { name: string; by: Record<string, Metrics> }[], cols: string[]): string {
+  const head = ['method', ...cols.flatMap((c) => [`${c} h@1`, 'h@5', 'MRR'])];
+  const body = rows.map((r) => [r.name, ...cols.flatMap((c) => { const m = r.by[c]; return [pct(m.hit1), pct(m.hit5), m.mrr10.toFixed(3)]; })]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join(' | ') + ' |';
+  return [line(head), '| ' + w.map((n, i) => (i === 0 ? '-'.repeat(n) : '-'.repeat(n - 1) + ':')).join(' | ') + ' |', ...body.map(line)].join('\n');
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  const args = parseArgs(argv);
+  const dataset = JSON.parse(fs.readFileSync(args.dataset, 'utf8')) as Dataset;
+  const queries: DatasetQuery[] = args.queries ? dataset.queries.slice(0, args.queries) : dataset.queries;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-recall-eval-'));
+  const t0 = performance.now();
+  const store = await openStore({ mode: 'local', path: path.join(tmp, 'recall.db') });
+  const toDataset = new Map<string, string>();
+  let embedder: Embedder | undefined;
+  try {
+    for (let i = 0; i < dataset.memories.length; i += 500) {
+      const chunk = dataset.memories.slice(i, i + 500);
+      const res = await store.storeMany(chunk.map((m) => ({ topic: m.topic, summary: m.summary, keywords: m.keywords, importance: m.importance })));
+      res.forEach((r, j) => {
+        if (r.action !== 'created') throw new Error(`memory ${chunk[j].id} was ${r.action}, not created: the dataset has a duplicate`);
+        toDataset.set(r.id, chunk[j].id);
+      });
+    }
+    const loadMs = performance.now() - t0;
+    const ctx: HarnessContext = { store, toDataset, dataset };
+    let memo: MemoEmbedder | undefined;
+    if (!args.noEmbed) {
+      embedder = new Embedder({ modelId: args.model, cacheDir: path.join(tmp, 'cache'), localModelPath: args.modelDir, allowRemote: false, threads: args.threads, dtype: args.dtype, batchSize: 32 });
+      memo = new MemoEmbedder(embedder);
+      ctx.embed = (t, k) => memo!.embed(t, k);
+      ctx.provider = memo;
+    }
+    const info = memo ? await memo.info() : undefined;
+    let adapters = buildAdapters(ctx).filter((a) => !a.needsEmbeddings || !args.noEmbed);
+    if (args.methods) {
+      const unknown = args.methods.filter((m) => !adapters.some((a) => a.name === m));
+      if (unknown.length) throw new Error(`unknown method(s) ${unknown.join(', ')}; known: ${adapters.map((a) => a.name).join(', ')}`);
+      adapters = adapters.filter((a) => args.methods!.includes(a.name));
+    }
+    console.log(`dataset  ${path.relative(ROOT, args.dataset)}: ${dataset.memories.length} memories, ${queries.length} queries (${KINDS.map((k) => `${queries.filter((q) => q.kind === k).length} ${k}`).join(', ')})`);
+    console.log(`store    fresh local file, loaded in ${(loadMs / 1000).toFixed(1)} s`);
+    console.log(`model    ${info ? `${info.modelId} (${info.dim}-d, ${args.dtype}, ${args.threads} thread(s)) from ${args.modelDir}` : 'none (--no-embed)'}`);
+    if (memo) {
+      // Embed everything up front so per-method timings measure recall, not inference.
+      await memo.embed(dataset.memories.map((m) => `${m.topic} ${m.summary}`), 'passage');
+      const passMs = memo.embedMs;
+      await memo.embed(queries.map((q) => q.text), 'query');
+      console.log(`embed    ${dataset.memories.length} memories in ${(passMs / 1000).toFixed(1)} s, ${queries.length} queries in ${((memo.embedMs - passMs) / 1000).toFixed(1)} s`);
+    }
+    const results: { name: string; about: string; ranks: number[]; msPerQuery: number; by: Record<string, Metrics> }[] = [];
+    for (const a of adapters) {
+      await a.prepare?.(ctx);
+      const ranks: number[] = [];
+      const t1 = performance.now();
+      for (const q of queries) ranks.push(firstHitRank(await a.recall(q.text), new Set(q.answers), LIMIT));
+      const msPerQuery = (performance.now() - t1) / queries.length;
+      const by: Record<string, Metrics> = { all: metrics(ranks) };
+      for (const k of KINDS) by[k] = metrics(ranks.filter((_, i) => queries[i].kind === k));
+      results.push({ name: a.name, about: a.about, ranks, msPerQuery, by });
+    }
+    console.log('\nhit@1 and hit@5 in %, MRR@10; columns: all queries, then per kind\n');
+    console.log(table(results, ['all', ...KINDS]));
+    console.log('\nmethods:');
+    for (const r of results) console.log(`  ${r.name.padEnd(17)} ${r.msPerQuery.toFixed(2).padStart(6)} ms/query  ${r.about}`);
+
+    const comparisons: Record<string, ReturnType<typeof pairedMrr> & { kind: string }> = {};
+    const get = (n: string) => results.find((r) => r.name === n);
+    const pairs: [string, string][] = [['rrf', 'weighted-minmax'], ['rrf', 'weighted-liftmax'], ['weighted-minmax', 'weighted-liftmax'], ['weighted-minmax', 'icm-exact'], ['rrf', 'keyword'], ['weighted-minmax', 'keyword'], ['store-rrf', 'store-weighted']];
+    const lines: string[] = [];
+    for (const [a, b] of pairs) {
+      const ra = get(a), rb = get(b);
+      if (!ra || !rb) continue;
+      for (const kind of ['all', ...KINDS]) {
+        const idx = queries.map((q, i) => (kind === 'all' || q.kind === kind ? i : -1)).filter((i) => i >= 0);
+        const c = pairedMrr(idx.map((i) => ra.ranks[i]), idx.map((i) => rb.ranks[i]));
+        comparisons[`${a} vs ${b} (${kind})`] = { ...c, kind };
+        lines.push(`  ${`${a} − ${b}`.padEnd(36)} ${kind.padEnd(10)} ΔMRR ${c.diff >= 0 ? '+' : ''}${c.diff.toFixed(3)} [95% ${c.lo.toFixed(3)}, ${c.hi.toFixed(3)}]  better on ${c.wins}, worse on ${c.losses}, same ${c.ties}`);
+      }
+    }
+    if (lines.length) console.log('\npaired differences (bootstrap over queries):\n' + lines.join('\n'));
+
+    const outDir = path.join(ROOT, 'bench', 'results');
+    fs.mkdirSync(outDir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const out = args.out ? path.resolve(args.out) : path.join(outDir, `recall-${(info?.modelId ?? 'keyword-only').replace(/[^\w.-]+/g, '_')}-${stamp}.json`);
+    fs.writeFileSync(out, JSON.stringify({
+      dataset: { file: path.relative(ROOT, args.dataset), name: dataset.name, memories: dataset.memories.length, queries: queries.length },
+      model: info ? { ...info, dtype: args.dtype, dir: args.modelDir, threads: args.threads } : null,
+      timings: { loadMs, embedMs: memo?.embedMs ?? 0 },
+      limit: LIMIT, pool: POOL,
+      methods: results.map((r) => ({ name: r.name, about: r.about, msPerQuery: r.msPerQuery, metrics: r.by })),
+      comparisons,
+      perQuery: { ids: queries.map((q) => q.id), kinds: queries.map((q) => q.kind), firstHitRank: Object.fromEntries(results.map((r) => [r.name, r.ranks])) },
+    }, null, 1));
+    console.log(`\nwrote ${path.relative(ROOT, out)}`);
+  } finally {
+    await embedder?.dispose();
+    await store.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
