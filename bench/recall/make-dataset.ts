@@ -312,7 +312,9 @@ export function validate(memories: DatasetMemory[], queries: DatasetQuery[]): Re
   };
   for (const q of queries) {
     if (!q.answers.length) problems.push(`${q.id}: no answers`);
-    for (const a of q.answers) if (!ids.has(a)) problems.push(`${q.id}: answer ${a} does not exist`);
+    const missing = q.answers.filter((a) => !ids.has(a));
+    for (const a of missing) problems.push(`${q.id}: answer ${a} does not exist`);
+    if (missing.length) continue;
     const qs = contentStems(q.text);
     const qt = new Set(tokens(q.text).filter((t) => !isStop(t)));
     const shared = new Set<string>();
