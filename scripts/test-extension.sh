@@ -55,6 +55,7 @@ node test/host/run-ext-tests.js \
   --extensionTestsPath "$REPO/out/test/extension/index.js" \
   --env "MNEMOS_TEST_SERVERS=$RUN/servers.json" \
   --env "MNEMOS_TEST_REPO=$REPO" \
+  --env "MNEMOS_MODEL_DIR=$REPO/test/fixtures/models" \
   ${MNEMOS_TEST_ONLY:+--env "MNEMOS_TEST_ONLY=$MNEMOS_TEST_ONLY"} \
   --timeout 420 "$@" "$RUN/ws"
 code=$?

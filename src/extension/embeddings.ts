@@ -1,17 +1,342 @@
 /**
- * The seam to the embedding backfill. The store/embed layer owns how vectors are made and stored;
- * the extension only shows progress and lets the user cancel. Until that layer exports a backfill,
- * `backfill` is undefined and "Embed Memories Without Vectors" says embeddings are not available yet.
+ * Semantic recall for the extension: one Embedder (a worker thread, started by the store on the first
+ * search, never at activation), handed to every store that opens, replaced when the embedding settings
+ * change. Says why recall is keyword-only, offers once per model to embed existing memories, and runs
+ * the backfill with a progress notification that can be cancelled.
  */
-import type { MnemosStore } from '../store';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Embedder, type EmbedderState, EmbedderUnavailableError } from '../embed/embedder';
+import type { EmbedProgress, MnemosStore } from '../store';
+import type { Log } from './log';
+import { messageOf, type Notifier } from './notify';
+import type { StoreHost } from './storeHost';
 
-export interface BackfillOptions {
-  model: string;
-  /** Where downloaded models are cached (the extension's global storage). */
-  cacheDir: string;
-  signal: AbortSignal;
-  onProgress(done: number, total: number): void;
+/** Where recall stands, for the status bar, the sidebar and Show Store Info. */
+export type EmbeddingStatus =
+  | { kind: 'disabled' }
+  /** Enabled, but the model has not been loaded in this window yet (it loads on the first search). */
+  | { kind: 'not-loaded'; model: string }
+  | { kind: 'loading'; model: string }
+  | { kind: 'ready'; model: string }
+  /** Loaded before, stopped after idling; the next search reloads it (and is keyword-only meanwhile). */
+  | { kind: 'unloaded'; model: string }
+  | { kind: 'failed'; model: string; reason: string };
+
+/** Why recall is keyword-only right now, or undefined when it is hybrid. */
+export function keywordOnlyReason(s: EmbeddingStatus): string | undefined {
+  switch (s.kind) {
+    case 'disabled':
+      return 'embeddings are turned off (mnemos.embeddings.enabled)';
+    case 'not-loaded':
+      return `no model yet: ${s.model} loads on the first search`;
+    case 'loading':
+      return `the embedding model ${s.model} is loading`;
+    case 'unloaded':
+      return `the embedding model was unloaded while idle; it reloads on the next search`;
+    case 'failed':
+      return `the embedding model ${s.model} failed to load: ${s.reason}`;
+    case 'ready':
+      return undefined;
+  }
 }
-export type BackfillFn = (store: MnemosStore, opts: BackfillOptions) => Promise<{ embedded: number; total: number }>;
 
-export const backfill: BackfillFn | undefined = undefined;
+export interface Coverage {
+  model: string | undefined;
+  embedded: number;
+  total: number;
+}
+
+/** `mnemos.embedMissing` options: the palette passes none; tests and other callers may pass these. */
+export interface BackfillOptions {
+  /** Re-embed every memory, not only those without a vector for the current model. */
+  force?: boolean;
+  topic?: string;
+  batchSize?: number;
+  /** Cancels like the notification's Cancel button. */
+  token?: vscode.CancellationToken;
+  /** Called with each progress report (after the notification is updated). */
+  onProgress?: (p: EmbedProgress) => void;
+  /** 'notification' (default, cancellable) or 'window' (the quiet status-bar spinner of a catch-up). */
+  location?: 'notification' | 'window';
+}
+
+export interface BackfillResult {
+  available: boolean;
+  embedded: number;
+  total: number;
+  errors: number;
+  cancelled: boolean;
+  model?: string;
+  /** Why nothing was embedded (the model could not be loaded). */
+  reason?: string;
+}
+
+const OFFERED_KEY = 'mnemos.embeddings.offeredBackfill';
+const ACCEPTED_KEY = 'mnemos.embeddings.acceptedBackfill';
+
+export class EmbeddingsHost implements vscode.Disposable {
+  private embedder: Embedder | undefined;
+  private embedderKey = '';
+  private unsubscribe: (() => void) | undefined;
+  private failure: string | undefined;
+  private everReady = false;
+  private coverage: Coverage | undefined;
+  private backfilling: Promise<BackfillResult> | undefined;
+  private readonly emitter = new vscode.EventEmitter<EmbeddingStatus>();
+  /** The embedding status changed (model loading, ready, failed, unloaded, settings). */
+  readonly onDidChange = this.emitter.event;
+  private readonly subs: vscode.Disposable[];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly host: StoreHost,
+    private readonly log: Log,
+    private readonly notify: Notifier,
+    /** Runs after a backfill wrote vectors (the sidebar and status re-read). */
+    private readonly changed: () => void,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.subs = [host.onDidOpen((store) => this.attach(store))];
+  }
+
+  /** The embedder for the current settings (created here, on first need: its worker starts on first use). */
+  private current(): Embedder | undefined {
+    const st = this.host.settings().embeddings;
+    if (!st.enabled) return undefined;
+    const { key, options } = this.options(st.model);
+    if (this.embedder && this.embedderKey === key) return this.embedder;
+    this.drop();
+    const e = new Embedder(options);
+    this.embedder = e;
+    this.embedderKey = key;
+    this.failure = undefined;
+    this.everReady = false;
+    this.unsubscribe = e.onStateChange((s) => this.onState(e, s));
+    this.log.info(`embeddings: ${st.model} (${options.localModelPath ? `local folder ${options.localModelPath}, no download` : `cache ${options.cacheDir}`}); loads on the first search`);
+    return e;
+  }
+
+  private options(model: string) {
+    // MNEMOS_MODEL_DIR: a folder holding <model id>/… (offline machines, and the tests' tiny model); nothing is downloaded then.
+    const localDir = this.env.MNEMOS_MODEL_DIR?.trim() || undefined;
+    const options = {
+      modelId: model,
+      cacheDir: path.join(this.context.globalStorageUri.fsPath, 'models'),
+      workerPath: path.join(this.context.extensionPath, 'dist', 'embed-worker.js'),
+      threads: 1,
+      allowRemote: !localDir,
+      localModelPath: localDir,
+    };
+    return { key: `${model}\n${localDir ?? ''}`, options };
+  }
+
+  /** Gives an opened store the current embedder (keyword-only answers while the model loads). */
+  attach(store: MnemosStore): void {
+    store.setEmbedder(this.current() ?? null, { waitForModel: false });
+    this.coverage = undefined;
+  }
+
+  /** Embedding settings may have changed: swap the embedder and tell the open store. */
+  settingsChanged(): void {
+    const st = this.host.settings().embeddings;
+    const wanted = st.enabled ? this.options(st.model).key : '';
+    if (wanted === this.embedderKey && (!!this.embedder === st.enabled)) return;
+    this.drop();
+    const open = this.host.peek();
+    if (open) this.attach(open);
+    this.fire();
+  }
+
+  private onState(e: Embedder, s: EmbedderState): void {
+    if (e !== this.embedder) return;
+    if (s === 'failed') {
+      // Within its retry window info() rejects at once with the load error (and starts nothing).
+      e.info().then(
+        () => undefined,
+        (err) => {
+          if (e !== this.embedder) return;
+          this.failure = messageOf(err);
+          this.log.warn(`embeddings: ${e.modelId} is unavailable, recall is keyword-only: ${this.failure}`);
+          this.fire();
+        },
+      );
+      return;
+    }
+    if (s === 'ready') {
+      this.failure = undefined;
+      const first = !this.everReady;
+      this.everReady = true;
+      this.log.info(`embeddings: ${e.modelId} loaded; recall is hybrid (keywords + meaning)`);
+      if (first) void this.afterFirstLoad(e).catch((err) => this.log.error('checking for memories without embeddings failed', err));
+    }
+    this.fire();
+  }
+
+  /** Once per model, offer to embed what has no vector; after a yes, later loads catch up quietly. */
+  private async afterFirstLoad(e: Embedder): Promise<void> {
+    const store = this.host.peek();
+    if (!store || e !== this.embedder || store.embeddingModel !== e.modelId) return;
+    const c = await this.refreshCoverage(store);
+    const missing = c.total - c.embedded;
+    if (missing <= 0) return;
+    const offered = this.context.globalState.get<string[]>(OFFERED_KEY, []);
+    const accepted = this.context.globalState.get<string[]>(ACCEPTED_KEY, []);
+    if (accepted.includes(e.modelId)) {
+      this.log.info(`embeddings: ${missing} memories have no vector yet; embedding them in the background`);
+      void this.backfill({ location: 'window' });
+      return;
+    }
+    if (offered.includes(e.modelId)) return;
+    await this.context.globalState.update(OFFERED_KEY, [...offered, e.modelId]);
+    const n = `${missing} ${missing === 1 ? 'memory' : 'memories'}`;
+    this.notify.info(
+      `Mnemos: semantic search is ready. ${n} ${missing === 1 ? 'has' : 'have'} no embedding yet and ${missing === 1 ? 'is' : 'are'} found by keywords only. Embed ${missing === 1 ? 'it' : 'them'} in the background?`,
+      {
+        title: 'Embed Now',
+        run: async () => {
+          await this.context.globalState.update(ACCEPTED_KEY, [...accepted, e.modelId]);
+          return vscode.commands.executeCommand('mnemos.embedMissing');
+        },
+      },
+      { title: 'Not Now', run: () => undefined },
+    );
+  }
+
+  status(): EmbeddingStatus {
+    const st = this.host.settings().embeddings;
+    if (!st.enabled) return { kind: 'disabled' };
+    const e = this.embedder;
+    if (!e || e.modelId !== st.model) return { kind: 'not-loaded', model: st.model };
+    switch (e.state) {
+      case 'loading':
+        return { kind: 'loading', model: e.modelId };
+      case 'ready':
+        return { kind: 'ready', model: e.modelId };
+      case 'failed':
+        return { kind: 'failed', model: e.modelId, reason: this.failure ?? 'see the Mnemos output channel' };
+      default:
+        return this.everReady ? { kind: 'unloaded', model: e.modelId } : { kind: 'not-loaded', model: e.modelId };
+    }
+  }
+
+  /** The last known coverage (undefined until counted for the open store). */
+  lastCoverage(): Coverage | undefined {
+    return this.coverage;
+  }
+
+  async refreshCoverage(store: MnemosStore): Promise<Coverage> {
+    this.coverage = await store.embeddingCoverage();
+    this.fire();
+    return this.coverage;
+  }
+
+  /** Embeds memories without a vector for the current model; one run at a time (a second call joins it). */
+  backfill(opts: BackfillOptions = {}): Promise<BackfillResult> {
+    if (this.backfilling) return this.backfilling;
+    const p = this.runBackfill(opts).finally(() => {
+      if (this.backfilling === p) this.backfilling = undefined;
+    });
+    this.backfilling = p;
+    return p;
+  }
+
+  private async runBackfill(opts: BackfillOptions): Promise<BackfillResult> {
+    const st = this.host.settings().embeddings;
+    if (!st.enabled) {
+      this.notify.info('Embeddings are turned off (mnemos.embeddings.enabled); recall uses keyword search.');
+      return { available: false, embedded: 0, total: 0, errors: 0, cancelled: false };
+    }
+    const store = await this.host.getStore();
+    if (store.embeddingModel !== st.model) this.attach(store);
+    const model = st.model;
+    const quiet = opts.location === 'window';
+    const t0 = performance.now();
+    const r = await vscode.window.withProgress(
+      {
+        location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+        title: 'Mnemos: embedding memories',
+        cancellable: !quiet,
+      },
+      async (progress, cancel) => {
+        const ac = new AbortController();
+        const subs = [cancel.onCancellationRequested(() => ac.abort()), opts.token?.onCancellationRequested(() => ac.abort())];
+        if (opts.token?.isCancellationRequested) ac.abort();
+        try {
+          progress.report({ message: `loading ${model}…` });
+          let last = 0;
+          const p = await store.embedMissing({
+            force: opts.force,
+            topic: opts.topic,
+            batchSize: opts.batchSize,
+            signal: ac.signal,
+            onProgress: (x) => {
+              const pct = x.total ? (x.done / x.total) * 100 : 100;
+              progress.report({ increment: Math.max(0, pct - last), message: `${x.done} / ${x.total}${x.errors ? ` (${x.errors} failed)` : ''}` });
+              last = pct;
+              try {
+                opts.onProgress?.(x);
+              } catch (e) {
+                this.log.error('a backfill progress listener failed', e);
+              }
+            },
+          });
+          return { ...p, cancelled: ac.signal.aborted };
+        } catch (e) {
+          if (!(e instanceof EmbedderUnavailableError)) throw e;
+          return { done: 0, total: 0, errors: 0, cancelled: false, unavailable: messageOf(e) };
+        } finally {
+          for (const s of subs) s?.dispose();
+        }
+      },
+    );
+    if ('unavailable' in r) {
+      this.log.warn(`embeddings: backfill not started, ${model} is unavailable: ${r.unavailable}`);
+      this.notify.warn(`Mnemos: the embedding model ${model} could not be loaded (${r.unavailable}); recall stays keyword-only.`, {
+        title: 'Open Settings',
+        run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'mnemos.embeddings'),
+      });
+      return { available: false, embedded: 0, total: 0, errors: 0, cancelled: false, model, reason: r.unavailable };
+    }
+    const ms = Math.round(performance.now() - t0);
+    this.log.info(`embeddings: backfill with ${model} embedded ${r.done} of ${r.total} in ${ms} ms${r.errors ? `, ${r.errors} failed` : ''}${r.cancelled ? ' (cancelled)' : ''}`);
+    if (r.done) this.changed();
+    await this.refreshCoverage(store).catch(() => undefined);
+    const n = (k: number) => `${k} ${k === 1 ? 'memory' : 'memories'}`;
+    if (!quiet || r.errors) {
+      if (r.cancelled) this.notify.info(`Mnemos: stopped after embedding ${n(r.done)} of ${r.total}.`);
+      else if (r.errors) this.notify.warn(`Mnemos: embedded ${n(r.done)}; ${n(r.errors)} could not be embedded (details in the output channel).`);
+      else this.notify.info(r.total ? `Mnemos: embedded ${n(r.done)}.` : 'Mnemos: every memory already has an embedding.');
+    }
+    return { available: true, embedded: r.done, total: r.total, errors: r.errors, cancelled: r.cancelled, model };
+  }
+
+  private fire(): void {
+    this.emitter.fire(this.status());
+  }
+
+  private drop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    const old = this.embedder;
+    this.embedder = undefined;
+    this.embedderKey = '';
+    this.failure = undefined;
+    this.everReady = false;
+    this.coverage = undefined;
+    if (old) void old.dispose().catch((e) => this.log.error('stopping the embedding worker failed', e));
+  }
+
+  /** Stops the worker (deactivate). */
+  async shutdown(): Promise<void> {
+    const e = this.embedder;
+    this.drop();
+    await e?.dispose().catch(() => undefined);
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.drop();
+    this.emitter.dispose();
+  }
+}

@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import type { MnemosStore } from '../store';
 import { ChangeWatcher } from './changeWatcher';
 import { registerCommands, updateTokenContext } from './commands';
+import { type EmbeddingStatus, EmbeddingsHost, keywordOnlyReason } from './embeddings';
 import { Log } from './log';
+import { McpServerProvider, registerMcpProvider } from './mcp';
 import { MemoryDocumentProvider, SCHEME } from './memoryDocument';
 import { type Notice, Notifier } from './notify';
 import { TokenSource } from './secrets';
@@ -16,6 +18,7 @@ import type { SidebarDeps } from './sidebar/deps';
 import { MemoriesViewProvider } from './sidebar/provider';
 import { StatusBar } from './statusBar';
 import { StoreHost, type StoreStatus } from './storeHost';
+import { createTools, type MnemosTools, registerTools } from './tools';
 
 /** What activate() returns: the sidebar's contract plus read-only views for tests and other extensions. */
 export interface MnemosApi {
@@ -31,6 +34,12 @@ export interface MnemosApi {
   logText(): string;
   /** Notifications shown recently (already redacted). */
   notices(): readonly Notice[];
+  /** Where semantic recall stands (disabled, not loaded, loading, ready, unloaded, failed). */
+  embeddings(): EmbeddingStatus;
+  /** The language-model tool implementations (also registered with vscode.lm), for tests and other extensions. */
+  readonly tools: MnemosTools;
+  /** The MCP server definition provider (also registered with vscode.lm). */
+  readonly mcp: McpServerProvider;
 }
 
 let disposeHost: (() => Promise<void>) | undefined;
@@ -54,6 +63,15 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     }
   };
   const docs = new MemoryDocumentProvider(getStore);
+  const embeddings = new EmbeddingsHost(context, host, log, notify, () => watcher.poke());
+  host.setRecallInfo(() => {
+    const c = embeddings.lastCoverage();
+    return {
+      keywordNote: keywordOnlyReason(embeddings.status()),
+      detail: c ? `${c.embedded} of ${c.total} memories have embeddings${c.model ? ` (${c.model})` : ''}` : undefined,
+    };
+  });
+  const mcp = new McpServerProvider(context.extensionPath, host, tokens, log, String(context.extension.packageJSON.version ?? '0'));
   const services: Services = {
     context,
     host,
@@ -62,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     notify,
     watcher,
     docs,
+    embeddings,
     store: getStore,
     isOpenError: (e) => !!e && typeof e === 'object' && openErrors.has(e),
     changed: () => watcher.poke(),
@@ -74,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     },
   };
   const reopenIfActive = services.reopen;
+  const tools = createTools(services);
 
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
@@ -95,7 +115,12 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     statusBar,
     docs,
     storeChanged,
+    embeddings,
+    mcp,
     ...registerCommands(services),
+    ...registerTools(services, tools),
+    ...registerMcpProvider(mcp, log),
+    embeddings.onDidChange(() => host.refreshStatus()),
     vscode.window.registerWebviewViewProvider(MemoriesViewProvider.viewType, new MemoriesViewProvider(context.extensionUri, deps)),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
     host.onDidChangeStore(() => storeChanged.fire()),
@@ -111,21 +136,30 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       try {
-        reopenIfActive(await host.settingsChanged(), 'opening the store from the new settings');
+        const wasActive = await host.settingsChanged();
+        if (e.affectsConfiguration(`${SECTION}.embeddings`)) embeddings.settingsChanged();
+        mcp.changed();
+        reopenIfActive(wasActive, 'opening the store from the new settings');
       } catch (err) {
         log.error('applying changed settings failed', err);
       }
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
       log.info('workspace trusted: its database settings apply now');
-      reopenIfActive(await host.settingsChanged(), 'opening the store from the workspace settings');
+      const wasActive = await host.settingsChanged();
+      mcp.changed();
+      reopenIfActive(wasActive, 'opening the store from the workspace settings');
     }),
     tokens.onDidChange(async () => {
       void updateTokenContext(services);
+      mcp.changed(true);
       reopenIfActive(await host.tokenChanged(), 'reconnecting with the new auth token');
     }),
   );
-  disposeHost = () => host.dispose();
+  disposeHost = async () => {
+    await embeddings.shutdown();
+    await host.dispose();
+  };
   void vscode.commands.executeCommand('setContext', 'mnemos.mode', host.settings().store.mode);
   void updateTokenContext(services);
 
@@ -141,6 +175,9 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     statusBar: () => statusBar.snapshot(),
     logText: () => log.text(),
     notices: () => notify.notices(),
+    embeddings: () => embeddings.status(),
+    tools,
+    mcp,
   };
 }
 

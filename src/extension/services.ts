@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { MnemosStore } from '../store';
 import type { ChangeWatcher } from './changeWatcher';
+import type { EmbeddingsHost } from './embeddings';
 import type { Log } from './log';
 import type { MemoryDocumentProvider } from './memoryDocument';
 import type { Notifier } from './notify';
@@ -16,6 +17,7 @@ export interface Services {
   notify: Notifier;
   watcher: ChangeWatcher;
   docs: MemoryDocumentProvider;
+  embeddings: EmbeddingsHost;
   /** The open store; an open failure is marked so its notification offers Open Settings. */
   store(): Promise<MnemosStore>;
   /** The error came from opening the store (so Open Settings is the fix), not from an operation. */

@@ -44,6 +44,7 @@ export class StatusBar implements vscode.Disposable {
     if (s.mode === 'replica') lines.push(`Last sync: ${s.lastSyncAt ? ago(s.lastSyncAt) : 'not yet'}`);
     if (s.error) lines.push(`Error: ${s.error}`);
     lines.push(s.keywordOnly ? `Recall: keyword-only — ${s.keywordNote}` : 'Recall: hybrid (keywords + embeddings)');
+    if (s.embeddings) lines.push(`Embeddings: ${s.embeddings}`);
     lines.push('', 'Click for store info');
     return { text, tooltip: lines.join('\n'), problem };
   }

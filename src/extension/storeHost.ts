@@ -19,6 +19,8 @@ export interface StoreStatus {
   /** Recall runs on full-text search only (embeddings off, or no model/vectors yet). */
   keywordOnly: boolean;
   keywordNote?: string;
+  /** Embedding coverage, e.g. "12 of 40 memories have embeddings (model …)", when counted. */
+  embeddings?: string;
   /** Where the store is, never with a token. */
   description: string;
   syncing: boolean;
@@ -35,7 +37,7 @@ export class StoreHost implements vscode.Disposable {
   /** The token the open (or opening, or failed) store uses. */
   private usedToken: string | undefined;
   private tokenOrigin: TokenOrigin = 'none';
-  private st: Omit<StoreStatus, 'mode' | 'description' | 'keywordOnly' | 'keywordNote'> = { state: 'closed', connected: false, syncing: false };
+  private st: Omit<StoreStatus, 'mode' | 'description' | 'keywordOnly' | 'keywordNote' | 'embeddings'> = { state: 'closed', connected: false, syncing: false };
   private lastRecall: { mode: RecallResult['mode']; note?: string } | undefined;
 
   private readonly storeEmitter = new vscode.EventEmitter<void>();
@@ -170,10 +172,23 @@ export class StoreHost implements vscode.Disposable {
     this.update(ok ? { connected: true, error: undefined } : { connected: false, error: this.log.redact(messageOf(err)) });
   }
 
+  /** Why recall is keyword-only (no reason: hybrid) and how many memories have vectors; set by the embeddings host. */
+  setRecallInfo(info: () => { keywordNote?: string; detail?: string }): void {
+    this.recallInfo = info;
+  }
+  private recallInfo: (() => { keywordNote?: string; detail?: string }) | undefined;
+
+  /** Something the status shows changed outside this class (the embedding model's state). */
+  refreshStatus(): void {
+    this.statusEmitter.fire(this.status());
+  }
+
   status(): StoreStatus {
     const s = this.current;
     let keywordNote: string | undefined;
+    const info = this.recallInfo?.();
     if (!s.embeddings.enabled) keywordNote = 'embeddings are turned off (mnemos.embeddings.enabled)';
+    else if (info) keywordNote = info.keywordNote;
     else if (this.lastRecall?.mode !== 'hybrid') keywordNote = this.lastRecall?.note ?? 'no embeddings yet: recall uses keyword search';
     return {
       ...this.st,
@@ -181,6 +196,7 @@ export class StoreHost implements vscode.Disposable {
       description: describeConfig(s.store),
       keywordOnly: keywordNote !== undefined,
       keywordNote,
+      embeddings: info?.detail,
     };
   }
 

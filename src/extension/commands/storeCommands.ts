@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { describeConfig, InvalidInputError, openStore, redactUrl, validateRemoteUrl } from '../../store';
-import { backfill } from '../embeddings';
+import type { BackfillOptions } from '../embeddings';
 import { messageOf } from '../notify';
 import type { Services } from '../services';
 import { SECTION } from '../settings';
@@ -158,41 +158,21 @@ export async function syncNow(s: Services) {
   return { synced: true, ms };
 }
 
-/** mnemos.embedMissing() — backfill vectors with a cancellable progress notification. */
-export async function embedMissing(s: Services) {
-  const st = s.host.settings();
-  if (!st.embeddings.enabled) {
-    s.notify.info('Embeddings are turned off (mnemos.embeddings.enabled); recall uses keyword search.');
-    return { available: false };
-  }
-  if (!backfill) {
-    s.notify.info('Embeddings are not available yet; recall uses keyword search.');
-    return { available: false };
-  }
-  const run = backfill;
-  const store = await s.store();
-  const cacheDir = path.join(s.context.globalStorageUri.fsPath, 'models');
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: 'Mnemos: embedding memories', cancellable: true },
-    async (progress, cancel) => {
-      const ac = new AbortController();
-      cancel.onCancellationRequested(() => ac.abort());
-      let last = 0;
-      const r = await run(store, {
-        model: st.embeddings.model,
-        cacheDir,
-        signal: ac.signal,
-        onProgress: (done, total) => {
-          const pct = total ? (done / total) * 100 : 100;
-          progress.report({ increment: pct - last, message: `${done} / ${total}` });
-          last = pct;
-        },
-      });
-      s.changed();
-      s.notify.info(ac.signal.aborted ? `Stopped after embedding ${r.embedded} of ${r.total} memories.` : `Embedded ${r.embedded} memories.`);
-      return { available: true, ...r, cancelled: ac.signal.aborted };
-    },
-  );
+/**
+ * mnemos.embedMissing({force?, topic?, batchSize?, token?, onProgress?}) — embeds the memories that have no
+ * vector for the current model, with a progress notification that can be cancelled.
+ */
+export async function embedMissing(s: Services, ...args: unknown[]) {
+  const o = options(args);
+  const token = o.token && typeof (o.token as vscode.CancellationToken).onCancellationRequested === 'function' ? (o.token as vscode.CancellationToken) : undefined;
+  const batchSize = o.batchSize === undefined ? undefined : Number(o.batchSize);
+  return s.embeddings.backfill({
+    force: o.force === true,
+    topic: stringOpt(o, 'topic'),
+    batchSize,
+    token,
+    onProgress: typeof o.onProgress === 'function' ? (o.onProgress as BackfillOptions['onProgress']) : undefined,
+  });
 }
 
 /** mnemos.export(path|Uri|{path}?) — every memory as JSON. The file holds memories only: no settings, no token. */
@@ -258,7 +238,7 @@ export async function showStoreInfo(s: Services, ...args: unknown[]) {
     state: status.state,
     connected: status.connected,
     recall: status.keywordOnly ? `keyword-only (${status.keywordNote})` : 'hybrid',
-    embeddings: st.embeddings,
+    embeddings: { ...st.embeddings, state: s.embeddings.status().kind },
   };
   if (st.store.mode !== 'local') {
     const origin = (await s.tokens.get()).origin;
@@ -277,6 +257,10 @@ export async function showStoreInfo(s: Services, ...args: unknown[]) {
     info.topics = stats.totalTopics;
     info.oldest = stats.oldestMemory;
     info.newest = stats.newestMemory;
+    if (st.embeddings.enabled) {
+      const c = await s.embeddings.refreshCoverage(store);
+      info.embeddingCoverage = { model: c.model ?? st.embeddings.model, embedded: c.embedded, total: c.total };
+    }
     info.schema = { mnemosVersion: Number(version[0]?.value ?? 0), icmVectorTable: store.schema.hasIcmVecTable, icmEmbeddingColumn: store.schema.hasIcmEmbeddingColumn };
   } catch (e) {
     info.error = s.log.redact(messageOf(e));
@@ -287,7 +271,8 @@ export async function showStoreInfo(s: Services, ...args: unknown[]) {
   }
   s.log.info(`store info: ${JSON.stringify(info)}`);
   if (!o.quiet) {
-    const counts = `${String(info.memories)} memories in ${String(info.topics)} topics`;
+    const cov = info.embeddingCoverage as { embedded: number; total: number } | undefined;
+    const counts = `${String(info.memories)} memories in ${String(info.topics)} topics${cov ? ` (${cov.embedded} with embeddings)` : ''}`;
     s.notify.info(
       `Mnemos: ${String(info.database)} — ${counts}${status.keywordOnly ? ' · keyword-only recall' : ''}.`,
       { title: 'Show Details', run: () => s.log.show() },

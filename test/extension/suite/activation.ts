@@ -9,6 +9,8 @@ test('activation takes under 100 ms and opens no store', async () => {
   figure('activation', `${a.activationMs.toFixed(1)} ms`);
   assert.ok(a.activationMs < 100, `activate() took ${a.activationMs.toFixed(1)} ms`);
   assert.equal(a.status().state, 'closed', 'the store must open on first use, not at activation');
+  assert.equal(a.embeddings().kind, 'not-loaded', 'no embedding model (nor worker) at activation');
+  assert.doesNotMatch(a.logText(), /embeddings: /);
   assert.match(a.logText(), /activated in [\d.]+ ms/);
   assert.doesNotMatch(a.logText(), /\bopened /);
 });

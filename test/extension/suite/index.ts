@@ -7,6 +7,9 @@ import './activation';
 import './memories';
 import './refresh';
 import './modes';
+import './embeddings';
+import './tools';
+import './mcp';
 import { runAll } from './harness';
 
 export function run(): Promise<void> {

@@ -144,6 +144,18 @@ test('openMemory shows a memory without a source as a read-only mnemos: document
   assert.match(text, /importance: high/);
 });
 
+test('opening a memory records an access (count + 1, last accessed now)', async () => {
+  const store = await (await api()).getStore();
+  await store.flushAccess();
+  const before = (await getMemory(plainId))!;
+  const t0 = Date.now();
+  await run('mnemos.openMemory', plainId);
+  await store.flushAccess();
+  const after = (await getMemory(plainId))!;
+  assert.equal(after.accessCount, before.accessCount + 1);
+  assert.ok(Date.parse(after.lastAccessed!) >= Math.floor(t0 / 1000) * 1000, `${after.lastAccessed} is not after the open`);
+});
+
 test('editMemory changes the given fields and the open mnemos: document follows', async () => {
   const m = await run<Memory>('mnemos.editMemory', plainId, { summary: 'We deploy on Tuesdays and Thursdays', importance: 'critical' });
   assert.equal(m.summary, 'We deploy on Tuesdays and Thursdays');
@@ -219,13 +231,19 @@ test('showStoreInfo reports mode, counts and schema', async () => {
   assert.match(String(info.database), /^local file .*memories\.db$/);
 });
 
-test('syncNow on a local store says it does not apply; embedMissing says embeddings are not available', async () => {
+test('syncNow on a local store says it does not apply; embedMissing without a usable model says so and embeds nothing', async () => {
   const mark = await noticeMark();
   assert.deepEqual(await run('mnemos.syncNow'), { synced: false });
-  assert.deepEqual(await run('mnemos.embedMissing'), { available: false });
+  // The tests' MNEMOS_MODEL_DIR has only the tiny models: the default model cannot be had (nor downloaded).
+  const r = await run<{ available: boolean; embedded: number; reason?: string }>('mnemos.embedMissing');
+  assert.equal(r.available, false);
+  assert.equal(r.embedded, 0);
   const n = await noticesSince(mark);
   assert.match(n[0].message, /applies to an embedded replica/);
-  assert.match(n[1].message, /not available yet/);
+  assert.equal(n[1].severity, 'warning');
+  assert.match(n[1].message, /embedding model Xenova\/all-MiniLM-L6-v2 could not be loaded .*recall stays keyword-only/);
+  const store = await (await api()).getStore();
+  assert.equal((await store.embeddingCoverage()).embedded, 0);
 });
 
 test('refresh fires the data event', async () => {

@@ -1,0 +1,119 @@
+/**
+ * Publishes Mnemos's MCP server (`dist/cli.js serve`) to VS Code's MCP support, so agent modes that
+ * speak MCP get ICM's memory tools on the same store as the sidebar. The server runs on the editor's
+ * own runtime (no Node install needed) and gets the store from the environment, as ICM reads it.
+ * The auth token is added only when VS Code starts the server (resolveMcpServerDefinition): it lives
+ * in that process's environment, never in the listed definition, settings, a file or a log.
+ */
+import * as crypto from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { StoreConfig } from '../store';
+import type { Log } from './log';
+import type { TokenSource } from './secrets';
+import type { StoreHost } from './storeHost';
+
+export const MCP_PROVIDER_ID = 'mnemos.mcpServer';
+export const MCP_SERVER_LABEL = 'Mnemos memory';
+/** Environment variables the server reads for its store; each is set or removed, so the editor's own environment cannot redirect it. */
+const STORE_ENV = ['MNEMOS_DB', 'TURSO_DATABASE_URL', 'LIBSQL_URL', 'ICM_TURSO_REPLICA', 'MNEMOS_SYNC_INTERVAL'] as const;
+const TOKEN_ENV = ['TURSO_AUTH_TOKEN', 'LIBSQL_AUTH_TOKEN'] as const;
+/** The server's own pull interval when the editor's replica syncs only on demand (it has no Sync Now). */
+const MCP_REPLICA_DEFAULT_SYNC_SEC = 60;
+
+export type McpEnv = Record<string, string | null>;
+
+/** The store settings as the CLI's environment (never the token). */
+export function storeEnv(cfg: StoreConfig, syncIntervalSec: number): McpEnv {
+  const env: McpEnv = Object.fromEntries(STORE_ENV.map((k) => [k, null]));
+  if (cfg.mode === 'local') env.MNEMOS_DB = cfg.path;
+  else if (cfg.mode === 'remote') env.TURSO_DATABASE_URL = cfg.url;
+  else {
+    env.TURSO_DATABASE_URL = cfg.syncUrl;
+    env.ICM_TURSO_REPLICA = '1';
+    // Its own replica file beside the editor's: two processes must not pull frames into one replica file.
+    env.MNEMOS_DB = mcpReplicaPath(cfg.path);
+    env.MNEMOS_SYNC_INTERVAL = String(syncIntervalSec > 0 ? syncIntervalSec : MCP_REPLICA_DEFAULT_SYNC_SEC);
+  }
+  return env;
+}
+
+export function mcpReplicaPath(editorReplica: string): string {
+  const ext = path.extname(editorReplica);
+  return `${editorReplica.slice(0, editorReplica.length - ext.length)}.mcp${ext || '.db'}`;
+}
+
+/** The editor's runtime as Node: Electron (desktop VS Code) needs ELECTRON_RUN_AS_NODE; a Node host (code-server, remote) does not. */
+export function runtime(): { command: string; env: McpEnv } {
+  return { command: process.execPath, env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
+}
+
+export class McpServerProvider implements vscode.McpServerDefinitionProvider<vscode.McpStdioServerDefinition>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeMcpServerDefinitions = this.emitter.event;
+  private lastKey = '';
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly host: StoreHost,
+    private readonly tokens: TokenSource,
+    private readonly log: Log,
+    private readonly version: string,
+  ) {
+    this.lastKey = this.key();
+  }
+
+  /** Settings or token may have changed: tell VS Code if the definition did (it restarts a running server). */
+  changed(tokenChanged = false): void {
+    const k = this.key();
+    if (k === this.lastKey && !tokenChanged) return;
+    this.lastKey = k;
+    this.log.info('MCP server definition changed; VS Code restarts the Mnemos MCP server when it next needs it');
+    this.emitter.fire();
+  }
+
+  private key(): string {
+    const s = this.host.settings();
+    return JSON.stringify(storeEnv(s.store, s.syncIntervalSec));
+  }
+
+  /** Listed eagerly by VS Code: command, arguments and the store's location; no token. */
+  provideMcpServerDefinitions(): vscode.McpStdioServerDefinition[] {
+    const s = this.host.settings();
+    const rt = runtime();
+    const env: McpEnv = { ...storeEnv(s.store, s.syncIntervalSec), ...rt.env };
+    // The version changes with the store, so VS Code re-reads the tools of a server that now points elsewhere.
+    const version = `${this.version}+${crypto.createHash('sha256').update(this.key()).digest('hex').slice(0, 8)}`;
+    const def = new vscode.McpStdioServerDefinition(MCP_SERVER_LABEL, rt.command, [path.join(this.extensionPath, 'dist', 'cli.js'), 'serve'], env, version);
+    def.cwd = vscode.Uri.file(this.extensionPath);
+    return [def];
+  }
+
+  /** Called when VS Code starts the server: the token joins the process environment here, and only here. */
+  async resolveMcpServerDefinition(def: vscode.McpStdioServerDefinition): Promise<vscode.McpStdioServerDefinition> {
+    const s = this.host.settings();
+    const env: McpEnv = { ...def.env } as McpEnv;
+    for (const k of TOKEN_ENV) env[k] = null;
+    if (s.store.mode !== 'local') {
+      const t = await this.tokens.get();
+      if (t.token) env.TURSO_AUTH_TOKEN = t.token;
+      this.log.info(`starting the Mnemos MCP server on ${this.host.status().description} (token: ${t.origin})`);
+    } else {
+      this.log.info(`starting the Mnemos MCP server on ${this.host.status().description}`);
+    }
+    def.env = env;
+    return def;
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+export function registerMcpProvider(provider: McpServerProvider, log: Log): vscode.Disposable[] {
+  if (typeof vscode.lm?.registerMcpServerDefinitionProvider !== 'function') {
+    log.warn('this editor has no MCP server API; agents can still start `mnemos serve` themselves');
+    return [];
+  }
+  return [vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider)];
+}
