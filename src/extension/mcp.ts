@@ -8,45 +8,13 @@
 import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { StoreConfig } from '../store';
 import type { Log } from './log';
+import { type McpEnv, runtime, storeEnv, tokenEnv } from './mcpEnv';
 import type { TokenSource } from './secrets';
 import type { StoreHost } from './storeHost';
 
 export const MCP_PROVIDER_ID = 'mnemos.mcpServer';
 export const MCP_SERVER_LABEL = 'Mnemos memory';
-/** Environment variables the server reads for its store; each is set or removed, so the editor's own environment cannot redirect it. */
-const STORE_ENV = ['MNEMOS_DB', 'TURSO_DATABASE_URL', 'LIBSQL_URL', 'ICM_TURSO_REPLICA', 'MNEMOS_SYNC_INTERVAL'] as const;
-const TOKEN_ENV = ['TURSO_AUTH_TOKEN', 'LIBSQL_AUTH_TOKEN'] as const;
-/** The server's own pull interval when the editor's replica syncs only on demand (it has no Sync Now). */
-const MCP_REPLICA_DEFAULT_SYNC_SEC = 60;
-
-export type McpEnv = Record<string, string | null>;
-
-/** The store settings as the CLI's environment (never the token). */
-export function storeEnv(cfg: StoreConfig, syncIntervalSec: number): McpEnv {
-  const env: McpEnv = Object.fromEntries(STORE_ENV.map((k) => [k, null]));
-  if (cfg.mode === 'local') env.MNEMOS_DB = cfg.path;
-  else if (cfg.mode === 'remote') env.TURSO_DATABASE_URL = cfg.url;
-  else {
-    env.TURSO_DATABASE_URL = cfg.syncUrl;
-    env.ICM_TURSO_REPLICA = '1';
-    // Its own replica file beside the editor's: two processes must not pull frames into one replica file.
-    env.MNEMOS_DB = mcpReplicaPath(cfg.path);
-    env.MNEMOS_SYNC_INTERVAL = String(syncIntervalSec > 0 ? syncIntervalSec : MCP_REPLICA_DEFAULT_SYNC_SEC);
-  }
-  return env;
-}
-
-export function mcpReplicaPath(editorReplica: string): string {
-  const ext = path.extname(editorReplica);
-  return `${editorReplica.slice(0, editorReplica.length - ext.length)}.mcp${ext || '.db'}`;
-}
-
-/** The editor's runtime as Node: Electron (desktop VS Code) needs ELECTRON_RUN_AS_NODE; a Node host (code-server, remote) does not. */
-export function runtime(): { command: string; env: McpEnv } {
-  return { command: process.execPath, env: process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
-}
 
 export class McpServerProvider implements vscode.McpServerDefinitionProvider<vscode.McpStdioServerDefinition>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
@@ -93,12 +61,12 @@ export class McpServerProvider implements vscode.McpServerDefinitionProvider<vsc
   async resolveMcpServerDefinition(def: vscode.McpStdioServerDefinition): Promise<vscode.McpStdioServerDefinition> {
     const s = this.host.settings();
     const env: McpEnv = { ...def.env } as McpEnv;
-    for (const k of TOKEN_ENV) env[k] = null;
     if (s.store.mode !== 'local') {
       const t = await this.tokens.get();
-      if (t.token) env.TURSO_AUTH_TOKEN = t.token;
+      Object.assign(env, tokenEnv(t.token));
       this.log.info(`starting the Mnemos MCP server on ${this.host.status().description} (token: ${t.origin})`);
     } else {
+      Object.assign(env, tokenEnv(undefined));
       this.log.info(`starting the Mnemos MCP server on ${this.host.status().description}`);
     }
     def.env = env;
