@@ -63,6 +63,17 @@ function referenceVectors(ctx: HarnessContext) {
       const [qv] = await ctx.embed!([q], 'query');
       return topKCosine(qv, ids, vecs, k);
     },
+    /** Cosine of the query to each given memory (for candidates outside the vector top-k). */
+    async cosine(q: string, want: string[]): Promise<VectorHit[]> {
+      const [qv] = await ctx.embed!([q], 'query');
+      const at = new Map(ids.map((id, i) => [id, i]));
+      return want.map((id) => {
+        const v = vecs[at.get(id)!];
+        let dot = 0;
+        for (let j = 0; j < v.length; j++) dot += v[j] * qv[j];
+        return { id, similarity: dot };
+      });
+    },
   };
 }
 
@@ -101,6 +112,21 @@ export function buildAdapters(ctx: HarnessContext): RecallAdapter[] {
       recall: async (q) => (await ref.top(q, LIMIT)).map((v) => v.id) },
     fused('rrf', 'reciprocal rank fusion, k = 60, of the top 40 of each arm', fuseRrf),
     fused('weighted-minmax', '0.3 × min-max(−bm25) + 0.7 × cosine over the top 40 of each arm', fuseWeightedMinMax),
+    { name: 'weighted-allcos', about: 'weighted-minmax, but keyword candidates outside the vector top 40 get their real cosine instead of 0',
+      needsEmbeddings: true, prepare: prepareRef,
+      async recall(q) {
+        const kw = await keywordCandidates(ctx, q, POOL);
+        const vec = await ref.top(q, POOL);
+        const inVec = new Set(vec.map((v) => v.id));
+        const extra = await ref.cosine(q, kw.filter((k) => !inVec.has(k.id)).map((k) => k.id));
+        return fuseWeightedMinMax(kw, [...vec, ...extra.sort((a, b) => b.similarity - a.similarity)]).slice(0, LIMIT);
+      } },
+    { name: 'rrf-allranks', about: 'rrf, but a keyword candidate outside the vector top 40 gets its real vector rank instead of none',
+      needsEmbeddings: true, prepare: prepareRef,
+      async recall(q) {
+        const kw = await keywordCandidates(ctx, q, POOL);
+        return fuseRrf(kw, await ref.top(q, ctx.dataset.memories.length)).slice(0, LIMIT);
+      } },
     fused('weighted-liftmax', "0.3 × (−bm25, full matches lifted) / best + 0.7 × cosine: the store's weighted formula, recomputed here", fuseWeightedLiftMax),
     fused('icm-exact', "ICM's search_hybrid: 0.3 / (1 + |bm25|) + 0.7 × cosine, FTS arm = all-terms matches only", fuseIcm, true),
     fused('icm-formula', "ICM's inverted 1/(1+|bm25|) on the same keyword pool as the others (AND + OR arms)", fuseIcm),
@@ -151,7 +177,8 @@ function parseArgs(argv: string[]): Args {
     return v;
   };
   const modelDir = path.resolve(val('model-dir') ?? process.env.MNEMOS_MODEL_DIR ?? FIXTURES);
-  let model = val('model') ?? process.env.MNEMOS_EMBED_MODEL;
+  const envModel = process.env.MNEMOS_EMBED_MODEL?.trim();
+  let model = val('model') ?? (envModel && envModel !== 'off' && envModel !== '0' ? envModel : undefined);
   if (!model) {
     const found = findModels(modelDir);
     model = modelDir === path.resolve(FIXTURES) ? 'tiny-bert' : found.find((m) => /all-MiniLM-L6-v2$/i.test(m)) ?? found[0];
@@ -163,7 +190,7 @@ function parseArgs(argv: string[]): Args {
   return {
     dataset: path.resolve(val('dataset') ?? path.join(__dirname, 'dataset.json')),
     modelDir, model, dtype,
-    threads: Number(val('threads') ?? 1),
+    threads: Math.max(1, Math.floor(Number(val('threads') ?? process.env.MNEMOS_EMBED_THREADS ?? 1)) || 1),
     noEmbed: argv.includes('--no-embed'),
     methods: val('methods')?.split(',').map((s) => s.trim()).filter(Boolean),
     queries: val('queries') ? Number(val('queries')) : undefined,
@@ -225,7 +252,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       await memo.embed(queries.map((q) => q.text), 'query');
       console.log(`embed    ${dataset.memories.length} memories in ${(passMs / 1000).toFixed(1)} s, ${queries.length} queries in ${((memo.embedMs - passMs) / 1000).toFixed(1)} s`);
     }
-    const results: { name: string; about: string; ranks: number[]; msPerQuery: number; by: Record<string, Metrics> }[] = [];
+    const results: { name: string; about: string; ranks: number[]; msPerQuery: number; by: Record<string, Metrics>; byType: Record<string, Metrics> }[] = [];
     for (const a of adapters) {
       await a.prepare?.(ctx);
       const ranks: number[] = [];
@@ -234,7 +261,9 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       const msPerQuery = (performance.now() - t1) / queries.length;
       const by: Record<string, Metrics> = { all: metrics(ranks) };
       for (const k of KINDS) by[k] = metrics(ranks.filter((_, i) => queries[i].kind === k));
-      results.push({ name: a.name, about: a.about, ranks, msPerQuery, by });
+      const byType: Record<string, Metrics> = {};
+      for (const t of [...new Set(queries.map((q) => q.type))].sort()) byType[t] = metrics(ranks.filter((_, i) => queries[i].type === t));
+      results.push({ name: a.name, about: a.about, ranks, msPerQuery, by, byType });
     }
     console.log('\nhit@1 and hit@5 in %, MRR@10; columns: all queries, then per kind\n');
     console.log(table(results, ['all', ...KINDS]));
@@ -243,7 +272,10 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
 
     const comparisons: Record<string, ReturnType<typeof pairedMrr> & { kind: string }> = {};
     const get = (n: string) => results.find((r) => r.name === n);
-    const pairs: [string, string][] = [['rrf', 'weighted-minmax'], ['rrf', 'weighted-liftmax'], ['weighted-minmax', 'weighted-liftmax'], ['weighted-minmax', 'icm-exact'], ['rrf', 'keyword'], ['weighted-minmax', 'keyword'], ['store-rrf', 'store-weighted']];
+    const pairs: [string, string][] = [
+      ['rrf', 'weighted-minmax'], ['weighted-minmax', 'weighted-liftmax'], ['weighted-minmax', 'icm-exact'], ['weighted-allcos', 'weighted-minmax'],
+      ['weighted-allcos', 'rrf'], ['rrf', 'keyword'], ['weighted-allcos', 'keyword'], ['store-rrf', 'store-weighted'], ['store-rrf', 'rrf'],
+    ];
     const lines: string[] = [];
     for (const [a, b] of pairs) {
       const ra = get(a), rb = get(b);
@@ -266,7 +298,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
       model: info ? { ...info, dtype: args.dtype, dir: args.modelDir, threads: args.threads } : null,
       timings: { loadMs, embedMs: memo?.embedMs ?? 0 },
       limit: LIMIT, pool: POOL,
-      methods: results.map((r) => ({ name: r.name, about: r.about, msPerQuery: r.msPerQuery, metrics: r.by })),
+      methods: results.map((r) => ({ name: r.name, about: r.about, msPerQuery: r.msPerQuery, metrics: r.by, metricsByFactType: r.byType })),
       comparisons,
       perQuery: { ids: queries.map((q) => q.id), kinds: queries.map((q) => q.kind), firstHitRank: Object.fromEntries(results.map((r) => [r.name, r.ranks])) },
     }, null, 1));
