@@ -157,8 +157,8 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     }),
   );
   disposeHost = async () => {
+    await host.dispose(); // first: closing the store writes the vectors still queued
     await embeddings.shutdown();
-    await host.dispose();
   };
   void vscode.commands.executeCommand('setContext', 'mnemos.mode', host.settings().store.mode);
   void updateTokenContext(services);
