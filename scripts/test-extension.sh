@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The extension's integration tests in a real VS Code extension host (code-server + headless chromium):
 # builds the extension and the tests, makes a fixture workspace that is its own git repository,
-# starts two sqld servers (plain, and JWT auth), runs the tests, stops the servers, exits with the
-# tests' code.
+# starts three sqld servers (plain, JWT auth, one that the outage test stops), runs the tests with the
+# tiny offline embedding models (MNEMOS_MODEL_DIR=test/fixtures/models), stops the servers, exits with
+# the tests' code.
 # usage: scripts/test-extension.sh [--only TEXT] [extra run-ext-tests.js flags, e.g. --verbose --keep-run-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."

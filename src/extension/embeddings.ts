@@ -133,8 +133,11 @@ export class EmbeddingsHost implements vscode.Disposable {
 
   /** Gives an opened store the current embedder (keyword-only answers while the model loads). */
   attach(store: MnemosStore): void {
-    store.setEmbedder(this.current() ?? null, { waitForModel: false });
+    const e = this.current();
+    store.setEmbedder(e ?? null, { waitForModel: false });
     this.coverage = undefined;
+    // Another database with the model already loaded: its memories may lack vectors too.
+    if (e?.state === 'ready') void this.checkBackfill(e).catch((err) => this.log.error('checking for memories without embeddings failed', err));
   }
 
   /** Embedding settings may have changed: swap the embedder and tell the open store. */
@@ -168,13 +171,13 @@ export class EmbeddingsHost implements vscode.Disposable {
       const first = !this.everReady;
       this.everReady = true;
       this.log.info(`embeddings: ${e.modelId} loaded; recall is hybrid (keywords + meaning)`);
-      if (first) void this.afterFirstLoad(e).catch((err) => this.log.error('checking for memories without embeddings failed', err));
+      if (first) void this.checkBackfill(e).catch((err) => this.log.error('checking for memories without embeddings failed', err));
     }
     this.fire();
   }
 
-  /** Once per model, offer to embed what has no vector; after a yes, later loads catch up quietly. */
-  private async afterFirstLoad(e: Embedder): Promise<void> {
+  /** Once per model, offer to embed what has no vector; after a yes, later loads (and other stores) catch up quietly. */
+  private async checkBackfill(e: Embedder): Promise<void> {
     const store = this.host.peek();
     if (!store || e !== this.embedder || store.embeddingModel !== e.modelId) return;
     const c = await this.refreshCoverage(store);
