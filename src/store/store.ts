@@ -562,7 +562,8 @@ export class MnemosStore {
       if (e.state === 'failed') this.background(e.info());
       return keywordOnly(`keyword search only: ${this.embedderProblem ?? 'the embedding model is unavailable'}`);
     }
-    if (e.state !== 'ready' && !this.semantic.waitForModel) {
+    // A model that was unloaded while idle reloads from its cache in well under a second: wait for it.
+    if (e.state !== 'ready' && !this.semantic.waitForModel && !(e.state === 'idle' && this.modelWasReady)) {
       this.background(this.warmEmbedder());
       return keywordOnly('keyword search only while the embedding model loads');
     }
@@ -570,6 +571,7 @@ export class MnemosStore {
     try {
       await this.warmEmbedder();
       [qv] = await e.embed([typeof query === 'string' ? query : ''], 'query');
+      this.modelWasReady = true;
     } catch (err) {
       this.embedderProblem = (err as Error).message;
       return keywordOnly(`keyword search only: ${this.embedderProblem}`);
@@ -607,6 +609,7 @@ export class MnemosStore {
   private index: VectorIndex | undefined;
   private indexCheckedAt = 0;
   private embedderProblem: string | undefined;
+  private modelWasReady = false;
   private readonly pendingEmbeds = new Map<string, string>();
   private embedFlight: Promise<void> = Promise.resolve();
 
@@ -616,6 +619,7 @@ export class MnemosStore {
     this.semantic = { nearDuplicate: 0.95, ...opts };
     if (!provider || this.index?.model !== provider.modelId) this.index = undefined;
     this.embedderProblem = undefined;
+    this.modelWasReady = provider?.state === 'ready';
   }
 
   get embeddingModel(): string | undefined {

@@ -192,3 +192,23 @@ forEachMode(
   },
   ['local', 'sqld'],
 );
+
+test('a model unloaded while idle is reloaded for the next recall instead of answering keyword-only', async () => {
+  const { openStore } = await import('../../src/store');
+  const s = await openStore({ mode: 'local', path: ':memory:' });
+  const e = new Embedder({ modelId: 'tiny-bert', cacheDir: tmpDir('mnemos-embcache-'), localModelPath: MODELS, allowRemote: false, idleUnloadMs: 200 });
+  try {
+    s.setEmbedder(e, { waitForModel: false, nearDuplicate: false });
+    await s.store({ topic: 't', summary: 'idle reload' });
+    assert.equal((await s.recall('idle')).mode, 'keyword', 'first call: the model starts loading in the background');
+    await e.info();
+    assert.equal((await s.recall('idle')).mode, 'hybrid');
+    const deadline = Date.now() + 5000;
+    while (e.state !== 'idle' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(e.state, 'idle', 'the worker unloaded after 200 ms idle');
+    assert.equal((await s.recall('idle')).mode, 'hybrid');
+  } finally {
+    await s.close();
+    await e.dispose();
+  }
+});
