@@ -39,6 +39,8 @@ export interface StoreResult {
 
 export interface ListOptions {
   topic?: string;
+  /** Match `topic` literally even when it ends in `*` (a UI listing a topic it was given). */
+  exactTopic?: boolean;
   importance?: Importance | Importance[];
   limit?: number;
   cursor?: string | null;
@@ -73,6 +75,8 @@ export interface TopicHealth {
 }
 export interface RecallOptions {
   topic?: string;
+  /** Match `topic` literally even when it ends in `*`. */
+  exactTopic?: boolean;
   importance?: Importance | Importance[];
   limit?: number;
   /** Treat the last term as a prefix (search as you type). */
@@ -150,10 +154,10 @@ function importanceList(v: Importance | Importance[] | undefined): Importance[] 
 }
 
 /** `topic` matches exactly; `prefix*` matches every topic starting with prefix (ICM's get_by_topic_prefix). */
-function topicFilter(topic: string | undefined, col = 'topic'): { sql: string; args: SqlArg[] } | undefined {
+function topicFilter(topic: string | undefined, col = 'topic', exact = false): { sql: string; args: SqlArg[] } | undefined {
   if (topic === undefined || topic === null || topic === '') return undefined;
   if (typeof topic !== 'string') throw new InvalidInputError('topic filter must be a string');
-  if (topic.endsWith('*')) {
+  if (topic.endsWith('*') && !exact) {
     const prefix = topic.slice(0, -1).replace(/[\\%_]/g, (c) => '\\' + c);
     return { sql: `${col} LIKE ? ESCAPE '\\'`, args: [prefix + '%'] };
   }
@@ -405,7 +409,7 @@ export class MnemosStore {
     const order = opts.order ?? 'weight';
     const where: string[] = [];
     const args: SqlArg[] = [];
-    const tf = topicFilter(opts.topic);
+    const tf = topicFilter(opts.topic, 'topic', opts.exactTopic);
     if (tf) {
       where.push(tf.sql);
       args.push(...tf.args);
@@ -447,8 +451,13 @@ export class MnemosStore {
     } while (cursor);
   }
 
-  async topics(): Promise<TopicCount[]> {
-    const rows = await this.conn.query(`SELECT topic, COUNT(*) AS n FROM memories GROUP BY topic ORDER BY topic`);
+  /** Topics with their memory counts (only memories of these importances, when given). */
+  async topics(opts: { importance?: Importance | Importance[] } = {}): Promise<TopicCount[]> {
+    const imp = importanceList(opts.importance);
+    const rows = await this.conn.query(
+      `SELECT topic, COUNT(*) AS n FROM memories ${imp ? 'WHERE importance IN (SELECT value FROM json_each(?))' : ''} GROUP BY topic ORDER BY topic`,
+      imp ? [JSON.stringify(imp)] : [],
+    );
     return rows.map((r) => ({ topic: String(r.topic), count: Number(r.n) }));
   }
 
@@ -513,7 +522,7 @@ export class MnemosStore {
     if (!q) return [];
     const filters: string[] = [];
     const fargs: SqlArg[] = [];
-    const tf = topicFilter(opts.topic, 'm.topic');
+    const tf = topicFilter(opts.topic, 'm.topic', opts.exactTopic);
     if (tf) {
       filters.push(tf.sql);
       fargs.push(...tf.args);
@@ -653,7 +662,7 @@ export class MnemosStore {
   ): Promise<{ hits: { id: string; similarity: number }[]; similarityOf: Map<string, number> }> {
     const where: string[] = [];
     const args: SqlArg[] = [];
-    const tf = topicFilter(opts.topic, 'm.topic');
+    const tf = topicFilter(opts.topic, 'm.topic', opts.exactTopic);
     if (tf) {
       where.push(tf.sql);
       args.push(...tf.args);
@@ -790,7 +799,7 @@ export class MnemosStore {
     const [vec] = await e.embed([embedText(input.topic, input.summary)], 'passage');
     const {
       hits: [hit],
-    } = await this.vectorSearch(vec, 1, { topic: input.topic.replace(/\*$/, '') });
+    } = await this.vectorSearch(vec, 1, { topic: input.topic, exactTopic: true });
     return hit && hit.similarity >= threshold ? { id: hit.id, similarity: hit.similarity, vec } : undefined;
   }
 

@@ -534,3 +534,17 @@ forEachMode('store: repeated statements', (ctx) => {
     assert.equal((await s.get(id))!.weight, 0);
   });
 });
+
+forEachMode('store: literal topics and filtered counts', (ctx) => {
+  test('a topic ending in * can be listed and searched literally; topic counts filter by importance', async () => {
+    const s = await ctx.fresh();
+    await s.storeMany([
+      { topic: 'notes*', summary: 'starred topic', importance: 'high' },
+      { topic: 'notes-a', summary: 'starred topic too' },
+    ]);
+    assert.equal((await s.list({ topic: 'notes*' })).items.length, 2);
+    assert.deepEqual((await s.list({ topic: 'notes*', exactTopic: true })).items.map((m) => m.topic), ['notes*']);
+    assert.equal((await s.recallKeyword('starred', { topic: 'notes*', exactTopic: true })).length, 1);
+    assert.deepEqual(await s.topics({ importance: 'high' }), [{ topic: 'notes*', count: 1 }]);
+  });
+});
