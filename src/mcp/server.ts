@@ -2,6 +2,7 @@
  * The Mnemos MCP server: ICM's memory tools (same names, parameters and defaults, icm-reference §3)
  * over a MnemosStore, on the official SDK. `runStdioServer` is what `mnemos serve` runs.
  */
+import type { Readable, Writable } from 'node:stream';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -13,10 +14,12 @@ import {
   isStoreError,
   type Memory,
   type MnemosStore,
+  newId,
   openStore,
   type RecallResult,
   redactSecrets,
 } from '../store';
+import { embedderFromEnv } from '../embed/config';
 import { plural, renderHealth, renderRecall, renderStats, renderTopics } from './format';
 import { keywordMatches, normaliseProject, passesProject, topicMatches } from './match';
 import { LineTransport } from './transport';
@@ -82,6 +85,24 @@ function clampInt(v: unknown, dflt: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, Math.floor(v)));
 }
 
+function isBusyError(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const code = String((cur as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_BUSY') || /database (table )?is locked/i.test(String((cur as { message?: unknown }).message ?? ''))) return true;
+  }
+  return false;
+}
+
+/** Runs one task at a time, in arrival order. */
+class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
 const READ_ONLY: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 const ADDITIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false };
 const DESTRUCTIVE: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false };
@@ -96,18 +117,28 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
   );
 
+  // One agent's writes go to the store one at a time: it keeps their order, and bounds the load one
+  // server puts on a shared sqld (many concurrent write streams from several clients can stall it).
+  const writes = new SerialQueue();
+
   /** Every handler runs through here: store errors become their message, anything else a generic one (details to the log). */
   const tool = (
     name: string,
     config: { title: string; description: string; annotations: ToolAnnotations; inputSchema?: Record<string, z.ZodType> },
     fn: (args: Args) => Promise<string | CallToolResult>,
   ) => {
+    const mutates = config.annotations.readOnlyHint !== true;
     const handler = async (args: unknown): Promise<CallToolResult> => {
       try {
-        const out = await fn((args && typeof args === 'object' ? args : {}) as Args);
+        const a = (args && typeof args === 'object' ? args : {}) as Args;
+        const out = mutates ? await writes.run(() => fn(a)) : await fn(a);
         return typeof out === 'string' ? text(out) : out;
       } catch (e) {
         if (isStoreError(e)) return toolError(scrub(e.message));
+        if (isBusyError(e)) return toolError('the database stayed locked by other writers; nothing was changed, try again');
+        if (e instanceof Error && e.name === 'EmbedderUnavailableError') {
+          return toolError(`the embedding model is unavailable (${scrub(e.message)}); recall stays keyword-only`);
+        }
         log(`${name} failed: ${scrub(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
         return toolError(`${name} failed with an internal error; the details are in the Mnemos MCP server's log (stderr).`);
       }
@@ -135,7 +166,9 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
       },
     },
     async (a) => {
+      // Our own id: a write the store retries after a dropped connection lands once.
       const res = await store.store({
+        id: newId(),
         topic: a.topic as string,
         summary: a.content as string,
         importance: a.importance as Importance,
@@ -148,7 +181,9 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
           ? `ok:${res.id}`
           : res.action === 'created'
             ? `Stored memory: ${res.id}`
-            : res.action === 'merged'
+            : res.action === 'merged' && res.similarity !== undefined
+              ? `Updated existing memory (similarity ${res.similarity.toFixed(2)}): ${res.id}`
+              : res.action === 'merged'
               ? `Merged into existing memory (same topic and content): ${res.id}`
               : `Already stored (same topic and content): ${res.id}`,
       ];
@@ -311,8 +346,11 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
     'icm_memory_stats',
     { title: 'Memory statistics', description: 'Counts, average weight, oldest and newest memory.', annotations: READ_ONLY },
     async () => {
-      const extra = compact ? [] : [`Store: ${store.describe()}`, 'Recall: keyword (FTS5/BM25); embeddings not available'];
-      return renderStats(await store.stats(), extra);
+      const stats = await store.stats();
+      if (compact) return renderStats(stats);
+      const cov = await store.embeddingCoverage();
+      const embeddings = cov.model ? `Embeddings: ${cov.model} (${cov.embedded}/${cov.total} memories)` : 'Embeddings: off (keyword recall only)';
+      return renderStats(stats, [`Store: ${store.describe()}`, embeddings]);
     },
   );
 
@@ -335,12 +373,19 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
     'icm_memory_embed_all',
     {
       title: 'Embed all memories',
-      description: 'Compute embeddings for memories that have none. (Embeddings are not available in this build: recall is keyword-only.)',
+      description: 'Compute embeddings for memories that have none, so recall can match by meaning. Needs an embedding model (MNEMOS_EMBED_MODEL).',
       annotations: ADDITIVE,
-      inputSchema: { topic: optionalString('topic').describe('Only this topic') },
+      inputSchema: { topic: optionalString('topic').describe('Only this topic (exact name; "prefix*" for a prefix)') },
     },
-    async () =>
-      'Embeddings are not available in this Mnemos server yet: nothing was embedded. Recall works on keywords (FTS5/BM25); every memory is already searchable that way.',
+    async (a) => {
+      if (!store.embeddingModel) {
+        return 'Embeddings are off in this server (no MNEMOS_EMBED_MODEL): nothing was embedded. Recall works on keywords (FTS5/BM25), and every memory is searchable that way.';
+      }
+      const topic = (a.topic as string | undefined)?.trim() || undefined;
+      const p = await store.embedMissing({ topic });
+      if (p.total === 0) return 'All memories already have embeddings.';
+      return `Embedded ${p.done}/${p.total} memories (${plural(p.errors, 'error', 'errors')})`;
+    },
   );
 
   tool(
@@ -377,8 +422,8 @@ export interface RunStdioOptions {
   env?: NodeJS.ProcessEnv;
   /** Default: true, unless MNEMOS_MCP_COMPACT=0 in the environment. */
   compact?: boolean;
-  stdin?: NodeJS.ReadableStream & import('node:stream').Readable;
-  stdout?: NodeJS.WritableStream & import('node:stream').Writable;
+  stdin?: Readable;
+  stdout?: Writable;
   log?: (line: string) => void;
   /** How long shutdown waits for answers to requests already read (ms). */
   drainTimeoutMs?: number;
@@ -405,6 +450,12 @@ export async function runStdioServer(opts: RunStdioOptions = {}): Promise<void> 
     throw new Error(scrub(e instanceof Error ? e.message : String(e)));
   }
   store.onBackgroundError = (e) => log(`background write failed: ${scrub(e instanceof Error ? e.message : String(e))}`);
+  // Semantic recall when MNEMOS_EMBED_MODEL names a model; never waits for it (keyword-only until it loads).
+  const embedder = embedderFromEnv(env);
+  if (embedder) {
+    store.setEmbedder(embedder, { waitForModel: false });
+    log(`embeddings: ${embedder.modelId} (loaded on first use)`);
+  }
 
   // stdout carries the protocol: anything a library prints goes to stderr instead.
   const originalLog = console.log;
@@ -438,6 +489,7 @@ export async function runStdioServer(opts: RunStdioOptions = {}): Promise<void> 
     for (const s of signals) process.off(s, onSignal);
     await server.close().catch(() => undefined);
     await store.close().catch((e) => log(`closing the store failed: ${scrub(e instanceof Error ? e.message : String(e))}`));
+    await embedder?.dispose().catch(() => undefined);
     process.off('uncaughtException', onUncaught);
     process.off('unhandledRejection', onUncaught);
     console.log = originalLog;

@@ -223,7 +223,7 @@ forEachMcpMode('mcp tools', (fx) => {
     const id = idOf(await srv.call('icm_memory_store', { topic: 'errors-resolved', content: 'Fixed EADDRINUSE by closing the server', importance: 'high', keywords: ['port'], raw_excerpt: 'x'.repeat(5000) }));
     const r = await verbose.call('icm_memory_recall', { query: 'EADDRINUSE' });
     const lines = r.text.split('\n');
-    assert.equal(lines[0], '(keyword search only (no embeddings))');
+    assert.match(lines[0], /^\(keyword search only: embeddings are off\)$/);
     assert.ok(lines.includes(`--- ${id} ---`), r.text);
     for (const want of ['topic: errors-resolved', 'importance: high', 'summary: Fixed EADDRINUSE by closing the server', 'keywords: port']) {
       assert.ok(lines.includes(want), `verbose recall shows "${want}"`);
@@ -341,12 +341,12 @@ forEachMcpMode('mcp tools', (fx) => {
     assert.match(missing.text, /topic "nope" has no memories/);
   });
 
-  test('embed_all answers that embeddings are unavailable and recall is keyword-only, without failing', async () => {
+  test('embed_all without an embedding model says embeddings are off and recall is keyword-only, without failing', async () => {
     await srv.call('icm_memory_store', { topic: 't', content: 'searchable by words' });
     for (const args of [{}, { topic: 't' }]) {
       const r = await srv.call('icm_memory_embed_all', args);
       assert.equal(r.isError, false);
-      assert.match(r.text, /not available/);
+      assert.match(r.text, /^Embeddings are off/);
       assert.match(r.text, /keywords/);
     }
     assert.equal((await srv.call('icm_memory_recall', { query: 'searchable' })).text, '[t] searchable by words');
