@@ -534,22 +534,27 @@ export class MnemosStore {
     }
     const extra = filters.length ? ' AND ' + filters.join(' AND ') : '';
     const arm = (match: string, full: number) =>
-      `SELECT * FROM (SELECT ${M_COLUMNS}, bm25(memories_fts) AS rank, ${full} AS full FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
-        WHERE memories_fts MATCH ?${extra} ORDER BY rank, m.weight DESC LIMIT ?)`;
-    let sql = arm(q.all, 1);
-    const args: SqlArg[] = [q.all, ...fargs, limit];
-    if (q.terms.length > 1) {
-      sql += ` UNION ALL ` + arm(q.any, 0);
-      args.push(q.any, ...fargs, limit * 2);
+      // memories_fts.rank is FTS5's own bm25 column: ordering by it lets FTS5 keep only the top rows.
+      `SELECT * FROM (SELECT ${M_COLUMNS}, memories_fts.rank AS bm25, ${full} AS full FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid
+        WHERE memories_fts MATCH ?${extra} ORDER BY memories_fts.rank LIMIT ?)`;
+    let rows: Row[];
+    if (q.terms.length === 1) {
+      rows = await this.conn.query(arm(q.all, 1), [q.all, ...fargs, limit]);
+    } else if (this.conn.mode === 'local') {
+      // No round trips locally: the some-terms arm (the costly one) runs only when all-terms falls short.
+      rows = await this.conn.query(arm(q.all, 1), [q.all, ...fargs, limit]);
+      if (rows.length < limit) rows = rows.concat(await this.conn.query(arm(q.any, 0), [q.any, ...fargs, limit * 2]));
+    } else {
+      // One round trip on a remote: both arms in one statement.
+      rows = await this.conn.query(`${arm(q.all, 1)} UNION ALL ${arm(q.any, 0)}`, [q.all, ...fargs, limit, q.any, ...fargs, limit * 2]);
     }
-    const rows = await this.conn.query(sql, args);
     const seen = new Set<string>();
     const out: ScoredMemory[] = [];
     for (const r of rows) {
       const id = String(r.id);
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ memory: rowToMemory(r), score: -Number(r.rank), fullMatch: Number(r.full) === 1 });
+      out.push({ memory: rowToMemory(r), score: -Number(r.bm25), fullMatch: Number(r.full) === 1 });
       if (out.length >= limit) break;
     }
     if (opts.bumpAccess !== false && out.length) this.bumpAccess(out.map((s) => s.memory.id));
