@@ -68,6 +68,14 @@ function quantile(xs: number[], q: number): number {
 
 const now = () => performance.now();
 const load = () => os.loadavg().map((x) => Number(x.toFixed(2)));
+/** Share of the last 10 s in which some runnable task waited for a CPU (Linux PSI), or NaN. */
+function cpuPressure(): number {
+  try {
+    return Number(/some avg10=([\d.]+)/.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1] ?? NaN);
+  } catch {
+    return NaN;
+  }
+}
 
 interface Proc {
   client: Client;
@@ -217,6 +225,8 @@ interface ServerRun {
   n: number;
   loadBefore: number[];
   loadAfter?: number[];
+  cpuPressureBefore: number;
+  cpuPressureAfter?: number;
   startMs?: number;
   pingP50Ms?: number;
   perCall?: Phase;
@@ -234,7 +244,7 @@ interface ServerRun {
 const slim = (p: Phase) => ({ ...p, latMs: undefined, p50Ms: quantile(p.latMs, 0.5), p95Ms: quantile(p.latMs, 0.95), maxMs: Math.max(...p.latMs, 0) });
 
 async function runServer(spec: ServerSpec, memories: BenchMemory[], queries: BenchQuery[]): Promise<ServerRun> {
-  const run: ServerRun = { server: spec.id, version: spec.version, n: memories.length, loadBefore: load() };
+  const run: ServerRun = { server: spec.id, version: spec.version, n: memories.length, loadBefore: load(), cpuPressureBefore: cpuPressure() };
   const dirs: string[] = [];
   const fresh = () => {
     const d = mkdtempSync(path.join(os.tmpdir(), `peers-${spec.id}-`));
@@ -298,6 +308,7 @@ async function runServer(spec: ServerSpec, memories: BenchMemory[], queries: Ben
     await b?.close().catch(() => undefined);
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
     run.loadAfter = load();
+    run.cpuPressureAfter = cpuPressure();
   }
   return run;
 }
@@ -347,7 +358,7 @@ function cpuTable(runs: ServerRun[]): string {
 async function main() {
   const started = new Date();
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGb: Number((os.totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${os.type()} ${os.release()}` };
-  console.log(`Peer MCP memory servers: N = ${SIZES.join(', ')}, per-phase timeout ${min} min, ${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, load ${load().join(' ')}`);
+  console.log(`Peer MCP memory servers: N = ${SIZES.join(', ')}, per-phase timeout ${min} min, ${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, load ${load().join(' ')}, CPU pressure ${cpuPressure()}%`);
   const runs: ServerRun[] = [];
   const specsSeen: Record<string, { version: string; notes: string }> = {};
   for (const n of SIZES) {
@@ -365,7 +376,7 @@ async function main() {
   }
   console.log(`\nAll sizes:\n\n${table(runs)}\n\nWhere the time goes (wall time vs CPU of the server process and of this client):\n\n${cpuTable(runs)}`);
   console.log(`\nServers:\n${Object.entries(specsSeen).map(([id, s]) => `- ${id} ${s.version}: ${s.notes}`).join('\n')}`);
-  console.log(`load average at the end: ${load().join(' ')}`);
+  console.log(`load average at the end: ${load().join(' ')}; per server run (load 1 min before→after, CPU pressure %): ${runs.map((r) => `${r.server}@${r.n} ${r.loadBefore[0]}→${r.loadAfter?.[0]}, ${r.cpuPressureBefore}→${r.cpuPressureAfter}`).join('; ')}`);
 
   const stamp = started.toISOString().slice(0, 16).replace(':', '');
   const out = opt.out ?? path.join(ROOT, 'bench', 'results', `peers-${stamp}.json`);
