@@ -124,10 +124,17 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
   /** Every handler runs through here: store errors become their message, anything else a generic one (details to the log). */
   const tool = (
     name: string,
-    config: { title: string; description: string; annotations: ToolAnnotations; inputSchema?: Record<string, z.ZodType> },
+    config: {
+      title: string;
+      description: string;
+      annotations: ToolAnnotations;
+      inputSchema?: Record<string, z.ZodType>;
+      /** Writes memories: runs in this server's write queue (embed_all does not, it may run for minutes). */
+      writes?: boolean;
+    },
     fn: (args: Args) => Promise<string | CallToolResult>,
   ) => {
-    const mutates = config.annotations.readOnlyHint !== true;
+    const mutates = config.writes === true;
     const handler = async (args: unknown): Promise<CallToolResult> => {
       try {
         const a = (args && typeof args === 'object' ? args : {}) as Args;
@@ -155,6 +162,7 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
       description:
         'Store a memory: a decision, a resolved error, a preference, project context. Same topic + same content merges into the existing memory (its importance is never lowered).',
       annotations: ADDITIVE,
+      writes: true,
       inputSchema: {
         topic: required('topic', 'e.g. "decisions-myproject", "errors-resolved", "preferences"').describe(
           'Category, e.g. "decisions-<project>", "errors-resolved", "preferences", "context-<project>"',
@@ -265,6 +273,7 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
       title: 'Forget memory',
       description: 'Delete one memory by id.',
       annotations: DESTRUCTIVE,
+      writes: true,
       inputSchema: { id: required('id', 'the memory id').describe('Memory id (ULID)') },
     },
     async (a) => {
@@ -279,6 +288,7 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
       title: 'Forget topic',
       description: 'Delete every memory in a topic (exact name). No 500-row cap.',
       annotations: DESTRUCTIVE,
+      writes: true,
       inputSchema: { topic: required('topic', 'the exact topic name').describe('Exact topic name') },
     },
     async (a) => {
@@ -293,6 +303,7 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
       title: 'Update memory',
       description: 'Correct a memory in place (its weight resets to 1.0). Give the new content and/or importance or keywords.',
       annotations: DESTRUCTIVE,
+      writes: true,
       inputSchema: {
         id: required('id', 'the memory id').describe('Memory id (ULID)'),
         content: optionalString('content').describe('New content (replaces the old)'),
@@ -319,6 +330,7 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
       title: 'Consolidate topic',
       description: 'Replace every memory of a topic with one summary you write (importance high unless given). Only when asked: nothing is consolidated automatically.',
       annotations: DESTRUCTIVE,
+      writes: true,
       inputSchema: {
         topic: required('topic', 'the exact topic name').describe('Exact topic name'),
         summary: required('summary', 'the consolidated text').describe('The summary that replaces the topic'),
