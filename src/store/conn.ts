@@ -407,6 +407,17 @@ class RemoteConn implements Conn {
       }
     }
   }
+  private writes: Promise<unknown> = Promise.resolve();
+  /**
+   * One write in flight per client: sqld serialises writes anyway, and many concurrent write
+   * batches from one client were seen to stall sqld 0.24 for minutes (docs/MCP.md).
+   */
+  private serialWrite<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(fn, fn);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
   private static rows(rs: { rows: ArrayLike<unknown>; columns: string[] }): Row[] {
     const out: Row[] = [];
     for (let i = 0; i < rs.rows.length; i++) {
@@ -424,12 +435,17 @@ class RemoteConn implements Conn {
     return this.retry(async () => RemoteConn.rows(await this.client.execute(RemoteConn.stmt(sql, args))));
   }
   run(sql: string, args?: SqlArg[]): Promise<number> {
-    return this.retry(async () => (await this.client.execute(RemoteConn.stmt(sql, args))).rowsAffected);
+    return this.serialWrite(() => this.retry(async () => (await this.client.execute(RemoteConn.stmt(sql, args))).rowsAffected));
   }
   batch(stmts: Stmt[]): Promise<Row[][]> {
-    return this.retry(async () => (await this.client.batch(stmts.map((s) => RemoteConn.stmt(s.sql, s.args)), 'write')).map((r) => RemoteConn.rows(r)));
+    return this.serialWrite(() =>
+      this.retry(async () => (await this.client.batch(stmts.map((s) => RemoteConn.stmt(s.sql, s.args)), 'write')).map((r) => RemoteConn.rows(r))),
+    );
   }
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.serialWrite(() => this.transactionNow(fn));
+  }
+  private transactionNow<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.retry(async () => {
       const t: Transaction = await this.client.transaction('write');
       try {
