@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 /**
  * Activation wires things together and returns; it opens nothing. The store opens on first need
  * (a command, the sidebar), from settings + SecretStorage, and reopens when either changes.
@@ -71,7 +72,14 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
       detail: c ? `${c.embedded} of ${c.total} memories have embeddings${c.model ? ` (${c.model})` : ''}` : undefined,
     };
   });
-  const mcp = new McpServerProvider(context.extensionPath, host, tokens, log, String(context.extension.packageJSON.version ?? '0'));
+  const mcp = new McpServerProvider(
+    context.extensionPath,
+    host,
+    tokens,
+    log,
+    String(context.extension.packageJSON.version ?? '0'),
+    path.join(context.globalStorageUri.fsPath, 'models'),
+  );
   const services: Services = {
     context,
     host,

@@ -9,7 +9,7 @@ import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Log } from './log';
-import { type McpEnv, runtime, storeEnv, tokenEnv } from './mcpEnv';
+import { embeddingEnv, type McpEnv, runtime, storeEnv, tokenEnv } from './mcpEnv';
 import type { TokenSource } from './secrets';
 import type { StoreHost } from './storeHost';
 
@@ -27,6 +27,8 @@ export class McpServerProvider implements vscode.McpServerDefinitionProvider<vsc
     private readonly tokens: TokenSource,
     private readonly log: Log,
     private readonly version: string,
+    /** The editor's model download cache (globalStorage/models), shared with the server. */
+    private readonly modelCache: string = path.join(extensionPath, '.models'),
   ) {
     this.lastKey = this.key();
   }
@@ -42,14 +44,18 @@ export class McpServerProvider implements vscode.McpServerDefinitionProvider<vsc
 
   private key(): string {
     const s = this.host.settings();
-    return JSON.stringify(storeEnv(s.store, s.syncIntervalSec));
+    return JSON.stringify({ ...storeEnv(s.store, s.syncIntervalSec), ...this.embedEnv() });
+  }
+
+  private embedEnv(): McpEnv {
+    return embeddingEnv(this.host.settings().embeddings, this.modelCache, process.env.MNEMOS_MODEL_DIR?.trim() || undefined);
   }
 
   /** Listed eagerly by VS Code: command, arguments and the store's location; no token. */
   provideMcpServerDefinitions(): vscode.McpStdioServerDefinition[] {
     const s = this.host.settings();
     const rt = runtime();
-    const env: McpEnv = { ...storeEnv(s.store, s.syncIntervalSec), ...rt.env };
+    const env: McpEnv = { ...storeEnv(s.store, s.syncIntervalSec), ...this.embedEnv(), ...rt.env };
     // The version changes with the store, so VS Code re-reads the tools of a server that now points elsewhere.
     const version = `${this.version}+${crypto.createHash('sha256').update(this.key()).digest('hex').slice(0, 8)}`;
     const def = new vscode.McpStdioServerDefinition(MCP_SERVER_LABEL, rt.command, [path.join(this.extensionPath, 'dist', 'cli.js'), 'serve'], env, version);

@@ -33,6 +33,24 @@ export function mcpReplicaPath(editorReplica: string): string {
   return `${editorReplica.slice(0, editorReplica.length - ext.length)}.mcp${ext || '.db'}`;
 }
 
+export const EMBED_ENV = ['MNEMOS_EMBED_MODEL', 'MNEMOS_MODEL_CACHE', 'MNEMOS_MODEL_DIR', 'MNEMOS_EMBED_OFFLINE'] as const;
+
+/**
+ * The editor's embedding settings for the server: same model, same download cache (a model the
+ * editor fetched is not fetched again), or keyword-only when embeddings are off.
+ */
+export function embeddingEnv(st: { enabled: boolean; model: string }, cacheDir: string, modelDir?: string): McpEnv {
+  const env: McpEnv = Object.fromEntries(EMBED_ENV.map((k) => [k, null]));
+  if (!st.enabled) return env;
+  env.MNEMOS_EMBED_MODEL = st.model;
+  env.MNEMOS_MODEL_CACHE = cacheDir;
+  if (modelDir) {
+    env.MNEMOS_MODEL_DIR = modelDir;
+    env.MNEMOS_EMBED_OFFLINE = '1';
+  }
+  return env;
+}
+
 /** The token joins the environment of the started server only: set from the token source, or removed. */
 export function tokenEnv(token: string | undefined): McpEnv {
   const env: McpEnv = Object.fromEntries(TOKEN_ENV.map((k) => [k, null]));

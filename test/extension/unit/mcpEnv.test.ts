@@ -38,3 +38,16 @@ test('the editor runtime runs the server as Node: Electron needs ELECTRON_RUN_AS
   delete v.electron;
   assert.deepEqual(runtime('/usr/bin/node', v), { command: '/usr/bin/node', env: {} });
 });
+
+test('the MCP server gets the editor model and download cache, or nothing when embeddings are off', async () => {
+  const { embeddingEnv } = await import('../../../src/extension/mcpEnv');
+  assert.deepEqual(embeddingEnv({ enabled: true, model: 'Xenova/all-MiniLM-L6-v2' }, '/gs/models'), {
+    MNEMOS_EMBED_MODEL: 'Xenova/all-MiniLM-L6-v2',
+    MNEMOS_MODEL_CACHE: '/gs/models',
+    MNEMOS_MODEL_DIR: null,
+    MNEMOS_EMBED_OFFLINE: null,
+  });
+  const off = embeddingEnv({ enabled: false, model: 'x' }, '/gs/models');
+  assert.ok(Object.values(off).every((v) => v === null), 'every variable removed, so the editor environment cannot turn it on');
+  assert.equal(embeddingEnv({ enabled: true, model: 'tiny-bert' }, '/c', '/models').MNEMOS_EMBED_OFFLINE, '1');
+});
