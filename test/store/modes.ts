@@ -74,7 +74,7 @@ export function forEachMode(title: string, body: (ctx: ModeContext) => void, mod
         },
         async second() {
           if (mode === 'memory') throw new Error('an in-memory database has no second connection');
-          const cfg: StoreConfig = mode === 'replica' ? { ...(current as StoreConfig & { path: string }), path: path.join(tmpDir(), 'replica-b.db') } : current!;
+          const cfg: StoreConfig = current!.mode === 'replica' ? { ...current!, path: path.join(tmpDir(), 'replica-b.db') } : current!;
           const s = await openStore(cfg);
           open.push(s);
           return s;
