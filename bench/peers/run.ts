@@ -11,6 +11,7 @@
  *
  * Prints a table and writes bench/results/peers-<date>.json.
  */
+import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -357,8 +358,28 @@ function cpuTable(runs: ServerRun[]): string {
 
 async function main() {
   const started = new Date();
+  const git = (args: string) => {
+    try {
+      return execSync(`git ${args}`, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return '?';
+    }
+  };
+  const source = {
+    commit: git('rev-parse --short HEAD'),
+    /** Files under src/ changed but not committed when the run started (another engineer's work in progress). */
+    uncommittedSrc: git('status --porcelain -- src').split('\n').filter(Boolean),
+    bundleBuilt: (() => {
+      try {
+        return statSync(path.join(ROOT, 'dist', 'cli.js')).mtime.toISOString();
+      } catch {
+        return null;
+      }
+    })(),
+  };
   const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGb: Number((os.totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${os.type()} ${os.release()}` };
   console.log(`Peer MCP memory servers: N = ${SIZES.join(', ')}, per-phase timeout ${min} min, ${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, load ${load().join(' ')}, CPU pressure ${cpuPressure()}%`);
+  console.log(`Mnemos source ${source.commit}${source.uncommittedSrc.length ? ` + uncommitted ${source.uncommittedSrc.join(', ')}` : ''}, dist/cli.js built ${source.bundleBuilt}`);
   const runs: ServerRun[] = [];
   const specsSeen: Record<string, { version: string; notes: string }> = {};
   for (const n of SIZES) {
@@ -385,6 +406,7 @@ async function main() {
     started: started.toISOString(),
     finished: new Date().toISOString(),
     machine,
+    source,
     timeoutMin: min,
     sizes: SIZES,
     servers: specsSeen,
