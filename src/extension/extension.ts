@@ -12,6 +12,7 @@ import { Log } from './log';
 import { McpServerProvider, registerMcpProvider } from './mcp';
 import { MemoryDocumentProvider, SCHEME } from './memoryDocument';
 import { type Notice, Notifier } from './notify';
+import { OfflineQueue } from './offline';
 import { TokenSource } from './secrets';
 import type { Services } from './services';
 import { type MnemosSettings, SECTION } from './settings';
@@ -41,6 +42,8 @@ export interface MnemosApi {
   readonly tools: MnemosTools;
   /** The MCP server definition provider (also registered with vscode.lm). */
   readonly mcp: McpServerProvider;
+  /** The offline outbox: its file, the server the settings write to, and what waits (for tests). */
+  offline(): { file: string; target: string | undefined; pending: number; parked: number; pendingElsewhere: number };
 }
 
 let disposeHost: (() => Promise<void>) | undefined;
@@ -65,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   };
   const docs = new MemoryDocumentProvider(getStore);
   const embeddings = new EmbeddingsHost(context, host, log, notify, () => watcher.poke());
+  const offline = new OfflineQueue(path.join(context.globalStorageUri.fsPath, 'outbox.db'), host, log, notify, () => watcher.poke());
+  host.setOutboxInfo(() => offline.status());
   host.setRecallInfo(() => {
     const c = embeddings.lastCoverage();
     return {
@@ -89,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     watcher,
     docs,
     embeddings,
+    offline,
     store: getStore,
     isOpenError: (e) => !!e && typeof e === 'object' && openErrors.has(e),
     changed: () => watcher.poke(),
@@ -106,15 +112,23 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
   let shown = '';
-  const statusKey = (s: StoreStatus) => `${s.mode}|${s.connected}|${s.keywordOnly}|${s.state}`;
+  const statusKey = (s: StoreStatus) => `${s.mode}|${s.connected}|${s.keywordOnly}|${s.state}|${s.offlineCopy}|${s.pending}|${s.parked}`;
   const deps: SidebarDeps = {
     getStore,
     onDidChangeData: watcher.onDidChange,
     onDidChangeStore: storeChanged.event,
     runCommand: (id, ...args) => vscode.commands.executeCommand(id, ...args),
     log: (m) => log.info(m),
-    status: () => host.status(),
+    status: () => {
+      // The sidebar's status line shows `mode`: say there what waits and where reads come from.
+      const s = host.status();
+      const mode = [s.mode, s.offlineCopy ? 'offline copy' : s.offline ? 'offline' : '', s.pending ? `${s.pending} pending` : ''].filter(Boolean).join(' · ');
+      return { mode, keywordOnly: s.keywordOnly, connected: s.connected };
+    },
+    offlineMessage: (e) => (offline.isOffline(e) ? offline.offlineMessage() : undefined),
   };
+  // Saves waiting for the server go out as soon as it is reachable again.
+  let wasConnected = false;
 
   context.subscriptions.push(
     log,
@@ -132,7 +146,11 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     vscode.window.registerWebviewViewProvider(MemoriesViewProvider.viewType, new MemoriesViewProvider(context.extensionUri, deps)),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
     host.onDidChangeStore(() => storeChanged.fire()),
+    offline,
+    host.onDidOpen(() => void offline.drainNow('store opened')),
     host.onDidChangeStatus((s) => {
+      if (s.connected && !wasConnected && s.pending) void offline.drainNow('server reachable again');
+      wasConnected = s.connected;
       void vscode.commands.executeCommand('setContext', 'mnemos.mode', s.mode);
       const k = statusKey(s);
       if (k !== shown) {
@@ -140,12 +158,16 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
         storeChanged.fire();
       }
     }),
-    watcher.onDidChange(() => docs.refreshOpen()),
+    watcher.onDidChange(() => {
+      docs.refreshOpen();
+      void offline.refresh().catch((e) => log.error('reading the offline outbox failed', e)); // another window may have sent or queued some
+    }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (!e.affectsConfiguration(SECTION)) return;
       try {
         const wasActive = await host.settingsChanged();
         if (e.affectsConfiguration(`${SECTION}.embeddings`)) embeddings.settingsChanged();
+        if (e.affectsConfiguration(`${SECTION}.database`)) offline.settingsChanged();
         mcp.changed();
         reopenIfActive(wasActive, 'opening the store from the new settings');
       } catch (err) {
@@ -155,6 +177,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
       log.info('workspace trusted: its database settings apply now');
       const wasActive = await host.settingsChanged();
+      offline.settingsChanged();
       mcp.changed();
       reopenIfActive(wasActive, 'opening the store from the workspace settings');
     }),
@@ -165,9 +188,13 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     }),
   );
   disposeHost = async () => {
-    await host.dispose(); // first: closing the store writes the vectors still queued
+    await offline.dispose(); // a drain in flight finishes against the open store first
+    await host.dispose(); // then closing the store writes the vectors still queued
     await embeddings.shutdown();
   };
+  // Not part of activation: a moment later, memories left waiting by an earlier session are sent.
+  const startup = setTimeout(() => void offline.startupCheck(), 1500);
+  context.subscriptions.push({ dispose: () => clearTimeout(startup) });
   void vscode.commands.executeCommand('setContext', 'mnemos.mode', host.settings().store.mode);
   void updateTokenContext(services);
 
@@ -186,6 +213,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     embeddings: () => embeddings.status(),
     tools,
     mcp,
+    offline: () => ({ file: offline.file, target: offline.target(), ...offline.status() }),
   };
 }
 

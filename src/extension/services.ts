@@ -6,6 +6,7 @@ import type { EmbeddingsHost } from './embeddings';
 import type { Log } from './log';
 import type { MemoryDocumentProvider } from './memoryDocument';
 import type { Notifier } from './notify';
+import type { OfflineQueue } from './offline';
 import type { TokenSource } from './secrets';
 import type { StoreHost } from './storeHost';
 
@@ -18,6 +19,8 @@ export interface Services {
   watcher: ChangeWatcher;
   docs: MemoryDocumentProvider;
   embeddings: EmbeddingsHost;
+  /** Saves that wait for an unreachable server; "offline" messages for reads. */
+  offline: OfflineQueue;
   /** The open store; an open failure is marked so its notification offers Open Settings. */
   store(): Promise<MnemosStore>;
   /** The error came from opening the store (so Open Settings is the fix), not from an operation. */

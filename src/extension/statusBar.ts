@@ -22,27 +22,39 @@ export class StatusBar implements vscode.Disposable {
 
   /** Text and tooltip for a status; pure, so a test can check it. */
   static describe(s: StoreStatus): { text: string; tooltip: string; problem: boolean } {
-    const problem = s.state === 'error' || (s.state === 'open' && !s.connected);
+    const problem = s.state === 'error' || (s.state === 'open' && !s.connected) || s.parked > 0;
     let icon: string = MODE_ICON[s.mode];
     if (s.state === 'opening' || s.syncing) icon = '$(loading~spin)';
     else if (problem) icon = s.mode === 'local' ? '$(error)' : '$(debug-disconnect)';
-    const text = `${icon} Mnemos ${s.mode}${s.keywordOnly ? ' · keyword-only' : ''}`;
+    // Offline, "offline" and what waits matter more than keyword-only (which stays in the tooltip).
+    const tags = [s.offline ? 'offline' : s.keywordOnly ? 'keyword-only' : '', s.pending ? `${s.pending} pending` : '', s.parked ? `${s.parked} refused` : ''].filter(Boolean);
+    const text = `${icon} Mnemos ${s.mode}${tags.map((t) => ` · ${t}`).join('')}`;
     const lines = [`Mnemos: ${s.description}`];
     const state =
       s.state === 'closed'
         ? 'not opened yet (opens on first use)'
         : s.state === 'opening'
           ? 'opening…'
-          : s.state === 'error'
-            ? 'could not open'
-            : s.connected
-              ? s.mode === 'local'
-                ? 'open'
-                : 'connected'
-              : 'server unreachable (retrying)';
+          : s.offlineCopy
+            ? "server unreachable: reading the replica's last synced copy (read-only)"
+            : s.state === 'error'
+              ? s.offline
+                ? 'server unreachable'
+                : 'could not open'
+              : s.connected
+                ? s.mode === 'local'
+                  ? 'open'
+                  : 'connected'
+                : 'server unreachable (retrying)';
     lines.push(`State: ${state}`);
     if (s.mode === 'replica') lines.push(`Last sync: ${s.lastSyncAt ? ago(s.lastSyncAt) : 'not yet'}`);
     if (s.error) lines.push(`Error: ${s.error}`);
+    if (s.pending) {
+      const next = s.nextRetryAt ? ` (next try ${s.nextRetryAt <= Date.now() ? 'now' : `in ${Math.ceil((s.nextRetryAt - Date.now()) / 1000)} s`})` : '';
+      lines.push(`Pending: ${s.pending} ${s.pending === 1 ? 'memory' : 'memories'} saved offline, written when the server is reachable${next}`);
+    }
+    if (s.parked) lines.push(`Refused: ${s.parked} ${s.parked === 1 ? 'memory' : 'memories'} saved offline that the server refused (kept; see the Mnemos log)`);
+    if (s.pendingElsewhere) lines.push(`Also waiting: ${s.pendingElsewhere} saved offline for another database`);
     lines.push(s.keywordOnly ? `Recall: keyword-only — ${s.keywordNote}` : 'Recall: hybrid (keywords + embeddings)');
     if (s.embeddings) lines.push(`Embeddings: ${s.embeddings}`);
     lines.push('', 'Click for store info');

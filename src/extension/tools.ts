@@ -78,16 +78,21 @@ export function createTools(s: Services): MnemosTools {
     }),
     invoke: ({ input }) =>
       guard(TOOL.store, async () => {
-        const st = await s.store();
         const topic = str(input.topic, 'topic', true)!;
-        const r = await st.store({
-          topic,
-          summary: str(input.content, 'content', true)!,
-          importance: input.importance === undefined ? 'medium' : parseImportance(input.importance),
-          keywords: keywordList(input.keywords),
-          rawExcerpt: str(input.raw_excerpt, 'raw_excerpt'),
-          source: { type: 'vscode-lm-tool' },
-        });
+        const r = await s.offline.save(
+          {
+            topic,
+            summary: str(input.content, 'content', true)!,
+            importance: input.importance === undefined ? 'medium' : parseImportance(input.importance),
+            keywords: keywordList(input.keywords),
+            rawExcerpt: str(input.raw_excerpt, 'raw_excerpt'),
+            source: { type: 'vscode-lm-tool' },
+          },
+          () => s.store(),
+        );
+        if (r.action === 'queued') {
+          return result(`Saved offline as memory ${r.id}: ${r.target ?? 'the server'} is unreachable; it will be written there when it is reachable. Do not store it again.`);
+        }
         s.changed();
         return result(storedText(r, topic.trim()));
       }),
@@ -123,6 +128,7 @@ export function createTools(s: Services): MnemosTools {
     },
     invoke: ({ input }) =>
       guard(TOOL.update, async () => {
+        s.offline.requireServer('updating a memory');
         const m = await memoryOf(input.id);
         const keywords = keywordList(input.keywords);
         const patch = {
@@ -162,6 +168,7 @@ export function createTools(s: Services): MnemosTools {
     },
     invoke: ({ input }) =>
       guard(TOOL.forget, async () => {
+        s.offline.requireServer('forgetting');
         const t = forgetTarget(input);
         const st = await s.store();
         if (t.id) {

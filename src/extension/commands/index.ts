@@ -7,6 +7,9 @@ import { clearAuthToken, connect, embedMissing, exportMemories, importMemories, 
 
 type Handler = (s: Services, ...args: unknown[]) => Promise<unknown>;
 
+/** Reads: while the server is unreachable they say "offline" (a warning with Retry), not an error. */
+const READS = new Set(['mnemos.recall', 'mnemos.openMemory', 'mnemos.refresh', 'mnemos.export']);
+
 export const COMMANDS: Record<string, Handler> = {
   'mnemos.saveSelection': saveSelection,
   'mnemos.saveMemory': saveMemory,
@@ -37,7 +40,9 @@ export function registerCommands(s: Services): vscode.Disposable[] {
         return await fn(s, ...args);
       } catch (e) {
         if (e instanceof Cancelled) return undefined;
-        s.notify.report(e, { what: id, opening: s.isOpenError(e), retry: () => vscode.commands.executeCommand(id, ...args) });
+        const retry = () => vscode.commands.executeCommand(id, ...args);
+        if (READS.has(id) && s.offline.isOffline(e)) s.offline.reportOffline(e, retry);
+        else s.notify.report(e, { what: id, opening: s.isOpenError(e), retry });
         return undefined;
       }
     }),

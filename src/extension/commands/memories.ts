@@ -1,12 +1,13 @@
 /** Commands on memories: save (selection / text), recall, open, edit, delete, forget a topic. */
 import * as vscode from 'vscode';
-import { type Memory, type MemoryPatch, NotFoundError, type StoreResult, InvalidInputError, validateSummary } from '../../store';
+import { type Memory, type MemoryPatch, type NewMemory, NotFoundError, type StoreResult, InvalidInputError, validateSummary } from '../../store';
 import { memoryUri } from '../memoryDocument';
 import { messageOf } from '../notify';
+import type { SaveOutcome } from '../offline';
 import type { Services } from '../services';
 import { editorSource, selectionLines } from '../source';
 import { boolOpt, Cancelled, IMPORTANCE_ITEMS, idArg, importanceOpt, keywordsOpt, options, required, splitKeywords, stringOpt } from './args';
-import { memoryFromArgOrPick, pickTopic, searchMemories, topicProblem } from './pickers';
+import { knownTopics, memoryFromArgOrPick, pickTopic, searchMemories, topicProblem } from './pickers';
 
 /** Summaries stay readable in lists and under ICM's 64 KiB cap; the full selection goes to raw_excerpt. */
 const SUMMARY_MAX_CHARS = 4000;
@@ -24,8 +25,21 @@ function savedMessage(r: StoreResult, topic: string): string {
   return `“${topic}” already has this memory.`;
 }
 
+/** Saves through the offline queue (the store, or the outbox while the server is unreachable) and says which. */
+async function save(s: Services, memory: NewMemory): Promise<SaveOutcome & { topic: string }> {
+  const topic = memory.topic.trim();
+  const r = await s.offline.save(memory, () => s.store());
+  if (r.action === 'queued') {
+    s.notify.info(s.offline.queuedMessage(r.target ?? 'the server'), s.offline.retryNowAction());
+  } else {
+    s.changed();
+    s.notify.info(savedMessage(r, topic));
+  }
+  return { ...r, topic };
+}
+
 /** mnemos.saveSelection({topic?, importance?, keywords?, summary?}) — the active editor's selection, with its source. */
-export async function saveSelection(s: Services, ...args: unknown[]): Promise<StoreResult & { topic: string } | undefined> {
+export async function saveSelection(s: Services, ...args: unknown[]): Promise<(SaveOutcome & { topic: string }) | undefined> {
   const o = options(args);
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
@@ -39,27 +53,15 @@ export async function saveSelection(s: Services, ...args: unknown[]): Promise<St
     return undefined;
   }
   const source = await editorSource(editor.document, selectionLines(sel));
-  const store = await s.store();
-  const topic = stringOpt(o, 'topic') ?? required(await pickTopic(store, 'Save Selection as Memory: topic'));
+  const topic = stringOpt(o, 'topic') ?? required(await pickTopic(await knownTopics(s), 'Save Selection as Memory: topic'));
   const given = stringOpt(o, 'summary');
   const { summary, rawExcerpt } = given !== undefined ? { summary: given, rawExcerpt: text } : summaryFor(text);
-  const result = await store.store({
-    topic,
-    summary,
-    rawExcerpt,
-    importance: importanceOpt(o, 'medium'),
-    keywords: keywordsOpt(o),
-    source,
-  });
-  s.changed();
-  s.notify.info(savedMessage(result, topic.trim()));
-  return { ...result, topic: topic.trim() };
+  return save(s, { topic, summary, rawExcerpt, importance: importanceOpt(o, 'medium'), keywords: keywordsOpt(o), source });
 }
 
-/** mnemos.saveMemory({summary?, topic?, importance?, keywords?}) */
-export async function saveMemory(s: Services, ...args: unknown[]): Promise<StoreResult & { topic: string } | undefined> {
+/** mnemos.saveMemory({summary?, topic?, importance?, keywords?}) — while the server is unreachable it waits in the outbox (action 'queued'). */
+export async function saveMemory(s: Services, ...args: unknown[]): Promise<(SaveOutcome & { topic: string }) | undefined> {
   const o = options(args);
-  const store = await s.store();
   const summary =
     stringOpt(o, 'summary') ??
     stringOpt(o, 'content') ??
@@ -79,11 +81,8 @@ export async function saveMemory(s: Services, ...args: unknown[]): Promise<Store
         },
       }),
     );
-  const topic = stringOpt(o, 'topic') ?? required(await pickTopic(store, 'Save a Memory (2/2): topic'));
-  const result = await store.store({ topic, summary, importance: importanceOpt(o, 'medium'), keywords: keywordsOpt(o), rawExcerpt: stringOpt(o, 'rawExcerpt') });
-  s.changed();
-  s.notify.info(savedMessage(result, topic.trim()));
-  return { ...result, topic: topic.trim() };
+  const topic = stringOpt(o, 'topic') ?? required(await pickTopic(await knownTopics(s), 'Save a Memory (2/2): topic'));
+  return save(s, { topic, summary, importance: importanceOpt(o, 'medium'), keywords: keywordsOpt(o), rawExcerpt: stringOpt(o, 'rawExcerpt') });
 }
 
 export type RecallAction = 'insert' | 'copy' | 'open';
@@ -128,9 +127,16 @@ export async function recall(s: Services, ...args: unknown[]) {
   if (action !== undefined && !(action in BUTTONS)) throw new InvalidInputError(`action must be insert, copy or open (got ${JSON.stringify(action)})`);
   const editor = vscode.window.activeTextEditor;
   if (query !== undefined) {
-    const store = await s.store();
     const limit = o.limit === undefined ? s.host.settings().recallLimit : Number(o.limit);
-    const r = await store.recall(query, { prefix: o.prefix !== false, limit, topic: stringOpt(o, 'topic'), bumpAccess: false });
+    let r;
+    try {
+      r = await (await s.store()).recall(query, { prefix: o.prefix !== false, limit, topic: stringOpt(o, 'topic'), bumpAccess: false });
+    } catch (e) {
+      if (!s.offline.isOffline(e)) throw e;
+      // Offline: a plain state with Retry, not an error (with a replica, reads come from its copy and don't get here).
+      s.offline.reportOffline(e, () => vscode.commands.executeCommand('mnemos.recall', ...args));
+      return { mode: 'offline' as const, offline: true, note: s.offline.offlineMessage(), items: [] };
+    }
     s.host.noteRecall(r);
     const items = r.items.map((i) => ({ id: i.memory.id, topic: i.memory.topic, summary: i.memory.summary, score: i.score }));
     if (action) {
@@ -138,7 +144,7 @@ export async function recall(s: Services, ...args: unknown[]) {
       if (!target) throw new NotFoundError(`no memory matches "${query}"`);
       await applyAction(s, target, action, editor);
     }
-    return { mode: r.mode, note: r.note, items };
+    return { mode: r.mode, offline: s.host.status().offline, note: r.note, items };
   }
   const buttons = editor ? [BUTTONS.copy, BUTTONS.open] : [BUTTONS.copy];
   const picked = await searchMemories(s, {
@@ -208,6 +214,7 @@ type EditField = 'summary' | 'topic' | 'importance' | 'keywords';
 
 /** mnemos.editMemory(id?, {summary?, topic?, importance?, keywords?}) — without a patch, asks which field to change. */
 export async function editMemory(s: Services, ...args: unknown[]): Promise<Memory | undefined> {
+  s.offline.requireServer('editing a memory');
   const m = required(await memoryFromArgOrPick(s, idArg(args), 'Mnemos: Edit Memory'));
   const o = options(args);
   const patch: MemoryPatch = {};
@@ -250,6 +257,7 @@ async function confirm(message: string, detail: string, button: string): Promise
 
 /** mnemos.deleteMemory(id?, {confirmed?}) — asks for confirmation unless `confirmed: true`. */
 export async function deleteMemory(s: Services, ...args: unknown[]) {
+  s.offline.requireServer('deleting a memory');
   const m = required(await memoryFromArgOrPick(s, idArg(args), 'Mnemos: Delete Memory'));
   const o = options(args);
   if (!boolOpt(o, 'confirmed')) {
@@ -264,6 +272,7 @@ export async function deleteMemory(s: Services, ...args: unknown[]) {
 
 /** mnemos.forgetTopic(topic?, {confirmed?}) — deletes every memory in the topic after confirming with the count. */
 export async function forgetTopic(s: Services, ...args: unknown[]) {
+  s.offline.requireServer('forgetting a topic');
   const o = options(args);
   const store = await s.store();
   const topics = await store.topics();

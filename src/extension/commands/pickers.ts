@@ -1,6 +1,6 @@
 /** Quick picks shared by the commands: a topic (existing or new) and a memory (search as you type). */
 import * as vscode from 'vscode';
-import { type Memory, type MnemosStore, NotFoundError, validateTopic } from '../../store';
+import { type Memory, NotFoundError, type TopicCount, validateTopic } from '../../store';
 import type { Services } from '../services';
 import { messageOf } from '../notify';
 
@@ -11,9 +11,19 @@ interface TopicItem extends vscode.QuickPickItem {
   create?: boolean;
 }
 
+/** Topics to offer when saving; offline, none (a new name can be typed), so the save can still wait in the outbox. */
+export async function knownTopics(s: Services): Promise<TopicCount[]> {
+  try {
+    return await (await s.store()).topics();
+  } catch (e) {
+    if (!s.offline.isOffline(e)) throw e;
+    s.log.warn(`topics unavailable offline: ${messageOf(e)}`);
+    return [];
+  }
+}
+
 /** Existing topics (with counts) plus "New topic…"; typing a name that does not exist offers to create it. */
-export async function pickTopic(store: MnemosStore, title: string): Promise<string | undefined> {
-  const topics = await store.topics();
+export async function pickTopic(topics: TopicCount[], title: string): Promise<string | undefined> {
   const qp = vscode.window.createQuickPick<TopicItem>();
   qp.title = title;
   qp.placeholder = topics.length ? 'Pick a topic, or type a new one' : 'Type a topic name (e.g. decisions, project-x)';

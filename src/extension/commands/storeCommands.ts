@@ -9,10 +9,12 @@ import type { Services } from '../services';
 import { SECTION } from '../settings';
 import { Cancelled, options, required, stringOpt, uriArg } from './args';
 
-/** mnemos.refresh() — re-reads everything; after a failed open, tries to open again. */
+/** mnemos.refresh() — re-reads everything; after a failed open, tries to open again; sends what waits in the outbox. */
 export async function refresh(s: Services) {
   if (s.host.status().state === 'error') await s.host.close('refresh after an error');
+  await s.offline.drainNow('Refresh'); // re-reads the outbox (another window or an earlier session may have queued some)
   await s.store();
+  if (s.host.isOfflineCopy()) s.offline.reportOffline(s.host.status().error, () => vscode.commands.executeCommand('mnemos.refresh'));
   s.watcher.poke();
   s.watcher.fire();
   s.docs.refreshOpen();
@@ -142,6 +144,8 @@ export async function syncNow(s: Services) {
     s.notify.info('Sync Now applies to an embedded replica (set mnemos.database.syncUrl); this store is always current.');
     return { synced: false };
   }
+  if (s.host.isOfflineCopy()) await s.offline.drainNow('Sync Now');
+  s.offline.requireServer('syncing');
   const store = await s.store();
   s.host.noteSyncStart();
   const t0 = performance.now();
@@ -205,6 +209,7 @@ export async function exportMemories(s: Services, ...args: unknown[]) {
 
 /** mnemos.import(path|Uri|{path}?) — a Mnemos export; existing ids and exact duplicates are skipped. */
 export async function importMemories(s: Services, ...args: unknown[]) {
+  s.offline.requireServer('importing');
   const store = await s.store();
   const source =
     uriArg(args) ??
@@ -238,6 +243,9 @@ export async function showStoreInfo(s: Services, ...args: unknown[]) {
     state: status.state,
     connected: status.connected,
     recall: status.keywordOnly ? `keyword-only (${status.keywordNote})` : 'hybrid',
+    offline: status.offline,
+    offlineCopy: status.offlineCopy,
+    outbox: { pending: status.pending, refused: status.parked, forOtherDatabases: status.pendingElsewhere },
     embeddings: { ...st.embeddings, state: s.embeddings.status().kind },
   };
   if (st.store.mode !== 'local') {

@@ -31,6 +31,8 @@ export interface SidebarControllerOptions {
   runCommand?(id: string, ...args: unknown[]): PromiseLike<unknown>;
   status?(): SidebarStatus;
   log?(message: string): void;
+  /** Replaces the message of an error that means "the server is unreachable" (the code stays `connection`). */
+  offlineMessage?(error: unknown): string | undefined;
 }
 
 /** A request the host refuses before touching the store. */
@@ -113,7 +115,7 @@ export class SidebarController {
       this.log(`sidebar: refused a request: ${e.message}`);
       return { code: 'bad_request', message: e.message };
     }
-    if (isStoreError(e)) return { code: e.code, message: redactSecrets(e.message) };
+    if (isStoreError(e)) return { code: e.code, message: redactSecrets((e.code === 'connection' && this.opts.offlineMessage?.(e)) || e.message) };
     this.log(`sidebar: request failed: ${redactSecrets(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
     return { code: 'internal', message: 'The sidebar could not load this; details are in the Mnemos output channel.' };
   }

@@ -17,4 +17,6 @@ export interface SidebarDeps {
   /** A line in the "Mnemos" output channel (secrets are redacted). */
   log(message: string): void;
   status(): { mode: string; keywordOnly: boolean; connected: boolean };
+  /** A plain "offline" sentence for an error that means the server is unreachable (the banner shows it with Retry). */
+  offlineMessage?(error: unknown): string | undefined;
 }

@@ -23,6 +23,7 @@ export class MemoriesViewProvider implements vscode.WebviewViewProvider {
       runCommand: (id, ...args) => this.deps.runCommand(id, ...args),
       status: () => this.deps.status(),
       log: (m) => this.deps.log(m),
+      offlineMessage: this.deps.offlineMessage && ((e) => this.deps.offlineMessage!(e)),
     });
     const subs: vscode.Disposable[] = [
       webview.onDidReceiveMessage((m: unknown) => void controller.receive(m)),

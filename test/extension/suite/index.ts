@@ -7,6 +7,7 @@ import './activation';
 import './memories';
 import './refresh';
 import './modes';
+import './offline';
 import './embeddings';
 import './tools';
 import './mcp';
