@@ -86,12 +86,16 @@ export async function run<T = unknown>(id: string, ...args: unknown[]): Promise<
   return vscode.commands.executeCommand<T>(id, ...args);
 }
 
-/** Notices shown after `since` (an index from noticeMark()). */
-export async function noticesSince(mark: number): Promise<Notice[]> {
-  return (await api()).notices().slice(mark);
+/**
+ * Notices shown after the mark. The extension keeps only the last 50, so an index would stop
+ * working once that many were shown; the mark remembers which notice objects were there.
+ */
+export type NoticeMark = ReadonlySet<Notice>;
+export async function noticesSince(mark: NoticeMark): Promise<Notice[]> {
+  return (await api()).notices().filter((n) => !mark.has(n));
 }
-export async function noticeMark(): Promise<number> {
-  return (await api()).notices().length;
+export async function noticeMark(): Promise<NoticeMark> {
+  return new Set((await api()).notices());
 }
 
 export async function setSettings(values: Record<string, unknown>): Promise<void> {
