@@ -92,7 +92,13 @@ export class OfflineQueue implements vscode.Disposable {
       return { id: memory.id, action: 'queued', target };
     }
     try {
-      return await (await getStore()).store(memory);
+      const store = await getStore();
+      if (target && this.host.isOfflineCopy(store)) {
+        // The replica could not open just now (its primary is down): the copy it fell back to is read-only.
+        await this.enqueue(target, memory);
+        return { id: memory.id, action: 'queued', target };
+      }
+      return await store.store(memory);
     } catch (e) {
       if (!target || !this.isOffline(e)) throw e;
       this.log.warn(`saving to ${target} failed; the memory waits in the outbox until it is reachable: ${messageOf(e)}`);

@@ -165,9 +165,9 @@ export class StoreHost implements vscode.Disposable {
     }
   }
 
-  /** Reads come from the replica's offline copy (writes cannot). */
-  isOfflineCopy(): boolean {
-    return !!this.copy && this.store === this.copy.store;
+  /** Reads come from the replica's offline copy (writes cannot). With a store: is it that copy? */
+  isOfflineCopy(store?: MnemosStore): boolean {
+    return !!this.copy && this.store === this.copy.store && (store === undefined || store === this.copy.store);
   }
 
   /**

@@ -157,15 +157,16 @@ test('with a replica, reads keep working from its file while the primary is gone
     const r1 = await run<Recalled>('mnemos.recall', { query: 'synced before the primary' });
     assert.equal(r1.offline, true);
     assert.ok(r1.items.some((i) => i.id === before.id));
-    const q1 = await run<Saved>('mnemos.saveMemory', { summary: 'saved on the replica while its primary was away', topic: 'replica-outage' });
-    assert.equal(q1.action, 'queued');
 
-    // A reload while offline: the replica cannot open (it checks its primary first); reads come from a copy of its file.
+    // A reload while offline: the replica cannot open (it checks its primary first); reads come from a
+    // copy of its file. The first save races that open: it must queue, not hit the read-only copy.
     await setSettings({ 'database.syncUrl': undefined });
     await waitOpen('local');
     await setSettings({ 'database.syncUrl': flaky.url });
-    const copy = await a.getStore();
+    const q1 = await run<Saved>('mnemos.saveMemory', { summary: 'saved on the replica while its primary was away', topic: 'replica-outage' });
+    assert.equal(q1?.action, 'queued');
     await waitFor(() => a.status().offlineCopy, 15_000, 'the offline copy');
+    const copy = await a.getStore();
     assert.equal(a.status().mode, 'replica');
     assert.equal((await copy.get(before.id))?.summary, 'synced before the primary went away');
     assert.match(a.statusBar().text, /replica · offline · 1 pending/);
