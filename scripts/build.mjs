@@ -1,0 +1,55 @@
+// One esbuild step for every bundle: extension host (node/cjs), CLI + MCP server (node/cjs),
+// embedding worker (node/cjs), sidebar webview (browser/iife). Native modules stay external and
+// ship in node_modules: libsql (N-API), onnxruntime-node (+ the onnxruntime-common it registers in).
+// usage: node scripts/build.mjs [--minify] [--watch]
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const minify = process.argv.includes('--minify');
+const watch = process.argv.includes('--watch');
+
+// Text-only embeddings never touch sharp; the stub must be truthy (transformers' utils/image.js throws at load otherwise).
+const stubSharp = {
+  name: 'stub-sharp',
+  setup(b) {
+    b.onResolve({ filter: /^sharp$/ }, () => ({ path: 'sharp', namespace: 'stub-sharp' }));
+    b.onLoad({ filter: /.*/, namespace: 'stub-sharp' }, () => ({
+      contents: "module.exports = function sharp() { throw new Error('sharp is not bundled (text-only build)'); };",
+      loader: 'js',
+    }));
+  },
+};
+
+const nodeExternal = ['vscode', 'libsql', '@libsql/*', 'onnxruntime-node', 'onnxruntime-common', 'sqlite-vec', 'sqlite-vec-*'];
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify, external: nodeExternal, plugins: [stubSharp], logLevel: 'warning' };
+
+// Entries whose source does not exist yet are skipped, so the build works while features land.
+const entries = [
+  { in: 'src/extension/extension.ts', out: 'extension', opts: node },
+  { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
+  { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
+  { in: 'src/webview/main.ts', out: 'webview', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },
+].filter((e) => fs.existsSync(path.join(root, e.in)));
+
+const t0 = performance.now();
+const contexts = [];
+for (const e of entries) {
+  const cfg = { ...e.opts, entryPoints: { [e.out]: path.join(root, e.in) }, outdir: path.join(root, 'dist') };
+  if (watch) {
+    const ctx = await esbuild.context(cfg);
+    await ctx.watch();
+    contexts.push(ctx);
+  } else {
+    await esbuild.build(cfg);
+  }
+}
+// Codicons font + CSS for the webview.
+const codicons = path.join(root, 'node_modules/@vscode/codicons/dist');
+if (fs.existsSync(codicons)) {
+  fs.mkdirSync(path.join(root, 'dist/codicons'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist/codicons', f));
+}
+if (fs.existsSync(path.join(root, 'dist/cli.js'))) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+console.log(`built ${entries.map((e) => e.out).join(', ')} in ${Math.round(performance.now() - t0)} ms${watch ? ' (watching)' : ''}`);
