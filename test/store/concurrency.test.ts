@@ -10,16 +10,13 @@
  * STALL_MS, then a probe write that does not return), restarts sqld and checks what was acknowledged.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createClient } from '@libsql/client';
+import { type RunResult, runWriters, serverAcceptsWrites, type WriterStats } from '../../bench/lib/writers';
 import { type MnemosStore, openStore, type StoreConfig } from '../../src/store';
 import { type Sqld, startSqld } from '../helpers/sqld';
 import { tmpDir } from './modes';
 
-const ROOT = path.resolve(__dirname, '../..');
-const SCRIPT = path.join(__dirname, 'writer-proc.ts');
 const RETRIES = Number(process.env.MNEMOS_CONC_RETRIES ?? 8);
 const STALL_MS = Number(process.env.MNEMOS_CONC_STALL_MS ?? 10_000);
 const FTS_CHECK = `INSERT INTO memories_fts(memories_fts, rank) VALUES('integrity-check', 1)`;
@@ -33,119 +30,6 @@ const SHAPE: Record<ModeName, { writers: number; perWriter: number; title: strin
 };
 const SQLD_DEADLOCK_TODO = 'sqld 0.24.32 can deadlock its write path under concurrent writers (upstream; see docs/BENCHMARKS.md ## Store)';
 const REMOTE_BUSY_TODO = 'store: SQLITE_BUSY from sqld and replica sync errors reach the caller unretried (reported to the store owner)';
-
-interface WriterStats {
-  writer: number;
-  retries: number;
-  openMs: number;
-  writeMs: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-interface RunResult {
-  writers: number;
-  perWriter: number;
-  acks: string[][];
-  actions: string[];
-  retryMessages: string[];
-  errors: string[];
-  stats: WriterStats[];
-  wallMs: number;
-  /** Every writer finished; false when the watchdog stopped a stalled run. */
-  complete: boolean;
-  stallNote?: string;
-}
-
-/**
- * Starts every writer, waits until all have opened the store, releases them together, collects acks.
- * `onStall` is asked what to do when no ack has arrived for STALL_MS: a reason string stops the run.
- */
-async function runWriters(
-  shape: { writers: number; perWriter: number },
-  configFor: (w: number) => StoreConfig,
-  onStall: () => Promise<string | undefined>,
-): Promise<RunResult> {
-  const { writers, perWriter } = shape;
-  const procs: ChildProcess[] = [];
-  const r: RunResult = { writers, perWriter, acks: Array.from({ length: writers }, () => []), actions: [], retryMessages: [], errors: [], stats: [], wallMs: 0, complete: false };
-  const logs: string[] = Array.from({ length: writers }, () => '');
-  let ready = 0;
-  let lastAck = Date.now();
-  let releaseAll: () => void = () => undefined;
-  const allReady = new Promise<void>((res) => (releaseAll = res));
-  const exits: Promise<number | null>[] = [];
-  try {
-    for (let w = 0; w < writers; w++) {
-      const p = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
-        cwd: ROOT,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, MNEMOS_WRITER_CONFIG: JSON.stringify(configFor(w)), WRITER_INDEX: String(w), WRITER_COUNT: String(perWriter), WRITER_RETRIES: String(RETRIES) },
-      });
-      procs.push(p);
-      let buf = '';
-      p.stdout!.on('data', (d: Buffer) => {
-        buf += d.toString();
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (line === 'ready' && ++ready === writers) releaseAll();
-          else if (line.startsWith('ack ')) {
-            const [, id, action] = line.split(' ');
-            r.acks[w].push(id);
-            r.actions.push(action);
-            lastAck = Date.now();
-          } else if (line.startsWith('retry ')) r.retryMessages.push(line.slice(6));
-          else if (line.startsWith('done ')) r.stats.push(JSON.parse(line.slice(5)) as WriterStats);
-          else if (line.startsWith('err ')) r.errors.push(`writer ${w}: ${line.slice(4)}`);
-        }
-      });
-      p.stderr!.on('data', (d: Buffer) => (logs[w] = (logs[w] + d.toString()).slice(-2000)));
-      exits.push(new Promise((res) => p.on('exit', (code) => res(code))));
-    }
-    // A writer that dies while opening would leave the others waiting: race readiness against exits.
-    await Promise.race([allReady, Promise.all(exits)]);
-    assert.equal(ready, writers, `every writer opened the store; ${r.errors.join('; ')} ${logs.join('\n')}`);
-    const t0 = performance.now();
-    lastAck = Date.now();
-    for (const p of procs) p.stdin!.write('go\n');
-    let stalled: string | undefined;
-    const all = Promise.all(exits);
-    while (!stalled) {
-      const done = await Promise.race([all.then(() => true), new Promise<false>((res) => setTimeout(() => res(false), 1000))]);
-      if (done) break;
-      if (Date.now() - lastAck > STALL_MS) {
-        stalled = await onStall();
-        if (!stalled) lastAck = Date.now();
-      }
-    }
-    r.wallMs = performance.now() - t0;
-    if (stalled) {
-      r.stallNote = stalled;
-      return r;
-    }
-    const codes = await all;
-    assert.deepEqual(r.errors, [], 'no writer gave up on a store() call');
-    assert.deepEqual(codes, codes.map(() => 0), `every writer exited cleanly:\n${logs.filter(Boolean).join('\n')}`);
-    r.complete = true;
-    return r;
-  } finally {
-    for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
-  }
-}
-
-/** Does a one-row write on the server return within 5 s? (A fresh client: not one of the writers.) */
-async function serverAcceptsWrites(url: string): Promise<boolean> {
-  const c = createClient({ url });
-  try {
-    const write = c.execute({ sql: `INSERT OR REPLACE INTO icm_metadata(key, value) VALUES ('concurrency_probe', ?)`, args: [String(Date.now())] });
-    write.catch(() => undefined);
-    return await Promise.race([write.then(() => true), new Promise<boolean>((res) => setTimeout(() => res(false), 5000))]);
-  } finally {
-    c.close();
-  }
-}
 
 /** The assertions every mode shares, made through `check` (a direct connection to the same data). */
 async function verify(check: MnemosStore, run: RunResult, label: string): Promise<void> {
@@ -232,7 +116,11 @@ describe('concurrent writer processes', { concurrency: false }, () => {
           await sqld!.restart(); // the only way out of the server's deadlock
           return `sqld stopped accepting writes: no ack for ${STALL_MS / 1000} s and a probe write from a fresh client hung; server restarted`;
         };
-        run = await runWriters(shape, configFor, onStall);
+        run = await runWriters({ ...shape, configFor, onStall, retries: RETRIES, stallMs: STALL_MS });
+        if (run.complete) {
+          assert.deepEqual(run.errors, [], 'no writer gave up on a store() call');
+          assert.deepEqual(run.codes, run.codes.map(() => 0), `every writer exited cleanly:\n${run.logs.filter(Boolean).join('\n')}`);
+        }
         check = await openStore(mode === 'local' ? { mode: 'local', path: file } : { mode: 'remote', url: sqld!.url });
       }, { timeout: 80_000 });
       after(async () => {
