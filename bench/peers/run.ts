@@ -18,6 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { type BenchMemory, type BenchQuery, generateCorpus } from './corpus';
 import { libsqlSpec, mnemosSpec, ROOT, type ServerSpec, serverMemorySpec } from './servers';
 
@@ -136,7 +137,8 @@ async function phase(pid: number, count: number, step: (i: number, remainingMs: 
       done += k;
       i++;
     } catch (e) {
-      error = e instanceof Error ? e.message : String(e);
+      // A call still running when the phase's time is up is "did not finish", not an error.
+      if ((e as { code?: number }).code !== ErrorCode.RequestTimeout) error = e instanceof Error ? e.message : String(e);
       break;
     }
   }
