@@ -27,6 +27,7 @@ const hex = (v: unknown) => (v == null ? null : Buffer.from(v as Uint8Array).toS
 type Snapshot = {
   master: Map<string, string>;
   embeddings: Map<string, string | null>;
+  vectors: Map<string, string | null>;
   counts: Record<string, number>;
 };
 const ICM_OTHER = ['memoirs', 'concepts', 'concept_links', 'feedback', 'facts', 'sessions', 'messages', 'pending_extractions', 'hook_events', 'code_areas'];
@@ -39,9 +40,10 @@ function snapshot(file: string): Snapshot {
       db.prepare(`SELECT type || ' ' || name AS k, COALESCE(sql, '') AS sql FROM sqlite_master`).all([]).map((r) => [String(r.k), String(r.sql)]),
     );
     const embeddings = new Map(db.prepare(`SELECT id, embedding FROM memories`).all([]).map((r) => [String(r.id), hex(r.embedding)]));
+    const vectors = new Map(db.prepare(`SELECT memory_id, embedding FROM vec_memories`).all([]).map((r) => [String(r.memory_id), hex(r.embedding)]));
     const counts: Record<string, number> = {};
     for (const t of [...ICM_OTHER, 'memories', 'vec_memories', 'icm_metadata']) counts[t] = Number(db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get([])!.n);
-    return { master, embeddings, counts };
+    return { master, embeddings, vectors, counts };
   } finally {
     db.close();
   }
@@ -113,7 +115,8 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
     const byTopic = (t: string, i = 0) => built.memories.filter((m) => m.topic === t)[i];
 
     const s = await mnemos(file);
-    assert.deepEqual(s.schema, { hasIcmVecTable: true, hasIcmEmbeddingColumn: true });
+    assert.equal(s.schema.hasIcmVecTable, true);
+    assert.equal(s.schema.hasIcmEmbeddingColumn, true);
 
     // list: every ICM memory, fields as ICM wrote them
     const all: string[] = [];
@@ -163,7 +166,12 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
     const after = snapshot(file);
     for (const [k, sql] of before.master) assert.equal(after.master.get(k), sql, `${k} unchanged`);
     for (const k of after.master.keys()) if (!before.master.has(k)) assert.match(k, /^\w+ \w*mnemos_/, `Mnemos only adds objects of its own, named mnemos_* (${k})`);
-    for (const t of [...ICM_OTHER, 'vec_memories']) assert.equal(after.counts[t], before.counts[t], `${t} rows intact`);
+    for (const t of ICM_OTHER) assert.equal(after.counts[t], before.counts[t], `${t} rows intact`);
+    for (const m of built.memories) {
+      if (m.id !== forgotten.id) assert.equal(after.vectors.get(m.id), before.vectors.get(m.id), `vec_memories row of ${m.topic} intact`);
+    }
+    // Without sqlite-vec Mnemos cannot delete from vec0: the forgotten memory's vector stays until a vec-enabled writer cleans it.
+    if (after.vectors.has(forgotten.id)) console.log('# note: the vector of a memory forgotten without sqlite-vec stays in vec_memories (dangling)');
     assert.equal(after.counts.memories, before.counts.memories); // +1 created, −1 forgotten
     const touched = new Set([edited.id, forgotten.id, created.id]);
     for (const m of built.memories) if (!touched.has(m.id)) assert.equal(after.embeddings.get(m.id), before.embeddings.get(m.id), `embedding of ${m.topic} untouched`);
