@@ -94,7 +94,7 @@ async function main() {
       const index = new VectorIndex(MODEL);
       t = performance.now();
       await index.refresh(local.conn);
-      console.log(`  in-process index load ${(performance.now() - t).toFixed(0)} ms (${index.size} vectors)`);
+      console.log(`  in-process index load ${(performance.now() - t).toFixed(0)} ms (${index.size} vectors, ${index.simd ? 'WebAssembly SIMD' : 'JavaScript'} scan)`);
       const jsP50 = await time('vector top-10: in-process index (Mnemos)', () => index.search(q, 10));
       const qb = new Uint8Array(new Float32Array(q).buffer);
       const libsqlScan = await time('vector top-10: libSQL vector_distance_cos scan, local', () =>
@@ -138,11 +138,11 @@ async function main() {
         await remote.recall('warm', { bumpAccess: false });
         console.log(`  sqld: first hybrid recall incl. index load ${(performance.now() - t).toFixed(0)} ms`);
         const rkw = await time('keyword recall on sqld (baseline)', () => remote.recallKeyword(words(), { limit: 10, bumpAccess: false }));
-        const rhy = await time('hybrid recall on sqld (in-process index, vector given)', () => {
+        const rhy = await time('hybrid recall on sqld (vector_distance_cos in sqld, vector given)', () => {
           given.next = unit();
           return remote.recall(words(), { limit: 10, bumpAccess: false });
         });
-        console.log(`  sqld: hybrid / keyword = ${(rhy / rkw).toFixed(1)}×, server-side scan / in-process hybrid = ${(rScan / rhy).toFixed(1)}×`);
+        console.log(`  sqld: hybrid / keyword = ${(rhy / rkw).toFixed(1)}×, bare server-side scan / hybrid = ${(rScan / rhy).toFixed(1)}×`);
         await remote.close();
       }
       fs.rmSync(dir, { recursive: true, force: true });

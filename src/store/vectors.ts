@@ -6,6 +6,7 @@
  * at 10k–100k rows, with no DiskANN insert cost (docs/ARCHITECTURE.md, docs/BENCHMARKS.md).
  */
 import type { Conn, Stmt } from './conn';
+import { VectorArena } from './kernel';
 
 export const VECTOR_DDL = [
   `CREATE TABLE IF NOT EXISTS mnemos_vectors (
@@ -73,11 +74,11 @@ export interface VectorHit {
 }
 
 /**
- * Brute-force cosine over unit vectors packed in one Float32Array (rows × dim). Deleted memories
- * are tombstoned and compacted on the next full reload.
+ * Brute-force cosine over unit vectors packed row-major in a VectorArena (WebAssembly SIMD scan).
+ * Deleted memories are tombstoned and compacted on the next full reload.
  */
 export class VectorIndex {
-  private data = new Float32Array(0);
+  private arena: VectorArena | undefined;
   private ids: string[] = [];
   private slot = new Map<string, number>();
   private rows = 0;
@@ -91,24 +92,25 @@ export class VectorIndex {
     return this.rows - this.tombstones;
   }
 
-  private ensure(capacityRows: number): void {
-    if (this.data.length >= capacityRows * this.dim) return;
-    const next = new Float32Array(Math.max(capacityRows, Math.ceil(this.rows * 1.5) + 64) * this.dim);
-    next.set(this.data.subarray(0, this.rows * this.dim));
-    this.data = next;
+  /** Whether searches run on the WebAssembly SIMD kernel. */
+  get simd(): boolean {
+    return this.arena?.simd ?? false;
   }
 
   private put(id: string, v: Float32Array): void {
-    if (!this.dim) this.dim = v.length;
+    if (!this.dim) {
+      this.dim = v.length;
+      this.arena = new VectorArena(this.dim);
+    }
     if (v.length !== this.dim) return; // another dimension under the same model name: never mixed
     let at = this.slot.get(id);
     if (at === undefined) {
-      this.ensure(this.rows + 1);
+      this.arena!.ensure(this.rows + 1);
       at = this.rows++;
       this.ids[at] = id;
       this.slot.set(id, at);
     }
-    this.data.set(v, at * this.dim);
+    this.arena!.rows().set(v, at * this.dim);
   }
 
   remove(id: string): void {
@@ -116,7 +118,7 @@ export class VectorIndex {
     if (at === undefined) return;
     this.slot.delete(id);
     this.ids[at] = '';
-    this.data.fill(0, at * this.dim, (at + 1) * this.dim);
+    this.arena!.rows().fill(0, at * this.dim, (at + 1) * this.dim);
     this.tombstones++;
   }
 
@@ -131,7 +133,8 @@ export class VectorIndex {
       full = Number(c?.n ?? 0) < this.size;
     }
     if (full) {
-      this.data = new Float32Array(0);
+      this.arena = undefined;
+      this.dim = 0;
       this.ids = [];
       this.slot.clear();
       this.rows = 0;
@@ -151,27 +154,13 @@ export class VectorIndex {
 
   /** Top-k by cosine similarity; `allow` restricts to candidate ids (filters applied before the limit). */
   search(query: Float32Array, k: number, allow?: (id: string) => boolean): VectorHit[] {
-    if (!this.rows || query.length !== this.dim || k <= 0) return [];
-    const q = normalise(Float32Array.from(query));
-    const d = this.dim;
-    const data = this.data;
+    if (!this.rows || !this.arena || query.length !== this.dim || k <= 0) return [];
+    const scores = this.arena.scan(normalise(Float32Array.from(query)), this.rows);
     // Keep a small sorted top-k (k is tens), cheaper than sorting all rows.
     const topS: number[] = [];
     const topI: number[] = [];
-    for (let r = 0, o = 0; r < this.rows; r++, o += d) {
-      let s0 = 0,
-        s1 = 0,
-        s2 = 0,
-        s3 = 0;
-      let j = 0;
-      for (; j + 3 < d; j += 4) {
-        s0 += data[o + j] * q[j];
-        s1 += data[o + j + 1] * q[j + 1];
-        s2 += data[o + j + 2] * q[j + 2];
-        s3 += data[o + j + 3] * q[j + 3];
-      }
-      for (; j < d; j++) s0 += data[o + j] * q[j];
-      const s = s0 + s1 + s2 + s3;
+    for (let r = 0; r < this.rows; r++) {
+      const s = scores[r];
       if (topS.length === k && s <= topS[k - 1]) continue;
       const id = this.ids[r];
       if (!id || (allow && !allow(id))) continue;
@@ -192,11 +181,12 @@ export class VectorIndex {
     const out = new Map<string, number>();
     if (query.length !== this.dim) return out;
     const q = normalise(Float32Array.from(query));
+    const data = this.arena!.rows();
     for (const id of ids) {
       const at = this.slot.get(id);
       if (at === undefined) continue;
       let s = 0;
-      for (let j = 0, o = at * this.dim; j < this.dim; j++) s += this.data[o + j] * q[j];
+      for (let j = 0, o = at * this.dim; j < this.dim; j++) s += data[o + j] * q[j];
       out.set(id, s);
     }
     return out;
