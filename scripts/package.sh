@@ -25,6 +25,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
+# A package's version from its package.json (libsql's "exports" hides it from require()).
+pkgver() { node -p "JSON.parse(require('fs').readFileSync('node_modules/$1/package.json', 'utf8')).version"; }
+
 TARGET=linux-x64
 OUT=
 BUILD=1
@@ -45,8 +48,8 @@ case "$TARGET" in
   linux-arm64)  LIBSQL_PKG=linux-arm64-gnu; ORT_DIR=linux/arm64 ;;
   darwin-arm64) LIBSQL_PKG=darwin-arm64;    ORT_DIR=darwin/arm64 ;;
   win32-x64)    LIBSQL_PKG=win32-x64-msvc;  ORT_DIR=win32/x64 ;;
-  darwin-x64)   echo "package.sh: darwin-x64 cannot be built: onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version") ships no darwin/x64 binary" >&2; exit 2 ;;
-  win32-arm64)  echo "package.sh: win32-arm64 cannot be built: libsql $(node -p "require('libsql/package.json').version") ships no win32-arm64 binary" >&2; exit 2 ;;
+  darwin-x64)   echo "package.sh: darwin-x64 cannot be built: onnxruntime-node $(pkgver onnxruntime-node) ships no darwin/x64 binary" >&2; exit 2 ;;
+  win32-arm64)  echo "package.sh: win32-arm64 cannot be built: libsql $(pkgver libsql) ships no win32-arm64 binary" >&2; exit 2 ;;
   linux-armhf|alpine-x64|alpine-arm64|web)
                 echo "package.sh: $TARGET cannot be built: no onnxruntime-node binary for it (see --help)" >&2; exit 2 ;;
   *)            echo "package.sh: unknown target $TARGET; one of linux-x64, linux-arm64, darwin-arm64, win32-x64" >&2; exit 2 ;;
@@ -57,7 +60,7 @@ OUT=${OUT:-mnemos-$TARGET.vsix}
 
 # The libsql binary for the target, at libsql's exact version.
 if [ ! -f "node_modules/@libsql/$LIBSQL_PKG/package.json" ]; then
-  ver=$(node -p "require('libsql/package.json').version")
+  ver=$(pkgver libsql)
   echo "[package] fetching @libsql/$LIBSQL_PKG@$ver from the npm registry"
   tmp=$(mktemp -d)
   (cd "$tmp" && npm pack --silent "@libsql/$LIBSQL_PKG@$ver" >/dev/null)
