@@ -142,7 +142,7 @@ describe('the CLI with the right token', () => {
 
   test('failures with the right token (not found, usage, invalid input, conflict), also with MNEMOS_DEBUG stack traces', async () => {
     const url = ['--url', sqld.url];
-    for (const debug of [{}, { MNEMOS_DEBUG: '1' }]) {
+    for (const debug of [{}, { MNEMOS_DEBUG: '1' }] as Record<string, string>[]) {
       const env = { TURSO_AUTH_TOKEN: TOKEN, ...debug };
       const a = await cli('right token', [...url, '--json', 'store', '-t', 'conflict', '-c', 'first text'], env);
       const b = await cli('right token', [...url, '--json', 'store', '-t', 'conflict', '-c', 'second text'], env);
