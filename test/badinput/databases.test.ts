@@ -174,10 +174,12 @@ describe('database files that are not databases, or not ours', () => {
     });
   }
 
-  test(`db: a corrupted database (pages in the middle overwritten) fails with "corrupted", whatever reads it`, async () => {
+  test(`db: a corrupted copy of a real database (pages in the middle overwritten) fails with "corrupted", whatever reads it`, async () => {
     const dir = tmpDir();
+    const original = path.join(tmpDir(), 'real.db');
+    await realDb(original, 400);
     const file = path.join(dir, 'corrupt.db');
-    await realDb(file, 400);
+    fs.copyFileSync(original, file);
     const size = fs.statSync(file).size;
     const pages = size / 4096;
     assert.ok(pages > 30, `a database of ${pages} pages`);
@@ -226,6 +228,9 @@ describe('database files that are not databases, or not ours', () => {
       assert.match(srv.stderr, corrupt);
     }
     assert.equal(sha(file), hash, 'the damaged file is left as it was (nothing "repaired" over it)');
+    const intact = await openStore({ mode: 'local', path: original });
+    assert.equal(await intact.count(), 400, 'the database it was copied from is fine');
+    await intact.close();
   });
 
   test('db: an empty file is a new, empty database', async () => {

@@ -131,6 +131,11 @@ describe('the CLI with the right token', () => {
     assert.equal(hybrid.json().mode, 'hybrid');
     assert.equal((await cli('right token', [...url, 'forget', id], env)).code, 0);
     assert.equal((await cli('right token', [...url, '--json', 'forget', '-t', 'sec-b'], env)).code, 0);
+    // A local file with a token in the environment: the file never holds it (searched at the end).
+    for (const cmd of [['store', '-t', 'local', '-c', 'a local memory while a token is set'], ['recall', 'local'], ['export', path.join(work, 'local-export.json')]]) {
+      const r = await cli('local file, token in the environment', ['--db', path.join(work, 'local.db'), '--json', ...cmd], env);
+      assert.equal(r.code, 0, r.stderr);
+    }
     // LIBSQL_AUTH_TOKEN is read too
     const lib = await cli('LIBSQL_AUTH_TOKEN', [...url, '--json', 'topics'], { LIBSQL_AUTH_TOKEN: TOKEN });
     assert.equal(lib.code, 0, lib.stderr);
