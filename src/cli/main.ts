@@ -154,7 +154,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           store = await openStore(ctx.storeConfig());
           // Embeddings when MNEMOS_EMBED_MODEL names a model; a CLI waits for it (no background to finish later).
           embedder = embedderFromEnv(io.env);
-          if (embedder) store.setEmbedder(embedder, { waitForModel: true });
+          if (embedder) store.setEmbedder(embedder, { waitForModel: true, backgroundIndex: false });
         }
         return store;
       },

@@ -121,6 +121,8 @@ export interface SemanticOptions {
    * download). auto picks per mode (docs/ARCHITECTURE.md has the measurements).
    */
   vectorEngine?: 'auto' | 'memory' | 'sql';
+  /** auto on a remote: load the in-process index in the background (long-lived processes; not a one-shot CLI). */
+  backgroundIndex?: boolean;
 }
 
 export interface EmbedProgress {
@@ -649,11 +651,28 @@ export class MnemosStore {
     }
   }
 
+  /**
+   * auto: in process on local files and replicas. On a remote, vector_distance_cos in the database
+   * (one round trip, nothing to download) until the in-process index has loaded in the background,
+   * then in process (measured at 10k: 15 ms in sqld against 0.3 ms in process; docs/BENCHMARKS.md).
+   */
   private engine(): 'memory' | 'sql' {
     const e = this.semantic.vectorEngine ?? 'auto';
     if (e !== 'auto') return e;
-    return this.conn.mode === 'remote' ? 'sql' : 'memory';
+    if (this.conn.mode !== 'remote') return 'memory';
+    if (this.index?.model === this.embedder?.modelId && this.indexLoaded) return 'memory';
+    if (!this.indexLoading && this.semantic.backgroundIndex !== false) {
+      this.indexLoading = true;
+      this.background(
+        this.vectorIndex()
+          .then(() => (this.indexLoaded = true))
+          .finally(() => (this.indexLoading = false)),
+      );
+    }
+    return 'sql';
   }
+  private indexLoaded = false;
+  private indexLoading = false;
 
   /**
    * Top `k` memories by cosine to `qv`, with the recall filters applied before the limit, and the
@@ -706,6 +725,7 @@ export class MnemosStore {
     if (!this.index || this.index.model !== model) {
       this.index = new VectorIndex(model);
       this.indexCheckedAt = 0;
+      this.indexLoaded = false;
     }
     if (Date.now() - this.indexCheckedAt > 1000) {
       await this.index.refresh(this.conn);

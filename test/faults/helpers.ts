@@ -158,6 +158,7 @@ export interface WriterEnv {
   gate?: boolean;
   embed?: boolean;
   lat?: boolean;
+  paceMs?: number;
 }
 
 export function spawnWriter(w: WriterEnv): LineChild {
@@ -174,6 +175,7 @@ export function spawnWriter(w: WriterEnv): LineChild {
       FAULT_GATE: w.gate ? '1' : undefined,
       FAULT_EMBED: w.embed ? '1' : undefined,
       FAULT_LAT: w.lat ? '1' : undefined,
+      FAULT_PACE_MS: w.paceMs ? String(w.paceMs) : undefined,
     }),
   });
   return new LineChild(proc);

@@ -12,6 +12,7 @@
  *   FAULT_GATE=1    print `ready`, then wait for a `go` line on stdin before writing; a `stop` line ends the loop
  *   FAULT_EMBED=1   load the tiny offline model first, so vectors are written in the background after each store
  *   FAULT_LAT=1     send every store's latency (ms) in the `done` line (the bench)
+ *   FAULT_PACE_MS   pause this long (± half, random) between operations, as a client that does other work does
  *
  * Lines: {"t":"ready"} · {"t":"try",op,id} (before an update/forget) · {"t":"ack",op,id|ids,c|cs,at,ms}
  * after the call resolved · {"t":"fail",op,c,code,msg,at} when a store() call rejected (nothing retried
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const updates = process.env.FAULT_UPDATES !== '0';
   const gate = process.env.FAULT_GATE === '1';
   const keepLat = process.env.FAULT_LAT === '1';
+  const paceMs = Number(process.env.FAULT_PACE_MS ?? 0);
   const t0 = performance.now();
   const store = await openStore(config);
   if (process.env.FAULT_EMBED === '1') {
@@ -73,7 +75,8 @@ async function main(): Promise<void> {
   for (let n = 0; n < count && !stopping; n++) {
     // Local writes resolve without ever yielding to the event loop: yield, as an event-driven writer
     // (editor, MCP server) does, so the background vector writes get their turn.
-    if (mixed) await new Promise((r) => setImmediate(r));
+    if (paceMs > 0) await new Promise((r) => setTimeout(r, paceMs * (0.5 + Math.random())));
+    else if (mixed) await new Promise((r) => setImmediate(r));
     const importance = IMPORTANCES[n % 4];
     const r = mixed ? Math.random() : 0;
     const s = performance.now();
