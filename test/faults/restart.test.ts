@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openStore, type StoreConfig } from '../../src/store';
+import * as crypto from 'node:crypto';
+import { openStore, type StoreConfig, type StoreError } from '../../src/store';
 import { type Sqld, startSqld } from '../helpers/sqld';
 import { ensureBuilt, ensureWriterBundle, type LineChild, type Msg, quantile, sleep, spawnWriter, tmpDir } from './helpers';
 import { Ledger, verify } from './ledger';
@@ -121,6 +122,13 @@ async function checkAll(sqld: Sqld, load: Load, label: string): Promise<{ rows: 
   }
 }
 
+/**
+ * Known store gap (reported to the store owner): for a few ms after SIGTERM, sqld answers pipeline
+ * requests with HTTP 404 (its namespace is closed, its listener not yet); the remote connection treats
+ * that as permanent, so a store() call that lands there fails at once instead of being retried.
+ */
+const REMOTE_404_TODO = 'store: sqld answers HTTP 404 for a few ms while it shuts down; the remote conn does not retry it';
+
 /** How many of the failed calls' memories are in the database anyway (the caller was told they failed). */
 async function storedAnyway(sqld: Sqld, fails: Msg[]): Promise<number> {
   if (!fails.length) return 0;
@@ -209,8 +217,11 @@ describe(`sqld restarted under a write load from ${CLIENTS} client processes`, {
         `# ${c.tag}: outage ${outage.upAt - outage.stoppedAt} ms (stop → health answers); clients' first write after it: ${fmt(firstAfter)}; ` +
           `longest silence per client: ${fmt(gaps)}; ${res.acked} acknowledged, ${res.rows} rows, ${fails.length} failed calls (${landed} of them stored all the same)`,
       );
+      // While REMOTE_404_TODO is open, a call that hit sqld's graceful-shutdown window fails with HTTP 404 (pinned below).
+      const unexpected = fails.filter((f) => !(REMOTE_404_TODO && /HTTP status 404/.test(String(f.msg))));
+      if (unexpected.length < fails.length) console.log(`# ${c.tag}: ${fails.length - unexpected.length} calls failed with sqld's shutdown 404 (REMOTE_404_TODO)`);
       assert.deepEqual(
-        fails.map((f) => `${f.code}: ${f.msg}`),
+        unexpected.map((f) => `${f.code}: ${f.msg}`),
         [],
         `no store() call failed during a ${outage.upAt - outage.stoppedAt} ms outage (the remote retry budget is 4 attempts with backoff)`,
       );
@@ -225,7 +236,11 @@ describe(`sqld restarted under a write load from ${CLIENTS} client processes`, {
     try {
       assert.ok(await progress(load, 20, 20_000), 'every client writes before the outage');
       const stoppedAt = Date.now();
-      await sqld.stop();
+      // SIGKILL: a graceful stop first answers 404 for a few ms (REMOTE_404_TODO), which is pinned on its own.
+      const p = sqld.proc;
+      const dead = new Promise((r) => p.once('exit', r));
+      p.kill('SIGKILL');
+      await dead;
       await sleep(OFF_MS);
       await sqld.restart();
       outage = { stoppedAt, upAt: Date.now() };
@@ -272,7 +287,7 @@ describe(`${CLIENTS} clients storing back to back on one sqld (no restart)`, () 
     await sqld?.stop();
   });
 
-  test('keep making progress: never 3 s without a write in 12 s; after a restart nothing acknowledged is missing', { timeout: 90_000, todo: SQLD_WEDGE_TODO }, async () => {
+  test('keep making progress: never 3 s without a write in 20 s; after a restart nothing acknowledged is missing', { timeout: 90_000, todo: SQLD_WEDGE_TODO }, async () => {
     const load = await startLoad(() => ({ mode: 'remote', url: sqld.url, authToken: sqld.token }), 'wedge', 0);
     const total = () => load.acks.reduce((n, a) => n + a.length, 0);
     let longest = 0;
@@ -281,7 +296,7 @@ describe(`${CLIENTS} clients storing back to back on one sqld (no restart)`, () 
     try {
       let last = total();
       let lastChange = Date.now();
-      while (Date.now() - t0 < 12_000) {
+      while (Date.now() - t0 < 20_000 && stalledAt < 0) {
         await sleep(100);
         const n = total();
         if (n !== last) {
@@ -299,9 +314,51 @@ describe(`${CLIENTS} clients storing back to back on one sqld (no restart)`, () 
     await sqld.restart(); // the only way out of the wedge
     const res = await checkAll(sqld, load, 'wedge');
     console.log(
-      `# back to back: ${res.acked} stores acknowledged in 12 s by ${CLIENTS} clients; longest time without a write ${longest} ms` +
+      `# back to back: ${res.acked} stores acknowledged in ${((Date.now() - t0) / 1000).toFixed(0)} s by ${CLIENTS} clients; longest time without a write ${longest} ms` +
         (stalledAt >= 0 ? ` (stalled from ${stalledAt} ms)` : ''),
     );
     assert.ok(longest < 3000, `sqld served no write for ${longest} ms (from ${stalledAt} ms on, after ${res.acked} stores)`);
+  });
+});
+
+describe('sqld shutting down gracefully', () => {
+  let sqld: Sqld;
+  before(async () => {
+    sqld = await startSqld({ auth: true });
+  });
+  after(async () => {
+    await sqld?.stop();
+  });
+
+  test('a request it answers with 404 while shutting down is retried like a dropped connection: 10 quick restarts under 16 async clients, no store() call fails', { timeout: 60_000, todo: REMOTE_404_TODO }, async () => {
+    const cfg: StoreConfig = { mode: 'remote', url: sqld.url, authToken: sqld.token };
+    const stores = await Promise.all(Array.from({ length: 16 }, () => openStore(cfg)));
+    const fails: string[] = [];
+    let acks = 0;
+    let stop = false;
+    const loops = stores.map(async (st, w) => {
+      for (let i = 0; !stop; i++) {
+        try {
+          await st.store({ topic: 'fault-shutdown', summary: `faultprobe original shutdown-c${w} n${i} ${crypto.randomUUID()}` });
+          acks++;
+        } catch (e) {
+          fails.push(`${(e as StoreError).code}: ${String((e as Error).message).slice(0, 160)}`);
+        }
+      }
+    });
+    try {
+      for (let k = 0; k < 10; k++) {
+        await sleep(250);
+        await sqld.restart(); // SIGTERM, start again: a ~100 ms outage, well inside the retry budget
+      }
+      await sleep(250);
+    } finally {
+      stop = true;
+      await Promise.all(loops);
+      await Promise.all(stores.map((st) => st.close()));
+    }
+    console.log(`# graceful restarts: ${acks} stores, ${fails.length} failed: ${[...new Set(fails.map((f) => f.replace(/http:\/\/\S+/, 'URL')))].join(' | ')}`);
+    assert.ok(acks > 0);
+    assert.deepEqual(fails, [], 'no store() call failed');
   });
 });
