@@ -71,6 +71,8 @@ async function refusedEverywhere(cfg: StoreConfig, cli: { args: string[]; env: R
       noSecret(dbg.stdout + dbg.stderr, `mnemos ${cmd[0]} with MNEMOS_DEBUG=1 (stack traces)`);
     }
   }
+  // A process environment cannot hold a NUL byte: that value never reaches an MCP server.
+  if (Object.values(mcpEnv).some((v) => v.includes('\u0000'))) return;
   const srv = await tryServe(mcpEnv);
   if (srv.ok) await srv.served.close();
   assert.equal(srv.ok, false, 'the MCP server does not start');
