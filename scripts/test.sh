@@ -39,7 +39,8 @@ step "unit and integration suites (node --test)"
 status=0
 node --import tsx --test --test-concurrency=1 \
   test/store/*.test.ts test/embed/*.test.ts test/cli/*.test.ts test/mcp/*.test.ts test/webview/*.test.ts \
-  test/extension/unit/*.test.ts bench/recall/*.test.ts 2>&1 | tee /tmp/mnemos-node-tests.log | grep -E '^(not ok|# (tests|pass|fail|skipped|todo|duration_ms)|# Subtest: .*\[)' || true
+  test/extension/unit/*.test.ts bench/recall/*.test.ts test/badinput/*.test.ts test/security/*.test.ts \
+  test/faults/*.test.ts test/package/*.test.ts 2>&1 | tee /tmp/mnemos-node-tests.log | grep -E '^(not ok|# (tests|pass|fail|skipped|todo|duration_ms)|# Subtest: .*\[)' || true
 node_status=${PIPESTATUS[0]}
 [ "$node_status" -eq 0 ] || { status=1; echo "node suites failed: see /tmp/mnemos-node-tests.log"; grep -B2 -A30 '^\s*not ok' /tmp/mnemos-node-tests.log | head -200; }
 

@@ -33,6 +33,8 @@ function sniffFormat(argv: readonly string[]): OutputFormat {
 function globalsFrom(values: Parsed['values']): GlobalOptions {
   const format = values.json === true ? 'json' : ((values.format as string | undefined) ?? 'text');
   if (format !== 'text' && format !== 'json') throw new CliError('usage', `--format must be text or json (got ${JSON.stringify(format)})`, '');
+  if (values.url === '') throw new CliError('usage', '--url needs a server URL (leave it out for the local file)', '');
+  if (values.db === '') throw new CliError('usage', '--db needs a file path', '');
   return { db: values.db as string | undefined, url: values.url as string | undefined, replica: values.replica === true, format };
 }
 

@@ -42,7 +42,9 @@ export function validateRemoteUrl(raw: string): URL {
   try {
     u = new URL(raw.trim());
   } catch {
-    throw new InvalidInputError(`"${raw}" is not a URL; expected libsql://, https://, wss:// (or http:// on localhost)`);
+    // Never echo what may be a password or a token: drop user info, query and fragment.
+    const shown = String(raw).replace(/\/\/[^/@]*@/, '//').replace(/[?#].*$/s, '');
+    throw new InvalidInputError(`"${shown}" is not a URL; expected libsql://, https://, wss:// (or http:// on localhost)`);
   }
   const scheme = u.protocol.replace(/:$/, '');
   if (!['libsql', 'https', 'wss', 'http', 'ws'].includes(scheme)) {
@@ -57,22 +59,33 @@ export function validateRemoteUrl(raw: string): URL {
   return u;
 }
 
+/** A bearer token is printable ASCII: surrounding whitespace (a pasted newline) is dropped, anything else refused. */
+function validateToken(token: string | undefined): string | undefined {
+  if (token === undefined || token === null) return undefined;
+  const t = String(token).trim();
+  if (/[^\x20-\x7e]/.test(t)) {
+    throw new InvalidInputError('the auth token contains a line break, a control character or non-ASCII text; set it again with only the token');
+  }
+  return t || undefined;
+}
+
 export function validateConfig(cfg: StoreConfig): StoreConfig {
   if (!cfg || typeof cfg !== 'object') throw new InvalidInputError('store config missing');
+  if ('path' in cfg && typeof cfg.path === 'string' && cfg.path.includes('\0')) throw new InvalidInputError('the database path contains a NUL byte');
   switch (cfg.mode) {
     case 'local':
       if (!cfg.path || typeof cfg.path !== 'string') throw new InvalidInputError('local store needs a database path');
       return cfg;
     case 'remote':
       validateRemoteUrl(cfg.url);
-      return cfg;
+      return { ...cfg, authToken: validateToken(cfg.authToken) };
     case 'replica':
       if (!cfg.path || cfg.path === ':memory:') throw new InvalidInputError('an embedded replica needs a local file path');
       validateRemoteUrl(cfg.syncUrl);
       if (cfg.syncIntervalSec !== undefined && (!(cfg.syncIntervalSec >= 0) || !Number.isFinite(cfg.syncIntervalSec))) {
         throw new InvalidInputError('sync interval must be a number of seconds ≥ 0');
       }
-      return cfg;
+      return { ...cfg, authToken: validateToken(cfg.authToken) };
     default:
       throw new InvalidInputError(`unknown store mode ${JSON.stringify((cfg as { mode?: unknown }).mode)}`);
   }

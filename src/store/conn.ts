@@ -248,6 +248,12 @@ function openLocal(file: string, busyTimeoutMs: number): LocalConn {
   const conn = new LocalConn(db, file, busyTimeoutMs);
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    // Another application's table called memories: refuse before anything (even the journal mode) changes.
+    const cols = db.prepare(`SELECT name FROM pragma_table_info('memories')`).all([]).map((r) => String(r.name));
+    const missing = ['id', 'topic', 'summary', 'importance'].filter((c) => !cols.includes(c));
+    if (cols.length && missing.length) {
+      throw new CorruptDatabaseError(`${file} is not an ICM/Mnemos database: its "memories" table has no ${missing.join(', ')} column (another application's?); point Mnemos at another file`);
+    }
     if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
   } catch (e) {

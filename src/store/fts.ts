@@ -7,7 +7,7 @@ export const MAX_QUERY_BYTES = 10_000;
 export const MAX_QUERY_TOKENS = 100;
 
 /** ICM's separator set plus the rest of ASCII punctuation that FTS5's unicode61 tokenizer drops anyway. */
-const SEPARATORS = /[\s\-*"(){}:^+~\\\[\],;!?<>=|&@#$%`'/.]+/u;
+const SEPARATORS = /[\s\p{Cf}\-*"(){}:^+~\\\[\],;!?<>=|&@#$%`'/.]+/u;
 
 function truncateUtf8(s: string, maxBytes: number): string {
   if (Buffer.byteLength(s, 'utf8') <= maxBytes) return s;
@@ -22,7 +22,7 @@ export function queryTerms(query: string): string[] {
   const clean = truncateUtf8(query.replace(/\0/g, ' '), MAX_QUERY_BYTES);
   // Lone surrogates would reach SQLite as U+FFFD: drop them.
   const wellFormed = clean.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ' ');
-  const terms = wellFormed.split(SEPARATORS).filter((t) => /[\p{L}\p{N}]/u.test(t));
+  const terms = wellFormed.split(SEPARATORS).filter((t) => /[\p{L}\p{N}\p{Extended_Pictographic}]/u.test(t));
   return terms.slice(0, MAX_QUERY_TOKENS);
 }
 

@@ -134,7 +134,6 @@ const BAD_FILES: BadFile[] = [
     },
     code: 'corrupt',
     message: /other-app\.db .*memories/,
-    todo: 'migrate() runs ICM\'s DDL on a foreign memories table: "unexpected error: no such column: topic" (exit 5 internal), and the file is switched to WAL first; see the report for the fix in src/store/schema.ts + conn.ts',
   },
 ];
 
@@ -246,7 +245,6 @@ describe('database files that are not databases, or not ours', () => {
 
   test(
     'db: a NUL byte in the path is refused with a clear error, and the process survives',
-    { todo: 'libsql panics on a path with a NUL byte (Rust NulError unwrap) and aborts the whole process; validate the path in src/store/config.ts' },
     async () => {
       const dir = tmpDir();
       const r = await runChild(path.join(__dirname, 'nul-path-child.ts'), [dir]);
