@@ -83,6 +83,8 @@ export interface RecallOptions {
   prefix?: boolean;
   /** Record the access (access_count + 1, last_accessed = now). Default true. */
   bumpAccess?: boolean;
+  /** Local files: look for some-terms matches only while fewer than this many match every term (default: limit). */
+  fillTo?: number;
 }
 export interface ScoredMemory {
   memory: Memory;
@@ -141,6 +143,7 @@ export interface ExportFile {
 export const DEFAULT_DECAY_FACTOR = 0.95;
 const MAX_LIMIT = 1000;
 const DECAY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+const REMOTE_INDEX_MAX_VECTORS = 20_000;
 
 function clampLimit(v: unknown, dflt: number, max = MAX_LIMIT): number {
   if (v === undefined || v === null) return dflt;
@@ -545,7 +548,7 @@ export class MnemosStore {
     } else if (this.conn.mode === 'local') {
       // No round trips locally: the some-terms arm (the costly one) runs only when all-terms falls short.
       rows = await this.conn.query(arm(q.all, 1), [q.all, ...fargs, limit]);
-      if (rows.length < limit) rows = rows.concat(await this.conn.query(arm(q.any, 0), [q.any, ...fargs, limit * 2]));
+      if (rows.length < Math.min(limit, opts.fillTo ?? limit)) rows = rows.concat(await this.conn.query(arm(q.any, 0), [q.any, ...fargs, limit * 2]));
     } else {
       // One round trip on a remote: both arms in one statement.
       rows = await this.conn.query(`${arm(q.all, 1)} UNION ALL ${arm(q.any, 0)}`, [q.all, ...fargs, limit, q.any, ...fargs, limit * 2]);
@@ -593,7 +596,8 @@ export class MnemosStore {
       return keywordOnly(`keyword search only: ${this.embedderProblem}`);
     }
     const pool = Math.min(limit * 4, 4000);
-    const kw = await this.recallKeyword(query, { ...opts, limit: pool, bumpAccess: false });
+    // The some-terms keyword arm is the costly one: only when every-term matches do not fill the answer.
+    const kw = await this.recallKeyword(query, { ...opts, limit: pool, fillTo: limit, bumpAccess: false });
     const { hits: vec, similarityOf } = await this.vectorSearch(qv, pool, opts, kw.map((k) => k.memory.id));
     const fused = fuse(
       kw.map((k) => ({ id: k.memory.id, score: k.score, fullMatch: k.fullMatch })),
@@ -661,16 +665,24 @@ export class MnemosStore {
     if (e !== 'auto') return e;
     if (this.conn.mode !== 'remote') return 'memory';
     if (this.index?.model === this.embedder?.modelId && this.indexLoaded) return 'memory';
-    if (!this.indexLoading && this.semantic.backgroundIndex !== false) {
+    if (!this.indexLoading && !this.indexTooLarge && this.semantic.backgroundIndex !== false) {
       this.indexLoading = true;
       this.background(
-        this.vectorIndex()
-          .then(() => (this.indexLoaded = true))
-          .finally(() => (this.indexLoading = false)),
+        (async () => {
+          // sqld serves vector rows at about 1,000 per second here: beyond 20,000 the transfer costs more than it saves.
+          const [c] = await this.conn.query(`SELECT COUNT(*) AS n FROM mnemos_vectors WHERE model = ?`, [this.embedder!.modelId]);
+          if (Number(c?.n ?? 0) > REMOTE_INDEX_MAX_VECTORS) {
+            this.indexTooLarge = true;
+            return;
+          }
+          await this.vectorIndex();
+          this.indexLoaded = true;
+        })().finally(() => (this.indexLoading = false)),
       );
     }
     return 'sql';
   }
+  private indexTooLarge = false;
   private indexLoaded = false;
   private indexLoading = false;
 
