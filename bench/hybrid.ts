@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { type EmbeddingProvider, type MnemosStore, openStore, VectorIndex } from '../src/store';
 import { upsertVectorStmt } from '../src/store/vectors';
 import { startSqld } from '../test/helpers/sqld';
+import { type CorpusMemory, generateCorpus, queryWorkload } from './lib/corpus';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,8 +34,6 @@ function unit(): Float32Array {
   for (let i = 0; i < DIM; i++) v[i] /= n;
   return v;
 }
-const WORDS = 'cache token retry deploy schema migration index sqlite replica sidebar webview timeout socket fetch worker thread queue build test lint error panic leak config secret vector embed topic memory decision convention'.split(' ');
-const text = (i: number) => `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]} ${WORDS[(i * 13) % WORDS.length]} note ${i} about ${WORDS[(i * 3) % WORDS.length]}`;
 
 function pct(xs: number[], p: number) {
   const s = [...xs].sort((a, b) => a - b);
@@ -55,10 +54,11 @@ class GivenVectors implements EmbeddingProvider {
   }
 }
 
-async function fill(store: MnemosStore, n: number, vecs: Float32Array[]) {
+async function fill(store: MnemosStore, corpus: CorpusMemory[], vecs: Float32Array[]) {
   const now = new Date().toISOString().replace('Z', '+00:00');
+  const n = corpus.length;
   for (let i = 0; i < n; i += 1000) {
-    const res = await store.storeMany(Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({ topic: `topic-${(i + j) % 40}`, summary: text(i + j) })));
+    const res = await store.storeMany(corpus.slice(i, i + 1000));
     await store.conn.batch(res.map((r, j) => upsertVectorStmt(r.id, MODEL, vecs[i + j], now)));
   }
 }
@@ -77,17 +77,21 @@ async function time(label: string, fn: () => Promise<unknown> | unknown, reps = 
 
 async function main() {
   console.log(`# hybrid.ts  ${new Date().toISOString()}  ${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  console.log(`# ${DIM}-d random unit vectors, ${QUERIES} queries per figure, top-10`);
+  console.log(`# corpus: bench/lib/corpus.ts developer memories; queries: its 1–3-word workload (10 % misses); ${DIM}-d random unit vectors; ${QUERIES} queries per figure, top-10`);
   const sqld = WITH_SQLD ? await startSqld() : undefined;
   try {
     for (const n of SIZES) {
       const vecs = Array.from({ length: n }, unit);
+      const corpus = generateCorpus(n);
+      const queries = queryWorkload(corpus, 200).map((q) => q.query);
+      let qi = 0;
+      const words = () => queries[qi++ % queries.length];
       const q = unit();
       console.log(`\n## N = ${n}`);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-bench-'));
       const local = await openStore({ mode: 'local', path: path.join(dir, 'm.db') });
       let t = performance.now();
-      await fill(local, n, vecs);
+      await fill(local, corpus, vecs);
       console.log(`  fill (memories + vectors)  ${((performance.now() - t) / n * 1000).toFixed(0)} µs/memory`);
 
       // 1. engines
@@ -116,7 +120,6 @@ async function main() {
       const given = new GivenVectors();
       local.setEmbedder(given, { nearDuplicate: false });
       await local.recall('warm', { bumpAccess: false });
-      const words = () => `${WORDS[Math.floor((rand() + 0.5) * WORDS.length)]} ${WORDS[Math.floor((rand() + 0.5) * WORDS.length)]}`;
       const kwP50 = await time('keyword recall, local file (baseline)', () => local.recallKeyword(words(), { limit: 10, bumpAccess: false }));
       const hyP50 = await time('hybrid recall, local file (query vector given)', () => {
         given.next = unit();
@@ -129,20 +132,25 @@ async function main() {
         const remote = await openStore({ mode: 'remote', url: sqld.url });
         await remote.sql(`DELETE FROM memories`);
         t = performance.now();
-        await fill(remote, n, vecs);
+        await fill(remote, corpus, vecs);
         console.log(`  sqld fill ${((performance.now() - t) / n * 1000).toFixed(0)} µs/memory`);
         const rScan = await time('vector top-10: libSQL vector_distance_cos scan on sqld', () =>
           remote.sql(`SELECT memory_id FROM mnemos_vectors WHERE model = ? ORDER BY vector_distance_cos(vec, vector32(?)) LIMIT 10`, [MODEL, qb]), Math.min(QUERIES, 10));
-        remote.setEmbedder(given, { nearDuplicate: false });
-        t = performance.now();
-        await remote.recall('warm', { bumpAccess: false });
-        console.log(`  sqld: first hybrid recall incl. index load ${(performance.now() - t).toFixed(0)} ms`);
+        remote.setEmbedder(given, { nearDuplicate: false, vectorEngine: 'sql' });
         const rkw = await time('keyword recall on sqld (baseline)', () => remote.recallKeyword(words(), { limit: 10, bumpAccess: false }));
-        const rhy = await time('hybrid recall on sqld (vector_distance_cos in sqld, vector given)', () => {
+        const rhy = await time('hybrid recall on sqld, vectors scanned in sqld', () => {
           given.next = unit();
           return remote.recall(words(), { limit: 10, bumpAccess: false });
         });
-        console.log(`  sqld: hybrid / keyword = ${(rhy / rkw).toFixed(1)}×, bare server-side scan / hybrid = ${(rScan / rhy).toFixed(1)}×`);
+        remote.setEmbedder(given, { nearDuplicate: false, vectorEngine: 'memory' });
+        t = performance.now();
+        await remote.recall('warm', { bumpAccess: false });
+        console.log(`  sqld: in-process index load over HTTP ${(performance.now() - t).toFixed(0)} ms`);
+        const rmem = await time('hybrid recall on sqld, in-process index (auto, once loaded)', () => {
+          given.next = unit();
+          return remote.recall(words(), { limit: 10, bumpAccess: false });
+        });
+        console.log(`  sqld: hybrid in sqld / keyword = ${(rhy / rkw).toFixed(1)}×, in-process / keyword = ${(rmem / rkw).toFixed(1)}×, bare scan in sqld ${f(rScan)} ms`);
         await remote.close();
       }
       fs.rmSync(dir, { recursive: true, force: true });
