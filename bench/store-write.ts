@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createClient } from '@libsql/client';
-import { type NewMemory, openStore, summaryHash } from '../src/store';
+import { type NewMemory, openStore, type StoreConfig, summaryHash } from '../src/store';
 import { startSqld } from '../test/helpers/sqld';
 import { type CorpusMemory, generateCorpus } from './lib/corpus';
 import { fmtUs, printMachine, ratio, table } from './lib/timing';
@@ -245,38 +245,42 @@ async function concurrent() {
   const writers = Number(process.env.BENCH_WRITERS ?? 16);
   const perWriter = Number(process.env.BENCH_PER_WRITER ?? 200);
   const out: (string | number)[][] = [];
-  const sqld = await startSqld();
-  try {
-    const modes: ['local file' | 'sqld' | 'embedded replicas', (w: number) => import('../src/store').StoreConfig][] = [
-      ['local file', () => ({ mode: 'local', path: path.join(dir, 'concurrent.db') })],
-      ['sqld', () => ({ mode: 'remote', url: sqld.url })],
-      ['embedded replicas', (w) => ({ mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: sqld.url, syncIntervalSec: 0 })],
-    ];
-    for (const [label, configFor] of modes) {
-      if (label !== 'local file') {
-        const admin = await openStore({ mode: 'remote', url: sqld.url });
-        await admin.sql('DELETE FROM memories');
-        await admin.close();
+  type Mode = { label: string; configFor: (w: number, url: string) => StoreConfig; raw?: boolean };
+  const modes: Mode[] = [
+    { label: 'local file', configFor: () => ({ mode: 'local', path: path.join(dir, 'concurrent.db') }) },
+    { label: 'sqld, plain @libsql/client (no Mnemos)', configFor: (_w, url) => ({ mode: 'remote', url }), raw: true },
+    { label: 'sqld', configFor: (_w, url) => ({ mode: 'remote', url }) },
+    { label: 'embedded replicas', configFor: (w, url) => ({ mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: url, syncIntervalSec: 0 }) },
+  ];
+  for (const m of modes) {
+    // A fresh server per mode: a deadlocked or restarted server must not colour the next row.
+    const sqld = m.label === 'local file' ? undefined : await startSqld();
+    try {
+      if (sqld) {
+        const c = createClient({ url: sqld.url });
+        await c.execute('CREATE TABLE raw_concurrency (id TEXT PRIMARY KEY, v TEXT)');
+        c.close();
+        if (!m.raw) await (await openStore({ mode: 'remote', url: sqld.url })).close();
       }
       const run = await runWriters({
         writers,
         perWriter,
-        configFor,
+        configFor: (w) => m.configFor(w, sqld?.url ?? ''),
+        rawUrl: m.raw ? sqld!.url : undefined,
         retries: 8,
         stallMs: 15_000,
         onStall: async () => {
-          if (label === 'local file' || (await serverAcceptsWrites(sqld.url))) return undefined;
-          await sqld.restart();
-          return 'server stopped accepting writes (restarted)';
+          if (!sqld || (await serverAcceptsWrites(sqld.url))) return undefined;
+          return 'server stopped accepting writes';
         },
       });
       const acked = run.acks.flat().length;
-      out.push([label, `${writers} × ${perWriter}`, acked, run.complete ? (acked === writers * perWriter ? 'yes' : 'no: writers gave up') : `no: ${run.stallNote}`, (run.wallMs / 1000).toFixed(1), ((acked / run.wallMs) * 1000).toFixed(0), run.retryMessages.length, run.actions.filter((a) => a === 'unchanged').length,
+      out.push([m.label, `${writers} × ${perWriter}`, acked, run.complete ? (acked === writers * perWriter ? 'yes' : 'no: writers gave up') : `no: ${run.stallNote}`, (run.wallMs / 1000).toFixed(1), ((acked / run.wallMs) * 1000).toFixed(0), run.retryMessages.length, run.actions.filter((a) => a === 'unchanged').length,
         run.errors.length ? `${run.errors.length}: ${[...new Set(run.errors.map(cause))].join(' | ')}` : 0]);
-      console.log(`# concurrent ${label}: ${JSON.stringify(out[out.length - 1])}`);
+      console.log(`# concurrent ${m.label}: ${JSON.stringify(out[out.length - 1])}`);
+    } finally {
+      await sqld?.stop();
     }
-  } finally {
-    await sqld.stop();
   }
   console.log(`\n# concurrent writers: each a separate node process doing individual store() calls; writers retry a failed call up to 8 times`);
   console.log(table(['mode', 'writers × stores', 'acknowledged', 'all acknowledged', 'seconds', 'stores/s', 'retried calls', 'retries that found the first attempt had landed', 'gave up'], out));

@@ -42,6 +42,8 @@ export interface RunOptions {
   writers: number;
   perWriter: number;
   configFor: (w: number) => StoreConfig;
+  /** Bypass Mnemos: writers use plain @libsql/client against this URL (table raw_concurrency must exist). */
+  rawUrl?: string;
   /** store() retries per memory inside a writer (same content, so dedup makes it land once). */
   retries?: number;
   stallMs?: number;
@@ -65,7 +67,7 @@ export async function runWriters(o: RunOptions): Promise<RunResult> {
       const p = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
         cwd: ROOT,
         stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, MNEMOS_WRITER_CONFIG: JSON.stringify(o.configFor(w)), WRITER_INDEX: String(w), WRITER_COUNT: String(perWriter), WRITER_RETRIES: String(o.retries ?? 0) },
+        env: { ...process.env, MNEMOS_WRITER_CONFIG: JSON.stringify(o.configFor(w)), WRITER_INDEX: String(w), WRITER_COUNT: String(perWriter), WRITER_RETRIES: String(o.retries ?? 0), ...(o.rawUrl ? { WRITER_RAW_URL: o.rawUrl } : {}) },
       });
       procs.push(p);
       let buf = '';

@@ -8,17 +8,36 @@
  *
  *   MNEMOS_WRITER_CONFIG='{"mode":"local","path":"/tmp/x.db"}' WRITER_INDEX=3 WRITER_COUNT=200 \
  *     node --import tsx test/store/writer-proc.ts
+ *
+ * With WRITER_RAW_URL set it bypasses Mnemos and writes rows into table `raw_concurrency(id, v)`
+ * with plain `@libsql/client` batches, to show what the server does without any Mnemos code.
  */
 import { randomUUID } from 'node:crypto';
+import { createClient } from '@libsql/client';
 import { openStore, type StoreConfig } from '../../src/store';
 
+/** A store-shaped writer over plain @libsql/client: one write batch (INSERT + SELECT back) per call. */
+function rawWriter(url: string) {
+  const c = createClient({ url });
+  return {
+    async store(input: { summary: string }) {
+      const id = randomUUID();
+      await c.batch([{ sql: 'INSERT INTO raw_concurrency(id, v) VALUES (?, ?)', args: [id, input.summary] }, { sql: 'SELECT id FROM raw_concurrency WHERE id = ?', args: [id] }], 'write');
+      return { id, action: 'created' as const };
+    },
+    async close() {
+      c.close();
+    },
+  };
+}
+
 async function main(): Promise<void> {
-  const config = JSON.parse(process.env.MNEMOS_WRITER_CONFIG ?? '') as StoreConfig;
+  const rawUrl = process.env.WRITER_RAW_URL;
   const writer = Number(process.env.WRITER_INDEX ?? 0);
   const count = Number(process.env.WRITER_COUNT ?? 200);
   const maxRetries = Number(process.env.WRITER_RETRIES ?? 0);
   const tOpen = performance.now();
-  const store = await openStore(config);
+  const store = rawUrl ? rawWriter(rawUrl) : await openStore(JSON.parse(process.env.MNEMOS_WRITER_CONFIG ?? '') as StoreConfig);
   const openMs = performance.now() - tOpen;
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
