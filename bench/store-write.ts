@@ -185,7 +185,7 @@ async function profile(rows: CorpusMemory[]) {
   variants.push(['INSERT, no triggers (table + 4 indexes)', (db) => dropTriggers(db, '%'), insertOnly]);
   variants.push(["+ Mnemos's change_seq triggers", (db) => dropTriggers(db, 'memories_%'), insertOnly]);
   variants.push(["+ ICM's FTS5 trigger (the store's schema as is)", () => undefined, insertOnly]);
-  variants.push(['+ the per-row SELECT back (what storeMany sends)', () => undefined, (db, batch) => {
+  variants.push(['+ a per-row SELECT back (what storeMany sent before f340a6c)', () => undefined, (db, batch) => {
     const s = db.prepare(insertSql('memories'));
     const q = db.prepare(SELECT_BACK);
     for (const m of batch) {
@@ -194,7 +194,7 @@ async function profile(rows: CorpusMemory[]) {
       q.all([a[0], a[4], a[8], a[0]]);
     }
   }]);
-  variants.push(['proposal: INSERT … RETURNING id instead of the SELECT back', () => undefined, (db, batch) => {
+  variants.push(['INSERT … RETURNING id instead (what storeMany sends since f340a6c)', () => undefined, (db, batch) => {
     const s = db.prepare(insertSql('memories') + ' RETURNING id');
     for (const m of batch) s.all(rawArgs(m));
   }]);
