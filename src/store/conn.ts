@@ -376,10 +376,20 @@ function mapRemoteError(e: unknown, where: string, token?: string): unknown {
 }
 
 function isTransient(e: unknown): boolean {
-  if (/Replication\(|PrimaryHandshake|sync error/i.test(String((e as Error)?.message ?? ''))) return true;
+  if (/Replication\(|PrimaryHandshake|sync error|snapshot not found|request timed out/i.test(String((e as Error)?.message ?? ''))) return true;
   if (e instanceof StoreError) return e.code === 'connection';
   const text = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause as Error)?.message ?? ''} ${(e as { code?: string })?.code ?? ''} ${((e as { cause?: { code?: string } })?.cause)?.code ?? ''}`;
   return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|\b50[234]\b|other side closed|sync error|connection/i.test(text);
+}
+
+/** Rejects with a transient ConnectionError when `p` takes longer than `ms` (the request itself is abandoned). */
+function withTimeout<T>(p: Promise<T>, ms: number, where: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ConnectionError(`${where}: request timed out after ${Math.round(ms / 1000)} s; the server may be overloaded or stuck`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 class RemoteConn implements Conn {
@@ -390,6 +400,8 @@ class RemoteConn implements Conn {
     private readonly retries: number,
     private readonly token: string | undefined,
     private readonly busyTimeoutMs = 30_000,
+    /** A request the server never answers (sqld was seen to stop accepting writes) fails instead of hanging. */
+    private readonly requestTimeoutMs = 60_000,
   ) {}
 
   /**
@@ -401,7 +413,7 @@ class RemoteConn implements Conn {
     const busyDeadline = Date.now() + this.busyTimeoutMs;
     for (let attempt = 0, netAttempt = 0; ; attempt++) {
       try {
-        return await fn();
+        return await withTimeout(fn(), this.requestTimeoutMs, this.where);
       } catch (e) {
         if (isBusy(e) && Date.now() < busyDeadline) {
           await sleep(Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));

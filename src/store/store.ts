@@ -374,8 +374,10 @@ export class MnemosStore {
       const hash = summaryHash(next.topic, next.summary);
       const clash = await tx.query(`SELECT id FROM memories WHERE LOWER(topic) = LOWER(?) AND summary_hash = ? AND id != ?`, [next.topic, hash, mid]);
       if (clash[0]) throw new ConflictError(`memory ${String(clash[0].id)} in topic "${next.topic}" already has this content; edit or delete that one instead`);
+      // ICM's own vector (memories.embedding) describes the old text once it changes: clear it so `icm embed` redoes it.
+      const staleIcmVector = this.schema.hasIcmEmbeddingColumn && (next.topic !== cur.topic || next.summary !== cur.summary) ? ', embedding = NULL' : '';
       await tx.run(
-        `UPDATE memories SET topic = ?, summary = ?, importance = ?, keywords = ?, raw_excerpt = ?, updated_at = ?, weight = 1.0, summary_hash = ? WHERE id = ?`,
+        `UPDATE memories SET topic = ?, summary = ?, importance = ?, keywords = ?, raw_excerpt = ?, updated_at = ?, weight = 1.0, summary_hash = ?${staleIcmVector} WHERE id = ?`,
         [next.topic, next.summary, next.importance, JSON.stringify(next.keywords), next.rawExcerpt, next.updatedAt, hash, mid],
       );
       this.localWrites++;

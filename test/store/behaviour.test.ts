@@ -464,7 +464,7 @@ forEachMode('store: consolidation', (ctx) => {
     assert.deepEqual(hits.map((h) => h.memory.topic), ['other']);
     const [fts] = await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH '"ghostword"'`);
     assert.equal(Number(fts.n), 1);
-    await s.sql(`INSERT INTO memories_fts(memories_fts) VALUES('integrity-check')`);
+    await s.sql(`INSERT INTO memories_fts(memories_fts, rank) VALUES('integrity-check', 1)`);
     await assert.rejects(s.consolidate('missing', 'x'), NotFoundError);
   });
 });

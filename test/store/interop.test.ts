@@ -176,6 +176,7 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
     const touched = new Set([edited.id, forgotten.id, created.id]);
     for (const m of built.memories) if (!touched.has(m.id)) assert.equal(after.embeddings.get(m.id), before.embeddings.get(m.id), `embedding of ${m.topic} untouched`);
     assert.equal(after.embeddings.get(created.id), null, 'a memory Mnemos stores has no vector until embedded');
+    assert.equal(after.embeddings.get(edited.id), null, "an edited memory's ICM embedding is cleared (it described the old text), so `icm embed` redoes it");
     const near = knn(file, fakeEmbedding(1));
     assert.equal(near[0].id, built.memories[0].id);
     assert.ok(near[0].distance < 1e-5, `distance ${near[0].distance}`);
