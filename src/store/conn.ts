@@ -287,9 +287,21 @@ class ReplicaConn implements Conn {
   private static isRead(sql: string): boolean {
     return /^\s*(SELECT|PRAGMA|EXPLAIN)\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
   }
+  /**
+   * The write is committed on the primary once `p` resolves: a failing pull afterwards must not fail
+   * the call (a retry would write again). Transient pull errors are retried; the next sync catches up.
+   */
   private async pulled<T>(p: Promise<T>): Promise<T> {
     const out = await p;
-    await this.sync();
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        await this.sync();
+        break;
+      } catch (e) {
+        if (!(e instanceof ConnectionError) && !isTransient(e)) break;
+        await sleep(100 * 2 ** attempt);
+      }
+    }
     return out;
   }
   query(sql: string, args?: SqlArg[]): Promise<Row[]> {
@@ -379,7 +391,7 @@ function isTransient(e: unknown): boolean {
   if (/Replication\(|PrimaryHandshake|sync error|snapshot not found|request timed out/i.test(String((e as Error)?.message ?? ''))) return true;
   if (e instanceof StoreError) return e.code === 'connection';
   const text = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause as Error)?.message ?? ''} ${(e as { code?: string })?.code ?? ''} ${((e as { cause?: { code?: string } })?.cause)?.code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|\b50[234]\b|other side closed|sync error|connection/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|\b(404|502|503|504)\b|other side closed|sync error|connection/i.test(text);
 }
 
 /** Rejects with a transient ConnectionError when `p` takes longer than `ms` (the request itself is abandoned). */

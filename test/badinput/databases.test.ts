@@ -47,6 +47,13 @@ async function realDb(file: string, rows = 400): Promise<void> {
   await s.storeMany(Array.from({ length: rows }, (_, i) => ({ topic: `topic-${i % 7}`, summary: `memory number ${i}: ${noise(120, i).toString('base64')}`, keywords: [`k${i}`] })));
   await s.sql('PRAGMA wal_checkpoint(TRUNCATE)');
   await s.close();
+  // libsql frees the native connection only when its statements are garbage-collected, and SQLite then
+  // deletes the (empty) WAL and shared-memory files at an unpredictable moment: remove them now, so a
+  // test's before/after snapshot of the folder does not depend on the garbage collector.
+  for (const extra of ['-wal', '-shm']) {
+    const f = file + extra;
+    if (fs.existsSync(f) && (extra === '-shm' || fs.statSync(f).size === 0)) fs.rmSync(f, { force: true });
+  }
 }
 
 interface BadFile {

@@ -127,7 +127,6 @@ async function checkAll(sqld: Sqld, load: Load, label: string): Promise<{ rows: 
  * requests with HTTP 404 (its namespace is closed, its listener not yet); the remote connection treats
  * that as permanent, so a store() call that lands there fails at once instead of being retried.
  */
-const REMOTE_404_TODO = 'store: sqld answers HTTP 404 for a few ms while it shuts down; the remote conn does not retry it';
 
 /** How many of the failed calls' memories are in the database anyway (the caller was told they failed). */
 async function storedAnyway(sqld: Sqld, fails: Msg[]): Promise<number> {
@@ -147,7 +146,6 @@ async function storedAnyway(sqld: Sqld, fails: Msg[]): Promise<number> {
  * "Replication(… logger closed …)", ECONNREFUSED) is not retried and fails the store() call, although
  * the memory is stored.
  */
-const REPLICA_PULL_TODO = 'store: a replica write whose pull after the commit hits a transient error fails the call although the memory is stored';
 
 describe(`sqld restarted under a write load from ${CLIENTS} client processes`, { concurrency: false }, () => {
   let sqld: Sqld;
@@ -187,7 +185,6 @@ describe(`sqld restarted under a write load from ${CLIENTS} client processes`, {
       tag: 'replica',
       config: (w) => ({ mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: sqld.url, authToken: sqld.token, syncIntervalSec: 0 }),
       bounce: () => sqld.restart(),
-      todo: REPLICA_PULL_TODO,
     },
   ];
 
@@ -217,9 +214,8 @@ describe(`sqld restarted under a write load from ${CLIENTS} client processes`, {
         `# ${c.tag}: outage ${outage.upAt - outage.stoppedAt} ms (stop → health answers); clients' first write after it: ${fmt(firstAfter)}; ` +
           `longest silence per client: ${fmt(gaps)}; ${res.acked} acknowledged, ${res.rows} rows, ${fails.length} failed calls (${landed} of them stored all the same)`,
       );
-      // While REMOTE_404_TODO is open, a call that hit sqld's graceful-shutdown window fails with HTTP 404 (pinned below).
-      const unexpected = fails.filter((f) => !(REMOTE_404_TODO && /HTTP status 404/.test(String(f.msg))));
-      if (unexpected.length < fails.length) console.log(`# ${c.tag}: ${fails.length - unexpected.length} calls failed with sqld's shutdown 404 (REMOTE_404_TODO)`);
+      // sqld's graceful-shutdown 404 is retried like a dropped connection, so no call may fail here.
+      const unexpected = fails;
       assert.deepEqual(
         unexpected.map((f) => `${f.code}: ${f.msg}`),
         [],
@@ -236,7 +232,7 @@ describe(`sqld restarted under a write load from ${CLIENTS} client processes`, {
     try {
       assert.ok(await progress(load, 20, 20_000), 'every client writes before the outage');
       const stoppedAt = Date.now();
-      // SIGKILL: a graceful stop first answers 404 for a few ms (REMOTE_404_TODO), which is pinned on its own.
+      // SIGKILL as well as the graceful stop (whose shutdown 404s are retried).
       const p = sqld.proc;
       const dead = new Promise((r) => p.once('exit', r));
       p.kill('SIGKILL');
@@ -330,7 +326,7 @@ describe('sqld shutting down gracefully', () => {
     await sqld?.stop();
   });
 
-  test('a request it answers with 404 while shutting down is retried like a dropped connection: up to 20 quick restarts under 16 async clients, every failed call is a typed connection error (none a raw 404)', { timeout: 90_000, todo: REMOTE_404_TODO }, async () => {
+  test('a request it answers with 404 while shutting down is retried like a dropped connection: up to 20 quick restarts under 16 async clients, every failed call is a typed connection error (none a raw 404)', { timeout: 90_000 }, async () => {
     const cfg: StoreConfig = { mode: 'remote', url: sqld.url, authToken: sqld.token };
     const stores = await Promise.all(Array.from({ length: 16 }, () => openStore(cfg)));
     const fails: string[] = [];
