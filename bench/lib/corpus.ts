@@ -7,17 +7,8 @@
  */
 import type { Importance, NewMemory } from '../../src/store';
 
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from './rng';
+import { rng } from './rng';
 
 const PROJECTS = ['mnemos', 'billing-api', 'web-dashboard', 'auth-service', 'data-pipeline', 'mobile-app', 'infra', 'search-indexer', 'notifications', 'payments', 'cli-tools', 'ml-platform'];
 const LIBS = ['react', 'postgres', 'redis', 'kafka', 'docker', 'kubernetes', 'terraform', 'webpack', 'esbuild', 'vite', 'graphql', 'grpc', 'protobuf', 'jest', 'vitest', 'playwright', 'sqlite', 'libsql', 'turso', 'prisma', 'drizzle', 'express', 'fastify', 'nginx', 's3', 'lambda', 'oauth', 'jwt', 'websocket', 'tokio', 'serde', 'onnxruntime', 'transformers', 'pandas', 'numpy', 'pytest', 'django', 'flask', 'rails', 'spring', 'gradle', 'cargo', 'clippy', 'eslint', 'prettier', 'tailwind', 'svelte', 'vue', 'nextjs', 'zod', 'axios', 'undici', 'pnpm', 'bun', 'deno', 'celery', 'rabbitmq', 'elasticsearch', 'opensearch', 'clickhouse', 'duckdb', 'sentry', 'grafana', 'prometheus', 'opentelemetry', 'vault', 'consul', 'envoy', 'istio', 'helm', 'argocd'];

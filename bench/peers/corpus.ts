@@ -41,17 +41,8 @@ export interface Corpus {
   queries: BenchQuery[];
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from '../lib/rng';
+import { rng } from '../lib/rng';
 
 const PROJECTS = ['atlas', 'borealis', 'cobalt', 'dynamo', 'ember', 'fjord', 'granite', 'harbor'];
 const PROJECT_KEY: Record<string, string> = { atlas: 'ATL', borealis: 'BOR', cobalt: 'COB', dynamo: 'DYN', ember: 'EMB', fjord: 'FJD', granite: 'GRN', harbor: 'HBR' };

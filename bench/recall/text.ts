@@ -1,17 +1,7 @@
 // Small text helpers shared by the dataset generator, its validation and the harness.
 // No dependencies: the generator must be byte-reproducible from a seed.
 
-/** mulberry32: a tiny seeded PRNG (deterministic across Node versions). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as prng } from '../lib/rng';
 
 export type Rand = () => number;
 export const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

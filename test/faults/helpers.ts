@@ -68,17 +68,8 @@ export function tinyEmbedder(): Embedder {
   });
 }
 
-/** Deterministic choices from a seed (mulberry32); timings stay real, so a seed replays the plan, not the race. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic choices from a seed; timings stay real, so a seed replays the plan, not the race. */
+export { rng as seeded } from '../../bench/lib/rng';
 
 /** Same format as the writer's: unique, one FTS term on every row, importance derived from n. */
 export function contentFor(prefix: string, n: number, extra = ''): string {
