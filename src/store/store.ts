@@ -353,14 +353,20 @@ export class MnemosStore {
     return unique.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   }
 
-  /** Edits a memory; weight resets to 1.0 (ICM). Moving it onto an identical memory is a conflict, not a silent merge. */
+  /**
+   * Edits a memory; weight resets to 1.0 (ICM). Moving it onto an identical memory is a conflict, not a
+   * silent merge. Optimistic: one read, then one atomic batch whose UPDATE applies only if the row is
+   * still as read — no write lock held across round trips (a client killed inside an interactive
+   * transaction stalled every other sqld writer ≈ 5 s, test/faults/txn-kill.test.ts).
+   */
   async update(id: string, patch: MemoryPatch): Promise<Memory> {
     const mid = validateId(id);
     if (!patch || typeof patch !== 'object') throw new InvalidInputError('nothing to update');
-    return this.conn.transaction(async (tx) => {
-      const rows = await tx.query(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ?`, [mid]);
-      if (!rows[0]) throw new NotFoundError(`no memory with id ${mid}`);
-      const cur = rowToMemory(rows[0]);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const rows = await this.conn.query(`SELECT ${MEMORY_COLUMNS} FROM memories WHERE id = ?`, [mid]);
+      const raw = rows[0];
+      if (!raw) throw new NotFoundError(`no memory with id ${mid}`);
+      const cur = rowToMemory(raw);
       const next: Memory = {
         ...cur,
         topic: patch.topic === undefined ? cur.topic : validateTopic(patch.topic),
@@ -372,20 +378,28 @@ export class MnemosStore {
         weight: 1,
       };
       const hash = summaryHash(next.topic, next.summary);
-      const clash = await tx.query(`SELECT id FROM memories WHERE LOWER(topic) = LOWER(?) AND summary_hash = ? AND id != ?`, [next.topic, hash, mid]);
-      if (clash[0]) throw new ConflictError(`memory ${String(clash[0].id)} in topic "${next.topic}" already has this content; edit or delete that one instead`);
       // ICM's own vector (memories.embedding) describes the old text once it changes: clear it so `icm embed` redoes it.
       const staleIcmVector = this.schema.hasIcmEmbeddingColumn && (next.topic !== cur.topic || next.summary !== cur.summary) ? ', embedding = NULL' : '';
-      await tx.run(
-        `UPDATE memories SET topic = ?, summary = ?, importance = ?, keywords = ?, raw_excerpt = ?, updated_at = ?, weight = 1.0, summary_hash = ?${staleIcmVector} WHERE id = ?`,
-        [next.topic, next.summary, next.importance, JSON.stringify(next.keywords), next.rawExcerpt, next.updatedAt, hash, mid],
-      );
-      this.localWrites++;
-      return next;
-    }).then((next) => {
-      this.queueEmbed([next]);
-      return next;
-    });
+      const clash = `SELECT id FROM memories WHERE LOWER(topic) = LOWER(?) AND summary_hash = ? AND id != ?`;
+      const asRead = [raw.updated_at, raw.topic, raw.summary, raw.importance, raw.keywords, raw.raw_excerpt] as SqlArg[];
+      const res = await this.conn.batch([
+        { sql: clash, args: [next.topic, hash, mid] },
+        {
+          sql: `UPDATE memories SET topic = ?, summary = ?, importance = ?, keywords = ?, raw_excerpt = ?, updated_at = ?, weight = 1.0, summary_hash = ?${staleIcmVector}
+                WHERE id = ? AND updated_at IS ? AND topic IS ? AND summary IS ? AND importance IS ? AND keywords IS ? AND raw_excerpt IS ? AND NOT EXISTS (${clash})`,
+          args: [next.topic, next.summary, next.importance, JSON.stringify(next.keywords), next.rawExcerpt, next.updatedAt, hash, mid, ...asRead, next.topic, hash, mid],
+        },
+        { sql: `SELECT changes() AS n` },
+      ]);
+      if (res[0][0]) throw new ConflictError(`memory ${String(res[0][0].id)} in topic "${next.topic}" already has this content; edit or delete that one instead`);
+      if (Number(res[2][0]?.n ?? 0) === 1) {
+        this.localWrites++;
+        this.queueEmbed([next]);
+        return next;
+      }
+      // Someone changed (or deleted) it between the read and the write: read again.
+    }
+    throw new ConflictError(`memory ${mid} kept changing while it was being edited; try again`);
   }
 
   private vecCleanup(where: string): Stmt[] {
@@ -942,45 +956,49 @@ export class MnemosStore {
     const s = validateSummary(summary);
     const importance = opts.importance ? parseImportance(opts.importance) : 'high';
     const given = opts.keywords === undefined ? undefined : validateKeywords(opts.keywords);
-    return this.conn.transaction(async (tx) => {
-      const rows = await tx.query(`SELECT keywords FROM memories WHERE topic = ? ORDER BY weight DESC, id`, [t]);
-      if (!rows.length) throw new NotFoundError(`topic "${t}" has no memories to consolidate`);
-      let keywords = given;
-      if (!keywords) {
-        keywords = [];
-        const lower = new Set<string>();
-        for (const r of rows) {
-          for (const k of rowToMemory({ ...r, id: '', created_at: '' }).keywords) {
-            if (!lower.has(k.toLowerCase())) {
-              lower.add(k.toLowerCase());
-              keywords.push(k);
-            }
+    // Read, then one atomic batch that deletes exactly the memories read (one added meanwhile survives):
+    // no write lock held across round trips.
+    const rows = await this.conn.query(`SELECT id, keywords FROM memories WHERE topic = ? ORDER BY weight DESC, id`, [t]);
+    if (!rows.length) throw new NotFoundError(`topic "${t}" has no memories to consolidate`);
+    let keywords = given;
+    if (!keywords) {
+      keywords = [];
+      const lower = new Set<string>();
+      for (const r of rows) {
+        for (const k of rowToMemory({ ...r, created_at: '' }).keywords) {
+          if (!lower.has(k.toLowerCase())) {
+            lower.add(k.toLowerCase());
+            keywords.push(k);
           }
         }
       }
-      for (const v of this.vecCleanup('topic = ?')) await tx.run(v.sql, [t]);
-      await tx.run(`DELETE FROM memories WHERE topic = ?`, [t]);
-      const now = nowRfc3339();
-      const m: Memory = {
-        id: newId(),
-        createdAt: now,
-        updatedAt: now,
-        lastAccessed: now,
-        accessCount: 0,
-        weight: 1,
-        topic: t,
-        summary: s,
-        rawExcerpt: `consolidated from ${rows.length} memories`,
-        keywords: keywords.slice(0, 64),
-        importance,
-        sourceType: 'manual',
-        sourceData: null,
-        relatedIds: [],
-      };
-      await tx.run(INSERT_MEMORY, insertArgs(m, summaryHash(t, s)));
-      this.localWrites++;
-      return { id: m.id, replaced: rows.length };
-    });
+    }
+    const ids = JSON.stringify(rows.map((r) => String(r.id)));
+    const now = nowRfc3339();
+    const m: Memory = {
+      id: newId(),
+      createdAt: now,
+      updatedAt: now,
+      lastAccessed: now,
+      accessCount: 0,
+      weight: 1,
+      topic: t,
+      summary: s,
+      rawExcerpt: `consolidated from ${rows.length} memories`,
+      keywords: keywords.slice(0, 64),
+      importance,
+      sourceType: 'manual',
+      sourceData: null,
+      relatedIds: [],
+    };
+    const inRead = `id IN (SELECT value FROM json_each(?))`;
+    await this.conn.batch([
+      ...this.vecCleanup(inRead).map((v) => ({ ...v, args: [ids] })),
+      { sql: `DELETE FROM memories WHERE ${inRead}`, args: [ids] },
+      { sql: INSERT_MEMORY, args: insertArgs(m, summaryHash(t, s)) },
+    ]);
+    this.localWrites++;
+    return { id: m.id, replaced: rows.length };
   }
 
   // ------------------------------------------------------------------------------ export/import

@@ -13,7 +13,6 @@ import { ensureBuilt, ensureWriterBundle, type LineChild, sleep, spawnWriter } f
  * transaction, which on sqld holds the write lock across round trips; a client killed inside one
  * leaves the lock held until sqld times the transaction out (about 5 s), and every writer waits.
  */
-const UPDATE_TX_TODO = 'store: update()/consolidate() on a remote hold sqld\'s write lock across round trips; a killed client stalls every writer ~5 s';
 
 describe('a client killed inside a write transaction on sqld', () => {
   let sqld: Sqld | undefined;
@@ -28,7 +27,7 @@ describe('a client killed inside a write transaction on sqld', () => {
 
   test(
     'does not stall the other writers: a store() right after the kill takes under a second (up to 10 kills at moments spread over update())',
-    { timeout: 90_000, todo: UPDATE_TX_TODO },
+    { timeout: 90_000 },
     async () => {
       const s = sqld!;
       const cfg: StoreConfig = { mode: 'remote', url: s.url, authToken: s.token };
