@@ -38,7 +38,8 @@ node scripts/build.mjs
 step "unit and integration suites (node --test)"
 status=0
 set +e
-node --import tsx --test --test-concurrency=1 \
+# A safety net: a suite that hangs (a server that stops answering) must not hold CI for its whole limit.
+timeout --kill-after=30 1800 node --import tsx --test --test-concurrency=1 \
   test/store/*.test.ts test/embed/*.test.ts test/cli/*.test.ts test/mcp/*.test.ts test/webview/*.test.ts \
   test/extension/unit/*.test.ts bench/recall/*.test.ts test/badinput/*.test.ts test/security/*.test.ts \
   test/faults/*.test.ts test/package/*.test.ts > /tmp/mnemos-node-tests.log 2>&1
