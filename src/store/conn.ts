@@ -391,7 +391,7 @@ function isTransient(e: unknown): boolean {
   if (/Replication\(|PrimaryHandshake|sync error|snapshot not found|request timed out/i.test(String((e as Error)?.message ?? ''))) return true;
   if (e instanceof StoreError) return e.code === 'connection';
   const text = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause as Error)?.message ?? ''} ${(e as { code?: string })?.code ?? ''} ${((e as { cause?: { code?: string } })?.cause)?.code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|\b(404|502|503|504)\b|other side closed|sync error|connection/i.test(text);
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|TRANSACTION_TIMEOUT|\b(404|502|503|504)\b|other side closed|sync error|connection/i.test(text);
 }
 
 /** Rejects with a transient ConnectionError when `p` takes longer than `ms` (the request itself is abandoned). */
