@@ -144,7 +144,11 @@ export async function migrate(conn: Conn): Promise<SchemaInfo> {
       await conn.batch(stmts.map((sql) => ({ sql })));
       return info;
     } catch (e) {
-      if (attempt < 3 && /duplicate column|already exists/i.test(String((e as Error).message))) continue;
+      // Another process migrated first. A replica must pull before probing again, or it re-reads its stale copy.
+      if (attempt < 5 && /duplicate column|already exists/i.test(String((e as Error).message))) {
+        await conn.sync().catch(() => undefined);
+        continue;
+      }
       throw e;
     }
   }
