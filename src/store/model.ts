@@ -175,3 +175,17 @@ export function unionKeywords(existing: readonly string[], added: readonly strin
   for (const k of added) if (!out.includes(k)) out.push(k);
   return out;
 }
+
+/** A NewMemory checked with ICM's rules and given its defaults (id, importance): the one place input is validated. */
+export function validateNewMemory(input: NewMemory): Required<Omit<NewMemory, 'rawExcerpt' | 'source'>> & { rawExcerpt: string | null; source: SourceData | null } {
+  if (!input || typeof input !== 'object') throw new InvalidInputError('memory must be an object with topic and content');
+  return {
+    id: input.id === undefined ? newId() : validateId(input.id),
+    topic: validateTopic(input.topic),
+    summary: validateSummary(input.summary),
+    importance: input.importance === undefined ? 'medium' : parseImportance(input.importance),
+    keywords: validateKeywords(input.keywords),
+    rawExcerpt: validateRawExcerpt(input.rawExcerpt),
+    source: validateSource(input.source),
+  };
+}

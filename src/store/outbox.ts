@@ -23,17 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { redactUrl, type StoreConfig, validateRemoteUrl } from './config';
 import { InvalidInputError, isStoreError, redactSecrets } from './errors';
-import {
-  type NewMemory,
-  newId,
-  parseImportance,
-  validateId,
-  validateKeywords,
-  validateRawExcerpt,
-  validateSource,
-  validateSummary,
-  validateTopic,
-} from './model';
+import { type NewMemory, validateNewMemory } from './model';
 import { type MnemosStore, openStore, type StoreResult } from './store';
 
 /** A memory as queued: validated, with the id it will have on the server. */
@@ -141,16 +131,7 @@ function normaliseTarget(url: string): string {
 
 /** Same rules as the store's own validation, so the outbox never holds what the store would refuse as input. */
 export function queuedMemory(m: NewMemory): QueuedMemory {
-  if (!m || typeof m !== 'object') throw new InvalidInputError('memory must be an object with topic and content');
-  return {
-    id: m.id === undefined ? newId() : validateId(m.id),
-    topic: validateTopic(m.topic),
-    summary: validateSummary(m.summary),
-    importance: m.importance === undefined ? 'medium' : parseImportance(m.importance),
-    keywords: validateKeywords(m.keywords),
-    rawExcerpt: validateRawExcerpt(m.rawExcerpt),
-    source: validateSource(m.source),
-  };
+  return validateNewMemory(m);
 }
 
 /**

@@ -19,8 +19,8 @@ import {
   unionKeywords,
   validateId,
   validateKeywords,
+  validateNewMemory,
   validateRawExcerpt,
-  validateSource,
   validateSummary,
   validateTopic,
 } from './model';
@@ -229,14 +229,7 @@ export class MnemosStore {
   // ------------------------------------------------------------------------------------- writes
 
   private prepare(input: NewMemory, now: string): { memory: Memory; hash: string } {
-    if (!input || typeof input !== 'object') throw new InvalidInputError('memory must be an object with topic and content');
-    const topic = validateTopic(input.topic);
-    const summary = validateSummary(input.summary);
-    const importance = input.importance === undefined ? 'medium' : parseImportance(input.importance);
-    const keywords = validateKeywords(input.keywords);
-    const rawExcerpt = validateRawExcerpt(input.rawExcerpt);
-    const source = validateSource(input.source);
-    const id = input.id === undefined ? newId() : validateId(input.id);
+    const { id, topic, summary, importance, keywords, rawExcerpt, source } = validateNewMemory(input);
     return {
       hash: summaryHash(topic, summary),
       memory: {
