@@ -285,10 +285,11 @@ export class MnemosStore {
     if (inputs.length === 0) return [];
     const now = nowRfc3339();
     const prepared = inputs.map((i) => this.prepare(i, now));
-    // RETURNING tells fresh rows apart in the same round trip; only the rest (a dedup hit or a
-    // retried id, rare) need the read-back and merge: measured ≈ 10 µs/row cheaper in bulk.
-    const results = await this.conn.batch(prepared.map(({ memory, hash }) => ({ sql: `${INSERT_MEMORY} RETURNING id`, args: insertArgs(memory, hash) })));
-    const pending = prepared.map((p, i) => ({ ...p, i })).filter((p) => !results[p.i][0]);
+    // The count of changed rows tells fresh rows apart in the same round trip; only the rest (a dedup
+    // hit or a retried id, rare) need the read-back and merge. Measured in bulk: a SELECT back per
+    // row cost ≈ 17 µs/row, RETURNING ≈ 7 µs/row, the count nothing (docs/BENCHMARKS.md, Writes).
+    const changed = await this.conn.batchRun(prepared.map(({ memory, hash }) => ({ sql: INSERT_MEMORY, args: insertArgs(memory, hash) })));
+    const pending = prepared.map((p, i) => ({ ...p, i })).filter((p) => changed[p.i] !== 1);
     const existingRows = pending.length
       ? await this.conn.batch(
           pending.map(({ memory, hash }) => ({
@@ -1053,12 +1054,15 @@ export class MnemosStore {
 
   /**
    * A cheap value that changes when any writer changes memories. Local: SQLite's data_version
-   * (other connections) + this process's own writes. Remote/replica: the trigger-maintained counter.
+   * (other connections) + this process's own writes. Remote/replica: the trigger-maintained counter of
+   * deletes and edits, and the highest rowid (every insert raises it), in one statement.
    */
   async changeMarker(): Promise<string> {
     if (this.conn.mode === 'local') return `${await this.conn.dataVersion()}:${this.localWrites}`;
-    const rows = await this.conn.query(`SELECT value FROM mnemos_state WHERE key = 'change_seq'`);
-    return `${Number(rows[0]?.value ?? 0)}:${this.localWrites}`;
+    const rows = await this.conn.query(
+      `SELECT (SELECT value FROM mnemos_state WHERE key = 'change_seq') AS seq, (SELECT MAX(rowid) FROM memories) AS top`,
+    );
+    return `${Number(rows[0]?.seq ?? 0)}:${Number(rows[0]?.top ?? 0)}:${this.localWrites}`;
   }
 
   /** Replica: pull the primary's changes now. Local/remote: no-op. */

@@ -161,7 +161,8 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
       (SELECT COUNT(*) FROM mnemos_vectors WHERE typeof(vec) != 'blob' OR length(vec) != dim * 4 OR dim < 1) AS bad_vectors,
       (SELECT COUNT(*) FROM (SELECT model FROM mnemos_vectors GROUP BY model HAVING COUNT(DISTINCT dim) > 1)) AS mixed_dims,
       (SELECT COUNT(*) FROM mnemos_vectors) AS vectors,
-      (SELECT value FROM mnemos_state WHERE key = 'change_seq') AS change_seq`);
+      (SELECT value FROM mnemos_state WHERE key = 'change_seq') AS change_seq,
+      (SELECT MAX(rowid) FROM memories) AS top_rowid`);
   mark('counts');
   if (process.env.MNEMOS_FAULT_DEBUG) console.log(`# verify ${label}: ${marks.join(', ')} ms`);
   const n = (k: string) => Number(c[k]);
@@ -178,7 +179,9 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
   assert.equal(n('mixed_dims'), 0, `${label}: one dimension per model`);
   const vectors = n('vectors');
 
-  // --- the change counter moved with the rows
-  assert.ok(n('change_seq') >= rows.length, `${label}: change_seq`);
+  // --- the change marker moved with the rows: inserts raise MAX(rowid), edits bump change_seq
+  assert.ok(n('top_rowid') >= rows.length, `${label}: MAX(rowid)`);
+  const edited = rows.filter((r) => String(r.summary).startsWith('faultprobe edited ')).length;
+  assert.ok(n('change_seq') >= edited, `${label}: change_seq counts the edits`);
   return { rows: rows.length, acked: present, vectors };
 }

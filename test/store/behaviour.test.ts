@@ -514,6 +514,27 @@ forEachMode(
       await s.flushAccess();
       if (ctx.mode !== 'local') assert.equal(await s.changeMarker(), m1, 'access bumps are not content changes');
     });
+    test('every raw write by another writer (as ICM makes them) changes the marker, even an insert that reuses a deleted rowid', async () => {
+      const s = await ctx.fresh();
+      const other = await ctx.second();
+      await other.store(mem('t', 'first'));
+      const newest = await other.store(mem('t', 'newest'));
+      const seen = new Set<string>();
+      const step = async (what: string, sql: string, args: (string | number)[] = []) => {
+        await other.sql(sql, args);
+        await s.sync();
+        const m = await s.changeMarker();
+        assert.ok(!seen.has(m), `${what}: the marker changed (${m})`);
+        seen.add(m);
+      };
+      await s.sync();
+      seen.add(await s.changeMarker());
+      await step('delete of the newest row', `DELETE FROM memories WHERE id = ?`, [newest.id]);
+      const insert = `INSERT INTO memories (id, created_at, updated_at, last_accessed, access_count, weight, topic, summary, importance, source_type, related_ids)
+        VALUES (?, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00', 0, 1.0, 't', ?, 'medium', 'manual', '[]')`;
+      await step('an insert that takes the deleted rowid back', insert, ['01JAAAAAAAAAAAAAAAAAAAAAAA', 'raw insert']);
+      await step('an edit', `UPDATE memories SET summary = 'raw edit' WHERE id = ?`, ['01JAAAAAAAAAAAAAAAAAAAAAAA']);
+    });
   },
   ['local', 'sqld', 'replica'],
 );
