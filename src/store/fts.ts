@@ -31,8 +31,10 @@ const quote = (t: string) => `"${t.replace(/"/g, '""')}"`;
 export interface FtsQuery {
   /** Every term must match (ICM's semantics). */
   all: string;
-  /** Any term may match; ranked below full matches. */
+  /** Any term may match. */
   any: string;
+  /** Each term as a quoted FTS5 phrase (the last one a prefix when asked). */
+  phrases: string[];
   terms: string[];
 }
 
@@ -45,5 +47,5 @@ export function buildFtsQuery(query: string, opts: { prefixLast?: boolean } = {}
   if (terms.length === 0) return null;
   const parts = terms.map(quote);
   if (opts.prefixLast) parts[parts.length - 1] += '*';
-  return { all: parts.join(' '), any: parts.join(' OR '), terms };
+  return { all: parts.join(' '), any: parts.join(' OR '), phrases: parts, terms };
 }

@@ -6,6 +6,7 @@ import { type Conn, openConn, type Row, type SqlArg, type Stmt } from './conn';
 import { type StoreConfig, type StoreMode, describeConfig } from './config';
 import { ConflictError, InvalidInputError, NotFoundError, StoreError } from './errors';
 import { buildFtsQuery } from './fts';
+import { keywordStatement } from './keyword';
 import {
   type Importance,
   IMPORTANCE_RANK,
@@ -537,7 +538,7 @@ export class MnemosStore {
 
   /**
    * Keyword recall: memories matching every term first, then those matching some, each group by
-   * BM25 relevance (weight breaks ties). Filters apply before the limit. Any text is safe.
+   * BM25 relevance (src/store/keyword.ts). Filters apply before the limit. Any text is safe.
    */
   async recallKeyword(query: string, opts: RecallOptions = {}): Promise<ScoredMemory[]> {
     const limit = clampLimit(opts.limit, 10);
@@ -555,34 +556,19 @@ export class MnemosStore {
       filters.push(`m.importance IN (SELECT value FROM json_each(?))`);
       fargs.push(JSON.stringify(imp));
     }
-    const inner = filters.length
-      ? `SELECT f.rowid, bm25(memories_fts) AS r FROM memories_fts f JOIN memories m ON m.rowid = f.rowid WHERE memories_fts MATCH ? AND ${filters.join(' AND ')}`
-      : `SELECT rowid, bm25(memories_fts) AS r FROM memories_fts WHERE memories_fts MATCH ?`;
-    // bm25() ordered outside FTS5 goes through SQLite's top-N sorter, which keeps only LIMIT rows;
-    // `ORDER BY rank` makes FTS5 sort every match first (measured 0.16 against 0.22 ms p50 at 10k,
-    // p95 halved; docs/BENCHMARKS.md). The memory's columns are read for the winners only.
-    const arm = (full: number) =>
-      `SELECT * FROM (SELECT ${M_COLUMNS}, k.r AS bm25, ${full} AS full FROM (${inner} ORDER BY r LIMIT ?) k JOIN memories m ON m.rowid = k.rowid ORDER BY k.r)`;
-    let rows: Row[];
-    if (q.terms.length === 1) {
-      rows = await this.conn.query(arm(1), [q.all, ...fargs, limit]);
-    } else if (this.conn.mode === 'local') {
-      // No round trips locally: the some-terms arm (the costly one) runs only when all-terms falls short.
-      rows = await this.conn.query(arm(1), [q.all, ...fargs, limit]);
-      if (rows.length < Math.min(limit, opts.fillTo ?? limit)) rows = rows.concat(await this.conn.query(arm(0), [q.any, ...fargs, limit * 2]));
-    } else {
-      // One round trip on a remote: both arms in one statement.
-      rows = await this.conn.query(`${arm(1)} UNION ALL ${arm(0)}`, [q.all, ...fargs, limit, q.any, ...fargs, limit * 2]);
-    }
-    // Every-term matches first, each group by BM25 (more negative is better), whatever order a remote returns.
-    rows.sort((a, b) => Number(b.full) - Number(a.full) || Number(a.bm25) - Number(b.bm25));
+    const st = keywordStatement(q, { sql: filters, args: fargs }, limit, Math.min(limit, opts.fillTo ?? limit));
+    const rows = await this.conn.query(st.sql, st.args);
+    // Every-term matches first, then by BM25 (more negative is better). A row found by two arms keeps
+    // its better score: the ≥ 2-terms arm scores every term, the rarest-terms arm only the rare ones.
+    const full = (r: Row) => Number(r.full);
+    rows.sort((a, b) => full(b) - full(a) || Number(a.bm25) - Number(b.bm25));
     const seen = new Set<string>();
     const out: ScoredMemory[] = [];
     for (const r of rows) {
       const id = String(r.id);
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ memory: rowToMemory(r), score: -Number(r.bm25), fullMatch: Number(r.full) === 1 });
+      out.push({ memory: rowToMemory(r), score: -Number(r.bm25), fullMatch: full(r) === 1 });
       if (out.length >= limit) break;
     }
     if (opts.bumpAccess !== false && out.length) this.bumpAccess(out.map((s) => s.memory.id));

@@ -1,0 +1,129 @@
+/**
+ * Keyword recall's ranking (src/store/keyword.ts) against the plain reference it replaces: every-term
+ * matches by BM25, then `a OR b OR …` by BM25. The statement scores far fewer rows; these tests pin
+ * that what it returns is scored and ordered exactly as the reference would, and that the only rows
+ * it may leave out contain a single query term that is no rarer than the rarest term.
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { generateCorpus, queryWorkload } from '../../bench/lib/corpus';
+import { buildFtsQuery, type MnemosStore, type NewMemory } from '../../src/store';
+import { anyPair } from '../../src/store/keyword';
+import { forEachMode } from './modes';
+
+const N = 4000;
+const LIMIT = 10;
+
+test('anyPair: one AND group per pair of phrases', () => {
+  assert.equal(anyPair(['"a"', '"b"', '"c"']), '("a" "b") OR ("a" "c") OR ("b" "c")');
+  assert.equal(anyPair(['"a"', '"b"*']), '("a" "b"*)');
+});
+
+forEachMode(
+  'keyword recall: tiered statement against the plain BM25 reference',
+  (ctx) => {
+    let s: MnemosStore;
+    const corpus = generateCorpus(N, 99);
+    before(async () => {
+      s = await ctx.fresh();
+      for (let i = 0; i < corpus.length; i += 1000) await s.storeMany(corpus.slice(i, i + 1000) as NewMemory[]);
+    });
+
+    /** The old two-arm recall, scored by FTS5 over the whole table. */
+    async function reference(query: string) {
+      const q = buildFtsQuery(query)!;
+      const arm = (match: string, lim: number) =>
+        s.sql(`SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? ORDER BY r LIMIT ?`, [match, lim]);
+      const all = await arm(q.all, LIMIT);
+      const some = all.length < LIMIT && q.terms.length > 1 ? await arm(q.any, LIMIT * 2) : [];
+      const seen = new Set<string>();
+      return [...all, ...some].filter((r) => !seen.has(String(r.id)) && seen.add(String(r.id))).slice(0, LIMIT).map((r) => ({ id: String(r.id), score: -Number(r.r) }));
+    }
+    const orScore = async (query: string, ids: string[]) => {
+      const rows = await s.sql(
+        `SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? AND m.id IN (SELECT value FROM json_each(?))`,
+        [buildFtsQuery(query)!.any, JSON.stringify(ids)],
+      );
+      return new Map(rows.map((r) => [String(r.id), -Number(r.r)]));
+    };
+    const df = async (phrase: string) => Number((await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH ?`, [phrase]))[0].n);
+
+    test('partial matches carry their exact BM25, in order, and only single common-term rows are ever left out', async () => {
+      const queries = queryWorkload(corpus, 120, 5)
+        .map((w) => w.query)
+        .filter((q) => (buildFtsQuery(q)?.terms.length ?? 0) >= 2);
+      // A few long ones too, beyond the pair arm's reach.
+      queries.push('retry timeout cache session token config index queue', 'user session fixed error database migration kafka redis postgres');
+      let partialQueries = 0;
+      let leftOut = 0;
+      for (const query of queries) {
+        const got = await s.recallKeyword(query, { limit: LIMIT, bumpAccess: false });
+        const ref = await reference(query);
+        const terms = buildFtsQuery(query)!.phrases;
+        // Ordered: every-term matches first, then by score.
+        for (let i = 1; i < got.length; i++) {
+          const [a, b] = [got[i - 1], got[i]];
+          assert.ok(Number(a.fullMatch) > Number(b.fullMatch) || (a.fullMatch === b.fullMatch && a.score >= b.score - 1e-9), `${query}: order at ${i}`);
+        }
+        if (got.every((g) => g.fullMatch)) {
+          assert.deepEqual(got.map((g) => g.memory.id), ref.map((r) => r.id), `${query}: every-term matches are the reference's`);
+          continue;
+        }
+        partialQueries++;
+        // Up to 3 terms, scores are the reference BM25 of `a OR b OR c`; from 4 terms a partial match
+        // scores its rare terms only, never more than the reference.
+        const exact = await orScore(query, got.map((g) => g.memory.id));
+        for (const g of got) {
+          const e = exact.get(g.memory.id)!;
+          if (terms.length <= 3) assert.ok(Math.abs(e - g.score) < 1e-6, `${query}: ${g.memory.summary} scored ${g.score}, reference ${e}`);
+          else assert.ok(g.fullMatch ? Math.abs(e - g.score) < 1e-6 : g.score <= e + 1e-6, `${query}: ${g.memory.summary} scored ${g.score} > reference ${e}`);
+        }
+        // What the reference has and we lack: rows containing one query term, no rarer than the rarest.
+        const ours = new Set(got.map((g) => g.memory.id));
+        const dfs = await Promise.all(terms.map(df));
+        const rarest = Math.min(...dfs);
+        for (const r of ref.filter((x) => !ours.has(x.id))) {
+          const has = await Promise.all(terms.map(async (t) => (await s.sql(`SELECT 1 FROM memories_fts f JOIN memories m ON m.rowid = f.rowid WHERE memories_fts MATCH ? AND m.id = ?`, [t, r.id])).length > 0));
+          const hit = terms.filter((_, i) => has[i]);
+          if (terms.length > 3) continue; // from 4 terms, a row's common terms do not count
+          assert.equal(hit.length, 1, `${query}: a left-out row has one term (${hit.join(', ')})`);
+          assert.ok(Math.min(...terms.map((t, i) => (has[i] ? dfs[i] : Infinity))) >= rarest, `${query}: a left-out row's term is not rarer than the rarest`);
+          leftOut++;
+        }
+        assert.ok(got.length >= Math.min(LIMIT, ref.length), `${query}: the answer is as full as the reference's (${got.length} < ${ref.length})`);
+      }
+      assert.ok(partialQueries >= 20, `the workload exercises partial matches (${partialQueries})`);
+      // Recorded for the notes; most queries lose nothing.
+      console.log(`# ${ctx.mode}: ${queries.length} multi-term queries, ${partialQueries} with partial matches, ${leftOut} reference rows left out`);
+    });
+
+    test('filters apply in every arm before the limit', async () => {
+      // Three words of one memory plus one that is nowhere: no full match, so every partial arm runs.
+      const m = corpus.find((c) => c.importance === 'high')!;
+      const words = m.summary.split(/[^A-Za-z]+/).filter((w) => w.length > 3).slice(0, 3);
+      const query = `${words.join(' ')} zzqxnowhere`;
+      const got = await s.recallKeyword(query, { limit: LIMIT, topic: m.topic, bumpAccess: false });
+      assert.equal(got.length, LIMIT, query);
+      for (const g of got) assert.equal(g.memory.topic, m.topic);
+      const high = await s.recallKeyword(query, { limit: LIMIT, importance: 'high', bumpAccess: false });
+      assert.equal(high.length, LIMIT);
+      for (const g of high) assert.equal(g.memory.importance, 'high');
+      const both = await s.recallKeyword(query, { limit: LIMIT, topic: m.topic, importance: 'high', bumpAccess: false });
+      assert.ok(both.some((g) => g.memory.summary === m.summary), 'the memory itself is found');
+      for (const g of both) assert.ok(g.memory.topic === m.topic && g.memory.importance === 'high');
+    });
+    test('a memory with one rare identifier outranks memories with two common words, as BM25 says', async () => {
+      const t = await ctx.fresh(); // closes s: runs last
+      const filler: NewMemory[] = [];
+      for (let i = 0; i < 300; i++) filler.push({ topic: 'filler', summary: `note ${i}: the user session expired and the token cache was cleared`, importance: 'low' });
+      await t.storeMany(filler);
+      const { id } = await t.store({ topic: 'errors', summary: 'ZX_GRANITE_LOCK_TIMEOUT raised by the billing job', importance: 'high' });
+      const got = await t.recallKeyword('user session ZX_GRANITE_LOCK_TIMEOUT', { limit: 5, bumpAccess: false });
+      assert.equal(got[0].memory.id, id);
+      assert.equal(got[0].fullMatch, false);
+      assert.equal(got.length, 5);
+    });
+
+  },
+  ['local', 'sqld'],
+);
