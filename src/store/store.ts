@@ -84,7 +84,10 @@ export interface RecallOptions {
   prefix?: boolean;
   /** Record the access (access_count + 1, last_accessed = now). Default true. */
   bumpAccess?: boolean;
-  /** Local files: look for some-terms matches only while fewer than this many match every term (default: limit). */
+  /**
+   * Look for memories holding only some of the terms while fewer than this many hold every term.
+   * Default 1: only when none does (ICM's every-term semantics, with a fallback instead of nothing).
+   */
   fillTo?: number;
 }
 export interface ScoredMemory {
@@ -556,7 +559,7 @@ export class MnemosStore {
       filters.push(`m.importance IN (SELECT value FROM json_each(?))`);
       fargs.push(JSON.stringify(imp));
     }
-    const st = keywordStatement(q, { sql: filters, args: fargs }, limit, Math.min(limit, opts.fillTo ?? limit));
+    const st = keywordStatement(q, { sql: filters, args: fargs }, limit, Math.max(1, Math.min(limit, Math.floor(Number(opts.fillTo ?? 1)) || 1)));
     const rows = await this.conn.query(st.sql, st.args);
     // Every-term matches first, then by BM25 (more negative is better). A row found by two arms keeps
     // its better score: the ≥ 2-terms arm scores every term, the rarest-terms arm only the rare ones.
@@ -605,8 +608,7 @@ export class MnemosStore {
       return keywordOnly(`keyword search only: ${this.embedderProblem}`);
     }
     const pool = Math.min(limit * 4, 4000);
-    // The some-terms keyword arm is the costly one: only when every-term matches do not fill the answer.
-    const kw = await this.recallKeyword(query, { ...opts, limit: pool, fillTo: limit, bumpAccess: false });
+    const kw = await this.recallKeyword(query, { ...opts, limit: pool, bumpAccess: false });
     const { hits: vec, similarityOf } = await this.vectorSearch(qv, pool, opts, kw.map((k) => k.memory.id));
     const fused = fuse(
       kw.map((k) => ({ id: k.memory.id, score: k.score, fullMatch: k.fullMatch })),

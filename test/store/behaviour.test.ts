@@ -249,10 +249,15 @@ forEachMode('store: keyword recall', (ctx) => {
     const s = await ctx.fresh();
     const some = await s.store(mem('t', 'deploy deploy deploy deploy'));
     const all = await s.store(mem('t', 'deploy the staging cluster with helm'));
-    const r = await s.recallKeyword('deploy helm', { bumpAccess: false });
+    // By default (ICM's semantics) partial matches only stand in when nothing has every term.
+    assert.deepEqual((await s.recallKeyword('deploy helm', { bumpAccess: false })).map((x) => x.memory.id), [all.id]);
+    const r = await s.recallKeyword('deploy helm', { fillTo: 10, bumpAccess: false });
     assert.deepEqual(r.map((x) => x.memory.id), [all.id, some.id]);
     assert.equal(r[0].fullMatch, true);
     assert.equal(r[1].fullMatch, false);
+    const fallback = await s.recallKeyword('deploy kubernetes', { bumpAccess: false });
+    assert.deepEqual(fallback.map((x) => x.memory.id), [some.id, all.id], 'no memory has both words: those with one, by BM25');
+    assert.ok(fallback.every((x) => !x.fullMatch));
   });
   test('topic and importance filters apply before the limit', async () => {
     const s = await ctx.fresh();

@@ -29,13 +29,13 @@ forEachMode(
       for (let i = 0; i < corpus.length; i += 1000) await s.storeMany(corpus.slice(i, i + 1000) as NewMemory[]);
     });
 
-    /** The old two-arm recall, scored by FTS5 over the whole table. */
-    async function reference(query: string) {
+    /** The plain two-arm recall, scored by FTS5 over the whole table. */
+    async function reference(query: string, fillTo: number) {
       const q = buildFtsQuery(query)!;
       const arm = (match: string, lim: number) =>
         s.sql(`SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? ORDER BY r LIMIT ?`, [match, lim]);
       const all = await arm(q.all, LIMIT);
-      const some = all.length < LIMIT && q.terms.length > 1 ? await arm(q.any, LIMIT * 2) : [];
+      const some = all.length < fillTo && q.terms.length > 1 ? await arm(q.any, LIMIT * 2) : [];
       const seen = new Set<string>();
       return [...all, ...some].filter((r) => !seen.has(String(r.id)) && seen.add(String(r.id))).slice(0, LIMIT).map((r) => ({ id: String(r.id), score: -Number(r.r) }));
     }
@@ -48,17 +48,23 @@ forEachMode(
     };
     const df = async (phrase: string) => Number((await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH ?`, [phrase]))[0].n);
 
-    test('partial matches carry their exact BM25, in order, and only single common-term rows are ever left out', async () => {
+    for (const fillTo of [1, LIMIT]) test(`fillTo ${fillTo}: partial matches carry their exact BM25, in order, and only single common-term rows are ever left out`, async () => {
       const queries = queryWorkload(corpus, 120, 5)
         .map((w) => w.query)
         .filter((q) => (buildFtsQuery(q)?.terms.length ?? 0) >= 2);
+      // Queries no memory answers fully: words of two memories plus one found nowhere (2–4 terms).
+      const words = (i: number) => corpus[i].summary.split(/[^A-Za-z]+/).filter((w) => w.length > 3);
+      for (let i = 0; i < 40; i++) {
+        const [a, b] = [words((i * 37) % N), words((i * 91 + 5) % N)];
+        queries.push([a[i % a.length], ...(i % 3 ? [b[i % b.length]] : []), ...(i % 4 === 0 ? [b[0]] : []), `zzq${i}nowhere`].join(' '));
+      }
       // A few long ones too, beyond the pair arm's reach.
       queries.push('retry timeout cache session token config index queue', 'user session fixed error database migration kafka redis postgres');
       let partialQueries = 0;
       let leftOut = 0;
       for (const query of queries) {
-        const got = await s.recallKeyword(query, { limit: LIMIT, bumpAccess: false });
-        const ref = await reference(query);
+        const got = await s.recallKeyword(query, { limit: LIMIT, fillTo, bumpAccess: false });
+        const ref = await reference(query, fillTo);
         const terms = buildFtsQuery(query)!.phrases;
         // Ordered: every-term matches first, then by score.
         for (let i = 1; i < got.length; i++) {
@@ -92,9 +98,9 @@ forEachMode(
         }
         assert.ok(got.length >= Math.min(LIMIT, ref.length), `${query}: the answer is as full as the reference's (${got.length} < ${ref.length})`);
       }
-      assert.ok(partialQueries >= 20, `the workload exercises partial matches (${partialQueries})`);
+      assert.ok(partialQueries >= (fillTo === 1 ? 8 : 20), `the workload exercises partial matches (${partialQueries})`);
       // Recorded for the notes; most queries lose nothing.
-      console.log(`# ${ctx.mode}: ${queries.length} multi-term queries, ${partialQueries} with partial matches, ${leftOut} reference rows left out`);
+      console.log(`# ${ctx.mode}, fillTo ${fillTo}: ${queries.length} multi-term queries, ${partialQueries} with partial matches, ${leftOut} reference rows left out`);
     });
 
     test('filters apply in every arm before the limit', async () => {
@@ -103,6 +109,7 @@ forEachMode(
       const words = m.summary.split(/[^A-Za-z]+/).filter((w) => w.length > 3).slice(0, 3);
       const query = `${words.join(' ')} zzqxnowhere`;
       const got = await s.recallKeyword(query, { limit: LIMIT, topic: m.topic, bumpAccess: false });
+      assert.ok(got.every((g) => !g.fullMatch));
       assert.equal(got.length, LIMIT, query);
       for (const g of got) assert.equal(g.memory.topic, m.topic);
       const high = await s.recallKeyword(query, { limit: LIMIT, importance: 'high', bumpAccess: false });
@@ -112,7 +119,7 @@ forEachMode(
       assert.ok(both.some((g) => g.memory.summary === m.summary), 'the memory itself is found');
       for (const g of both) assert.ok(g.memory.topic === m.topic && g.memory.importance === 'high');
     });
-    test('a memory with one rare identifier outranks memories with two common words, as BM25 says', async () => {
+    test('with no full match, a memory with one rare identifier outranks memories with two common words, as BM25 says', async () => {
       const t = await ctx.fresh(); // closes s: runs last
       const filler: NewMemory[] = [];
       for (let i = 0; i < 300; i++) filler.push({ topic: 'filler', summary: `note ${i}: the user session expired and the token cache was cleared`, importance: 'low' });
