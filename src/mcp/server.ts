@@ -252,14 +252,18 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
         return renderRecall(res, res.items, compact);
       }
       // Filters the store cannot express run here, on as many candidates as it takes to fill `limit`.
-      let fetch = Math.min(RECALL_MAX_CANDIDATES, limit * 4);
-      let res: RecallResult;
-      let kept: RecallResult['items'];
-      for (;;) {
-        res = await store.recall(query, { topic: storeTopic, importance, limit: fetch, bumpAccess: false });
-        kept = res.items.filter((s) => filters.every((f) => f(s.memory)));
-        if (kept.length >= limit || res.items.length < fetch || fetch >= RECALL_MAX_CANDIDATES) break;
-        fetch = Math.min(RECALL_MAX_CANDIDATES, fetch * 4);
+      // Partial matches stand in when no memory that passes the filters has every term.
+      let res!: RecallResult;
+      let kept: RecallResult['items'] = [];
+      for (const fillTo of [1, RECALL_MAX_CANDIDATES]) {
+        let fetch = Math.min(RECALL_MAX_CANDIDATES, limit * 4);
+        for (;;) {
+          res = await store.recall(query, { topic: storeTopic, importance, limit: fetch, fillTo, bumpAccess: false });
+          kept = res.items.filter((s) => filters.every((f) => f(s.memory)));
+          if (kept.length >= limit || res.items.length < fetch || fetch >= RECALL_MAX_CANDIDATES) break;
+          fetch = Math.min(RECALL_MAX_CANDIDATES, fetch * 4);
+        }
+        if (kept.length || !res.items.some((s) => s.fullMatch)) break;
       }
       kept = kept.slice(0, limit);
       if (kept.length) store.bumpAccess(kept.map((s) => s.memory.id));

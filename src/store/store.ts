@@ -540,8 +540,9 @@ export class MnemosStore {
   // ------------------------------------------------------------------------------------- recall
 
   /**
-   * Keyword recall: memories matching every term first, then those matching some, each group by
-   * BM25 relevance (src/store/keyword.ts). Filters apply before the limit. Any text is safe.
+   * Keyword recall: memories matching every term by BM25; when none does (or fewer than `fillTo`),
+   * memories matching some terms, by BM25 (src/store/keyword.ts). Filters apply before the limit.
+   * Any text is safe.
    */
   async recallKeyword(query: string, opts: RecallOptions = {}): Promise<ScoredMemory[]> {
     const limit = clampLimit(opts.limit, 10);

@@ -193,6 +193,16 @@ forEachMcpMode('mcp tools', (fx) => {
     assert.equal((await srv.call('icm_memory_recall', { query: 'alpha', project: 'gamma' })).text.split('\n').length, 1, 'only the preference passes');
   });
 
+  test('partial matches stand in when no memory that passes the filters has every word', async () => {
+    const d = fx.direct();
+    await d.store({ topic: 'decisions-other', summary: 'kafka consumer rebalance storms fixed by static membership' });
+    await d.store({ topic: 'decisions-beta', summary: 'kafka consumer lag alert lowered to one minute' });
+    // Unfiltered, the every-word match answers alone.
+    assert.equal((await srv.call('icm_memory_recall', { query: 'kafka consumer rebalance' })).text, '[decisions-other] kafka consumer rebalance storms fixed by static membership');
+    // In project beta nothing has every word: the memory with two of them stands in.
+    assert.equal((await srv.call('icm_memory_recall', { query: 'kafka consumer rebalance', project: 'beta' })).text, '[decisions-beta] kafka consumer lag alert lowered to one minute');
+  });
+
   test('recall limit defaults to 5, is clamped to 1..100, and importance filters', async () => {
     await fx.direct().storeMany(Array.from({ length: 120 }, (_, i) => ({ topic: 'many', summary: `needle ${i}`, importance: i < 7 ? 'critical' as const : 'low' as const })));
     assert.equal((await srv.call('icm_memory_recall', { query: 'needle' })).text.split('\n').length, 5);
