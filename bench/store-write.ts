@@ -234,15 +234,14 @@ async function profile(rows: CorpusMemory[]) {
     }
     out.push([label, fmtUs(Math.min(...best))]);
   }
-  const s = await openStore({ mode: 'local', path: path.join(dir, 'profile-store.db') });
   const best: number[] = [];
   for (let rep = 0; rep < 3; rep++) {
-    await s.sql('DELETE FROM memories');
+    const s = await openStore({ mode: 'local', path: path.join(dir, `profile-store-${rep}.db`) });
     const c0 = cpuMs();
     for (let i = 0; i < rows.length; i += BATCH) await s.storeMany(rows.slice(i, i + BATCH) as NewMemory[]);
     best.push((cpuMs() - c0) / rows.length);
+    await s.close();
   }
-  await s.close();
   out.push(['storeMany itself (adds validation, hashing, row mapping)', fmtUs(Math.min(...best))]);
   console.log(`\n# profile: local bulk insert of ${rows.length} memories, CPU per row, best of 3`);
   console.log(table(['step', 'CPU µs/row'], out));

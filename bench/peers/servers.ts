@@ -77,7 +77,7 @@ export function mnemosSpec(contentIndex: Map<string, number>, entry: 'bundle' | 
         .map((line) => contentIndex.get(line.replace(/^\[[^\]]*\] /, '')) ?? -1)
         .slice(0, 5);
     },
-    notes: 'icm_memory_store / icm_memory_recall (FTS5 BM25, all terms first, then any term; limit 5); no batch tool',
+    notes: 'icm_memory_store / icm_memory_recall (FTS5 BM25 over memories with every term; with none, memories with some terms by BM25; limit 5); no batch tool',
   };
 }
 

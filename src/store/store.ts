@@ -149,6 +149,8 @@ const MAX_LIMIT = 1000;
 const DECAY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 const REMOTE_INDEX_MAX_VECTORS = 20_000;
 
+type PreparedMemory = { memory: Memory; hash: string };
+
 function clampLimit(v: unknown, dflt: number, max = MAX_LIMIT): number {
   if (v === undefined || v === null) return dflt;
   const n = Number(v);
@@ -232,7 +234,7 @@ export class MnemosStore {
 
   // ------------------------------------------------------------------------------------- writes
 
-  private prepare(input: NewMemory, now: string): { memory: Memory; hash: string } {
+  private prepare(input: NewMemory, now: string): PreparedMemory {
     const { id, topic, summary, importance, keywords, rawExcerpt, source } = validateNewMemory(input);
     return {
       hash: summaryHash(topic, summary),
@@ -293,7 +295,8 @@ export class MnemosStore {
     // hit or a retried id, rare) need the read-back and merge. Measured in bulk: a SELECT back per
     // row cost ≈ 17 µs/row, RETURNING ≈ 7 µs/row, the count nothing (docs/BENCHMARKS.md, Writes).
     const changed = await this.conn.batchRun(prepared.map(({ memory, hash }) => ({ sql: INSERT_MEMORY, args: insertArgs(memory, hash) })));
-    const pending = prepared.map((p, i) => ({ ...p, i })).filter((p) => changed[p.i] !== 1);
+    const pending: (PreparedMemory & { i: number })[] = [];
+    changed.forEach((c, i) => c !== 1 && pending.push({ ...prepared[i], i }));
     const existingRows = pending.length
       ? await this.conn.batch(
           pending.map(({ memory, hash }) => ({
