@@ -291,7 +291,8 @@ class ReplicaConn implements Conn {
   ) {}
 
   private static isRead(sql: string): boolean {
-    return /^\s*(SELECT|PRAGMA|EXPLAIN)\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
+    // WITH: keyword recall is one CTE statement; it must read the replica's file, not the primary.
+    return /^\s*(SELECT|PRAGMA|EXPLAIN|WITH)\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
   }
   /**
    * The write is committed on the primary once `p` resolves: a failing pull afterwards must not fail

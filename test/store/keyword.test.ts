@@ -134,3 +134,26 @@ forEachMode(
   },
   ['local', 'sqld'],
 );
+
+test('an embedded replica answers keyword recall from its own file while its primary is down', async () => {
+  const { startSqld } = await import('../helpers/sqld');
+  const { openStore } = await import('../../src/store');
+  const { tmpDir } = await import('./modes');
+  const path = await import('node:path');
+  const sqld = await startSqld();
+  const s = await openStore({ mode: 'replica', path: path.join(tmpDir(), 'replica.db'), syncUrl: sqld.url, syncIntervalSec: 0 });
+  try {
+    const { id } = await s.store({ topic: 't', summary: 'replica keeps answering while the primary sleeps' });
+    await s.store({ topic: 't', summary: 'another primary note' });
+    await sqld.stop();
+    // One word, every word, and a fallback to some words (the partial arms): all from the file.
+    assert.equal((await s.recallKeyword('sleeps', { bumpAccess: false }))[0]?.memory.id, id);
+    assert.equal((await s.recallKeyword('replica primary sleeps', { bumpAccess: false }))[0]?.memory.id, id);
+    const partial = await s.recallKeyword('primary sleeps zzqnowhere', { bumpAccess: false });
+    assert.equal(partial[0]?.memory.id, id);
+    assert.equal(partial.length, 2);
+  } finally {
+    await s.close().catch(() => undefined);
+    await sqld.stop().catch(() => undefined);
+  }
+});
