@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Client, InStatement, Transaction } from '@libsql/client';
+import type { Client, InStatement, ResultSet, Transaction } from '@libsql/client';
 import { type StoreConfig, type StoreMode, validateConfig, redactUrl } from './config';
 import { AuthError, ConnectionError, CorruptDatabaseError, InvalidInputError, StoreError, redactSecrets } from './errors';
 
@@ -477,15 +477,14 @@ class RemoteConn implements Conn {
   run(sql: string, args?: SqlArg[]): Promise<number> {
     return this.serialWrite(() => this.retry(async () => (await this.client.execute(RemoteConn.stmt(sql, args))).rowsAffected));
   }
+  private batchResults<T>(stmts: Stmt[], each: (r: ResultSet) => T): Promise<T[]> {
+    return this.serialWrite(() => this.retry(async () => (await this.client.batch(stmts.map((s) => RemoteConn.stmt(s.sql, s.args)), 'write')).map(each)));
+  }
   batch(stmts: Stmt[]): Promise<Row[][]> {
-    return this.serialWrite(() =>
-      this.retry(async () => (await this.client.batch(stmts.map((s) => RemoteConn.stmt(s.sql, s.args)), 'write')).map((r) => RemoteConn.rows(r))),
-    );
+    return this.batchResults(stmts, (r) => RemoteConn.rows(r));
   }
   batchRun(stmts: Stmt[]): Promise<number[]> {
-    return this.serialWrite(() =>
-      this.retry(async () => (await this.client.batch(stmts.map((s) => RemoteConn.stmt(s.sql, s.args)), 'write')).map((r) => r.rowsAffected)),
-    );
+    return this.batchResults(stmts, (r) => r.rowsAffected);
   }
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.serialWrite(() => this.transactionNow(fn));

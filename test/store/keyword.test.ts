@@ -5,11 +5,13 @@
  * it may leave out contain a single query term that is no rarer than the rarest term.
  */
 import assert from 'node:assert/strict';
+import * as path from 'node:path';
 import { before, test } from 'node:test';
 import { generateCorpus, queryWorkload } from '../../bench/lib/corpus';
-import { buildFtsQuery, type MnemosStore, type NewMemory } from '../../src/store';
+import { buildFtsQuery, type MnemosStore, type NewMemory, openStore } from '../../src/store';
 import { anyPair } from '../../src/store/keyword';
-import { forEachMode } from './modes';
+import { startSqld } from '../helpers/sqld';
+import { forEachMode, tmpDir } from './modes';
 
 const N = 4000;
 const LIMIT = 10;
@@ -136,10 +138,6 @@ forEachMode(
 );
 
 test('an embedded replica answers keyword recall from its own file while its primary is down', async () => {
-  const { startSqld } = await import('../helpers/sqld');
-  const { openStore } = await import('../../src/store');
-  const { tmpDir } = await import('./modes');
-  const path = await import('node:path');
   const sqld = await startSqld();
   const s = await openStore({ mode: 'replica', path: path.join(tmpDir(), 'replica.db'), syncUrl: sqld.url, syncIntervalSec: 0 });
   try {
