@@ -76,7 +76,12 @@ fi
 log "code-server: npm install code-server@$CODE_SERVER_VERSION (compiles native modules, be patient)"
 cd "$HOST_DIR/cs"
 [ -f package.json ] || echo '{"name":"mnemos-vscode-host","private":true}' > package.json
-PATH="$HOST_DIR/node24/bin:$PATH" npm_config_nodedir="$HOST_DIR/node24" JOBS=2 \
+# WHY env -u: run under `npm test` / `npm start`, the outer npm (on the system Node) exports
+# npm_config_user_agent="npm/… node/v20…", npm_execpath and npm_node_execpath. code-server's postinstall
+# reads the Node major from that user agent, not from the Node that runs it, and refuses to install
+# ("requires node v24 … you are on node v20"). The inner install must see Node 24 only.
+env -u npm_config_user_agent -u npm_execpath -u npm_node_execpath -u NODE \
+  PATH="$HOST_DIR/node24/bin:$PATH" npm_config_nodedir="$HOST_DIR/node24" JOBS=2 \
   npm install --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION"
 [ -f "$ENTRY" ] || { log "ERROR: $ENTRY missing after install" >&2; exit 1; }
 
