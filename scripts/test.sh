@@ -27,7 +27,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 step "VS Code test host"
+# CI=1 (set by .ci/run): install the host into a fresh folder through the same script a newcomer runs,
+# so a broken install step fails CI instead of hiding behind ~/.cache/mnemos/vscode-host from an
+# earlier run (that is how `npm test` once failed on every fresh machine while CI stayed green).
+if [ -n "${CI:-}" ] && [ -z "${MNEMOS_HOST_DIR:-}" ]; then
+  MNEMOS_HOST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/mnemos-ci-host-XXXXXX")
+  export MNEMOS_HOST_DIR
+  trap 'rm -rf "$MNEMOS_HOST_DIR"' EXIT
+  echo "CI: installing the VS Code test host fresh into $MNEMOS_HOST_DIR"
+fi
+t_host=$(date +%s)
 bash scripts/setup-vscode-host.sh
+echo "VS Code test host ready in $(( $(date +%s) - t_host )) s"
 
 step "type-check"
 npx tsc -p .
@@ -56,6 +67,14 @@ set -e
 cat /tmp/mnemos-ext-tests.log
 [ "$ext_status" -eq 0 ] || status=1
 
+step "npm start (the README's other command), until Mnemos reports ready"
+set +e
+bash scripts/test-start.sh > /tmp/mnemos-start-test.log 2>&1
+start_status=$?
+set -e
+cat /tmp/mnemos-start-test.log
+[ "$start_status" -eq 0 ] || status=1
+
 # The runner's own summary is the last "# pass"/"# fail" pair (tests that run child suites print theirs too).
 pass=$(grep -E '^# pass' /tmp/mnemos-node-tests.log | tail -1 | awk '{print $3+0}')
 fail=$(grep -E '^# fail' /tmp/mnemos-node-tests.log | tail -1 | awk '{print $3+0}')
@@ -64,6 +83,7 @@ ext_pass=$(echo "${ext:-0 passed, 0 failed}" | awk '{print $1}')
 ext_fail=$(echo "${ext:-0 passed, 0 failed}" | awk '{print $3}')
 [ -n "$ext" ] || { echo "the extension host suite reported no count"; status=1; ext_fail=1; }
 step "done"
-echo "node suites: $pass passed, $fail failed; extension host: $ext_pass passed, $ext_fail failed"
-echo "$((pass + ext_pass)) passed, $((fail + ext_fail)) failed"
+start_pass=$([ "$start_status" -eq 0 ] && echo 1 || echo 0)
+echo "node suites: $pass passed, $fail failed; extension host: $ext_pass passed, $ext_fail failed; npm start: $([ "$start_pass" = 1 ] && echo ready || echo FAILED)"
+echo "$((pass + ext_pass + start_pass)) passed, $((fail + ext_fail + 1 - start_pass)) failed"
 exit $status

@@ -13,6 +13,7 @@ import { McpServerProvider, registerMcpProvider } from './mcp';
 import { MemoryDocumentProvider, SCHEME } from './memoryDocument';
 import { type Notice, Notifier } from './notify';
 import { OfflineQueue } from './offline';
+import { announceReady } from './ready';
 import { TokenSource } from './secrets';
 import type { Services } from './services';
 import { type MnemosSettings, SECTION } from './settings';
@@ -200,6 +201,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
 
   const activationMs = performance.now() - t0;
   log.info(`activated in ${activationMs.toFixed(1)} ms (store: ${host.status().description}; opens on first use)`);
+  announceReady({ activationMs, store: host.status().description }, (m) => log.warn(m));
   return {
     activationMs,
     getStore,
