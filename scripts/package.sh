@@ -126,7 +126,14 @@ block() {
   else
     echo "!node_modules/onnxruntime-node/package.json"
     echo "!node_modules/onnxruntime-node/dist/*.js"
-    echo "!node_modules/onnxruntime-node/bin/napi-v6/$ORT/*"
+    if [ "$ORT" = darwin/arm64 ]; then
+      # The binding loads @rpath/libonnxruntime.1.dylib; libonnxruntime.1.30.0.dylib is a byte-identical
+      # copy (a symlink before npm packed it), loaded by nothing: 44.6 MB left out.
+      echo "!node_modules/onnxruntime-node/bin/napi-v6/$ORT/onnxruntime_binding.node"
+      echo "!node_modules/onnxruntime-node/bin/napi-v6/$ORT/libonnxruntime.1.dylib"
+    else
+      echo "!node_modules/onnxruntime-node/bin/napi-v6/$ORT/*"
+    fi
   fi
   if [ -n "$VEC" ]; then
     echo "!node_modules/sqlite-vec/package.json"
