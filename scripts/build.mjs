@@ -1,6 +1,7 @@
 // One esbuild step for every bundle: extension host (node/cjs), CLI + MCP server (node/cjs),
 // embedding worker (node/cjs), sidebar webview (browser/iife). Native modules stay external and
-// ship in node_modules: libsql (N-API), onnxruntime-node (+ the onnxruntime-common it registers in).
+// ship in node_modules: libsql (N-API), onnxruntime-node (+ the onnxruntime-common it registers in), or
+// onnxruntime-web (WebAssembly) where onnxruntime-node has no binary, sqlite-vec.
 // usage: node scripts/build.mjs [--minify] [--watch]
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -22,8 +23,26 @@ const stubSharp = {
   },
 };
 
-const nodeExternal = ['vscode', 'libsql', '@libsql/*', 'onnxruntime-node', 'onnxruntime-common', 'sqlite-vec', 'sqlite-vec-*'];
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify, external: nodeExternal, plugins: [stubSharp], logLevel: 'warning' };
+// transformers.js loads onnxruntime-node when it loads, even when a runtime is placed at
+// globalThis[Symbol.for('onnxruntime')] (which it then uses instead). src/embed/onnx-runtime.ts places
+// onnxruntime-web there where onnxruntime-node has no binary (darwin-x64, alpine-x64), so that require must
+// be skipped then. The build fails if transformers.js no longer has exactly that one call.
+const NATIVE_ORT_REQUIRE = 'requireFromHere("onnxruntime-node")';
+const lazyNativeOrt = {
+  name: 'lazy-native-ort',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]@huggingface[\\/]transformers[\\/]dist[\\/]transformers\.node\.(mjs|cjs)$/ }, (args) => {
+      const src = fs.readFileSync(args.path, 'utf8');
+      const n = src.split(NATIVE_ORT_REQUIRE).length - 1;
+      if (n !== 1) throw new Error(`${args.path}: expected one ${NATIVE_ORT_REQUIRE}, found ${n}`);
+      const lazy = `(Symbol.for("onnxruntime") in globalThis ? undefined : ${NATIVE_ORT_REQUIRE})`;
+      return { contents: src.replace(NATIVE_ORT_REQUIRE, lazy), loader: 'js' };
+    });
+  },
+};
+
+const nodeExternal = ['vscode', 'libsql', '@libsql/*', 'onnxruntime-node', 'onnxruntime-common', 'onnxruntime-web', 'sqlite-vec', 'sqlite-vec-*'];
+const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify, external: nodeExternal, plugins: [stubSharp, lazyNativeOrt], logLevel: 'warning' };
 
 // Entries whose source does not exist yet are skipped, so the build works while features land.
 const entries = [

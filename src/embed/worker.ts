@@ -2,6 +2,7 @@
 // onnxruntime-node's run() is synchronous on the JS thread and would block the extension host.
 // Bundled on its own as dist/embed-worker.js (see src/embed/README.md).
 import { parentPort, workerData } from 'node:worker_threads';
+import { runtimeOptions } from './onnx-runtime'; // before transformers.js: it picks the ONNX runtime
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 
@@ -47,6 +48,7 @@ async function load(): Promise<FeatureExtractionPipeline> {
   if (init.remoteHost) env.remoteHost = init.remoteHost.endsWith('/') ? init.remoteHost : `${init.remoteHost}/`;
   return (await pipeline('feature-extraction', init.modelId, {
     dtype: init.dtype,
+    ...runtimeOptions(init.threads),
     session_options: { intraOpNumThreads: init.threads, interOpNumThreads: 1 },
   } as Parameters<typeof pipeline>[2])) as FeatureExtractionPipeline;
 }

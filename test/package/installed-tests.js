@@ -66,7 +66,7 @@ test('Mnemos is loaded from the installed VSIX, not from the repository, and act
 test('every runtime package the bundles require resolves inside the installed extension', async () => {
   const e = ext();
   const from = [path.join(e.extensionPath, 'dist')];
-  for (const m of ['libsql', '@libsql/client', 'onnxruntime-node', 'onnxruntime-common', '@libsql/linux-x64-gnu']) {
+  for (const m of ['libsql', '@libsql/client', 'onnxruntime-node', 'onnxruntime-common', '@libsql/linux-x64-gnu', 'sqlite-vec', 'sqlite-vec-linux-x64/vec0.so']) {
     const resolved = require.resolve(m, { paths: from });
     assert.ok(inside(fs.realpathSync(resolved), fs.realpathSync(e.extensionPath)), `${m} resolved to ${resolved}, outside the extension`);
   }

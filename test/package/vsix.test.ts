@@ -1,19 +1,25 @@
 /**
  * The packaged extension: `bash scripts/package.sh` (the `npm run package` script) builds the minified
- * bundles and packs mnemos-linux-x64.vsix; then its file list is checked against what the bundles
- * really require() at run time, its CLI runs from the unzipped folder (local file, sqld over HTTP and
- * WebSocket, the tiny embedding model), and it is installed into code-server with
- * `--install-extension` and tested there (test/package/installed-tests.js) as an installed extension.
- * MNEMOS_VSIX=FILE tests that VSIX instead of packing a new one.
+ * bundles once and packs one VSIX per target (linux-x64, linux-arm64, darwin-x64, darwin-arm64, win32-x64,
+ * alpine-x64). Every VSIX is opened: its file list is checked against what the bundles really require() at
+ * run time, and each native file's headers (ELF e_machine and C library, Mach-O cputype, PE machine) against
+ * its target, byte for byte against the npm package it comes from, with its size. Then the linux-x64 one's
+ * CLI runs from the unzipped folder (local file, sqld over HTTP and WebSocket, the tiny embedding model), the
+ * WebAssembly embedder of the darwin-x64/alpine-x64 ones runs the tiny model with no onnxruntime-node in
+ * reach, and the linux-x64 one is installed into code-server with `--install-extension` and tested there
+ * (test/package/installed-tests.js). MNEMOS_VSIX_DIR=DIR tests the mnemos-<target>.vsix files in DIR instead
+ * of packing new ones.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { builtinModules } from 'node:module';
+import { builtinModules, createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Embedder } from '../../src/embed/embedder';
 import { type Sqld, startSqld } from '../helpers/sqld';
+import { type Arch, type BinaryInfo, identify } from './binfmt';
 
 const ROOT = path.resolve(__dirname, '../..');
 const HOST_DIR = process.env.MNEMOS_HOST_DIR || path.join(os.homedir(), '.cache/mnemos/vscode-host');
@@ -22,14 +28,60 @@ const CS_ENTRY = path.join(HOST_DIR, 'cs/node_modules/code-server/out/node/entry
 const MODELS = path.join(ROOT, 'test/fixtures/models');
 
 /** The runtime externals scripts/build.mjs leaves out of the bundles (its `nodeExternal`, minus `vscode`). */
-const EXTERNAL = [/^libsql$/, /^@libsql\//, /^onnxruntime-node$/, /^onnxruntime-common$/, /^sqlite-vec(-.*)?$/];
+const EXTERNAL = [/^libsql$/, /^@libsql\//, /^onnxruntime-(node|common|web)$/, /^sqlite-vec(-.*)?$/];
 const BUILTIN = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+const ORT_NODE = 'node_modules/onnxruntime-node/bin/napi-v6';
+const ORT_WEB = ['node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm'];
+
+type Os = 'linux' | 'darwin' | 'win32';
+interface Target {
+  os: Os;
+  arch: Arch;
+  libc?: 'glibc' | 'musl';
+  /** Every native file the VSIX must hold, and nothing else native. */
+  natives: string[];
+}
+const TARGETS: Record<string, Target> = {
+  'linux-x64': {
+    os: 'linux', arch: 'x64', libc: 'glibc',
+    natives: ['node_modules/@libsql/linux-x64-gnu/index.node', `${ORT_NODE}/linux/x64/libonnxruntime.so.1`,
+      `${ORT_NODE}/linux/x64/onnxruntime_binding.node`, 'node_modules/sqlite-vec-linux-x64/vec0.so'],
+  },
+  'linux-arm64': {
+    os: 'linux', arch: 'arm64', libc: 'glibc',
+    natives: ['node_modules/@libsql/linux-arm64-gnu/index.node', `${ORT_NODE}/linux/arm64/libonnxruntime.so.1`,
+      `${ORT_NODE}/linux/arm64/onnxruntime_binding.node`, 'node_modules/sqlite-vec-linux-arm64/vec0.so'],
+  },
+  'darwin-x64': {
+    os: 'darwin', arch: 'x64',
+    natives: ['node_modules/@libsql/darwin-x64/index.node', ...ORT_WEB, 'node_modules/sqlite-vec-darwin-x64/vec0.dylib'],
+  },
+  'darwin-arm64': {
+    os: 'darwin', arch: 'arm64',
+    natives: ['node_modules/@libsql/darwin-arm64/index.node', `${ORT_NODE}/darwin/arm64/libonnxruntime.1.dylib`,
+      `${ORT_NODE}/darwin/arm64/onnxruntime_binding.node`, 'node_modules/sqlite-vec-darwin-arm64/vec0.dylib'],
+  },
+  'win32-x64': {
+    os: 'win32', arch: 'x64',
+    natives: ['node_modules/@libsql/win32-x64-msvc/index.node', `${ORT_NODE}/win32/x64/DirectML.dll`,
+      `${ORT_NODE}/win32/x64/dxcompiler.dll`, `${ORT_NODE}/win32/x64/dxil.dll`, `${ORT_NODE}/win32/x64/onnxruntime.dll`,
+      `${ORT_NODE}/win32/x64/onnxruntime_binding.node`, 'node_modules/sqlite-vec-windows-x64/vec0.dll'],
+  },
+  'alpine-x64': {
+    os: 'linux', arch: 'x64', libc: 'musl',
+    natives: ['node_modules/@libsql/linux-x64-musl/index.node', ...ORT_WEB],
+  },
+};
+const NAMES = Object.keys(TARGETS);
+const FORMAT: Record<Os, BinaryInfo['format']> = { linux: 'elf', darwin: 'mach-o', win32: 'pe' };
+const MB = (n: number) => `${(n / 1048576).toFixed(2)} MB`;
 
 let work: string;
-let vsix: string;
-let unpacked: string; // <work>/x/extension
-let entries: string[]; // paths inside extension/
 let packMs = 0;
+const vsixes: Record<string, { file: string; dir: string; entries: string[] }> = {};
+// shorthands for the linux-x64 VSIX, which the CLI and code-server tests use
+let vsix: string;
+let unpacked: string;
 
 interface Run {
   code: number | null;
@@ -72,107 +124,229 @@ function bundleRequires(file: string): Set<string> {
     if (name.startsWith('.') || name.startsWith('/') || BUILTIN.has(name) || name === 'vscode') continue;
     out.add(name);
   }
-  for (const m of src.matchAll(/"(libsql|@libsql\/[a-z0-9-]+|onnxruntime-node|onnxruntime-common|sqlite-vec[a-z0-9-]*)"/g)) out.add(m[1]);
+  const alias = /"(libsql|@libsql\/[a-z0-9-]+|onnxruntime-(?:node|common|web)|sqlite-vec[a-z0-9-]*)"/g;
+  for (const m of src.matchAll(alias)) out.add(m[1]);
   return out;
 }
 
 const pkgName = (req: string) => (req.startsWith('@') ? req.split('/').slice(0, 2).join('/') : req.split('/')[0]);
+/** The package folder a path inside node_modules belongs to (nested node_modules included). */
+function pkgDirOf(file: string): string {
+  const parts = file.split('/');
+  const i = parts.lastIndexOf('node_modules');
+  return parts.slice(0, i + (parts[i + 1].startsWith('@') ? 3 : 2)).join('/');
+}
 
 before(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-pkg-test-'));
-  if (process.env.MNEMOS_VSIX) {
-    vsix = path.resolve(process.env.MNEMOS_VSIX);
-  } else {
-    vsix = path.join(work, 'mnemos-linux-x64.vsix');
+  const dir = process.env.MNEMOS_VSIX_DIR ? path.resolve(process.env.MNEMOS_VSIX_DIR) : path.join(work, 'vsix');
+  if (!process.env.MNEMOS_VSIX_DIR) {
     const t0 = Date.now();
-    const r = await run('bash', ['scripts/package.sh', '--out', vsix], { timeoutMs: 180_000 });
+    const r = await run('bash', ['scripts/package.sh', '--out-dir', dir], { timeoutMs: 300_000 });
     packMs = Date.now() - t0;
     assert.equal(r.code, 0, `package.sh failed:\n${r.stdout}\n${r.stderr}`);
-    assert.match(r.stdout, /\[package\] .*linux-x64, \d+ files/);
+    for (const t of NAMES) assert.match(r.stdout, new RegExp(`\\[package\\] .*mnemos-${t}\\.vsix: ${t}, \\d+ files`));
   }
-  execFileSync('unzip', ['-q', vsix, '-d', path.join(work, 'x')]);
-  unpacked = path.join(work, 'x/extension');
-  entries = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.startsWith('extension/') && !l.endsWith('/'))
-    .map((l) => l.slice('extension/'.length));
+  for (const t of NAMES) {
+    const file = path.join(dir, `mnemos-${t}.vsix`);
+    const out = path.join(work, 'x', t);
+    fs.mkdirSync(out, { recursive: true });
+    execFileSync('unzip', ['-q', file, '-d', out]);
+    const entries = execFileSync('unzip', ['-Z1', file], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.startsWith('extension/') && !l.endsWith('/'))
+      .map((l) => l.slice('extension/'.length));
+    vsixes[t] = { file, dir: path.join(out, 'extension'), entries };
+  }
+  vsix = vsixes['linux-x64'].file;
+  unpacked = vsixes['linux-x64'].dir;
 });
 after(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-describe('the VSIX file list', () => {
-  test('holds the bundles, assets, README and LICENSE (vsce renames them readme.md, LICENSE.txt), package.json, and no sources, tests or maps', () => {
-    for (const f of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/cli.js', 'dist/embed-worker.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/mnemos.svg', 'resources/mnemos.instructions.md']) {
-      assert.ok(entries.includes(f), `${f} is in the VSIX`);
-    }
-    assert.match(fs.readFileSync(path.join(unpacked, 'LICENSE.txt'), 'utf8'), /Apache License\s+Version 2\.0/);
-    const bad = entries.filter(
-      (f) =>
-        /^(src|test|bench|scripts|docs|out|\.ci|\.git|test-results)\//.test(f) ||
-        /\.(map|ts|tsx|mts|cts|db|vsix|tgz)$/.test(f) ||
-        /(^|\/)(tsconfig[^/]*\.json|package-lock\.json|\.vscodeignore|\.gitignore)$/.test(f),
-    );
-    assert.deepEqual(bad, [], 'nothing but what runs');
-    const top = new Set(entries.map((f) => f.split('/')[0]));
-    assert.deepEqual([...top].sort(), ['LICENSE.txt', 'dist', 'media', 'node_modules', 'package.json', 'readme.md', 'resources']);
-    // Bundles are minified: the CLI bundle has far fewer lines than an unminified esbuild output.
-    const cliLines = fs.readFileSync(path.join(unpacked, 'dist/cli.js'), 'utf8').split('\n').length;
-    assert.ok(cliLines < 2000, `dist/cli.js is minified (${cliLines} lines)`);
-  });
-
-  test('carries native binaries for linux-x64 only', () => {
-    const natives = entries.filter((f) => /\.(node|so(\.\d+)*|dylib|dll)$/.test(f)).sort();
-    assert.deepEqual(natives, [
-      'node_modules/@libsql/linux-x64-gnu/index.node',
-      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
-      'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
-    ]);
-    assert.deepEqual(entries.filter((f) => /darwin|win32|arm64|musl|sqlite-vec/.test(f)), []);
-  });
-
-  test('ships exactly the packages the bundles require at run time, with their dependencies', () => {
-    // What the bundles really ask for (scripts/build.mjs's externals they use).
-    const required = new Set<string>();
-    for (const b of ['extension', 'cli', 'embed-worker', 'webview']) {
-      for (const r of bundleRequires(path.join(unpacked, 'dist', `${b}.js`))) {
-        assert.ok(EXTERNAL.some((re) => re.test(pkgName(r))), `dist/${b}.js requires "${r}", which is neither bundled nor a declared external`);
-        required.add(pkgName(r));
+for (const t of NAMES) {
+  const spec = TARGETS[t];
+  describe(`mnemos-${t}.vsix`, () => {
+    test('holds the bundles, assets, README and LICENSE (vsce renames them readme.md, LICENSE.txt), package.json, and no sources, tests or maps', () => {
+      const { entries, dir, file } = vsixes[t];
+      for (const f of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/cli.js', 'dist/embed-worker.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/mnemos.svg', 'resources/mnemos.instructions.md']) {
+        assert.ok(entries.includes(f), `${f} is in the VSIX`);
       }
-    }
-    assert.deepEqual([...required].sort(), ['@libsql/client', 'libsql', 'onnxruntime-common', 'onnxruntime-node']);
-    // Their closure inside the VSIX: every dependency present; optional ones only for this platform;
-    // type-only packages are not needed.
-    const nm = path.join(unpacked, 'node_modules');
-    const needed = new Set<string>();
-    const missing: string[] = [];
-    const walk = (name: string, optional: boolean) => {
-      if (needed.has(name)) return;
-      const pj = path.join(nm, name, 'package.json');
-      if (!fs.existsSync(pj)) {
-        if (!optional && !name.startsWith('@types/')) missing.push(name);
-        return;
+      assert.match(fs.readFileSync(path.join(dir, 'LICENSE.txt'), 'utf8'), /Apache License\s+Version 2\.0/);
+      const bad = entries.filter(
+        (f) =>
+          /^(src|test|bench|scripts|docs|out|\.ci|\.git|test-results)\//.test(f) ||
+          /\.(map|ts|tsx|mts|cts|db|vsix|tgz)$/.test(f) ||
+          /(^|\/)(tsconfig[^/]*\.json|package-lock\.json|\.vscodeignore|\.gitignore)$/.test(f),
+      );
+      assert.deepEqual(bad, [], 'nothing but what runs');
+      const top = new Set(entries.map((f) => f.split('/')[0]));
+      assert.deepEqual([...top].sort(), ['LICENSE.txt', 'dist', 'media', 'node_modules', 'package.json', 'readme.md', 'resources']);
+      // Bundles are minified: the CLI bundle has far fewer lines than an unminified esbuild output.
+      const cliLines = fs.readFileSync(path.join(dir, 'dist/cli.js'), 'utf8').split('\n').length;
+      assert.ok(cliLines < 2000, `dist/cli.js is minified (${cliLines} lines)`);
+      const manifest = execFileSync('unzip', ['-p', file, 'extension.vsixmanifest'], { encoding: 'utf8' });
+      assert.match(manifest, new RegExp(`TargetPlatform="${t}"`), 'the manifest names the target');
+      // The bundles are built once: every VSIX carries the same ones.
+      for (const b of ['extension', 'cli', 'embed-worker', 'webview']) {
+        const f = `dist/${b}.js`;
+        assert.ok(fs.readFileSync(path.join(dir, f)).equals(fs.readFileSync(path.join(vsixes['linux-x64'].dir, f))), `${f} as in linux-x64`);
       }
-      needed.add(name);
-      const j = JSON.parse(fs.readFileSync(pj, 'utf8'));
-      for (const d of Object.keys(j.dependencies ?? {})) walk(d, false);
-      for (const d of Object.keys(j.optionalDependencies ?? {})) walk(d, true);
+    });
+
+    test(`carries ${t}'s native files only, as npm publishes them (headers, bytes, sizes)`, () => {
+      const { entries, dir } = vsixes[t];
+      const rows: string[] = [];
+      const natives: string[] = [];
+      let total = 0;
+      for (const f of entries) {
+        const info = identify(fs.readFileSync(path.join(dir, f)));
+        if (!info) continue;
+        natives.push(f);
+        const size = fs.statSync(path.join(dir, f)).size;
+        total += size;
+        rows.push(`#   ${MB(size).padStart(9)}  ${f}  ${JSON.stringify(info.format === 'mach-o' ? info.arch : info.format === 'wasm' ? 'wasm' : info.arch)}`);
+        if (info.format === 'wasm') {
+          // WebAssembly runs on any platform; it is here only where onnxruntime-node has no binary
+          assert.ok(!spec.natives.some((n) => n.startsWith(ORT_NODE)), `${f}: WebAssembly runtime next to a native one`);
+        } else {
+          assert.equal(info.format, FORMAT[spec.os], `${f} is ${info.format}, not ${FORMAT[spec.os]}`);
+          if (info.format === 'mach-o') {
+            assert.deepEqual(info.arch, [spec.arch], `${f}: Mach-O slices ${info.arch.join(', ')}`);
+            // every @rpath library it loads is shipped beside it
+            for (const d of info.dylibs.filter((x) => x.startsWith('@rpath/'))) {
+              assert.ok(entries.includes(path.posix.join(path.posix.dirname(f), d.slice(7))), `${f} loads ${d}, which is not shipped`);
+            }
+          } else {
+            assert.equal(info.arch, spec.arch, `${f}: machine ${info.arch}`);
+          }
+          if (info.format === 'elf') {
+            assert.ok(info.libc === spec.libc || info.libc === 'none', `${f} links ${info.libc}, ${t} has ${spec.libc}`);
+            for (const n of info.needed.filter((x) => x.startsWith('libonnxruntime'))) {
+              assert.ok(entries.includes(path.posix.join(path.posix.dirname(f), n)), `${f} needs ${n}, which is not shipped`);
+            }
+          }
+          if (info.format === 'pe') {
+            for (const n of info.imports.filter((x) => /^onnxruntime/i.test(x))) {
+              assert.ok(entries.includes(path.posix.join(path.posix.dirname(f), n)), `${f} imports ${n}, which is not shipped`);
+            }
+          }
+        }
+        // byte for byte the npm package's file, at the version its parent package pins
+        const src = path.join(ROOT, f);
+        assert.ok(fs.readFileSync(src).equals(fs.readFileSync(path.join(dir, f))), `${f} differs from ${src}`);
+        assert.ok(size >= 100_000, `${f} is ${size} bytes: too small to be a real binary`);
+      }
+      console.log(`# ${t}: ${natives.length} native files, ${MB(total)} unpacked, VSIX ${MB(fs.statSync(vsixes[t].file).size)}\n${rows.join('\n')}`);
+      assert.deepEqual(natives.sort(), [...spec.natives].sort());
+      // No other platform's package or folder rides along.
+      const others = entries.filter((f) =>
+        /@libsql\/(darwin|linux|win32)-|sqlite-vec-(darwin|linux|windows)-|napi-v6\/(darwin|linux|win32)\//.test(f) &&
+        !spec.natives.some((n) => pkgDirOf(n) === pkgDirOf(f) && (!n.startsWith(ORT_NODE) || path.posix.dirname(n) === path.posix.dirname(f))));
+      assert.deepEqual(others, []);
+      const pins: Record<string, string> = { '@libsql/': 'libsql', 'sqlite-vec-': 'sqlite-vec', 'onnxruntime-': '@huggingface/transformers' };
+      for (const n of spec.natives) {
+        const pkg = pkgDirOf(n).slice('node_modules/'.length);
+        const parent = Object.entries(pins).find(([p]) => pkg.startsWith(p))![1];
+        const pj = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8'));
+        const want = { ...pj(path.join(ROOT, 'node_modules', parent)).optionalDependencies, ...pj(path.join(ROOT, 'node_modules', parent)).dependencies }[pkg];
+        assert.equal(pj(path.join(dir, pkgDirOf(n))).version, want, `${pkg} is the version ${parent} pins`);
+      }
+    });
+
+    test('ships exactly the packages the bundles require at run time, with their dependencies', () => {
+      const { entries, dir } = vsixes[t];
+      // What the bundles really ask for (scripts/build.mjs's externals they use).
+      const required = new Set<string>();
+      for (const b of ['extension', 'cli', 'embed-worker', 'webview']) {
+        for (const r of bundleRequires(path.join(dir, 'dist', `${b}.js`))) {
+          assert.ok(EXTERNAL.some((re) => re.test(pkgName(r))), `dist/${b}.js requires "${r}", which is neither bundled nor a declared external`);
+          required.add(pkgName(r));
+        }
+      }
+      assert.deepEqual([...required].sort(), ['@libsql/client', 'libsql', 'onnxruntime-common', 'onnxruntime-node', 'onnxruntime-web']);
+      // The embedding worker needs one ONNX runtime: the native one where it has a binary, else WebAssembly.
+      const wasm = !spec.natives.some((n) => n.startsWith(ORT_NODE));
+      const runtimes = ['onnxruntime-node', 'onnxruntime-web'].filter((p) => fs.existsSync(path.join(dir, 'node_modules', p)));
+      assert.deepEqual(runtimes, [wasm ? 'onnxruntime-web' : 'onnxruntime-node']);
+      // sqlite-vec: no bundle loads it yet (the store will, lazily); it ships wherever npm has its binary.
+      const roots = [...required].filter((r) => !/^onnxruntime-(node|web)$/.test(r)).concat(runtimes);
+      if (spec.natives.some((n) => n.includes('sqlite-vec-'))) roots.push('sqlite-vec');
+      // Their closure inside the VSIX, resolved as Node does (nested node_modules first): every dependency
+      // present; optional ones only for this platform; type-only packages are not needed.
+      const needed = new Set<string>(); // package folders, relative to the extension
+      const missing: string[] = [];
+      const walk = (name: string, from: string, optional: boolean) => {
+        let at = from;
+        let found: string | undefined;
+        for (;;) {
+          const cand = path.posix.join(at, 'node_modules', name);
+          if (fs.existsSync(path.join(dir, cand, 'package.json'))) { found = cand; break; }
+          if (!at) break;
+          at = at.includes('/node_modules/') ? at.slice(0, at.lastIndexOf('/node_modules/')) : '';
+        }
+        if (!found) {
+          if (!optional && !name.startsWith('@types/')) missing.push(name);
+          return;
+        }
+        if (needed.has(found)) return;
+        needed.add(found);
+        const j = JSON.parse(fs.readFileSync(path.join(dir, found, 'package.json'), 'utf8'));
+        // onnxruntime-node's own dependencies (adm-zip, global-agent) serve only its install script;
+        // onnxruntime-web's ort.node.min.js bundles all of its dependencies but onnxruntime-common.
+        const deps = name === 'onnxruntime-node' ? ['onnxruntime-common'] : name === 'onnxruntime-web' ? ['onnxruntime-common'] : Object.keys(j.dependencies ?? {});
+        for (const d of deps) walk(d, found, false);
+        for (const d of Object.keys(j.optionalDependencies ?? {})) walk(d, found, true);
+      };
+      for (const r of roots) walk(r, '', false);
+      assert.deepEqual(missing, [], 'dependencies missing from the VSIX');
+      if (wasm) {
+        const requires = bundleRequires(path.join(dir, 'node_modules/onnxruntime-web/dist/ort.node.min.js'));
+        assert.deepEqual([...requires], ['onnxruntime-common'], 'ort.node.min.js requires only onnxruntime-common');
+      }
+      const shipped = new Set(entries.filter((f) => f.startsWith('node_modules/')).map(pkgDirOf));
+      assert.deepEqual([...shipped].filter((p) => !needed.has(p)).sort(), [], 'packages in the VSIX that nothing requires');
+      // Each package's entry point resolves (as Node resolves it: "exports", node/require conditions) to a shipped file.
+      for (const p of shipped) {
+        if (/@libsql\/core$|sqlite-vec-|@libsql\/(darwin|linux|win32)-/.test(p)) continue; // subpath exports only / binaries
+        const parent = p.includes('/node_modules/', 1) ? p.slice(0, p.lastIndexOf('/node_modules/')) : 'dist';
+        const name = p.slice(p.lastIndexOf('node_modules/') + 'node_modules/'.length);
+        const resolved = createRequire(path.join(dir, parent, 'x.js')).resolve(name);
+        assert.ok(resolved.startsWith(path.join(dir, p) + path.sep), `${name} resolves to ${resolved}, outside ${p}`);
+      }
+    });
+  });
+}
+
+describe('the WebAssembly embedder (darwin-x64, alpine-x64)', () => {
+  test('the unpacked alpine-x64 worker embeds the tiny model with no onnxruntime-node in reach, as the native linux-x64 one does', async () => {
+    const wasmDir = vsixes['alpine-x64'].dir;
+    // darwin-x64 carries the very same worker and WebAssembly runtime
+    for (const f of ['dist/embed-worker.js', 'node_modules/onnxruntime-web/dist/ort.node.min.js', ...ORT_WEB]) {
+      assert.ok(fs.readFileSync(path.join(wasmDir, f)).equals(fs.readFileSync(path.join(vsixes['darwin-x64'].dir, f))), f);
+    }
+    assert.throws(() => require.resolve('onnxruntime-node', { paths: [path.join(wasmDir, 'dist')] }), /Cannot find module/);
+    const texts = ['hello world', 'the unpacked VSIX embeds on WebAssembly', 'the cat sat on the mat'];
+    const embedWith = async (dir: string) => {
+      const e = new Embedder({ modelId: 'tiny-bert', cacheDir: path.join(work, 'models'), localModelPath: MODELS, allowRemote: false, workerPath: path.join(dir, 'dist/embed-worker.js') });
+      try {
+        const t0 = Date.now();
+        const v = await e.embed(texts, 'passage');
+        return { v, ms: Date.now() - t0 };
+      } finally {
+        await e.dispose();
+      }
     };
-    for (const r of required) walk(r, false);
-    // onnxruntime-node's own dependencies (adm-zip, global-agent, …) serve only its install script.
-    const installOnly = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/onnxruntime-node/package.json'), 'utf8')).dependencies ?? {};
-    assert.deepEqual(missing.filter((m) => !(m in installOnly)), [], 'dependencies missing from the VSIX');
-    assert.ok(needed.has('@libsql/linux-x64-gnu'), 'libsql\'s native binary for linux-x64 (glibc)');
-    const shipped = new Set(entries.filter((f) => f.startsWith('node_modules/')).map((f) => pkgName(f.slice('node_modules/'.length))));
-    assert.deepEqual([...shipped].filter((p) => !needed.has(p)).sort(), [], 'packages in the VSIX that nothing requires');
-    // The node_modules files are the run-time ones: the entry points and CommonJS code.
-    for (const p of shipped) {
-      const j = JSON.parse(fs.readFileSync(path.join(nm, p, 'package.json'), 'utf8'));
-      const main = typeof j.exports?.['.']?.require === 'string' ? j.exports['.'].require : j.main ?? 'index.js';
-      if (p === '@libsql/core') continue; // subpath exports only
-      const file = path.join(nm, p, main);
-      assert.ok(fs.existsSync(file) || fs.existsSync(`${file}.js`), `${p}'s entry point ${main} is in the VSIX`);
+    const wasm = await embedWith(wasmDir);
+    const native = await embedWith(unpacked);
+    let maxDiff = 0;
+    for (let i = 0; i < texts.length; i++) {
+      assert.equal(wasm.v[i].length, 64);
+      for (let k = 0; k < 64; k++) maxDiff = Math.max(maxDiff, Math.abs(wasm.v[i][k] - native.v[i][k]));
     }
+    console.log(`# tiny-bert, 3 texts incl. load: wasm ${wasm.ms} ms, native ${native.ms} ms; max |Δ| ${maxDiff.toExponential(2)}`);
+    assert.ok(maxDiff < 1e-5, `WebAssembly and native vectors differ by ${maxDiff}`);
   });
 });
 
@@ -287,7 +461,7 @@ describe('the VSIX installed into code-server', () => {
     const figures = JSON.parse(fs.readFileSync(figuresFile, 'utf8'));
     const size = fs.statSync(vsix).size;
     console.log(
-      `# package figures: vsix ${(size / 1048576).toFixed(2)} MB (${size} bytes), ${entries.length} files; pack ${packMs} ms; install ${installMs} ms; host run ${hostMs} ms; activate ${figures.activateMs} ms`,
+      `# package figures: linux-x64 vsix ${(size / 1048576).toFixed(2)} MB (${size} bytes), ${vsixes['linux-x64'].entries.length} files; pack (6 VSIXes) ${packMs} ms; install ${installMs} ms; host run ${hostMs} ms; activate ${figures.activateMs} ms`,
     );
   });
 });
