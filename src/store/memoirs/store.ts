@@ -100,10 +100,13 @@ export const MAX_SEARCH_LIMIT = 100;
 export const MAX_DEPTH = 5;
 
 /** A memoir by id (preferred) or by name; `?${n}` is the reference. */
-const memoirBy = (n: number) => `SELECT id FROM memoirs WHERE id = ?${n} OR name = ?${n} ORDER BY id = ?${n} DESC LIMIT 1`;
+const memoirBy = (n: number) =>
+  `SELECT x FROM (SELECT COALESCE((SELECT id FROM memoirs WHERE id = ?${n}), (SELECT id FROM memoirs WHERE name = ?${n})) AS x)
+   WHERE x IS NOT NULL`;
 /** A concept of memoir `m` (a CTE) by id (preferred) or by name. */
-const conceptBy = (n: number) =>
-  `SELECT c.id FROM concepts c, m WHERE c.memoir_id = m.id AND (c.id = ?${n} OR c.name = ?${n}) ORDER BY c.id = ?${n} DESC LIMIT 1`;
+const conceptBy = (n: number) => `SELECT x FROM (SELECT COALESCE(
+    (SELECT id FROM concepts WHERE id = ?${n} AND memoir_id = (SELECT id FROM m)),
+    (SELECT id FROM concepts WHERE memoir_id = (SELECT id FROM m) AND name = ?${n})) AS x) WHERE x IS NOT NULL`;
 const VALID_LIST = (col: string) => `CASE WHEN json_valid(${col}) AND json_type(${col}) = 'array' THEN ${col} ELSE '[]' END`;
 /** `old` ids in order, then the new ones not already there (ICM's union), as a JSON array. */
 const UNION_IDS = (old: string, added: string) => `(SELECT json_group_array(value) FROM (
@@ -737,21 +740,20 @@ const NEIGHBORHOOD = `WITH RECURSIVE
     UNION
     SELECT l.source_id, w.d + 1 FROM walk w JOIN concept_links l ON l.target_id = w.id WHERE w.d < ?3
   ),
-  nodes(id, d) AS (SELECT id, MIN(d) FROM walk GROUP BY id),
-  inner_nodes(id) AS (SELECT id FROM nodes WHERE d < ?3),
-  edges(id) AS (
-    SELECT l.id FROM concept_links l JOIN inner_nodes n ON l.source_id = n.id
+  nodes(id, d) AS MATERIALIZED (SELECT id, MIN(d) FROM walk GROUP BY id),
+  edges(id) AS MATERIALIZED (
+    SELECT l.id FROM nodes n CROSS JOIN concept_links l ON l.source_id = n.id WHERE n.d < ?3
     UNION
-    SELECT l.id FROM concept_links l JOIN inner_nodes n ON l.target_id = n.id
+    SELECT l.id FROM nodes n CROSS JOIN concept_links l ON l.target_id = n.id WHERE n.d < ?3
   )
 SELECT 'c' AS kind, n.d AS depth, c.id, c.memoir_id, c.name, c.definition, c.labels, c.confidence, c.revision,
   c.created_at, c.updated_at, c.source_memory_ids,
   NULL AS source_id, NULL AS target_id, NULL AS relation, NULL AS weight
-FROM nodes n JOIN concepts c ON c.id = n.id
+FROM nodes n CROSS JOIN concepts c ON c.id = n.id
 UNION ALL
 SELECT 'l', NULL, l.id, NULL, NULL, NULL, NULL, NULL, NULL, l.created_at, NULL, NULL,
   l.source_id, l.target_id, l.relation, l.weight
-FROM edges e JOIN concept_links l ON l.id = e.id`;
+FROM edges e CROSS JOIN concept_links l ON l.id = e.id`;
 
 /**
  * Create-or-refine for distill. ?1 memoir, ?2 new id, ?3 name, ?4 definition (the memory's summary),
