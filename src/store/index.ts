@@ -6,3 +6,4 @@ export { buildFtsQuery, queryTerms } from './fts';
 export { fuse, type Fusion } from './hybrid';
 export { embedText, VectorIndex } from './vectors';
 export type { Conn, Row, SqlArg } from './conn';
+export * from './memoirs';

@@ -1,0 +1,105 @@
+/**
+ * ICM's memoir tables (icm-reference §1.2; ICM 0.10.57 `crates/icm-store/src/schema.rs`), with ICM's
+ * text: the same columns, defaults, constraints, comments, indexes and FTS5 triggers, so a file ICM
+ * made opens unchanged and `sqlite_master` holds the same definitions whoever created the tables.
+ * Every statement is `IF NOT EXISTS` (SQLite stores the text from the object's name on, so the
+ * definitions still match ICM's) and the whole set is one atomic batch: one round trip on a remote,
+ * safe when several processes create it at once. Plain SQL only: rusqlite and python keep reading it.
+ */
+import type { Conn } from '../conn';
+
+/** ICM's `execute_batch` text for the three tables and their indexes, verbatim. */
+export const MEMOIR_TABLES_DDL = [
+  `CREATE TABLE IF NOT EXISTS memoirs (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            consolidation_threshold INTEGER NOT NULL DEFAULT 50
+        )`,
+  `CREATE TABLE IF NOT EXISTS concepts (
+            id TEXT PRIMARY KEY,
+            memoir_id TEXT NOT NULL REFERENCES memoirs(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            labels TEXT NOT NULL DEFAULT '[]', -- JSON array of {namespace, value}
+            confidence REAL NOT NULL DEFAULT 0.5,
+            revision INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            source_memory_ids TEXT NOT NULL DEFAULT '[]', -- JSON array of strings
+            UNIQUE(memoir_id, name)
+        )`,
+  `CREATE INDEX IF NOT EXISTS idx_concepts_memoir ON concepts(memoir_id)`,
+  `CREATE INDEX IF NOT EXISTS idx_concepts_name ON concepts(name)`,
+  `CREATE INDEX IF NOT EXISTS idx_concepts_confidence ON concepts(confidence)`,
+  `CREATE TABLE IF NOT EXISTS concept_links (
+            id TEXT PRIMARY KEY,
+            source_id TEXT NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+            target_id TEXT NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+            relation TEXT NOT NULL,
+            weight REAL NOT NULL DEFAULT 1.0,
+            created_at TEXT NOT NULL,
+            UNIQUE(source_id, target_id, relation),
+            CHECK(source_id != target_id)
+        )`,
+  `CREATE INDEX IF NOT EXISTS idx_concept_links_source ON concept_links(source_id)`,
+  `CREATE INDEX IF NOT EXISTS idx_concept_links_target ON concept_links(target_id)`,
+];
+
+/**
+ * ICM creates these only when `concepts_fts` is missing (its `fts_table_exists` check); `IF NOT EXISTS`
+ * on each gives the same result in one batch. `concepts_au` fires on any column update, as ICM's does.
+ */
+export const CONCEPTS_FTS_DDL = [
+  `CREATE VIRTUAL TABLE IF NOT EXISTS concepts_fts USING fts5(
+                id,
+                name,
+                definition,
+                labels,
+                content='concepts',
+                content_rowid='rowid'
+            )`,
+  `CREATE TRIGGER IF NOT EXISTS concepts_ai AFTER INSERT ON concepts BEGIN
+                INSERT INTO concepts_fts(rowid, id, name, definition, labels)
+                VALUES (new.rowid, new.id, new.name, new.definition, new.labels);
+            END`,
+  `CREATE TRIGGER IF NOT EXISTS concepts_ad AFTER DELETE ON concepts BEGIN
+                INSERT INTO concepts_fts(concepts_fts, rowid, id, name, definition, labels)
+                VALUES('delete', old.rowid, old.id, old.name, old.definition, old.labels);
+            END`,
+  `CREATE TRIGGER IF NOT EXISTS concepts_au AFTER UPDATE ON concepts BEGIN
+                INSERT INTO concepts_fts(concepts_fts, rowid, id, name, definition, labels)
+                VALUES('delete', old.rowid, old.id, old.name, old.definition, old.labels);
+                INSERT INTO concepts_fts(rowid, id, name, definition, labels)
+                VALUES (new.rowid, new.id, new.name, new.definition, new.labels);
+            END`,
+];
+
+export const MEMOIR_OBJECTS = [
+  'memoirs',
+  'concepts',
+  'concept_links',
+  'concepts_fts',
+  'concepts_ai',
+  'concepts_ad',
+  'concepts_au',
+  'idx_concepts_memoir',
+  'idx_concepts_name',
+  'idx_concepts_confidence',
+  'idx_concept_links_source',
+  'idx_concept_links_target',
+];
+
+/** Creates whatever is missing (one probe; one atomic batch only when something is). Idempotent. */
+export async function ensureMemoirSchema(conn: Conn): Promise<void> {
+  const [probe] = await conn.query(
+    `SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(MEMOIR_OBJECTS)],
+  );
+  if (Number(probe?.n ?? 0) === MEMOIR_OBJECTS.length) return;
+  await conn.batch([...MEMOIR_TABLES_DDL, ...CONCEPTS_FTS_DDL].map((sql) => ({ sql })));
+  // A replica reads its own file: pull the tables just created on the primary.
+  await conn.sync().catch(() => undefined);
+}
