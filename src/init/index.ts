@@ -70,63 +70,83 @@ export function isMnemosHookCommand(cmd: unknown): boolean {
   );
 }
 
-type Group = { matcher?: string; hooks?: unknown[]; [k: string]: unknown };
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Edits one event's array element by element (others' elements keep their bytes): `ours(el)` says
+ * which elements (or, with `inner`, which hooks inside a group) Mnemos wrote; `add` is appended.
+ */
+function editEventArray(doc: JsonDoc, name: string, ours: (h: unknown) => boolean, inner: boolean, add: unknown | undefined): void {
+  const hooks = doc.value.hooks as Record<string, unknown> | undefined;
+  const before = hooks?.[name];
+  if (before !== undefined && !Array.isArray(before)) return; // not ours to interpret
+  const list = (before as unknown[] | undefined) ?? [];
+  // The array as it should end up, to leave a file that is already right byte for byte.
+  const want: unknown[] = [];
+  for (const el of list) {
+    if (inner && isObj(el) && Array.isArray(el.hooks)) {
+      const kept = el.hooks.filter((h) => !ours(h));
+      if (kept.length === el.hooks.length) want.push(el);
+      else if (kept.length) want.push({ ...el, hooks: kept });
+    } else if (inner || !ours(el)) want.push(el);
+  }
+  if (add !== undefined) want.push(add);
+  if (same(want, before ?? [])) return;
+  if (!want.length) {
+    setAt(doc, ['hooks', name], undefined);
+    return;
+  }
+  for (let i = list.length - 1; i >= 0; i--) {
+    const el = list[i];
+    if (inner && isObj(el) && Array.isArray(el.hooks)) {
+      const mine = el.hooks.map((h, j) => (ours(h) ? j : -1)).filter((j) => j >= 0);
+      if (mine.length === el.hooks.length) setAt(doc, ['hooks', name, i], undefined);
+      else for (const j of mine.reverse()) setAt(doc, ['hooks', name, i, 'hooks', j], undefined);
+    } else if (!inner && ours(el)) setAt(doc, ['hooks', name, i], undefined);
+  }
+  if (add === undefined) return;
+  const now = (doc.value.hooks as Record<string, unknown> | undefined)?.[name];
+  if (Array.isArray(now)) setAt(doc, ['hooks', name, now.length], add, true);
+  else setAt(doc, ['hooks', name], [add]);
+}
+
+function checkHooksObject(doc: JsonDoc): void {
+  if (doc.value.hooks !== undefined && !isObj(doc.value.hooks)) throw new ConfigFileError(`${doc.file}: "hooks" is not an object; nothing was changed`);
+}
+
+const ourEntry = (h: unknown) => isObj(h) && (isMnemosHookCommand(h.command) || isMnemosHookCommand(h.bash));
 
 /** Claude Code / Codex: event → [{ matcher?, hooks: [{ type, command, timeout }] }]. Others' groups kept as they are. */
 function mergeGroupedHooks(doc: JsonDoc, events: [string, string, string?][], dialect: string, launcher: string, remove: boolean): void {
-  const hooks = isObj(doc.value.hooks) ? doc.value.hooks : {};
-  if (doc.value.hooks !== undefined && !isObj(doc.value.hooks)) throw new ConfigFileError(`${doc.file}: "hooks" is not an object; nothing was changed`);
-  const names = new Set([...Object.keys(hooks), ...events.map((e) => e[0])]);
+  checkHooksObject(doc);
+  const names = new Set([...Object.keys((doc.value.hooks as object | undefined) ?? {}), ...events.map((e) => e[0])]);
   for (const name of names) {
     const mine = events.find((e) => e[0] === name);
-    const before = hooks[name];
-    if (before !== undefined && !Array.isArray(before)) continue; // not ours to interpret
-    const groups: Group[] = [];
-    let touched = false;
-    for (const g of (before as unknown[] | undefined) ?? []) {
-      if (!isObj(g) || !Array.isArray(g.hooks)) {
-        groups.push(g as Group);
-        continue;
-      }
-      const kept = g.hooks.filter((h) => !(isObj(h) && isMnemosHookCommand(h.command)));
-      if (kept.length === g.hooks.length) groups.push(g);
-      else {
-        touched = true;
-        if (kept.length) groups.push({ ...g, hooks: kept });
-      }
-    }
+    let add: unknown;
     if (mine && !remove) {
       const [, ev, matcher] = mine;
       const entry = { type: 'command', command: `${launcher} ${ev} --agent ${dialect}`, timeout: TIMEOUT[ev] };
-      groups.push(matcher ? { matcher, hooks: [entry] } : { hooks: [entry] });
-      touched = true;
+      add = matcher ? { matcher, hooks: [entry] } : { hooks: [entry] };
     }
-    if (!touched) continue;
-    if (JSON.stringify(groups) === JSON.stringify(before ?? [])) continue;
-    setAt(doc, ['hooks', name], groups.length ? groups : undefined);
+    editEventArray(doc, name, ourEntry, true, add);
   }
   if (isObj(doc.value.hooks) && Object.keys(doc.value.hooks).length === 0) setAt(doc, ['hooks'], undefined);
 }
 
 /** `.github/hooks/*.json` (version 1): event → [{ type, command, bash, powershell, timeout, timeoutSec }]. */
 function mergeFlatHooks(doc: JsonDoc, launcher: string, remove: boolean): void {
-  if (doc.value.hooks !== undefined && !isObj(doc.value.hooks)) throw new ConfigFileError(`${doc.file}: "hooks" is not an object; nothing was changed`);
-  const hooks = (doc.value.hooks as Record<string, unknown> | undefined) ?? {};
-  const names = new Set([...Object.keys(hooks), ...GITHUB_EVENTS.map((e) => e[0])]);
+  checkHooksObject(doc);
+  const names = new Set([...Object.keys((doc.value.hooks as object | undefined) ?? {}), ...GITHUB_EVENTS.map((e) => e[0])]);
   for (const name of names) {
-    const before = hooks[name];
-    if (before !== undefined && !Array.isArray(before)) continue;
-    const list = ((before as unknown[] | undefined) ?? []).filter(
-      (h) => !(isObj(h) && (isMnemosHookCommand(h.command) || isMnemosHookCommand(h.bash))),
-    );
     const mine = GITHUB_EVENTS.find((e) => e[0] === name);
+    let add: unknown;
     if (mine && !remove) {
       const cmd = `${launcher} ${mine[1]} --agent vscode`;
-      list.push({ type: 'command', command: cmd, bash: cmd, powershell: cmd, timeout: TIMEOUT[mine[1]], timeoutSec: TIMEOUT[mine[1]] });
+      const t = TIMEOUT[mine[1]];
+      add = { type: 'command', command: cmd, bash: cmd, powershell: cmd, timeout: t, timeoutSec: t };
     }
-    if (JSON.stringify(list) === JSON.stringify(before ?? [])) continue;
-    setAt(doc, ['hooks', name], list.length ? list : undefined);
+    editEventArray(doc, name, ourEntry, false, add);
   }
   const left = isObj(doc.value.hooks) ? Object.keys(doc.value.hooks).length : 0;
   if (remove && left === 0) {
@@ -147,16 +167,18 @@ function mergeMcp(doc: JsonDoc, key: string, entry: Record<string, unknown>, rem
     if (isObj(doc.value[key]) && Object.keys(doc.value[key] as object).length === 0) setAt(doc, [key], undefined);
     return 'removed';
   }
+  if (same(cur, entry)) return 'none';
   if (cur !== undefined) return 'kept';
   setAt(doc, [key, 'mnemos'], entry);
   return 'set';
 }
 
-function jsonStep(agent: Agent, file: string, what: string, fn: (doc: JsonDoc) => void | string, deleteIfEmpty = false): InitChange {
+function jsonStep(agent: Agent, file: string, what: string, fn: (doc: JsonDoc) => void | string, remove: boolean, deleteIfEmpty = false): InitChange {
   const doc = readJson(file);
   const original = doc.text;
   const note = fn(doc);
-  const action = note === 'kept' ? 'kept' : writeJson(doc, original, deleteIfEmpty);
+  // A config file left holding `{}` by --remove is the same as no file to every agent: delete it.
+  const action = note === 'kept' ? 'kept' : writeJson(doc, original, deleteIfEmpty || remove);
   return { agent, file, action, what };
 }
 
@@ -179,7 +201,7 @@ export function runInit(o: InitOptions): InitChange[] {
       if (!githubDone) {
         githubDone = true;
         const file = o.scope === 'workspace' ? ws('.github', 'hooks', 'mnemos.json') : path.join(copilotDir, 'hooks', 'mnemos.json');
-        changes.push(jsonStep(agent, file, 'hooks (VS Code agent hooks, Copilot CLI)', (d) => mergeFlatHooks(d, launcher, remove), true));
+        changes.push(jsonStep(agent, file, 'hooks (VS Code agent hooks, Copilot CLI)', (d) => mergeFlatHooks(d, launcher, remove), remove, true));
       }
       // VS Code gets the MCP server from the Mnemos extension itself; Copilot CLI reads ~/.copilot/mcp-config.json.
       if (agent === 'copilot-cli') {
@@ -189,21 +211,21 @@ export function runInit(o: InitOptions): InitChange[] {
           jsonStep(agent, file, 'MCP server', (d) => {
             r = mergeMcp(d, 'mcpServers', { type: 'local', command: server.command, args: server.args, tools: ['*'] }, remove);
             return r === 'kept' ? 'kept' : undefined;
-          }),
+          }, remove),
         );
       }
     } else if (agent === 'claude') {
       const hooksFile = o.scope === 'workspace' ? ws('.claude', 'settings.json') : path.join(claudeDir, 'settings.json');
-      changes.push(jsonStep(agent, hooksFile, 'hooks', (d) => mergeGroupedHooks(d, CLAUDE_EVENTS, 'claude', launcher, remove)));
+      changes.push(jsonStep(agent, hooksFile, 'hooks', (d) => mergeGroupedHooks(d, CLAUDE_EVENTS, 'claude', launcher, remove), remove));
       const mcpFile = o.scope === 'workspace' ? ws('.mcp.json') : path.join(path.dirname(claudeDir), '.claude.json');
       changes.push(
         jsonStep(agent, env.CLAUDE_CONFIG_DIR && o.scope === 'user' ? path.join(claudeDir, '.claude.json') : mcpFile, 'MCP server', (d) =>
           mergeMcp(d, 'mcpServers', { type: 'stdio', command: server.command, args: server.args }, remove) === 'kept' ? 'kept' : undefined,
-        ),
+        remove),
       );
     } else if (agent === 'codex') {
       const dir = o.scope === 'workspace' ? ws('.codex') : codexDir;
-      changes.push(jsonStep(agent, path.join(dir, 'hooks.json'), 'hooks', (d) => mergeGroupedHooks(d, CODEX_EVENTS, 'codex', launcher, remove)));
+      changes.push(jsonStep(agent, path.join(dir, 'hooks.json'), 'hooks', (d) => mergeGroupedHooks(d, CODEX_EVENTS, 'codex', launcher, remove), remove));
       const file = path.join(dir, 'config.toml');
       let text = '';
       let existed = true;

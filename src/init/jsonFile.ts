@@ -36,10 +36,16 @@ export function readJson(file: string): JsonDoc {
   return { file, text, value: value as Record<string, unknown>, existed };
 }
 
-/** Sets (or with `undefined`, removes) `value` at `jsonPath`, editing only that part of the text. */
-export function setAt(doc: JsonDoc, jsonPath: (string | number)[], value: unknown): void {
+/**
+ * Sets (or with `undefined`, removes) `value` at `jsonPath`, editing only that part of the text;
+ * `insert` inserts into an array at the index that ends the path.
+ */
+export function setAt(doc: JsonDoc, jsonPath: (string | number)[], value: unknown, insert = false): void {
   const base = doc.text.trim() ? doc.text : '{}\n';
-  const edits = modify(base, jsonPath, value, { formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' } });
+  const edits = modify(base, jsonPath, value, {
+    formattingOptions: { insertSpaces: true, tabSize: 2, eol: '\n' },
+    isArrayInsertion: insert,
+  });
   doc.text = applyEdits(base, edits);
   doc.value = parse(doc.text, [], { allowTrailingComma: true }) as Record<string, unknown>;
 }
