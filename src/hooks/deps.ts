@@ -17,6 +17,19 @@ export interface StoreDepsOptions {
   sessionId?: string;
 }
 
+/** ICM's per-project topic families (`decisions-<project>`, `context-<project>`…); `errors-resolved` is global. */
+const SCOPED = /^(decisions?|context|contexte|errors?|runbook|progress|architecture|notes?)[-_.:/](.+)$/i;
+
+/**
+ * The prompt hook's project filter: memories of this project, preferences, and memories of no project
+ * in particular (`errors-resolved`, `gotchas`, `conventions`…); never another project's.
+ */
+export function relevantToProject(topic: string, project: string | undefined): boolean {
+  if (!project || passesProject(topic, project)) return true;
+  const m = SCOPED.exec(topic.trim());
+  return !m || /^resolved$/i.test(m[2]);
+}
+
 /**
  * Code areas until the store has ICM's `code_areas` table: the touches go to the hook log.
  * TODO(lead): replace with the recorder over src/store/codeAreas.ts (upsert_code_area per touch).
@@ -52,7 +65,7 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close(): Promise<vo
       const s = await store();
       const r = await s.recall(query, { limit: Math.max(limit, 20), bumpAccess: false });
       return r.items
-        .filter((h) => passesProject(h.memory.topic, project))
+        .filter((h) => relevantToProject(h.memory.topic, project))
         .slice(0, limit)
         .map((h) => ({ id: h.memory.id, topic: h.memory.topic, summary: h.memory.summary, score: h.score, fullMatch: h.fullMatch }));
     },
