@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { oneLine } from '../shared/text';
 import { extractFromMessages, NEAR_DUPLICATE, observeTool } from './extract';
-import { jaccard, promptTerms } from './text';
+import { cleanText, jaccard, promptTerms } from './text';
 import type { CandidateMemory, HookConfig, HookDeps, HookEvent, HookResult, RecallHit, ToolCall } from './types';
 
 export const DEFAULT_CONFIG: HookConfig = {
@@ -79,7 +79,7 @@ export function renderRecall(hits: readonly RecallHit[], cfg: Pick<HookConfig, '
   for (const h of hits) {
     if (!(h.score >= cfg.minScore)) continue;
     if (seen.some((s) => jaccard(s, h.summary) >= NEAR_DUPLICATE)) continue;
-    const line = `- [${oneLine(h.topic, 80)}] ${oneLine(h.summary, 400)}`;
+    const line = `- [${oneLine(cleanText(h.topic), 80)}] ${oneLine(cleanText(h.summary), 400)}`;
     if (kept.length && used + line.length + 1 > budget) break;
     kept.push(line);
     seen.push(h.summary);
@@ -121,7 +121,7 @@ export async function runHook(ev: HookEvent, deps: HookDeps, cfg: HookConfig = D
       const pack = await deps.wakeUp({ project, maxTokens: cfg.wakeUpTokens });
       // An empty pack would spend tokens on every session start to say nothing.
       if (!pack.trim() || /\(empty\)/.test(pack.split('\n', 1)[0])) return { note: 'empty wake-up pack' };
-      return { context: pack, note: 'wake-up pack' };
+      return { context: cleanText(pack), note: 'wake-up pack' };
     }
     case 'prompt': {
       const terms = promptTerms(ev.prompt ?? '');
