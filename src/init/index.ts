@@ -298,7 +298,7 @@ export function initCommand(argv: readonly string[], io: { stdout: { write(s: st
     return 64;
   }
   try {
-    for (const c of runInit({ ...parsed, cwd: io.cwd, env: io.env })) io.stdout.write(`${c.action.padEnd(9)} ${c.file}  (${c.agent}: ${c.what})\n`);
+    for (const c of runInit({ ...parsed, cwd: io.cwd, env: io.env, home: io.env.HOME || undefined })) io.stdout.write(`${c.action.padEnd(9)} ${c.file}  (${c.agent}: ${c.what})\n`);
     return 0;
   } catch (e) {
     io.stderr.write(`mnemos init: ${(e as Error).message}\n`);
