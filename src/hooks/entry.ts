@@ -106,7 +106,9 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
     const ev = parseHookInput(dialect, event, raw);
     logger = fileLogger(dir, { event, agent: dialect, session: ev.sessionId });
     // VS Code also runs Claude Code's hook files: the same payload may arrive twice; act once.
-    if (!claimOnce(dir, `${event}\0${createHash('sha256').update(input.text).digest('hex')}`)) return { note: 'duplicate delivery' };
+    const onceMs = num(io.env.MNEMOS_HOOK_ONCE_MS, 15_000, 0, 600_000);
+    const key = `${event}\0${createHash('sha256').update(input.text).digest('hex')}`;
+    if (onceMs > 0 && !claimOnce(dir, key, onceMs)) return { note: 'duplicate delivery' };
     if (event === 'start') sweepOnce(dir);
     ev.project = detectProject(ev.cwd);
     const [{ runHook, DEFAULT_CONFIG }, { storeDeps }] = await Promise.all([import('./core'), import('./deps')]);
