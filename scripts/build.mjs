@@ -49,6 +49,7 @@ const entries = [
   { in: 'src/extension/extension.ts', out: 'extension', opts: node },
   { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
   { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
+  { in: 'src/hooks/bin.ts', out: 'hook', opts: node },
   { in: 'src/webview/main.ts', out: 'webview', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 

@@ -1,0 +1,137 @@
+/**
+ * `mnemos hook <event> --agent <dialect>`: reads the agent's JSON on stdin, answers on stdout, exits 0.
+ * Runs on every prompt, so it imports little up front: the store is loaded only when an event needs it.
+ * Whatever goes wrong (store offline, bad payload, timeout) the agent gets empty stdout and exit 0,
+ * and the reason goes to `<state dir>/hooks.log`. src/hooks/bin.ts runs it as dist/hook.js (scripts/build.mjs).
+ */
+import { createHash } from 'node:crypto';
+import { DIALECTS, type Dialect, parseHookInput, PayloadError, renderHookOutput } from './adapters';
+import { claimOnce, detectProject, fileLogger, stateDir, sweepOnce } from './local';
+import { HOOK_EVENTS, type HookConfig, type HookEventName } from './types';
+
+/** Larger payloads are not read to the end: the hook answers nothing rather than buffer megabytes. */
+export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+
+export interface HookIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: { write(s: string): unknown };
+  stderr: { write(s: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+export const HOOK_USAGE = `usage: mnemos hook <${HOOK_EVENTS.join('|')}> --agent <${DIALECTS.join('|')}>`;
+
+function parseArgv(argv: readonly string[]): { event: HookEventName; dialect: Dialect } | string {
+  let event: string | undefined;
+  let dialect: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--agent') dialect = argv[++i];
+    else if (a.startsWith('--agent=')) dialect = a.slice(8);
+    else if (!a.startsWith('-') && event === undefined) event = a;
+    else return `unexpected argument ${JSON.stringify(a)}`;
+  }
+  if (!event || !(HOOK_EVENTS as readonly string[]).includes(event)) return `unknown hook event ${JSON.stringify(event ?? '')}`;
+  if (!dialect || !(DIALECTS as readonly string[]).includes(dialect)) return `unknown agent ${JSON.stringify(dialect ?? '')}`;
+  return { event: event as HookEventName, dialect: dialect as Dialect };
+}
+
+function readStdin(stdin: HookIo['stdin'], timeoutMs: number): Promise<{ text: string; tooBig: boolean }> {
+  return new Promise((resolve) => {
+    if (stdin.isTTY) return resolve({ text: '', tooBig: false });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    const finish = (tooBig: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      stdin.removeAllListeners('data');
+      stdin.pause();
+      resolve({ text: tooBig ? '' : Buffer.concat(chunks).toString('utf8'), tooBig });
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    stdin.on('data', (c: Buffer | string) => {
+      const b = typeof c === 'string' ? Buffer.from(c) : c;
+      size += b.length;
+      if (size > MAX_INPUT_BYTES) return finish(true);
+      chunks.push(b);
+    });
+    stdin.on('end', () => finish(false));
+    stdin.on('error', () => finish(false));
+  });
+}
+
+function num(v: string | undefined, dflt: number, min: number, max: number): number {
+  const n = Number(v);
+  return v !== undefined && v !== '' && Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : dflt;
+}
+
+export function configFromHookEnv(env: NodeJS.ProcessEnv, base: HookConfig): HookConfig {
+  return {
+    minScore: num(env.MNEMOS_HOOK_MIN_SCORE, base.minScore, 0, 1000),
+    promptLimit: Math.floor(num(env.MNEMOS_HOOK_LIMIT, base.promptLimit, 1, 20)),
+    promptTokens: Math.floor(num(env.MNEMOS_HOOK_PROMPT_TOKENS, base.promptTokens, 50, 4000)),
+    wakeUpTokens: Math.floor(num(env.MNEMOS_HOOK_WAKEUP_TOKENS, base.wakeUpTokens, 20, 4000)),
+    extractEvery: Math.floor(num(env.MNEMOS_HOOK_EXTRACT_EVERY, base.extractEvery, 0, 1000)),
+    maxPerExtraction: base.maxPerExtraction,
+    archive: env.MNEMOS_HOOK_ARCHIVE === '1',
+  };
+}
+
+/** Runs one hook; resolves to the exit code (always 0 once the arguments are valid). */
+export async function runHookCommand(argv: readonly string[], io: HookIo): Promise<number> {
+  const args = parseArgv(argv);
+  if (typeof args === 'string') {
+    io.stderr.write(`mnemos hook: ${args}\n${HOOK_USAGE}\n`);
+    return 64; // a wrong command line is the installer's mistake, not the agent's: say so loudly
+  }
+  const { event, dialect } = args;
+  const dir = stateDir(io.env);
+  const t0 = Date.now();
+  let logger = fileLogger(dir, { event, agent: dialect });
+  if (io.env.MNEMOS_HOOKS === 'off') return 0;
+  const budget = num(io.env.MNEMOS_HOOK_TIMEOUT_MS, event === 'prompt' ? 2500 : 8000, 100, 120_000);
+  let closeStore: (() => Promise<void>) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const work = (async () => {
+    const input = await readStdin(io.stdin, Math.min(budget, 2000));
+    if (input.tooBig) throw new PayloadError(`payload larger than ${MAX_INPUT_BYTES} bytes`);
+    let raw: unknown;
+    try {
+      raw = JSON.parse(input.text);
+    } catch {
+      throw new PayloadError(`stdin is not JSON (${input.text.length} characters)`);
+    }
+    const ev = parseHookInput(dialect, event, raw);
+    logger = fileLogger(dir, { event, agent: dialect, session: ev.sessionId });
+    // VS Code also runs Claude Code's hook files: the same payload may arrive twice; act once.
+    const onceMs = num(io.env.MNEMOS_HOOK_ONCE_MS, 15_000, 0, 600_000);
+    const key = `${event}\0${createHash('sha256').update(input.text).digest('hex')}`;
+    if (onceMs > 0 && !claimOnce(dir, key, onceMs)) return { note: 'duplicate delivery' };
+    if (event === 'start') sweepOnce(dir);
+    ev.project = detectProject(ev.cwd);
+    const [{ runHook, DEFAULT_CONFIG }, { storeDeps }] = await Promise.all([import('./core'), import('./deps')]);
+    const deps = storeDeps({ env: io.env, stateDir: dir, logger, dialect, sessionId: ev.sessionId });
+    closeStore = deps.close;
+    return runHook(ev, deps, configFromHookEnv(io.env, DEFAULT_CONFIG));
+  })();
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${budget} ms`)), budget);
+  });
+  try {
+    const result = await Promise.race([work, timeout]);
+    const out = renderHookOutput(dialect, event, result);
+    if (out.stdout) io.stdout.write(out.stdout);
+    logger.log('info', result.note ?? 'done', { ms: Date.now() - t0, injected: out.stdout.length });
+  } catch (e) {
+    work.catch(() => undefined);
+    const level = e instanceof PayloadError ? 'warn' : 'error';
+    logger.log(level, 'hook failed; the agent got no output', { error: String((e as Error)?.message ?? e).slice(0, 500), ms: Date.now() - t0 });
+  } finally {
+    clearTimeout(timer);
+    if (closeStore) await Promise.race([closeStore().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
+  }
+  return 0;
+}
+
