@@ -143,9 +143,12 @@ export const ICM_DDL: Record<IcmFamily, readonly string[]> = {
 const objectName = (sql: string) => /IF NOT EXISTS\s+(\w+)/.exec(sql)![1];
 
 /** Every table, index and trigger name of a family (what `sqlite_master` must hold). */
-export const ICM_OBJECTS: Record<IcmFamily, readonly string[]> = Object.fromEntries(
-  Object.entries(ICM_DDL).map(([f, stmts]) => [f, stmts.map(objectName)]),
-) as Record<IcmFamily, readonly string[]>;
+export const ICM_OBJECTS: Record<IcmFamily, readonly string[]> = {
+  feedback: FEEDBACK.map(objectName),
+  facts: FACTS.map(objectName),
+  transcripts: TRANSCRIPTS.map(objectName),
+  codeAreas: CODE_AREAS.map(objectName),
+};
 
 /**
  * Creates a family's tables once per connection object: a read of `sqlite_master` when they exist
