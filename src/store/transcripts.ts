@@ -197,6 +197,16 @@ export class TranscriptStore {
     const msgs = inputs.map((m) => this.validateMessage(m));
     if (!msgs.length) return [];
     await this.tables.ensure();
+    const sessions = [...new Set(msgs.map((m) => m.sessionId))];
+    if (msgs.length > 1) {
+      // A batch naming a missing session writes nothing (a single message is guarded in its INSERT).
+      const rows = await this.conn.query(`SELECT id FROM sessions WHERE id IN (SELECT value FROM json_each(?))`, [
+        JSON.stringify(sessions),
+      ]);
+      const found = new Set(rows.map((r) => str(r.id)));
+      const missing = sessions.find((s) => !found.has(s));
+      if (missing) throw new NotFoundError(`session ${missing} does not exist; start it first`);
+    }
     const stmts = msgs.flatMap((m) => [
       {
         sql: `INSERT OR IGNORE INTO messages (${M_COLS})
