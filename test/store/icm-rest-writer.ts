@@ -5,7 +5,8 @@
  * and records a message into a shared session, printing `ack <kind> <detail>` after each
  * acknowledged write, and `done` at the end (`err <message>` and exit 1 on a failure).
  */
-import { openConn, type StoreConfig } from '../../src/store/conn';
+import type { StoreConfig } from '../../src/store/config';
+import { openConn } from '../../src/store/conn';
 import { icmRestStores } from '../../src/store/icmRest';
 import { newId } from '../../src/store/model';
 
