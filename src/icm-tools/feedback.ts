@@ -16,7 +16,8 @@ export async function feedbackRecord(ctx: IcmToolContext, args: Args) {
       source: getStr(args, 'source') ?? '',
     });
     if (ctx.compact ?? true) return ok(`ok ${id}`);
-    return ok(`Feedback recorded: ${id}\n  topic: ${topic.trim()}\n  predicted: ${predicted}\n  corrected: ${corrected}`);
+    const lines = [`Feedback recorded: ${id}`, `  topic: ${topic.trim()}`, `  predicted: ${predicted}`];
+    return ok([...lines, `  corrected: ${corrected}`].join('\n'));
   });
 }
 
@@ -60,7 +61,8 @@ export const FEEDBACK_TOOLS: IcmTool[] = [
   {
     name: 'icm_feedback_record',
     description:
-      'Record a correction/feedback when an AI prediction was wrong. Helps improve future predictions by learning from mistakes.',
+      'Record a correction/feedback when an AI prediction was wrong. ' +
+      'Helps improve future predictions by learning from mistakes.',
     readOnly: false,
     inputSchema: {
       type: 'object',
@@ -82,7 +84,8 @@ export const FEEDBACK_TOOLS: IcmTool[] = [
   {
     name: 'icm_feedback_search',
     description:
-      'Search past feedback/corrections to inform current predictions. Use before making predictions to learn from past mistakes.',
+      'Search past feedback/corrections to inform current predictions. ' +
+      'Use before making predictions to learn from past mistakes.',
     readOnly: true,
     inputSchema: {
       type: 'object',

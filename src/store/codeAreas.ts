@@ -4,7 +4,19 @@
  * `touch_count` in one statement (ON CONFLICT), so concurrent touches from several processes all count.
  */
 import { InvalidInputError } from './errors';
-import { type IcmConn, icmNow, icmTime, limitArg, num, optionalText, requireText, type Row, str, strOrNull, TableGuard } from './icmTables';
+import {
+  type IcmConn,
+  icmNow,
+  icmTime,
+  limitArg,
+  num,
+  optionalText,
+  requireText,
+  type Row,
+  str,
+  strOrNull,
+  TableGuard,
+} from './icmTables';
 
 export interface CodeArea {
   id: number;
@@ -39,7 +51,8 @@ export interface CodeAreaQuery {
 const NAME = { maxBytes: 1024, oneLine: true };
 const PATH = { maxBytes: 4096, oneLine: true };
 const SHORT = { maxBytes: 256, allowBlank: true, oneLine: true };
-const COLS = 'id, project, file_path, description, session_id, tool_name, touch_count, first_touched_at, last_touched_at';
+const COLS =
+  'id, project, file_path, description, session_id, tool_name, touch_count, first_touched_at, last_touched_at';
 
 function rowToArea(r: Row): CodeArea {
   return {

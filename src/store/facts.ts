@@ -61,7 +61,12 @@ export class FactsStore {
    * Sets a slot's value. `id` (a ULID) makes a retried call land once: if a row with it exists, the
    * call changes nothing, even if a later writer has superseded it since.
    */
-  async set(entity: string, key: string, value: string, opts: { source?: string | null; id?: string } = {}): Promise<SetFactResult> {
+  async set(
+    entity: string,
+    key: string,
+    value: string,
+    opts: { source?: string | null; id?: string } = {},
+  ): Promise<SetFactResult> {
     const e = requireText(entity, 'entity', NAME);
     const k = requireText(key, 'key', NAME);
     const v = requireText(value, 'value', { maxBytes: 65_536, allowBlank: true });
@@ -92,10 +97,10 @@ export class FactsStore {
   /** The active value of a slot, or null. */
   async get(entity: string, key: string): Promise<Fact | null> {
     await this.tables.ensure();
-    const rows = await this.conn.query(`SELECT ${COLS} FROM facts WHERE entity = ? AND key = ? AND superseded_at IS NULL`, [
-      requireText(entity, 'entity', NAME),
-      requireText(key, 'key', NAME),
-    ]);
+    const rows = await this.conn.query(
+      `SELECT ${COLS} FROM facts WHERE entity = ? AND key = ? AND superseded_at IS NULL`,
+      [requireText(entity, 'entity', NAME), requireText(key, 'key', NAME)],
+    );
     return rows[0] ? rowToFact(rows[0]) : null;
   }
 
@@ -119,10 +124,10 @@ export class FactsStore {
   /** Every value a slot had, newest first. */
   async history(entity: string, key: string): Promise<Fact[]> {
     await this.tables.ensure();
-    const rows = await this.conn.query(`SELECT ${COLS} FROM facts WHERE entity = ? AND key = ? ORDER BY created_at DESC, rowid DESC`, [
-      requireText(entity, 'entity', NAME),
-      requireText(key, 'key', NAME),
-    ]);
+    const rows = await this.conn.query(
+      `SELECT ${COLS} FROM facts WHERE entity = ? AND key = ? ORDER BY created_at DESC, rowid DESC`,
+      [requireText(entity, 'entity', NAME), requireText(key, 'key', NAME)],
+    );
     return rows.map(rowToFact);
   }
 

@@ -5,7 +5,18 @@
  */
 import { NotFoundError } from './errors';
 import { buildFtsQuery } from './fts';
-import { type IcmConn, icmNow, limitArg, num, optionalText, requireText, type Row, str, strOrNull, TableGuard } from './icmTables';
+import {
+  type IcmConn,
+  icmNow,
+  limitArg,
+  num,
+  optionalText,
+  requireText,
+  type Row,
+  str,
+  strOrNull,
+  TableGuard,
+} from './icmTables';
 import { newId, validateId, validateTopic } from './model';
 
 export interface Feedback {

@@ -172,9 +172,10 @@ export class TableGuard {
 
   private async create(): Promise<void> {
     const names = ICM_OBJECTS[this.family];
-    const [r] = await this.conn.query(`SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN (SELECT value FROM json_each(?))`, [
-      JSON.stringify(names),
-    ]);
+    const [r] = await this.conn.query(
+      `SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(names)],
+    );
     if (Number(r?.n ?? 0) === names.length) return;
     await this.conn.batchRun(ICM_DDL[this.family].map((sql) => ({ sql })));
   }
@@ -230,7 +231,14 @@ export function icmJsonTime(stored: unknown): string {
   }
   if (Number.isNaN(ms)) return icmJsonTime(icmNow());
   const nanos = frac.padEnd(9, '0');
-  const digits = /^0+$/.test(nanos) ? '' : nanos.endsWith('000000') ? nanos.slice(0, 3) : nanos.endsWith('000') ? nanos.slice(0, 6) : nanos;
+  // chrono's AutoSi: no fraction, or 3, 6 or 9 digits.
+  const digits = /^0+$/.test(nanos)
+    ? ''
+    : nanos.endsWith('000000')
+      ? nanos.slice(0, 3)
+      : nanos.endsWith('000')
+        ? nanos.slice(0, 6)
+        : nanos;
   return `${new Date(ms).toISOString().slice(0, 19)}${digits ? '.' + digits : ''}Z`;
 }
 
@@ -265,7 +273,9 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 function checkText(v: string, field: string, rule: TextRule): void {
   if (v.includes('\0')) throw new InvalidInputError(`${field} must not contain NUL bytes`);
-  if (LONE_SURROGATE.test(v)) throw new InvalidInputError(`${field} contains an unpaired UTF-16 surrogate; it is not valid text`);
+  if (LONE_SURROGATE.test(v)) {
+    throw new InvalidInputError(`${field} contains an unpaired UTF-16 surrogate; it is not valid text`);
+  }
   if (rule.oneLine && /[\n\r\t]/.test(v)) throw new InvalidInputError(`${field} must be one line (no newline or tab)`);
   const bytes = Buffer.byteLength(v, 'utf8');
   if (bytes > rule.maxBytes) throw new InvalidInputError(`${field} is ${bytes} bytes; the limit is ${rule.maxBytes}`);
