@@ -274,6 +274,9 @@ export class App {
       } catch (e) {
         this.banner.showError(e);
       }
+    } else if (row === this.pager.topicsMore) {
+      first = await this.pager.moreTopics();
+      this.focus.applySelection();
     } else first = await this.pager.loadMore(row);
     if (moveFocus && first) this.focus.focusRow(first);
     else if (moveFocus && !row.isConnected) this.focus.ensureTabStop();
@@ -284,7 +287,8 @@ export class App {
     const search = this.mode === 'search';
     if (key.startsWith('m:')) return search ? this.results.rows.get(key.slice(2)) : this.pager.memoryRow(key.slice(2));
     if (key.startsWith('t:')) return search ? undefined : this.pager.nodes.get(key.slice(2))?.row;
-    if (key.startsWith('more:')) return (search ? this.results.more : this.pager.nodes.get(key.slice(5))?.more) ?? undefined;
+    if (key === 'more:') return (search ? this.results.more : this.pager.topicsMore) ?? undefined;
+    if (key.startsWith('more:')) return search ? undefined : (this.pager.nodes.get(key.slice(5))?.more ?? undefined);
     return undefined;
   }
 

@@ -5,11 +5,14 @@
 import type { VscodeTree } from '@vscode-elements/elements/dist/vscode-tree/vscode-tree.js';
 import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
 import { LIMITS, type MemoryItem, type Result, type TopicInfo } from '../shared/protocol';
+import { plural } from '../shared/text';
 import type { Rpc } from './rpc';
 import type { SavedState } from './state';
 import { moreRow, placeholderRow, reconcile, setMoreText, syncMemoryRows, topicRow, updateTopicRow } from './tree';
 
 const PAGE = 100;
+/** Topic rows drawn at first (3,000 tree items took ~10 s to paint); "Show more topics" adds as many again. */
+const TOPIC_PAGE = 200;
 /** Rows per topic re-read on a refresh or a restore; beyond that a refresh starts the topic over. */
 const RELOAD_CAP = 5000;
 
@@ -39,6 +42,10 @@ export interface PagerHost {
 
 export class TopicPager {
   readonly nodes = new Map<string, TopicNode>();
+  /** The "Show more topics" row after the first TOPIC_PAGE topics, while more are left. */
+  topicsMore: VscodeTreeItem | null = null;
+  private topicLimit = TOPIC_PAGE;
+  private visible: TopicInfo[] = [];
 
   constructor(private readonly h: PagerHost) {}
 
@@ -54,7 +61,9 @@ export class TopicPager {
   }
 
   /** Shows `visible` as the tree's rows at once; the returned promise settles when open topics have their rows. */
-  render(visible: TopicInfo[], prefetched: Map<string, Promise<Result<'list'>>>): Promise<void> {
+  render(all: TopicInfo[], prefetched: Map<string, Promise<Result<'list'>>>): Promise<void> {
+    this.visible = all;
+    const visible = all.slice(0, this.topicLimit);
     const seen = new Set<string>();
     const rows: VscodeTreeItem[] = [];
     for (const t of visible) {
@@ -70,6 +79,18 @@ export class TopicPager {
       rows.push(node.row);
     }
     for (const k of [...this.nodes.keys()]) if (!seen.has(k)) this.nodes.delete(k);
+    const left = all.length - visible.length;
+    if (left > 0) {
+      const text = `Show more topics (${plural(left, 'topic')} not shown)`;
+      if (!this.topicsMore) {
+        this.topicsMore = moreRow(text);
+        this.h.moreObserver.observe(this.topicsMore);
+      } else setMoreText(this.topicsMore, text);
+      rows.push(this.topicsMore);
+    } else if (this.topicsMore) {
+      this.h.moreObserver.unobserve(this.topicsMore);
+      this.topicsMore = null;
+    }
     reconcile(this.h.tree, rows);
     const loads: Promise<void>[] = [];
     for (const t of visible) {
@@ -131,6 +152,14 @@ export class TopicPager {
       if (r) return r;
     }
     return undefined;
+  }
+
+  /** "Show more topics": draws the next TOPIC_PAGE topic rows; resolves to the first new one. */
+  async moreTopics(): Promise<VscodeTreeItem | undefined> {
+    const first = this.visible[this.topicLimit]?.topic;
+    this.topicLimit += TOPIC_PAGE;
+    await this.render(this.visible, new Map());
+    return first === undefined ? undefined : this.nodes.get(first)?.row;
   }
 
   /** Loads the next page of the topic this "Load more" row ends; resolves to the first new row. */

@@ -280,8 +280,8 @@ function initScript(state: unknown, theme: Record<string, string>, bodyClass: st
 }
 
 /** Waits for the first render: the performance measure the webview records once its tree is painted. */
-export async function firstPaint(page: Page): Promise<number> {
-  await page.waitForFunction(() => performance.getEntriesByName('mnemos:first-paint').length > 0, undefined, { timeout: 15_000 });
+export async function firstPaint(page: Page, timeoutMs = 15_000): Promise<number> {
+  await page.waitForFunction(() => performance.getEntriesByName('mnemos:first-paint').length > 0, undefined, { timeout: timeoutMs });
   return page.evaluate(() => performance.getEntriesByName('mnemos:first-paint')[0].duration);
 }
 
