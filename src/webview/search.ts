@@ -1,19 +1,12 @@
 /** Search mode: the results of the current query as memory rows, 50 at a time up to 200. */
-import type { VscodeTree } from '@vscode-elements/elements/dist/vscode-tree/vscode-tree.js';
 import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
 import type { Result } from '../shared/protocol';
-import type { Rpc } from './rpc';
-import type { SavedState } from './state';
-import { moreRow, reconcile, syncMemoryRows } from './tree';
+import { reconcile, type RowsHost, syncMemoryRows, syncMoreRow } from './tree';
 
 const SEARCH_PAGE = 50;
 const SEARCH_MAX = 200;
 
-export interface SearchHost {
-  rpc: Rpc;
-  saved: SavedState;
-  tree: VscodeTree;
-  moreObserver: IntersectionObserver;
+export interface SearchHost extends RowsHost {
   /** The rows are in the tree: the app updates the note, the empty view and the announcement. */
   rendered(r: Result<'search'>, hasMore: boolean): void;
 }
@@ -67,16 +60,8 @@ export class SearchResults {
   private render(r: Result<'search'>): void {
     const rows = syncMemoryRows(this.rows, r.items, true);
     this.hasMore = r.items.length >= this.limit && this.limit < SEARCH_MAX;
-    if (this.hasMore) {
-      if (!this.more) {
-        this.more = moreRow('Show more results');
-        this.h.moreObserver.observe(this.more);
-      }
-      rows.push(this.more);
-    } else if (this.more) {
-      this.h.moreObserver.unobserve(this.more);
-      this.more = null;
-    }
+    this.more = syncMoreRow(this.more, this.hasMore ? 'Show more results' : null, this.h.moreObserver);
+    if (this.more) rows.push(this.more);
     reconcile(this.h.tree, rows);
     this.h.rendered(r, this.hasMore);
   }

@@ -2,13 +2,10 @@
  * Browse mode: the topic rows and, under each open topic, its memories in keyset pages ("Load more"
  * and scrolling fetch the next one). Collapsed topics forget their rows; they are re-read when opened.
  */
-import type { VscodeTree } from '@vscode-elements/elements/dist/vscode-tree/vscode-tree.js';
 import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
 import { LIMITS, type MemoryItem, type Result, type TopicInfo } from '../shared/protocol';
 import { plural } from '../shared/text';
-import type { Rpc } from './rpc';
-import type { SavedState } from './state';
-import { moreRow, placeholderRow, reconcile, setMoreText, syncMemoryRows, topicRow, updateTopicRow } from './tree';
+import { placeholderRow, reconcile, type RowsHost, setMoreText, syncMemoryRows, syncMoreRow, topicRow, updateTopicRow } from './tree';
 
 const PAGE = 100;
 /** Topic rows drawn at first (3,000 tree items took ~10 s to paint); "Show more topics" adds as many again. */
@@ -30,11 +27,7 @@ export interface TopicNode {
   placeholder: VscodeTreeItem;
 }
 
-export interface PagerHost {
-  rpc: Rpc;
-  saved: SavedState;
-  tree: VscodeTree;
-  moreObserver: IntersectionObserver;
+export interface PagerHost extends RowsHost {
   showError(e: unknown): void;
   /** A topic's rows changed outside a refresh (opened, next page): selection and tab stop follow. */
   rowsChanged(): void;
@@ -80,17 +73,8 @@ export class TopicPager {
     }
     for (const k of [...this.nodes.keys()]) if (!seen.has(k)) this.nodes.delete(k);
     const left = all.length - visible.length;
-    if (left > 0) {
-      const text = `Show more topics (${plural(left, 'topic')} not shown)`;
-      if (!this.topicsMore) {
-        this.topicsMore = moreRow(text);
-        this.h.moreObserver.observe(this.topicsMore);
-      } else setMoreText(this.topicsMore, text);
-      rows.push(this.topicsMore);
-    } else if (this.topicsMore) {
-      this.h.moreObserver.unobserve(this.topicsMore);
-      this.topicsMore = null;
-    }
+    this.topicsMore = syncMoreRow(this.topicsMore, left > 0 ? `Show more topics (${plural(left, 'topic')} not shown)` : null, this.h.moreObserver);
+    if (this.topicsMore) rows.push(this.topicsMore);
     reconcile(this.h.tree, rows);
     const loads: Promise<void>[] = [];
     for (const t of visible) {
@@ -226,19 +210,10 @@ export class TopicPager {
 
   private renderRows(node: TopicNode): void {
     const rows = syncMemoryRows(node.rows, node.items, false);
-    if (node.nextCursor) {
-      const left = Math.max(0, node.count - node.items.length);
-      const text = left ? `Load more (${left} not shown)` : 'Load more';
-      if (!node.more) {
-        node.more = moreRow(text);
-        node.more.dataset.topic = node.topic;
-        this.h.moreObserver.observe(node.more);
-      } else setMoreText(node.more, text);
-      rows.push(node.more);
-    } else if (node.more) {
-      this.h.moreObserver.unobserve(node.more);
-      node.more = null;
-    }
+    const left = Math.max(0, node.count - node.items.length);
+    const text = node.nextCursor ? (left ? `Load more (${left} not shown)` : 'Load more') : null;
+    node.more = syncMoreRow(node.more, text, this.h.moreObserver, node.topic);
+    if (node.more) rows.push(node.more);
     if (!rows.length) {
       setMoreText(node.placeholder, 'No memories match the filters');
       rows.push(node.placeholder);

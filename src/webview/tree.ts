@@ -1,8 +1,20 @@
 /** Rows of the Memories tree (vscode-tree-item elements), built and updated with text only. */
 import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
+import type { VscodeTree } from '@vscode-elements/elements/dist/vscode-tree/vscode-tree.js';
 import type { ImportanceLevel, MemoryItem } from '../shared/protocol';
 import { plural } from '../shared/text';
 import { el, icon, setText } from './dom';
+import type { Rpc } from './rpc';
+import type { SavedState } from './state';
+
+/** What the paged parts of the tree (topics, search results) share: the host, the state, the tree. */
+export interface RowsHost {
+  rpc: Rpc;
+  saved: SavedState;
+  tree: VscodeTree;
+  /** Loads the next page when a "more" row scrolls into view. */
+  moreObserver: IntersectionObserver;
+}
 
 export type RowKind = 'topic' | 'memory' | 'more' | 'placeholder';
 
@@ -82,6 +94,25 @@ export function moreRow(text: string): VscodeTreeItem {
 export function setMoreText(row: VscodeTreeItem, text: string): void {
   setText(row.querySelector('.row-label')!, text);
   row.setAttribute('aria-label', text);
+}
+
+/**
+ * The "more" row at the end of a page: made (and watched for scrolling into view) when there is
+ * more (`text`), updated in place, or unwatched and dropped when there is not (`text` null).
+ */
+export function syncMoreRow(row: VscodeTreeItem | null, text: string | null, observer: IntersectionObserver, topic?: string): VscodeTreeItem | null {
+  if (text === null) {
+    if (row) observer.unobserve(row);
+    return null;
+  }
+  if (row) {
+    setMoreText(row, text);
+    return row;
+  }
+  const made = moreRow(text);
+  if (topic !== undefined) made.dataset.topic = topic;
+  observer.observe(made);
+  return made;
 }
 
 /** Keeps a collapsed topic a branch before its rows are loaded, and says "Loading…" while they are. */
