@@ -86,7 +86,7 @@ export class StatusLine {
     const text = parts.join(' · ');
     const where = s.connected ? 'Connected to the memory store' : 'Not connected to the memory store';
     this.root.replaceChildren(icon(s.connected ? 'database' : 'debug-disconnect'), el('span', { class: 'message', text }));
-    // The line is cut at the sidebar's edge; its title says everything, the reason for keyword-only included.
+    // The title adds the reason search is keyword-only, in words.
     this.root.title = [text, where + '.', s.keywordOnly ? (s.recall?.text ?? 'Search is keyword-only.') : 'Search: keywords and meaning.'].join('\n');
   }
 }
