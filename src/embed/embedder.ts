@@ -39,9 +39,16 @@ export type EmbedKind = 'query' | 'passage';
 export interface EmbedderInfo { modelId: string; dim: number }
 export type EmbedderState = 'idle' | 'loading' | 'ready' | 'failed' | 'disposed';
 
-/** No embeddings can be had right now; callers fall back to full-text search. */
+/**
+ * No embeddings can be had right now; callers fall back to full-text search. `message` is one
+ * sentence a person can read; `detail` is the underlying error text, for logs only.
+ */
 export class EmbedderUnavailableError extends Error {
-  constructor(readonly reason: UnavailableReason, message: string) {
+  constructor(
+    readonly reason: UnavailableReason,
+    message: string,
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'EmbedderUnavailableError';
   }
@@ -169,7 +176,7 @@ export class Embedder {
 
     this.loadTimer = setTimeout(() => {
       this.fail(w, settle, new EmbedderUnavailableError('timeout',
-        `Embedding model "${o.modelId}" did not load within ${Math.round(o.loadTimeoutMs / 1000)} s` +
+        `The embedding model ${o.modelId} did not load within ${Math.round(o.loadTimeoutMs / 1000)} s` +
         (o.allowRemote ? ' (slow or blocked download?).' : '.')));
     }, o.loadTimeoutMs);
     this.loadTimer.unref();
@@ -186,7 +193,7 @@ export class Embedder {
           this.afterActivity();
           break;
         case 'load-error':
-          this.fail(w, settle, new EmbedderUnavailableError(m.reason, m.message));
+          this.fail(w, settle, new EmbedderUnavailableError(m.reason, m.message, m.detail));
           break;
         case 'result':
         case 'error': {
@@ -206,13 +213,13 @@ export class Embedder {
       const why = `exit code ${code}${this.workerError ? `: ${this.workerError.message}` : ''}`;
       if (this._state === 'loading') {
         this.fail(w, settle, new EmbedderUnavailableError('load-failed',
-          `The embedding worker stopped while loading "${o.modelId}" (${why}).`));
+          `The embedding worker stopped while loading ${o.modelId}.`, why));
         return;
       }
       this.worker = undefined;
       clearTimeout(this.idleTimer);
       this.rejectAll(new EmbedderUnavailableError('crashed',
-        `The embedding worker stopped unexpectedly (${why}); the request was not completed. The next call restarts it.`));
+        'The embedding worker stopped unexpectedly; the request was not completed. The next call restarts it.', why));
       this.setState('idle');
     });
   }

@@ -1,6 +1,9 @@
 // Messages between Embedder (caller's thread) and the embedding worker. Type-only, shared by both sides.
 
-export type UnavailableReason = 'offline' | 'load-failed' | 'disposed' | 'timeout' | 'crashed';
+/** Why the worker could not load the model. */
+export type LoadFailure = 'no-network' | 'not-found' | 'not-downloaded' | 'corrupt-cache' | 'load-failed';
+/** Why no embeddings can be had right now (callers fall back to keyword search). */
+export type UnavailableReason = LoadFailure | 'disposed' | 'timeout' | 'crashed';
 
 /** Passed as `workerData`. */
 export interface WorkerInit {
@@ -17,7 +20,8 @@ export type ToWorker = { type: 'embed'; id: number; texts: string[] };
 
 export type FromWorker =
   | { type: 'ready'; dim: number; loadMs: number }
-  | { type: 'load-error'; reason: 'offline' | 'load-failed'; message: string }
+  /** `message` is one sentence for people; `detail` is the raw error, for logs. */
+  | { type: 'load-error'; reason: LoadFailure; message: string; detail: string }
   /** `data` holds `n` vectors of `dim` floats, row-major; its buffer is transferred. */
   | { type: 'result'; id: number; n: number; dim: number; data: Float32Array }
   | { type: 'error'; id: number; message: string };

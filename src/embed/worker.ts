@@ -4,39 +4,37 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runtimeOptions } from './onnx-runtime'; // before transformers.js: it picks the ONNX runtime
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
-import type { FromWorker, ToWorker, WorkerInit } from './protocol';
+import type { FromWorker, LoadFailure, ToWorker, WorkerInit } from './protocol';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
 
 const NETWORK_ERROR = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network/i;
+/** onnxruntime's "Protobuf parsing failed", a truncated or garbled JSON file: the files are there but damaged. */
+const DAMAGED = /Protobuf parsing failed|Load model from .* failed|invalid (onnx )?model|SyntaxError|in JSON at position|Unexpected end of JSON/i;
 
-function describeLoadError(e: unknown): { reason: 'offline' | 'load-failed'; message: string } {
+/**
+ * Why the model could not be loaded, as a typed reason and one sentence a person can read; the raw
+ * error text (`detail`) is for the log only.
+ */
+function classifyLoadError(e: unknown): { reason: LoadFailure; message: string; detail: string } {
   const err = e as { name?: string; message?: string; cause?: unknown };
-  const text = `${err?.name ?? ''}: ${err?.message ?? String(e)} ${err?.cause ? String(err.cause) : ''}`;
-  const where = [`the model cache (${init.cacheDir})`, init.localModelPath && `the local model folder (${init.localModelPath})`]
-    .filter(Boolean).join(' or ');
-  if (/Could not locate file/i.test(text)) { // the hub answered 404: wrong id (or a file this model lacks)
-    return {
-      reason: 'load-failed',
-      message: `Embedding model "${init.modelId}" was not found on the model hub${init.remoteHost ? ` (${init.remoteHost})` : ''}: ${err?.message ?? e}`,
-    };
+  const detail = `${err?.name ? `${err.name}: ` : ''}${err?.message ?? String(e)}${err?.cause ? ` (${String(err.cause)})` : ''}`.trim();
+  const model = init.modelId;
+  const where = init.localModelPath ? `the local model folder (${init.localModelPath})` : `the model cache (${init.cacheDir})`;
+  if (/Could not locate file/i.test(detail)) { // the hub answered 404: wrong id (or a file this model lacks)
+    const hub = init.remoteHost ? ` (${init.remoteHost})` : '';
+    return { reason: 'not-found', message: `The embedding model ${model} was not found on the model hub${hub}.`, detail };
   }
-  if (err?.name === 'ModelFileNotFoundError' || /not found locally/i.test(text)) {
-    return {
-      reason: 'offline',
-      message: `Embedding model "${init.modelId}" is not available: it is not in ${where}` +
-        (init.allowRemote ? '.' : ', and downloading is disabled.') + ` (${err?.message ?? e})`,
-    };
+  if (err?.name === 'ModelFileNotFoundError' || /not found locally/i.test(detail)) {
+    return init.allowRemote
+      ? { reason: 'no-network', message: `Could not download the embedding model ${model}: no network.`, detail }
+      : { reason: 'not-downloaded', message: `The embedding model ${model} is not in ${where}, and downloading is off.`, detail };
   }
-  if (NETWORK_ERROR.test(text)) {
-    return {
-      reason: 'offline',
-      message: `Embedding model "${init.modelId}" could not be downloaded (offline?) and is not in ${where}. (${text.trim()})`,
-    };
-  }
-  return { reason: 'load-failed', message: `Embedding model "${init.modelId}" failed to load: ${text.trim()}` };
+  if (NETWORK_ERROR.test(detail)) return { reason: 'no-network', message: `Could not download the embedding model ${model}: no network.`, detail };
+  if (DAMAGED.test(detail)) return { reason: 'corrupt-cache', message: `The files of the embedding model ${model} in ${where} are damaged.`, detail };
+  return { reason: 'load-failed', message: `The embedding model ${model} could not be loaded.`, detail };
 }
 
 async function load(): Promise<FeatureExtractionPipeline> {
@@ -69,7 +67,7 @@ const ready: Promise<FeatureExtractionPipeline | undefined> = load().then(
     return extractor;
   },
   (e) => {
-    post({ type: 'load-error', ...describeLoadError(e) });
+    post({ type: 'load-error', ...classifyLoadError(e) });
     return undefined;
   },
 );

@@ -4,9 +4,12 @@
  * change. Says why recall is keyword-only, offers once per model to embed existing memories, and runs
  * the backfill with a progress notification that can be cancelled.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Embedder, type EmbedderState, EmbedderUnavailableError } from '../embed/embedder';
+import { Embedder, type EmbedderState, EmbedderUnavailableError, type UnavailableReason } from '../embed/embedder';
+import type { RecallNotice } from '../shared/protocol';
+import { oneLine, plural } from '../shared/text';
 import type { EmbedProgress, MnemosStore } from '../store';
 import type { Log } from './log';
 import { messageOf, type Notifier } from './notify';
@@ -21,24 +24,50 @@ export type EmbeddingStatus =
   | { kind: 'ready'; model: string }
   /** Loaded before, stopped after idling; the next search reloads it (and is keyword-only meanwhile). */
   | { kind: 'unloaded'; model: string }
-  | { kind: 'failed'; model: string; reason: string };
+  /** `reason` says why in a word; `message` is the embedder's sentence (the raw error is in the log only). */
+  | { kind: 'failed'; model: string; reason: UnavailableReason; message: string };
 
-/** Why recall is keyword-only right now, or undefined when it is hybrid. */
-export function keywordOnlyReason(s: EmbeddingStatus): string | undefined {
+/**
+ * Why search is keyword-only, in words, with what a person can do (Retry reloads the model), or
+ * undefined when recall is hybrid. The sidebar shows it; the status bar's tooltip says it too.
+ */
+export function recallNotice(s: EmbeddingStatus): RecallNotice | undefined {
   switch (s.kind) {
-    case 'disabled':
-      return 'embeddings are turned off (mnemos.embeddings.enabled)';
-    case 'not-loaded':
-      return `no model yet: ${s.model} loads on the first search`;
-    case 'loading':
-      return `the embedding model ${s.model} is loading`;
-    case 'unloaded':
-      return `the embedding model was unloaded while idle; it reloads on the next search`;
-    case 'failed':
-      return `the embedding model ${s.model} failed to load: ${s.reason}`;
     case 'ready':
       return undefined;
+    case 'disabled':
+      return { reason: 'disabled', text: 'Embeddings are turned off (mnemos.embeddings.enabled): search is keyword-only.', action: 'settings' };
+    case 'not-loaded':
+      return { reason: 'not-loaded', text: `The embedding model (${s.model}) loads with the first search; search is keyword-only until then.` };
+    case 'loading':
+      return { reason: 'loading', text: `The embedding model (${s.model}) is loading; search is keyword-only meanwhile.` };
+    case 'unloaded':
+      return { reason: 'unloaded', text: 'The embedding model was unloaded while idle and reloads with the next search; keyword-only meanwhile.' };
+    case 'failed':
+      return failureNotice(s.reason, s.model);
   }
+}
+
+function failureNotice(reason: UnavailableReason, model: string): RecallNotice {
+  switch (reason) {
+    case 'no-network':
+      return { reason, text: 'Could not download the embedding model: no network. Search is keyword-only until it can.', action: 'retry' };
+    case 'not-found':
+      return { reason, text: `The embedding model ${model} does not exist on the model hub. Search is keyword-only; check the model setting.`, action: 'settings' };
+    case 'not-downloaded':
+      return { reason, text: `The embedding model ${model} is not on this machine and downloading is off. Search is keyword-only.`, action: 'settings' };
+    case 'corrupt-cache':
+      return { reason, text: 'The downloaded embedding model is damaged. Search is keyword-only; Retry downloads it again.', action: 'retry' };
+    case 'timeout':
+      return { reason, text: 'The embedding model took too long to load (slow or blocked download?). Search is keyword-only until it loads.', action: 'retry' };
+    default:
+      return { reason: 'failed', text: 'The embedding model could not be loaded (details in the Mnemos log). Search is keyword-only.', action: 'retry' };
+  }
+}
+
+/** The status bar's "keyword-only — …" line: the notice's words. */
+export function keywordOnlyReason(s: EmbeddingStatus): string | undefined {
+  return recallNotice(s)?.text;
 }
 
 export interface Coverage {
@@ -79,7 +108,7 @@ export class EmbeddingsHost implements vscode.Disposable {
   private embedder: Embedder | undefined;
   private embedderKey = '';
   private unsubscribe: (() => void) | undefined;
-  private failure: string | undefined;
+  private failure: EmbedderUnavailableError | undefined;
   private everReady = false;
   private coverage: Coverage | undefined;
   private backfilling: Promise<BackfillResult> | undefined;
@@ -159,8 +188,10 @@ export class EmbeddingsHost implements vscode.Disposable {
         () => undefined,
         (err) => {
           if (e !== this.embedder) return;
-          this.failure = messageOf(err);
-          this.log.warn(`embeddings: ${e.modelId} is unavailable, recall is keyword-only: ${this.failure}`);
+          this.failure = err instanceof EmbedderUnavailableError ? err : new EmbedderUnavailableError('load-failed', messageOf(err));
+          // An expected condition (offline, no model): one warning line, the raw error at its end.
+          const raw = this.failure.detail ? ` (${oneLine(this.failure.detail, 400)})` : '';
+          this.log.warn(`embeddings: ${this.failure.message} Recall is keyword-only.${raw}`);
           this.fire();
         },
       );
@@ -192,7 +223,7 @@ export class EmbeddingsHost implements vscode.Disposable {
     }
     if (offered.includes(e.modelId)) return;
     await this.context.globalState.update(OFFERED_KEY, [...offered, e.modelId]);
-    const n = `${missing} ${missing === 1 ? 'memory' : 'memories'}`;
+    const n = plural(missing, 'memory', 'memories');
     this.notify.info(
       `Mnemos: semantic search is ready. ${n} ${missing === 1 ? 'has' : 'have'} no embedding yet and ${missing === 1 ? 'is' : 'are'} found by keywords only. Embed ${missing === 1 ? 'it' : 'them'} in the background?`,
       {
@@ -217,10 +248,39 @@ export class EmbeddingsHost implements vscode.Disposable {
       case 'ready':
         return { kind: 'ready', model: e.modelId };
       case 'failed':
-        return { kind: 'failed', model: e.modelId, reason: this.failure ?? 'see the Mnemos output channel' };
+        return {
+          kind: 'failed',
+          model: e.modelId,
+          reason: this.failure?.reason ?? 'load-failed',
+          message: this.failure?.message ?? 'The embedding model could not be loaded.',
+        };
       default:
         return this.everReady ? { kind: 'unloaded', model: e.modelId } : { kind: 'not-loaded', model: e.modelId };
     }
+  }
+
+  /**
+   * Retry: a fresh embedder for the same settings (the settings-change path, so no retry window
+   * applies), loading now. A damaged download is deleted first so it is fetched again.
+   */
+  async reload(): Promise<void> {
+    const st = this.host.settings().embeddings;
+    if (!st.enabled) return;
+    const { options } = this.options(st.model);
+    const damaged = this.failure?.reason === 'corrupt-cache' && !options.localModelPath;
+    this.drop();
+    if (damaged) {
+      const dir = path.join(options.cacheDir, ...st.model.split('/'));
+      if (dir.startsWith(options.cacheDir + path.sep)) await fs.promises.rm(dir, { recursive: true, force: true });
+      this.log.info(`embeddings: removed the damaged download of ${st.model} (${dir}) to fetch it again`);
+    }
+    this.log.info(`embeddings: reloading ${st.model} (Retry)`);
+    const open = this.host.peek();
+    if (open) this.attach(open);
+    const e = this.current();
+    this.fire();
+    // The result arrives through onState (ready, or failed with a reason).
+    await e?.info().catch(() => undefined);
   }
 
   /** The last known coverage (undefined until counted for the open store). */
@@ -287,25 +347,27 @@ export class EmbeddingsHost implements vscode.Disposable {
           return { ...p, cancelled: ac.signal.aborted };
         } catch (e) {
           if (!(e instanceof EmbedderUnavailableError)) throw e;
-          return { done: 0, total: 0, errors: 0, cancelled: false, unavailable: messageOf(e) };
+          return { done: 0, total: 0, errors: 0, cancelled: false, unavailable: e };
         } finally {
           for (const s of subs) s?.dispose();
         }
       },
     );
-    if ('unavailable' in r) {
-      this.log.warn(`embeddings: backfill not started, ${model} is unavailable: ${r.unavailable}`);
-      this.notify.warn(`Mnemos: the embedding model ${model} could not be loaded (${r.unavailable}); recall stays keyword-only.`, {
+    if ('unavailable' in r && r.unavailable) {
+      const u = r.unavailable;
+      this.log.warn(`embeddings: backfill not started: ${u.message}${u.detail ? ` (${oneLine(u.detail, 400)})` : ''}`);
+      const retry = failureNotice(u.reason, model).action === 'retry' ? [{ title: 'Retry', run: () => this.reload() }] : [];
+      this.notify.warn(`Mnemos: ${u.message} Recall stays keyword-only.`, ...retry, {
         title: 'Open Settings',
         run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'mnemos.embeddings'),
       });
-      return { available: false, embedded: 0, total: 0, errors: 0, cancelled: false, model, reason: r.unavailable };
+      return { available: false, embedded: 0, total: 0, errors: 0, cancelled: false, model, reason: u.message };
     }
     const ms = Math.round(performance.now() - t0);
     this.log.info(`embeddings: backfill with ${model} embedded ${r.done} of ${r.total} in ${ms} ms${r.errors ? `, ${r.errors} failed` : ''}${r.cancelled ? ' (cancelled)' : ''}`);
     if (r.done) this.changed();
     await this.refreshCoverage(store).catch(() => undefined);
-    const n = (k: number) => `${k} ${k === 1 ? 'memory' : 'memories'}`;
+    const n = (k: number) => plural(k, 'memory', 'memories');
     if (!quiet || r.errors) {
       if (r.cancelled) this.notify.info(`Mnemos: stopped after embedding ${n(r.done)} of ${r.total}.`);
       else if (r.errors) this.notify.warn(`Mnemos: embedded ${n(r.done)}; ${n(r.errors)} could not be embedded (details in the output channel).`);

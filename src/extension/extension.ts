@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { MnemosStore } from '../store';
 import { ChangeWatcher } from './changeWatcher';
 import { registerCommands, updateTokenContext } from './commands';
-import { type EmbeddingStatus, EmbeddingsHost, keywordOnlyReason } from './embeddings';
+import { type EmbeddingStatus, EmbeddingsHost, keywordOnlyReason, recallNotice } from './embeddings';
 import { Log } from './log';
 import { McpServerProvider, registerMcpProvider } from './mcp';
 import { MemoryDocumentProvider, SCHEME } from './memoryDocument';
@@ -113,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
   let shown = '';
-  const statusKey = (s: StoreStatus) => `${s.mode}|${s.connected}|${s.keywordOnly}|${s.state}|${s.offlineCopy}|${s.pending}|${s.parked}`;
+  const statusKey = (s: StoreStatus) => `${s.mode}|${s.connected}|${s.keywordNote}|${s.state}|${s.offlineCopy}|${s.pending}|${s.parked}`;
   const deps: SidebarDeps = {
     getStore,
     onDidChangeData: watcher.onDidChange,
@@ -124,8 +124,9 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
       // The sidebar's status line shows `mode`: say there what waits and where reads come from.
       const s = host.status();
       const mode = [s.mode, s.offlineCopy ? 'offline copy' : s.offline ? 'offline' : '', s.pending ? `${s.pending} pending` : ''].filter(Boolean).join(' · ');
-      return { mode, keywordOnly: s.keywordOnly, connected: s.connected };
+      return { mode, keywordOnly: s.keywordOnly, connected: s.connected, recall: s.keywordOnly ? recallNotice(embeddings.status()) : undefined };
     },
+    reloadModel: () => embeddings.reload(),
     offlineMessage: (e) => (offline.isOffline(e) ? offline.offlineMessage() : undefined),
   };
   // Saves waiting for the server go out as soon as it is reachable again.

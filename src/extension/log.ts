@@ -3,7 +3,9 @@
  * known, so a token can never reach the channel, even inside a driver's error text.
  */
 import * as vscode from 'vscode';
-import { redactSecrets } from '../store';
+import { EmbedderUnavailableError } from '../embed/embedder';
+import { oneLine } from '../shared/text';
+import { isStoreError, redactSecrets } from '../store';
 
 const KEEP_LINES = 2000;
 
@@ -37,8 +39,15 @@ export class Log implements vscode.Disposable {
     this.channel.warn(line);
   }
 
-  /** Full details (stack, cause chain) go here; users only ever see the message. */
+  /**
+   * Full details (stack, cause chain) go here; users only ever see the message. An expected condition
+   * (offline, no embedding model, server down) is a one-line warning instead: no stack to scare anyone.
+   */
   error(message: string, err?: unknown): void {
+    if (err !== undefined && isExpectedCondition(err)) {
+      this.warn(`${message}: ${expectedLine(err)}`);
+      return;
+    }
     const line = this.redact(err === undefined ? message : `${message}\n${describeError(err)}`);
     this.keep('error', line);
     this.channel.error(line);
@@ -61,6 +70,19 @@ export class Log implements vscode.Disposable {
   dispose(): void {
     this.channel.dispose();
   }
+}
+
+/** Offline, model unavailable, server down: conditions Mnemos expects and handles; real faults are the rest. */
+export function isExpectedCondition(err: unknown): boolean {
+  if (err instanceof EmbedderUnavailableError) return err.reason !== 'crashed';
+  return isStoreError(err) && err.code === 'connection';
+}
+
+/** An expected condition on one line: its message, then the raw cause (the driver's or the loader's words). */
+function expectedLine(err: unknown): string {
+  const e = err as Error & { detail?: unknown; cause?: unknown };
+  const raw = typeof e.detail === 'string' ? e.detail : e.cause instanceof Error ? e.cause.message : e.cause ? String(e.cause) : '';
+  return oneLine(`${e.message}${raw ? ` (${raw})` : ''}`, 600);
 }
 
 /** Stack and cause chain, for the output channel only. */

@@ -58,10 +58,34 @@ export interface TopicInfo {
   count: number;
 }
 
+/** Why search is keyword-only right now ('loading', a failure's cause, 'disabled' …). */
+export type RecallReason =
+  | 'disabled'
+  | 'not-loaded'
+  | 'loading'
+  | 'unloaded'
+  | 'no-network'
+  | 'not-found'
+  | 'not-downloaded'
+  | 'corrupt-cache'
+  | 'timeout'
+  | 'failed';
+
+/** Why search is keyword-only, in words a person can read, and what the sidebar offers to do about it. */
+export interface RecallNotice {
+  reason: RecallReason;
+  /** One or two sentences; never raw error text (that goes to the log). */
+  text: string;
+  /** `retry` reloads the embedding model (`reloadModel`); `settings` opens the embedding settings. */
+  action?: 'retry' | 'settings';
+}
+
 export interface SidebarStatus {
   mode: string;
   keywordOnly: boolean;
   connected: boolean;
+  /** Set while search is keyword-only. */
+  recall?: RecallNotice;
 }
 
 /** Commands the webview may ask the host to run; the host maps each to one `mnemos.*` command id. */
@@ -73,6 +97,7 @@ export const SIDEBAR_COMMANDS = {
   saveMemory: 'mnemos.saveMemory',
   recall: 'mnemos.recall',
   connect: 'mnemos.connect',
+  embeddingSettings: 'workbench.action.openSettings',
 } as const;
 export type SidebarCommand = keyof typeof SIDEBAR_COMMANDS;
 /** Which argument each command takes. */
@@ -84,6 +109,11 @@ export const COMMAND_ARG: Record<SidebarCommand, 'id' | 'topic' | 'none'> = {
   saveMemory: 'none',
   recall: 'none',
   connect: 'none',
+  embeddingSettings: 'none',
+};
+/** Fixed arguments a command always gets (the settings it opens). */
+export const COMMAND_FIXED_ARGS: Partial<Record<SidebarCommand, readonly string[]>> = {
+  embeddingSettings: ['mnemos.embeddings'],
 };
 
 /** method → params and result. */
@@ -98,8 +128,10 @@ export interface RequestMap {
   /** Search as you type (prefix on the last word). */
   search: {
     params: { query: string; limit: number; topic?: string; importance?: ImportanceLevel[] };
-    result: { items: MemoryItem[]; mode: 'keyword' | 'hybrid'; note?: string };
+    result: { items: MemoryItem[]; mode: 'keyword' | 'hybrid'; notice?: RecallNotice };
   };
+  /** Loads the embedding model again (the Retry of a failed load). */
+  reloadModel: { params: Record<string, never>; result: { done: true } };
   get: { params: { id: string }; result: { memory: MemoryDetail | null } };
   run: { params: { command: SidebarCommand; id?: string; topic?: string }; result: { done: true } };
 }

@@ -1,4 +1,5 @@
 /** UI state only (never data): what VS Code keeps for us while the view is hidden. */
+import type { ImportanceLevel } from '../shared/protocol';
 export const IMPORTANCE_FILTERS = {
   any: { label: 'Any importance', levels: undefined },
   critical: { label: 'Critical', levels: ['critical'] },
@@ -43,4 +44,31 @@ export function restoreState(raw: unknown): UiState {
   s.detailOpen = r.detailOpen === true;
   if (typeof r.scrollTop === 'number' && Number.isFinite(r.scrollTop) && r.scrollTop >= 0) s.scrollTop = r.scrollTop;
   return s;
+}
+
+/** The UI state and its saving: immediately, or debounced (scrolling). */
+export class SavedState {
+  readonly ui: UiState;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly api: { getState(): unknown; setState(state: unknown): void }) {
+    this.ui = restoreState(api.getState());
+  }
+
+  save(delay = 0): void {
+    clearTimeout(this.timer);
+    if (delay) this.timer = setTimeout(() => this.api.setState(this.ui), delay);
+    else this.api.setState(this.ui);
+  }
+
+  /** Levels the importance filter lets through (undefined: all). */
+  importanceLevels(): ImportanceLevel[] | undefined {
+    const l = IMPORTANCE_FILTERS[this.ui.importance].levels;
+    return l ? [...l] : undefined;
+  }
+
+  /** A search, a topic or an importance filter is set. */
+  filtered(): boolean {
+    return !!(this.ui.query.trim() || this.ui.topic || this.ui.importance !== 'any');
+  }
 }

@@ -1,7 +1,20 @@
 /** Rows of the Memories tree (vscode-tree-item elements), built and updated with text only. */
 import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
+import type { VscodeTree } from '@vscode-elements/elements/dist/vscode-tree/vscode-tree.js';
 import type { ImportanceLevel, MemoryItem } from '../shared/protocol';
+import { plural } from '../shared/text';
 import { el, icon, setText } from './dom';
+import type { Rpc } from './rpc';
+import type { SavedState } from './state';
+
+/** What the paged parts of the tree (topics, search results) share: the host, the state, the tree. */
+export interface RowsHost {
+  rpc: Rpc;
+  saved: SavedState;
+  tree: VscodeTree;
+  /** Loads the next page when a "more" row scrolls into view. */
+  moreObserver: IntersectionObserver;
+}
 
 export type RowKind = 'topic' | 'memory' | 'more' | 'placeholder';
 
@@ -25,6 +38,7 @@ function item(kind: RowKind): VscodeTreeItem {
 export function topicRow(topic: string, count: number): VscodeTreeItem {
   const row = item('topic');
   row.dataset.topic = topic;
+  row.title = topic; // a long name is ellipsized in the row
   row.branch = true;
   row.append(
     el('span', { slot: 'icon-branch' }, icon('folder')),
@@ -38,7 +52,7 @@ export function topicRow(topic: string, count: number): VscodeTreeItem {
 
 export function updateTopicRow(row: VscodeTreeItem, count: number): void {
   setText(row.querySelector('vscode-badge')!, String(count));
-  row.setAttribute('aria-label', `${row.dataset.topic}, ${count} ${count === 1 ? 'memory' : 'memories'}`);
+  row.setAttribute('aria-label', `${row.dataset.topic}, ${plural(count, 'memory', 'memories')}`);
 }
 
 const rendered = new WeakMap<VscodeTreeItem, string>();
@@ -80,6 +94,25 @@ export function moreRow(text: string): VscodeTreeItem {
 export function setMoreText(row: VscodeTreeItem, text: string): void {
   setText(row.querySelector('.row-label')!, text);
   row.setAttribute('aria-label', text);
+}
+
+/**
+ * The "more" row at the end of a page: made (and watched for scrolling into view) when there is
+ * more (`text`), updated in place, or unwatched and dropped when there is not (`text` null).
+ */
+export function syncMoreRow(row: VscodeTreeItem | null, text: string | null, observer: IntersectionObserver, topic?: string): VscodeTreeItem | null {
+  if (text === null) {
+    if (row) observer.unobserve(row);
+    return null;
+  }
+  if (row) {
+    setMoreText(row, text);
+    return row;
+  }
+  const made = moreRow(text);
+  if (topic !== undefined) made.dataset.topic = topic;
+  observer.observe(made);
+  return made;
 }
 
 /** Keeps a collapsed topic a branch before its rows are loaded, and says "Loading…" while they are. */
@@ -134,5 +167,26 @@ export function visibleRows(tree: Element): VscodeTreeItem[] {
     }
   };
   walk(tree);
+  return out;
+}
+
+/**
+ * The one row reconcile for memory rows (a topic's page, search results): updates rows in place by
+ * id, creates the new ones, forgets the gone ones, and returns them in the items' order.
+ */
+export function syncMemoryRows(rows: Map<string, VscodeTreeItem>, items: readonly MemoryItem[], showTopic: boolean): VscodeTreeItem[] {
+  const out: VscodeTreeItem[] = [];
+  const ids = new Set<string>();
+  for (const m of items) {
+    ids.add(m.id);
+    let r = rows.get(m.id);
+    if (r) updateMemoryRow(r, m);
+    else {
+      r = memoryRow(m, showTopic);
+      rows.set(m.id, r);
+    }
+    out.push(r);
+  }
+  for (const id of [...rows.keys()]) if (!ids.has(id)) rows.delete(id);
   return out;
 }

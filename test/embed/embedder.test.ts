@@ -27,12 +27,15 @@ function texts(n: number): string[] {
   const words = 'the quick brown fox jumps over lazy dog hello world code file test error search query user model fast small'.split(' ');
   return Array.from({ length: n }, (_, i) => Array.from({ length: 6 + (i % 7) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '));
 }
-async function rejectsUnavailable(p: Promise<unknown>, reason: string) {
+async function rejectsUnavailable(p: Promise<unknown>, reason: string): Promise<EmbedderUnavailableError> {
+  let err!: EmbedderUnavailableError;
   await assert.rejects(p, (e: unknown) => {
     assert.ok(e instanceof EmbedderUnavailableError, `expected EmbedderUnavailableError, got ${e}`);
     assert.equal(e.reason, reason, e.message);
+    err = e;
     return true;
   });
+  return err;
 }
 
 before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-embed-')); });
@@ -207,32 +210,37 @@ describe('download and cache (loopback fake hub, no internet)', () => {
     assert.deepEqual(hits, []);
   });
 
-  test('a model the hub does not have rejects as load-failed', async () => {
+  test('a model the hub does not have rejects as not-found, in words', async () => {
     const e = tiny({ modelId: 'fake-org/no-such-model', cacheDir: path.join(tmp, 'hub-cache'), allowRemote: true, remoteHost: host });
-    await rejectsUnavailable(e.embed(['x'], 'query'), 'load-failed');
+    const err = await rejectsUnavailable(e.embed(['x'], 'query'), 'not-found');
+    assert.equal(err.message, `The embedding model fake-org/no-such-model was not found on the model hub (${host}).`);
+    assert.match(err.detail ?? '', /Could not locate file/, 'the raw error is kept for the log');
   });
 
-  test('an unreachable hub with an empty cache rejects as offline', async () => {
+  test('an unreachable hub with an empty cache rejects as no-network, in one readable sentence', async () => {
     const dead = http.createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r())); // nothing listens on this port now
     const e = tiny({ modelId: 'fake-org/tiny-bert', cacheDir: path.join(tmp, 'empty-cache'), allowRemote: true,
       remoteHost: `http://127.0.0.1:${port}/` });
-    await rejectsUnavailable(e.embed(['x'], 'query'), 'offline');
+    const err = await rejectsUnavailable(e.embed(['x'], 'query'), 'no-network');
+    assert.equal(err.message, 'Could not download the embedding model fake-org/tiny-bert: no network.');
+    assert.match(err.detail ?? '', /fetch failed|ECONNREFUSED/);
   });
 });
 
 describe('failure and lifecycle', () => {
-  test('an unknown model with downloads off rejects fast as offline, and retries are throttled', async () => {
+  test('an unknown model with downloads off rejects fast as not-downloaded, and retries are throttled', async () => {
     const e = tiny({ modelId: 'nobody/no-such-model' });
     const t0 = performance.now();
-    await rejectsUnavailable(e.embed(['x'], 'query'), 'offline');
+    const err = await rejectsUnavailable(e.embed(['x'], 'query'), 'not-downloaded');
+    assert.equal(err.message, `The embedding model nobody/no-such-model is not in the local model folder (${MODELS}), and downloading is off.`);
     assert.ok(performance.now() - t0 < 15_000);
     assert.equal(e.state, 'failed');
     const t1 = performance.now();
-    await rejectsUnavailable(e.embed(['x'], 'query'), 'offline');
-    await rejectsUnavailable(e.info(), 'offline');
+    await rejectsUnavailable(e.embed(['x'], 'query'), 'not-downloaded');
+    await rejectsUnavailable(e.info(), 'not-downloaded');
     assert.ok(performance.now() - t1 < 50, 'within retryAfterMs the stored error comes back at once');
   });
 
@@ -240,9 +248,24 @@ describe('failure and lifecycle', () => {
     const e = tiny({ modelId: 'nobody/no-such-model', retryAfterMs: 0 });
     const states: EmbedderState[] = [];
     e.onStateChange((s) => states.push(s));
-    await rejectsUnavailable(e.embed(['x'], 'query'), 'offline');
-    await rejectsUnavailable(e.embed(['x'], 'query'), 'offline');
+    await rejectsUnavailable(e.embed(['x'], 'query'), 'not-downloaded');
+    await rejectsUnavailable(e.embed(['x'], 'query'), 'not-downloaded');
     assert.deepEqual(states, ['loading', 'failed', 'loading', 'failed']);
+  });
+
+  test('damaged model files (a truncated ONNX file, a garbled config) reject as corrupt-cache', async () => {
+    for (const [file, damage] of [
+      ['onnx/model.onnx', (b: Buffer) => b.subarray(0, 3000)],
+      ['config.json', () => Buffer.from('{"broken')],
+    ] as const) {
+      const dir = fs.mkdtempSync(path.join(tmp, 'damaged-'));
+      fs.cpSync(path.join(MODELS, 'tiny-bert'), path.join(dir, 'tiny-bert'), { recursive: true });
+      const f = path.join(dir, 'tiny-bert', file);
+      fs.writeFileSync(f, damage(fs.readFileSync(f)));
+      const err = await rejectsUnavailable(tiny({ localModelPath: dir }).embed(['x'], 'query'), 'corrupt-cache');
+      assert.equal(err.message, `The files of the embedding model tiny-bert in the local model folder (${dir}) are damaged.`, file);
+      assert.ok(err.detail, 'the raw error is kept for the log');
+    }
   });
 
   test('a load that exceeds loadTimeoutMs rejects with timeout instead of hanging', async () => {

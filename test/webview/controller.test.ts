@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { labelOf, SidebarController } from '../../src/extension/sidebar/controller';
 import { buildSidebarHtml, contentSecurityPolicy } from '../../src/extension/sidebar/html';
-import type { HostMessage, MemoryDetail } from '../../src/shared/protocol';
+import type { HostMessage, MemoryDetail, RecallNotice } from '../../src/shared/protocol';
 import { AuthError, type MnemosStore, openStore } from '../../src/store';
 
 let tmp: string;
@@ -131,10 +131,11 @@ describe('sidebar host controller', () => {
     const { ask } = harness();
     const r = await ask(1, 'search', { query: 'rot', limit: 10 });
     assert.ok(r.ok);
-    const res = r.result as { items: { topic: string }[]; mode: string; note?: string };
+    const res = r.result as { items: { topic: string }[]; mode: string; notice?: RecallNotice };
     assert.deepEqual(res.items.map((i) => i.topic), ['auth']);
     assert.equal(res.mode, 'keyword');
-    assert.ok(res.note, 'the keyword-only note is passed on');
+    // Without the host's words, the store's note becomes a sentence.
+    assert.deepEqual(res.notice, { reason: 'failed', text: 'Keyword search only: embeddings are off.' });
     const empty = await ask(2, 'search', { query: '   ', limit: 10 });
     assert.deepEqual(empty.ok && empty.result, { items: [], mode: 'keyword' });
     await store.flushAccess();
@@ -142,12 +143,51 @@ describe('sidebar host controller', () => {
     assert.equal(m.accessCount, 0);
   });
 
-  test('a topic really named "x*" lists its own memories, not every topic starting with x', async () => {
-    await store.store({ topic: 'db*', summary: 'star topic' });
+  test('a topic really named "x*" lists and searches its own memories, not every topic starting with x', async () => {
+    await store.store({ topic: 'db*', summary: 'star topic vacuum' });
+    await store.store({ topic: 'dbx', summary: 'a newer vacuum in a topic that starts with db' });
     const { ask } = harness();
-    const r = await ask(1, 'list', { topic: 'db*', cursor: null, limit: 10 });
-    assert.deepEqual(r.ok && (r.result as { items: { label: string }[] }).items.map((i) => i.label), ['star topic']);
+    // One row asked for, one row given: the page is the topic's own, never a filtered (short) page.
+    const r = await ask(1, 'list', { topic: 'db*', cursor: null, limit: 1 });
+    const page = (r.ok && r.result) as { items: { label: string }[]; nextCursor: string | null };
+    assert.deepEqual(page.items.map((i) => i.label), ['star topic vacuum']);
+    assert.equal(page.nextCursor, null);
+    const s = await ask(2, 'search', { query: 'vacuum', limit: 1, topic: 'db*' });
+    assert.deepEqual(s.ok && (s.result as { items: { topic: string }[] }).items.map((i) => i.topic), ['db*']);
     await store.forgetTopic('db*');
+    await store.forgetTopic('dbx');
+  });
+
+  test('topics count only the importances asked for, through the store', async () => {
+    const { ask } = harness();
+    const r = await ask(1, 'topics', { importance: ['high', 'critical'] });
+    assert.deepEqual(r.ok && r.result, { topics: [{ topic: 'auth', count: 1 }], total: 1 });
+  });
+
+  test('while search is keyword-only the host says why in words, and Retry reloads the model', async () => {
+    const notice: RecallNotice = {
+      reason: 'no-network',
+      text: 'Could not download the embedding model: no network. Search is keyword-only until it can.',
+      action: 'retry',
+    };
+    let reloads = 0;
+    const { c, ask, posted, commands } = harness({
+      status: () => ({ mode: 'local', keywordOnly: true, connected: true, recall: notice }),
+      reloadModel: async () => {
+        reloads++;
+      },
+    });
+    await c.receive({ type: 'ready' });
+    assert.deepEqual(posted[0], { type: 'status', status: { mode: 'local', keywordOnly: true, connected: true, recall: notice } });
+    const r = await ask(1, 'search', { query: 'rot', limit: 10 });
+    assert.deepEqual(r.ok && (r.result as { notice?: RecallNotice }).notice, notice);
+    assert.deepEqual((await ask(2, 'reloadModel', {})).ok, true);
+    assert.equal(reloads, 1);
+    assert.equal(posted.at(-2)?.type, 'status', 'the status is pushed again after a reload');
+    await ask(3, 'run', { command: 'embeddingSettings' });
+    assert.deepEqual(commands, [['workbench.action.openSettings', 'mnemos.embeddings']]);
+    const none = harness({ reloadModel: undefined });
+    assert.equal((await none.ask(1, 'reloadModel', {})).ok, false);
   });
 
   test('store errors keep their code with the token redacted; anything else says where the details are', async () => {
@@ -194,7 +234,7 @@ describe('sidebar host controller', () => {
     assert.equal(labelOf('\n\n  first   line \nsecond'), 'first line');
     const long = 'a'.repeat(238) + '😀😀😀';
     const l = labelOf(long);
-    assert.ok(l.length <= 240 && l.endsWith('…'));
+    assert.ok(Array.from(l).length <= 240 && l.endsWith('…'));
     assert.ok(!/[\uD800-\uDBFF]…$/.test(l), 'no lone high surrogate before the ellipsis');
   });
 });

@@ -168,13 +168,20 @@ export interface Sidebar {
   cspViolations(): Promise<{ directive: string; blocked: string; source: string; sample: string }[]>;
   /** The store changed: what deps.onDidChangeData does in the extension. */
   dataChanged(): void;
+  /** The status changed: what deps.onDidChangeStore does for the status line. */
+  statusChanged(): void;
   close(): Promise<void>;
 }
 
 export interface SidebarOptions {
   /** State VS Code hands back to getState() (a view shown again after being hidden). */
   state?: unknown;
-  status?: SidebarStatus;
+  /** The host's status (read on every push), as deps.status() gives it. */
+  status?: SidebarStatus | (() => SidebarStatus);
+  /** What deps.reloadModel does (Retry of a failed model load). */
+  reloadModel?(): Promise<unknown>;
+  /** What deps.offlineMessage does: the plain sentence for an unreachable server. */
+  offlineMessage?(error: unknown): string | undefined;
   width?: number;
   height?: number;
   /** Theme variables (default: Dark Modern) and the body class VS Code sets with them. */
@@ -202,7 +209,9 @@ export async function openSidebar(browser: Browser, server: AssetServer, store: 
       commands.push({ id, args });
       return opts.onCommand?.(id, args, sidebar);
     },
-    status: () => opts.status ?? { mode: 'local', keywordOnly: true, connected: true },
+    status: () => (typeof opts.status === 'function' ? opts.status() : (opts.status ?? { mode: 'local', keywordOnly: true, connected: true })),
+    reloadModel: opts.reloadModel,
+    offlineMessage: opts.offlineMessage,
     log: () => undefined,
   });
   cdp.on('Runtime.bindingCalled', (e) => {
@@ -224,6 +233,7 @@ export async function openSidebar(browser: Browser, server: AssetServer, store: 
     savedState: () => page.evaluate(() => (window as unknown as { __mnemosSavedState(): unknown }).__mnemosSavedState()),
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: [] }).__cspViolations),
     dataChanged: () => controller.notifyDataChanged(),
+    statusChanged: () => controller.pushStatus(),
     close: async () => {
       controller.reset();
       await context.close();
@@ -270,8 +280,8 @@ function initScript(state: unknown, theme: Record<string, string>, bodyClass: st
 }
 
 /** Waits for the first render: the performance measure the webview records once its tree is painted. */
-export async function firstPaint(page: Page): Promise<number> {
-  await page.waitForFunction(() => performance.getEntriesByName('mnemos:first-paint').length > 0, undefined, { timeout: 15_000 });
+export async function firstPaint(page: Page, timeoutMs = 15_000): Promise<number> {
+  await page.waitForFunction(() => performance.getEntriesByName('mnemos:first-paint').length > 0, undefined, { timeout: timeoutMs });
   return page.evaluate(() => performance.getEntriesByName('mnemos:first-paint')[0].duration);
 }
 

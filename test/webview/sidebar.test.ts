@@ -181,7 +181,7 @@ describe('Memories sidebar in Chromium', () => {
     assert.match((await sb.page.locator('#empty').textContent()) ?? '', /No memories match your search/);
     // The store says it is keyword-only: the view says so.
     assert.equal(await sb.page.locator('#note').isVisible(), true);
-    assert.match((await sb.page.locator('#note').textContent()) ?? '', /keyword/);
+    assert.match((await sb.page.locator('#note').textContent()) ?? '', /Keyword search only/);
 
     // Every query was a prefix search the host ran; the debounce kept it from running once per key.
     const searches = sb.fromWebview.filter((m) => (m as { method?: string }).method === 'search');

@@ -3,9 +3,11 @@
  * the store, and pushes `dataChanged`/`status`. The provider wires it to a webview; tests wire it
  * to a headless browser page.
  */
+import { oneLine } from '../../shared/text';
 import { type Importance, isStoreError, type Memory, type MnemosStore, redactSecrets } from '../../store';
 import {
   COMMAND_ARG,
+  COMMAND_FIXED_ARGS,
   type ErrorInfo,
   type HostMessage,
   IMPORTANCE_LEVELS,
@@ -15,12 +17,12 @@ import {
   type MemoryItem,
   type Method,
   type Params,
+  type RecallNotice,
   type RequestMessage,
   type Result,
   SIDEBAR_COMMANDS,
   type SidebarCommand,
   type SidebarStatus,
-  type TopicInfo,
 } from '../../shared/protocol';
 
 export interface SidebarControllerOptions {
@@ -30,6 +32,8 @@ export interface SidebarControllerOptions {
   post(message: HostMessage): unknown;
   runCommand?(id: string, ...args: unknown[]): PromiseLike<unknown>;
   status?(): SidebarStatus;
+  /** Loads the embedding model again (Retry after a failed load). */
+  reloadModel?(): Promise<unknown>;
   log?(message: string): void;
   /** Replaces the message of an error that means "the server is unreachable" (the code stays `connection`). */
   offlineMessage?(error: unknown): string | undefined;
@@ -84,7 +88,8 @@ export class SidebarController {
     if (!this.ready || !this.opts.status) return;
     try {
       const s = this.opts.status();
-      this.send({ type: 'status', status: { mode: String(s.mode), keywordOnly: !!s.keywordOnly, connected: !!s.connected } });
+      const recall = s.keywordOnly ? this.recallNotice(s) : undefined;
+      this.send({ type: 'status', status: { mode: String(s.mode), keywordOnly: !!s.keywordOnly, connected: !!s.connected, ...(recall ? { recall } : {}) } });
     } catch (e) {
       this.log(`sidebar: status failed: ${redactSecrets(String(e))}`);
     }
@@ -99,6 +104,13 @@ export class SidebarController {
     } catch (e) {
       this.log(`sidebar: post failed: ${redactSecrets(String(e))}`);
     }
+  }
+
+  /** The host's notice while search is keyword-only (one line, bounded), or undefined. */
+  private recallNotice(s: SidebarStatus | undefined): RecallNotice | undefined {
+    const n = s?.recall;
+    if (!n) return undefined;
+    return { reason: n.reason, text: oneLine(String(n.text), 400), ...(n.action ? { action: n.action } : {}) };
   }
 
   private log(message: string): void {
@@ -132,31 +144,29 @@ export class SidebarController {
         return this.get(req.params);
       case 'run':
         return this.run(req.params);
+      case 'reloadModel':
+        return this.reloadModel();
     }
   }
 
   private async topics(p: Params<'topics'>): Promise<Result<'topics'>> {
     const store = await this.store();
-    let topics: TopicInfo[];
-    if (p.importance) {
-      // The store's topics() has no importance filter yet; count with the same parameterised query it would run.
-      const rows = await store.sql(
-        `SELECT topic, COUNT(*) AS n FROM memories WHERE importance IN (SELECT value FROM json_each(?)) GROUP BY topic ORDER BY topic`,
-        [JSON.stringify(p.importance)],
-      );
-      topics = rows.map((r) => ({ topic: String(r.topic), count: Number(r.n) }));
-    } else {
-      topics = await store.topics();
-    }
+    const topics = await store.topics({ importance: p.importance as Importance[] | undefined });
     return { topics, total: topics.reduce((n, t) => n + t.count, 0) };
   }
 
   private async list(p: Params<'list'>): Promise<Result<'list'>> {
     const store = await this.store();
-    const page = await store.list({ topic: p.topic, cursor: p.cursor, limit: p.limit, importance: p.importance as Importance[] | undefined, order: 'recent' });
-    // The store reads a trailing '*' as a prefix match; a topic really named "x*" keeps only its own rows.
-    const items = p.topic.endsWith('*') ? page.items.filter((m) => m.topic === p.topic) : page.items;
-    return { items: items.map(toItem), nextCursor: page.nextCursor };
+    // exactTopic: the tree lists a topic it was given, so "x*" is that topic, not a prefix.
+    const page = await store.list({
+      topic: p.topic,
+      exactTopic: true,
+      cursor: p.cursor,
+      limit: p.limit,
+      importance: p.importance as Importance[] | undefined,
+      order: 'recent',
+    });
+    return { items: page.items.map(toItem), nextCursor: page.nextCursor };
   }
 
   private async search(p: Params<'search'>): Promise<Result<'search'>> {
@@ -168,10 +178,18 @@ export class SidebarController {
       limit: p.limit,
       topic: p.topic,
       importance: p.importance as Importance[] | undefined,
+      exactTopic: true,
       bumpAccess: false,
     });
-    const hits = p.topic?.endsWith('*') ? r.items.filter((s) => s.memory.topic === p.topic) : r.items;
-    return { items: hits.map((s) => toItem(s.memory)), mode: r.mode, ...(r.note ? { note: r.note } : {}) };
+    const notice = r.mode === 'keyword' ? (this.recallNotice(this.opts.status?.()) ?? noticeOf(r.note)) : undefined;
+    return { items: r.items.map((s) => toItem(s.memory)), mode: r.mode, ...(notice ? { notice } : {}) };
+  }
+
+  private async reloadModel(): Promise<Result<'reloadModel'>> {
+    if (!this.opts.reloadModel) throw new BadRequest('reloading the embedding model is not available here');
+    await this.opts.reloadModel();
+    this.pushStatus();
+    return { done: true };
   }
 
   private async get(p: Params<'get'>): Promise<Result<'get'>> {
@@ -186,14 +204,14 @@ export class SidebarController {
     const arg = COMMAND_ARG[p.command];
     if (arg === 'id') await this.opts.runCommand(id, p.id);
     else if (arg === 'topic') await this.opts.runCommand(id, p.topic);
-    else await this.opts.runCommand(id);
+    else await this.opts.runCommand(id, ...(COMMAND_FIXED_ARGS[p.command] ?? []));
     return { done: true };
   }
 }
 
 // ----------------------------------------------------------------------------------- validation
 
-const METHODS: readonly Method[] = ['topics', 'list', 'search', 'get', 'run'];
+const METHODS: readonly Method[] = ['topics', 'list', 'search', 'get', 'run', 'reloadModel'];
 
 function obj(v: unknown, what: string): Record<string, unknown> {
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new BadRequest(`${what} must be an object`);
@@ -268,6 +286,8 @@ export function parseRequest(raw: Record<string, unknown>): RequestMessage {
       };
     case 'get':
       return { type: 'request', seq, method: 'get', params: { id: memoryId(p.id) } };
+    case 'reloadModel':
+      return { type: 'request', seq, method: 'reloadModel', params: {} };
     case 'run': {
       const command = p.command;
       if (typeof command !== 'string' || !Object.prototype.hasOwnProperty.call(SIDEBAR_COMMANDS, command)) {
@@ -287,17 +307,17 @@ export function parseRequest(raw: Record<string, unknown>): RequestMessage {
 
 // -------------------------------------------------------------------------------------- shaping
 
-function cut(s: string, n: number): string {
-  if (s.length <= n) return s;
-  // Never split a surrogate pair.
-  const end = /[\uD800-\uDBFF]/.test(s[n - 2] ?? '') ? n - 2 : n - 1;
-  return s.slice(0, end) + '…';
+/** Without the host's status (tests, other hosts): the store's own note, as a sentence. */
+function noticeOf(note: string | undefined): RecallNotice | undefined {
+  if (!note) return undefined;
+  const text = oneLine(note, 400);
+  return { reason: 'failed', text: text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?…]$/.test(text) ? '' : '.') };
 }
 
 /** First non-blank line of the summary, cut for a tree row. */
 export function labelOf(summary: string): string {
   const line = summary.split(/\r?\n/).find((l) => l.trim()) ?? summary;
-  return cut(line.trim().replace(/\s+/g, ' '), LIMITS.labelChars);
+  return oneLine(line, LIMITS.labelChars);
 }
 
 function toItem(m: Memory): MemoryItem {
@@ -313,7 +333,7 @@ function sourceLabel(m: Memory): MemoryDetail['source'] {
   const end = Number(d.endLine);
   let label = file;
   if (Number.isInteger(start) && start > 0) label += Number.isInteger(end) && end > start ? `:${start}–${end}` : `:${start}`;
-  return { label: cut(label, 500), ...(typeof d.language === 'string' ? { language: cut(d.language, 40) } : {}) };
+  return { label: oneLine(label, 500), ...(typeof d.language === 'string' ? { language: oneLine(d.language, 40) } : {}) };
 }
 
 function toDetail(m: Memory): MemoryDetail {

@@ -3,6 +3,7 @@
  * The sidebar reads data only through getStore() and re-reads when told to; it never opens a store itself.
  */
 import type * as vscode from 'vscode';
+import type { SidebarStatus } from '../../shared/protocol';
 import type { MnemosStore } from '../../store';
 
 export interface SidebarDeps {
@@ -16,7 +17,10 @@ export interface SidebarDeps {
   runCommand(id: string, ...args: unknown[]): Thenable<unknown>;
   /** A line in the "Mnemos" output channel (secrets are redacted). */
   log(message: string): void;
-  status(): { mode: string; keywordOnly: boolean; connected: boolean };
+  /** Mode, connection, and while search is keyword-only why, in words (`recall`). */
+  status(): SidebarStatus;
+  /** Loads the embedding model again: the sidebar's Retry after a failed load. */
+  reloadModel?(): Promise<unknown>;
   /** A plain "offline" sentence for an error that means the server is unreachable (the banner shows it with Retry). */
   offlineMessage?(error: unknown): string | undefined;
 }

@@ -22,6 +22,7 @@ export class MemoriesViewProvider implements vscode.WebviewViewProvider {
       post: (m) => webview.postMessage(m),
       runCommand: (id, ...args) => this.deps.runCommand(id, ...args),
       status: () => this.deps.status(),
+      reloadModel: this.deps.reloadModel && (() => this.deps.reloadModel!()),
       log: (m) => this.deps.log(m),
       offlineMessage: this.deps.offlineMessage && ((e) => this.deps.offlineMessage!(e)),
     });

@@ -26,14 +26,15 @@ test('with a model that cannot be had, recall is keyword-only and the status bar
   await waitFor(() => a.embeddings().kind === 'failed', 20_000, 'the default model to fail to load');
   const sb = a.statusBar();
   assert.match(sb.text, /Mnemos local · keyword-only/);
-  assert.match(sb.tooltip, /Recall: keyword-only — the embedding model Xenova\/all-MiniLM-L6-v2 failed to load: .+/);
+  assert.match(sb.tooltip, /Recall: keyword-only — The embedding model Xenova\/all-MiniLM-L6-v2 is not on this machine and downloading is off\./);
+  assert.doesNotMatch(sb.tooltip, /ModelFileNotFoundError|not found locally/, 'the raw error stays in the log');
 });
 
 test('after the model first loads, Mnemos offers once to embed the memories that have none', async () => {
   const a = await api();
   await setSettings({ 'embeddings.model': 'tiny-bert' });
   await waitFor(() => a.embeddings().kind === 'not-loaded', 5000, 'the new model to be picked up');
-  assert.match(a.statusBar().tooltip, /keyword-only — no model yet: tiny-bert loads on the first search/);
+  assert.match(a.statusBar().tooltip, /keyword-only — The embedding model \(tiny-bert\) loads with the first search/);
   for (const s of ['Deploys go out on Tuesdays after the standup', 'The billing job retries three times with backoff', 'Use pnpm, not npm, in the web app']) {
     await run('mnemos.saveMemory', { summary: s, topic: 'embeddings-suite' });
   }

@@ -241,7 +241,7 @@ test('syncNow on a local store says it does not apply; embedMissing without a us
   const n = await noticesSince(mark);
   assert.match(n[0].message, /applies to an embedded replica/);
   assert.equal(n[1].severity, 'warning');
-  assert.match(n[1].message, /embedding model Xenova\/all-MiniLM-L6-v2 could not be loaded .*recall stays keyword-only/);
+  assert.match(n[1].message, /The embedding model Xenova\/all-MiniLM-L6-v2 is not in .*downloading is off\. Recall stays keyword-only/);
   const store = await (await api()).getStore();
   assert.equal((await store.embeddingCoverage()).embedded, 0);
 });
