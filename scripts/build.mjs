@@ -1,4 +1,4 @@
-// One esbuild step for every bundle: extension host (node/cjs), CLI + MCP server (node/cjs),
+// One esbuild step for every bundle: extension host (node/cjs), CLI and MCP server (node/cjs),
 // embedding worker (node/cjs), sidebar webview (browser/iife). Native modules stay external and
 // ship in node_modules: libsql (N-API), onnxruntime-node (+ the onnxruntime-common it registers in).
 // usage: node scripts/build.mjs [--minify] [--watch]
@@ -25,10 +25,20 @@ const stubSharp = {
 const nodeExternal = ['vscode', 'libsql', '@libsql/*', 'onnxruntime-node', 'onnxruntime-common', 'sqlite-vec', 'sqlite-vec-*'];
 const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify, external: nodeExternal, plugins: [stubSharp], logLevel: 'warning' };
 
+// `mnemos serve` (the MCP SDK, zod and ajv: 1.5 MB) is a bundle of its own, dist/mcp.js, loaded by the CLI's
+// lazy import('../mcp/cli') only when serve runs: every other command starts without parsing it.
+const mcpApart = {
+  name: 'mcp-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/mcp\/cli$/ }, () => ({ path: './mcp.js', external: true }));
+  },
+};
+
 // Entries whose source does not exist yet are skipped, so the build works while features land.
 const entries = [
   { in: 'src/extension/extension.ts', out: 'extension', opts: node },
-  { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
+  { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, plugins: [stubSharp, mcpApart], banner: { js: '#!/usr/bin/env node' } } },
+  { in: 'src/mcp/cli.ts', out: 'mcp', opts: node },
   { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
   { in: 'src/webview/main.ts', out: 'webview', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
