@@ -52,7 +52,9 @@ function suggest(name: string, names: readonly string[]): string {
   return near ? `; did you mean "${near}"?` : '';
 }
 
-type Resolved = { name: string; spec: CommandSpec; rest: string[] } | { name: string; summary: string; group: CommandGroup };
+type Resolved =
+  | { name: string; spec: CommandSpec; rest: string[] }
+  | { name: string; summary: string; group: CommandGroup };
 
 /**
  * The command that `words` name, loaded: `recall …`, or `memoir create …` inside a family of
@@ -61,7 +63,8 @@ type Resolved = { name: string; spec: CommandSpec; rest: string[] } | { name: st
 async function resolve(words: readonly string[]): Promise<Resolved> {
   const [name, ...rest] = words;
   const entry = findCommand(name);
-  if (!entry) throw new CliError('usage', `unknown command "${name}"${suggest(name, listCommands().map(([n]) => n))}`, '');
+  const known = listCommands().map(([n]) => n);
+  if (!entry) throw new CliError('usage', `unknown command "${name}"${suggest(name, known)}`, '');
   const loaded = await entry.load();
   if (!isGroup(loaded)) return { name, spec: { ...loaded, summary: entry.summary }, rest };
   const [sub, ...subRest] = rest;

@@ -84,6 +84,7 @@ export function memoryDetail(m: Memory): string {
       .split('\n')
       .map((l) => '  ' + l)
       .join('\n');
+  const source = m.sourceData ? ' ' + safeText(oneLine(JSON.stringify(m.sourceData), 200)) : '';
   const lines = [
     `id:          ${m.id}`,
     `topic:       ${safeText(oneLine(m.topic, 300))}`,
@@ -93,7 +94,7 @@ export function memoryDetail(m: Memory): string {
     `created:     ${localTime(m.createdAt)}`,
     `updated:     ${localTime(m.updatedAt)}`,
     `accessed:    ${localTime(m.lastAccessed)} (${plural(m.accessCount, 'time')})`,
-    `source:      ${safeText(oneLine(m.sourceType, 40))}${m.sourceData ? ' ' + safeText(oneLine(JSON.stringify(m.sourceData), 200)) : ''}`,
+    `source:      ${safeText(oneLine(m.sourceType, 40))}${source}`,
   ];
   if (m.relatedIds.length) lines.push(`related:     ${m.relatedIds.map((x) => safeText(oneLine(x, 40))).join(', ')}`);
   lines.push('summary:', indent(m.summary));

@@ -13,30 +13,26 @@ export interface RegistryEntry {
   load(): Promise<Command | CommandGroup>;
 }
 
-const memories = () => import('./memories').then((m) => m.commands);
+/** The loader of one of the memory commands (src/cli/memories.ts). */
+const memory = (name: keyof (typeof import('./memories'))['commands']) => () =>
+  import('./memories').then((m) => m.commands[name]);
 
 const COMMANDS: Record<string, RegistryEntry> = {
-  store: { summary: 'Store a memory', load: () => memories().then((c) => c.store) },
-  recall: { summary: 'Search memories', load: () => memories().then((c) => c.recall) },
-  list: { summary: 'List memories, a page at a time', load: () => memories().then((c) => c.list) },
-  get: { summary: 'Show one memory in full', load: () => memories().then((c) => c.get) },
-  update: { summary: 'Edit a memory in place (its weight resets to 1.0)', load: () => memories().then((c) => c.update) },
-  forget: { summary: 'Delete a memory, or every memory in a topic', load: () => memories().then((c) => c.forget) },
-  topics: { summary: 'List topics with their memory counts', load: () => memories().then((c) => c.topics) },
-  stats: { summary: 'Show totals for the whole store', load: () => memories().then((c) => c.stats) },
-  health: { summary: 'Topic health: staleness and consolidation needs', load: () => memories().then((c) => c.health) },
-  consolidate: {
-    summary: 'Replace every memory of a topic with one summary',
-    load: () => memories().then((c) => c.consolidate),
-  },
-  decay: { summary: 'Apply one step of weight decay now', load: () => memories().then((c) => c.decay) },
-  prune: { summary: 'Delete low-weight memories (never critical or high)', load: () => memories().then((c) => c.prune) },
-  export: { summary: 'Write every memory to a JSON file ("-" = stdout)', load: () => memories().then((c) => c.export) },
-  import: { summary: 'Add the memories of an export file ("-" = stdin)', load: () => memories().then((c) => c.import) },
-  sync: {
-    summary: "Pull the primary's changes into the embedded replica now",
-    load: () => memories().then((c) => c.sync),
-  },
+  store: { summary: 'Store a memory', load: memory('store') },
+  recall: { summary: 'Search memories', load: memory('recall') },
+  list: { summary: 'List memories, a page at a time', load: memory('list') },
+  get: { summary: 'Show one memory in full', load: memory('get') },
+  update: { summary: 'Edit a memory in place (its weight resets to 1.0)', load: memory('update') },
+  forget: { summary: 'Delete a memory, or every memory in a topic', load: memory('forget') },
+  topics: { summary: 'List topics with their memory counts', load: memory('topics') },
+  stats: { summary: 'Show totals for the whole store', load: memory('stats') },
+  health: { summary: 'Topic health: staleness and consolidation needs', load: memory('health') },
+  consolidate: { summary: 'Replace every memory of a topic with one summary', load: memory('consolidate') },
+  decay: { summary: 'Apply one step of weight decay now', load: memory('decay') },
+  prune: { summary: 'Delete low-weight memories (never critical or high)', load: memory('prune') },
+  export: { summary: 'Write every memory to a JSON file ("-" = stdout)', load: memory('export') },
+  import: { summary: 'Add the memories of an export file ("-" = stdin)', load: memory('import') },
+  sync: { summary: "Pull the primary's changes into the embedded replica now", load: memory('sync') },
   serve: { summary: 'Run the MCP server on stdio (for agents)', load: () => import('../mcp/cli').then((m) => m.serve) },
   embed: {
     summary: 'Compute embeddings for memories that have none (needs MNEMOS_EMBED_MODEL)',

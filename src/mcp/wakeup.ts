@@ -109,7 +109,8 @@ export function renderWakeUp(candidates: readonly Memory[], opts: WakeUpOptions 
     return format === 'plain' ? hint : `# Mnemos Wake-up (empty)\n\n${hint}`;
   }
   const out: string[] = [];
-  if (format === 'markdown') out.push(project ? `# Mnemos Wake-up (project: ${capped(project, 100)})` : '# Mnemos Wake-up', '');
+  const title = project ? `# Mnemos Wake-up (project: ${capped(project, 100)})` : '# Mnemos Wake-up';
+  if (format === 'markdown') out.push(title, '');
   for (const section of SECTIONS) {
     const lines = picked.get(section);
     if (!lines) continue;

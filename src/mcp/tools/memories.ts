@@ -1,7 +1,7 @@
 /** ICM's memory tools (`icm_memory_*`, icm-reference §3): same names, parameters, defaults and texts. */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { type Importance, type Memory, type MnemosStore, newId, type RecallResult, type StoreResult } from '../../store';
+import { type Memory, type MnemosStore, newId, type RecallResult, type StoreResult } from '../../store';
 import { plural } from '../../shared/text';
 import { renderHealth, renderRecall, renderStats, renderTopics } from '../format';
 import { keywordMatches, normaliseProject, passesProject, topicMatches } from '../match';
@@ -28,7 +28,9 @@ const RECALL_MAX_CANDIDATES = 1000;
 
 const recallInput = {
   query: required('query', 'words describing what you are looking for').describe('What to look for'),
-  topic: optionalString('topic').describe('Only topics containing this text (case-insensitive); "prefix*" for a prefix'),
+  topic: optionalString('topic').describe(
+    'Only topics containing this text (case-insensitive); "prefix*" for a prefix',
+  ),
   limit: z
     .number({ error: 'limit must be a number' })
     .optional()
@@ -62,7 +64,9 @@ export function register(server: McpServer, ctx: ToolContext): void {
         ),
         importance: importanceSchema.default('medium').describe('critical, high, medium (default) or low'),
         keywords: keywordsSchema,
-        raw_excerpt: optionalString('raw_excerpt').describe('Verbatim snippet (code, error output) kept with the memory'),
+        raw_excerpt: optionalString('raw_excerpt').describe(
+          'Verbatim snippet (code, error output) kept with the memory',
+        ),
       },
     },
     ctx.write('icm_memory_store', async (a) => {
