@@ -1,4 +1,4 @@
-// One esbuild step for every bundle: extension host (node/cjs), CLI + MCP server (node/cjs),
+// One esbuild step for every bundle: extension host (node/cjs), CLI and MCP server (node/cjs),
 // embedding worker (node/cjs), sidebar webview (browser/iife). Native modules stay external and
 // ship in node_modules: libsql (N-API), onnxruntime-node (+ the onnxruntime-common it registers in), or
 // onnxruntime-web (WebAssembly) where onnxruntime-node has no binary, sqlite-vec.
@@ -44,10 +44,23 @@ const lazyNativeOrt = {
 const nodeExternal = ['vscode', 'libsql', '@libsql/*', 'onnxruntime-node', 'onnxruntime-common', 'onnxruntime-web', 'sqlite-vec', 'sqlite-vec-*'];
 const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify, external: nodeExternal, plugins: [stubSharp, lazyNativeOrt], logLevel: 'warning' };
 
+// `mnemos serve` (the MCP SDK, zod and ajv: 1.5 MB) is a bundle of its own, dist/mcp.js, loaded by the CLI's
+// lazy import('../mcp/cli') only when serve runs: every other command starts without parsing it. It is
+// loaded with require(): node's import() of a CommonJS file scans all of it for exports first (+0.25 s).
+const mcpApart = {
+  name: 'mcp-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/mcp\/cli$/ }, () => ({ path: 'mcp', namespace: 'mcp-apart' }));
+    b.onLoad({ filter: /.*/, namespace: 'mcp-apart' }, () => ({ contents: "module.exports = require('./mcp.js');" }));
+    b.onResolve({ filter: /^\.\/mcp\.js$/, namespace: 'mcp-apart' }, () => ({ path: './mcp.js', external: true }));
+  },
+};
+
 // Entries whose source does not exist yet are skipped, so the build works while features land.
 const entries = [
   { in: 'src/extension/extension.ts', out: 'extension', opts: node },
-  { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
+  { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, plugins: [stubSharp, mcpApart], banner: { js: '#!/usr/bin/env node' } } },
+  { in: 'src/mcp/cli.ts', out: 'mcp', opts: node },
   { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
   { in: 'src/hooks/bin.ts', out: 'hook', opts: node },
   { in: 'src/webview/main.ts', out: 'webview', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },

@@ -1,6 +1,6 @@
 /** Help text, generated from the command table so it cannot drift from the flags. */
 import type { OptionSpec, OptionTable } from './args';
-import type { CommandSpec } from './commands';
+import type { CommandGroup, CommandSpec } from './command';
 import { table } from './output';
 
 export const GLOBAL_OPTIONS = {
@@ -22,7 +22,7 @@ function optionRows(options: OptionTable): string[][] {
 
 export const SYNOPSIS = 'mnemos [--db PATH] [--url URL] [--replica] [--format text|json] COMMAND [ARGS]';
 
-export function generalHelp(version: string, commands: [string, CommandSpec][]): string {
+export function generalHelp(version: string, commands: [string, { summary: string }][]): string {
   return [
     `mnemos ${version} — one persistent, searchable memory for you and your AI agents (ICM's format, on libSQL)`,
     '',
@@ -53,5 +53,14 @@ export function commandHelp(name: string, spec: CommandSpec): string {
   if (spec.description) out.push('', spec.description);
   if (spec.options && Object.keys(spec.options).length) out.push('', 'Options:', table(optionRows(spec.options)));
   out.push('', 'Global options: --db PATH, --url URL, --replica, --format text|json (see mnemos --help).');
+  return out.join('\n');
+}
+
+/** `mnemos help NAME` for a family of subcommands: its summary, description and subcommands. */
+export function groupHelp(name: string, summary: string, group: CommandGroup): string {
+  const out = [`Usage: mnemos ${name} SUBCOMMAND [ARGS]`, '', summary + '.'];
+  if (group.description) out.push('', group.description);
+  out.push('', 'Subcommands:', table(Object.entries(group.subcommands).map(([n, c]) => [`  ${n}`, c.summary])));
+  out.push('', `Run 'mnemos help ${name} SUBCOMMAND' for a subcommand's options.`);
   return out.join('\n');
 }

@@ -10,13 +10,22 @@ import type { Readable } from 'node:stream';
 import { version } from '../../package.json';
 import { configFromEnv, type MnemosStore, openStore, redactSecrets, type StoreConfig } from '../store';
 import { type OptionTable, type Parsed, parseArgs } from './args';
-import { type CliIo, type CommandContext, type CommandSpec, commandNames, getCommand, type GlobalOptions, isOptionalCommand, listCommands, type OutputFormat } from './commands';
+import {
+  type CliIo,
+  type CommandContext,
+  type CommandGroup,
+  type CommandSpec,
+  type GlobalOptions,
+  isGroup,
+  type OutputFormat,
+} from './command';
 import { CliError, EXIT, renderError } from './errors';
-import { commandHelp, generalHelp, GLOBAL_OPTIONS } from './help';
+import { commandHelp, generalHelp, GLOBAL_OPTIONS, groupHelp } from './help';
 import { jsonLine } from './output';
+import { findCommand, listCommands } from './registry';
 
-export type { CliIo, CommandContext, CommandSpec } from './commands';
-export { registerCommand } from './commands';
+export type { CliIo, Command, CommandContext, CommandGroup, CommandSpec } from './command';
+export { registerCommand } from './registry';
 
 /** `--format json` / `--json` anywhere in argv, so even an argument error is reported as JSON. */
 function sniffFormat(argv: readonly string[]): OutputFormat {
@@ -38,9 +47,32 @@ function globalsFrom(values: Parsed['values']): GlobalOptions {
   return { db: values.db as string | undefined, url: values.url as string | undefined, replica: values.replica === true, format };
 }
 
-function suggest(name: string): string {
-  const near = commandNames().find((c) => c.startsWith(name.slice(0, 3)) || name.startsWith(c));
+function suggest(name: string, names: readonly string[]): string {
+  const near = names.find((c) => c.startsWith(name.slice(0, 3)) || name.startsWith(c));
   return near ? `; did you mean "${near}"?` : '';
+}
+
+type Resolved =
+  | { name: string; spec: CommandSpec; rest: string[] }
+  | { name: string; summary: string; group: CommandGroup };
+
+/**
+ * The command that `words` name, loaded: `recall …`, or `memoir create …` inside a family of
+ * subcommands (a family without a valid subcommand resolves to the family itself, for its help).
+ */
+async function resolve(words: readonly string[]): Promise<Resolved> {
+  const [name, ...rest] = words;
+  const entry = findCommand(name);
+  const known = listCommands().map(([n]) => n);
+  if (!entry) throw new CliError('usage', `unknown command "${name}"${suggest(name, known)}`, '');
+  const loaded = await entry.load();
+  if (!isGroup(loaded)) return { name, spec: { ...loaded, summary: entry.summary }, rest };
+  const [sub, ...subRest] = rest;
+  if (sub === undefined || sub.startsWith('-')) return { name, summary: entry.summary, group: loaded };
+  const spec = Object.prototype.hasOwnProperty.call(loaded.subcommands, sub) ? loaded.subcommands[sub] : undefined;
+  const names = Object.keys(loaded.subcommands);
+  if (!spec) throw new CliError('usage', `unknown ${name} subcommand "${sub}"${suggest(sub, names)}`, name);
+  return { name: `${name} ${sub}`, spec, rest: subRest };
 }
 
 async function readAll(stream: Readable): Promise<string> {
@@ -80,26 +112,30 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       write('stdout', format === 'json' ? jsonLine({ version }) : `mnemos ${version}`);
       return EXIT.ok;
     }
-    const [name, ...rest] = g.rest;
-    if (name === undefined || name === 'help') {
-      const topic = name === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
-      if (topic !== undefined) {
-        const spec = getCommand(topic);
-        if (!spec) throw new CliError('usage', `unknown command "${topic}"${suggest(topic)}`, '');
-        write('stdout', commandHelp(topic, spec));
+    const [first, ...afterFirst] = g.rest;
+    if (first === undefined || first === 'help') {
+      const topic = first === 'help' ? afterFirst.filter((a) => !a.startsWith('-')) : [];
+      if (topic.length) {
+        const r = await resolve(topic);
+        write('stdout', 'group' in r ? groupHelp(r.name, r.summary, r.group) : commandHelp(r.name, r.spec));
         return EXIT.ok;
       }
       const text = generalHelp(version, listCommands());
-      if (name === undefined && !g.values.help) {
+      if (first === undefined && !g.values.help) {
         write('stderr', text);
         return EXIT.usage;
       }
       write('stdout', text);
       return EXIT.ok;
     }
-    const spec = getCommand(name);
-    if (!spec && isOptionalCommand(name)) throw new CliError('usage', `the ${name} command is not part of this build`, '');
-    if (!spec) throw new CliError('usage', `unknown command "${name}"${suggest(name)}`, '');
+    const resolved = await resolve(g.rest);
+    if ('group' in resolved) {
+      // `mnemos memoir --help` shows the family; `mnemos memoir` alone is a usage error, as `mnemos` alone is.
+      const asked = g.rest.slice(1).some((a) => a === '--help' || a === '-h');
+      write(asked ? 'stdout' : 'stderr', groupHelp(resolved.name, resolved.summary, resolved.group));
+      return asked ? EXIT.ok : EXIT.usage;
+    }
+    const { name, spec, rest } = resolved;
 
     let parsed: Parsed = { values: {}, positionals: [] };
     let global = global0;

@@ -4,6 +4,7 @@
  * fixed shape per command (docs/CLI.md) built here from store objects, field by field.
  */
 import type { Memory, ScoredMemory, TopicHealth } from '../store';
+import { oneLine, plural } from '../shared/text';
 
 // C0 controls but \n and \t, DEL, C1 controls, bidi embeddings/overrides/isolates, line/paragraph separators.
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
@@ -15,13 +16,6 @@ const escapeChar = (c: string) => {
 /** Safe to print on a terminal; keeps newlines and tabs. */
 export function safeText(s: string): string {
   return s.replace(UNSAFE, escapeChar);
-}
-
-/** One line: whitespace runs collapsed, unsafe characters escaped, cut to `max` characters. */
-export function oneLine(s: string, max = 160): string {
-  const flat = safeText(s.replace(/\s+/g, ' ').trim());
-  const chars = [...flat];
-  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : flat;
 }
 
 /** JSON with the C1 controls and separators escaped too (JSON.stringify leaves them raw). */
@@ -80,7 +74,7 @@ export function localTime(ts: string | null | undefined): string {
 /** `01J8…  [topic] summary` — the list/recall line (importance shown when not medium). */
 export function memoryLine(m: Memory): string {
   const imp = m.importance === 'medium' ? '' : ` (${m.importance})`;
-  return `${m.id}  [${oneLine(m.topic, 80)}]${imp} ${oneLine(m.summary)}`;
+  return `${m.id}  [${safeText(oneLine(m.topic, 80))}]${imp} ${safeText(oneLine(m.summary))}`;
 }
 
 /** Every field of one memory, for `get` / `update`. */
@@ -90,18 +84,19 @@ export function memoryDetail(m: Memory): string {
       .split('\n')
       .map((l) => '  ' + l)
       .join('\n');
+  const source = m.sourceData ? ' ' + safeText(oneLine(JSON.stringify(m.sourceData), 200)) : '';
   const lines = [
     `id:          ${m.id}`,
-    `topic:       ${oneLine(m.topic, 300)}`,
+    `topic:       ${safeText(oneLine(m.topic, 300))}`,
     `importance:  ${m.importance}`,
     `weight:      ${m.weight.toFixed(3)}`,
-    `keywords:    ${m.keywords.length ? m.keywords.map((k) => oneLine(k, 80)).join(', ') : '-'}`,
+    `keywords:    ${m.keywords.length ? m.keywords.map((k) => safeText(oneLine(k, 80))).join(', ') : '-'}`,
     `created:     ${localTime(m.createdAt)}`,
     `updated:     ${localTime(m.updatedAt)}`,
-    `accessed:    ${localTime(m.lastAccessed)} (${m.accessCount} time${m.accessCount === 1 ? '' : 's'})`,
-    `source:      ${oneLine(m.sourceType, 40)}${m.sourceData ? ' ' + oneLine(JSON.stringify(m.sourceData), 200) : ''}`,
+    `accessed:    ${localTime(m.lastAccessed)} (${plural(m.accessCount, 'time')})`,
+    `source:      ${safeText(oneLine(m.sourceType, 40))}${source}`,
   ];
-  if (m.relatedIds.length) lines.push(`related:     ${m.relatedIds.map((x) => oneLine(x, 40)).join(', ')}`);
+  if (m.relatedIds.length) lines.push(`related:     ${m.relatedIds.map((x) => safeText(oneLine(x, 40))).join(', ')}`);
   lines.push('summary:', indent(m.summary));
   if (m.rawExcerpt) lines.push('raw:', indent(m.rawExcerpt));
   return lines.join('\n');

@@ -1,9 +1,8 @@
 /** `mnemos embed [-t TOPIC] [--force] [--batch-size N]`: vectors for memories that have none (ICM's `icm embed`). */
-import type { CommandSpec } from '../cli/commands';
+import type { Command } from '../cli/command';
 import { InvalidInputError } from '../store/errors';
 
-export const cliCommand: CommandSpec = {
-  summary: 'Compute embeddings for memories that have none (needs MNEMOS_EMBED_MODEL)',
+export const embed: Command = {
   usage: '[-t TOPIC] [--force] [--batch-size N]',
   description:
     'Embeds "<topic> <summary>" of every memory without a vector for the current model, in batches. Resumable: a second run ' +

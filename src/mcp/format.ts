@@ -1,5 +1,6 @@
 /** ICM's text shapes for MCP tool results (icm-reference §3): compact by default, verbose on request. */
 import type { RecallResult, StoreStats, TopicCount, TopicHealth } from '../store';
+import { plural } from '../shared/text';
 
 /** Untrusted text on one line, so a memory cannot fake further result lines. */
 export function flatten(text: string): string {
@@ -10,10 +11,6 @@ export function truncate(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
   const cut = Array.from(text.slice(0, maxChars + 1)).slice(0, -1).join('');
   return `${cut} […${text.length - cut.length} more characters]`;
-}
-
-export function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -2,7 +2,7 @@
  * Runs the MCP server on stdio from the environment alone (MNEMOS_DB, TURSO_DATABASE_URL +
  * TURSO_AUTH_TOKEN, ICM_TURSO_REPLICA, MNEMOS_MCP_COMPACT). `mnemos serve` does the same with flags.
  */
-import { runStdioServer } from './server';
+import { runStdioServer } from './stdio';
 
 runStdioServer().then(
   () => process.exit(0),

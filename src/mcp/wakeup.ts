@@ -4,6 +4,7 @@
  * character budget, byte-stable for the same data (prompt caching).
  */
 import type { Importance, Memory, MnemosStore } from '../store';
+import { oneLine } from '../shared/text';
 import { isPreferenceTopic, normaliseProject, passesProject } from './match';
 
 export const WAKE_UP_DEFAULT_TOKENS = 200;
@@ -58,12 +59,9 @@ export function sectionOf(m: Memory): Section {
   return 'Project context';
 }
 
-/** One line of text: newlines flattened, spaces collapsed, cut at `max` characters (never inside a code point). */
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/gu, ' ').trim();
-  const chars = Array.from(flat);
-  return chars.length <= max ? flat : chars.slice(0, max).join('').trimEnd() + ' […]';
-}
+/** ICM's cut: at most `max` characters of the text, then ` […]` (the marker is not counted in `max`). */
+const MARKER = ' […]';
+const capped = (text: string, max: number) => oneLine(text, max + MARKER.length, MARKER);
 
 export function clampWakeUpTokens(v: number | undefined): number {
   if (v === undefined || !Number.isFinite(v)) return WAKE_UP_DEFAULT_TOKENS;
@@ -95,7 +93,7 @@ export function renderWakeUp(candidates: readonly Memory[], opts: WakeUpOptions 
   const picked = new Map<Section, string[]>();
   let used = 0;
   for (const { m } of scored) {
-    const line = oneLine(m.summary, perMemory);
+    const line = capped(m.summary, perMemory);
     if (!line) continue;
     const section = sectionOf(m);
     const cost = line.length + 4 + (picked.has(section) ? 0 : section.length + 6);
@@ -111,7 +109,8 @@ export function renderWakeUp(candidates: readonly Memory[], opts: WakeUpOptions 
     return format === 'plain' ? hint : `# Mnemos Wake-up (empty)\n\n${hint}`;
   }
   const out: string[] = [];
-  if (format === 'markdown') out.push(project ? `# Mnemos Wake-up (project: ${oneLine(project, 100)})` : '# Mnemos Wake-up', '');
+  const title = project ? `# Mnemos Wake-up (project: ${capped(project, 100)})` : '# Mnemos Wake-up';
+  if (format === 'markdown') out.push(title, '');
   for (const section of SECTIONS) {
     const lines = picked.get(section);
     if (!lines) continue;

@@ -76,6 +76,23 @@ describe('the built bin dist/cli.js', () => {
     assert.ok(recall.ms < 15_000, `took ${recall.ms} ms`);
   });
 
+  test('serve runs from its own bundle next to the bin; the commands that do not serve never load it', async () => {
+    const db = path.join(tmpDir(), 'serve.db');
+    const lines = [
+      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'icm_memory_store', arguments: { topic: 'served', content: 'via the bin' } } },
+    ];
+    const r = await mnemos(['--db', db, 'serve'], { stdin: lines.map((l) => JSON.stringify(l)).join('\n') + '\n' });
+    assert.equal(r.code, 0, r.stderr);
+    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(replies.find((x) => x.id === 1)?.result?.serverInfo?.name, 'mnemos');
+    assert.match(replies.find((x) => x.id === 2)?.result?.content?.[0]?.text, /^ok:/);
+    assert.deepEqual(JSON.parse((await mnemos(['--db', db, '--json', 'topics'])).stdout).topics, [{ topic: 'served', count: 1 }]);
+    const bin = fs.readFileSync(BIN, 'utf8');
+    assert.ok(!bin.includes('@modelcontextprotocol') && !bin.includes('zod'), 'the MCP SDK and zod are in dist/mcp.js only');
+  });
+
   test('imports from a pipe and exports to stdout byte for byte the same memories', async () => {
     const db = path.join(tmpDir(), 'pipe.db');
     const seed = seedExport(25, 'piped');

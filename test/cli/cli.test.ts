@@ -201,14 +201,60 @@ describe('mnemos command table', () => {
     await assert.rejects(seen!.count());
   });
 
-  const hasMcp = fs.existsSync(path.join(__dirname, '../../src/mcp/server.ts'));
-  test('serve is reported as missing from a build without src/mcp/server.ts', { skip: hasMcp && 'src/mcp/server.ts exists' }, async () => {
-    const r = await runCli(['serve']);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /the serve command is not part of this build/);
+  test('a family of subcommands runs each with its own flags, and its help lists them', async () => {
+    registerCommand('probe-family', {
+      summary: 'Probe family (test command)',
+      description: 'Subcommands for the test.',
+      subcommands: {
+        add: {
+          summary: 'Store one memory in topic probe',
+          usage: '-c CONTENT',
+          options: { content: { type: 'string', short: 'c', value: 'CONTENT', help: 'the text' } },
+          async run(ctx) {
+            const content = ctx.values.content;
+            if (typeof content !== 'string') return ctx.usage('add needs -c CONTENT');
+            const res = await (await ctx.openStore()).store({ topic: 'probe', summary: content });
+            ctx.output({ command: ctx.command, id: res.id }, res.id);
+          },
+        },
+        count: {
+          summary: 'Count the memories',
+          async run(ctx) {
+            ctx.output({ n: await (await ctx.openStore()).count() }, '');
+          },
+        },
+      },
+    });
+    const { db } = fresh();
+    const added = await runCli(['--db', db, 'probe-family', 'add', '-c', 'from a subcommand', '--json']);
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal(added.json().command, 'probe-family add');
+    assert.deepEqual((await runCli(['--db', db, '--json', 'probe-family', 'count'])).json(), { n: 1 });
+
+    const help = await runCli(['help', 'probe-family']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: mnemos probe-family SUBCOMMAND/m);
+    assert.match(help.stdout, /^ {2}add +Store one memory in topic probe$/m);
+    assert.match(help.stdout, /^ {2}count +Count the memories$/m);
+    assert.equal((await runCli(['probe-family', '--help'])).stdout, help.stdout);
+    const sub = await runCli(['help', 'probe-family', 'add']);
+    assert.match(sub.stdout, /^Usage: mnemos probe-family add -c CONTENT/m);
+    assert.match(sub.stdout, /-c, --content CONTENT/);
+    assert.equal((await runCli(['probe-family', 'add', '--help'])).stdout, sub.stdout);
+    assert.match((await runCli(['--help'])).stdout, /^ {2}probe-family +Probe family/m);
+
+    const bare = await runCli(['probe-family']);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /^Usage: mnemos probe-family SUBCOMMAND/m);
+    const unknown = await runCli(['probe-family', 'ad']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown probe-family subcommand "ad"; did you mean "add"\?.*mnemos help probe-family\)/);
+    const missing = await runCli(['--db', db, 'probe-family', 'add']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /add needs -c CONTENT \(see: mnemos help probe-family add\)/);
   });
 
-  test('serve speaks MCP on the given stdin/stdout against the --db store, and exits 0 when stdin ends', { skip: !hasMcp && 'no src/mcp/server.ts' }, async () => {
+  test('serve speaks MCP on the given stdin/stdout against the --db store, and exits 0 when stdin ends', async () => {
     const { db, t } = fresh();
     const lines = [
       { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } } },

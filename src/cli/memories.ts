@@ -17,9 +17,10 @@ import {
   validateTopic,
 } from '../store';
 import type { OptionTable } from './args';
-import type { CommandContext, CommandSpec } from './commands';
+import type { Command, CommandContext } from './command';
 import { CliError } from './errors';
-import { healthJson, jsonLine, localTime, memoryDetail, memoryJson, memoryLine, oneLine, scoredJson, table } from './output';
+import { oneLine, plural } from '../shared/text';
+import { healthJson, jsonLine, localTime, memoryDetail, memoryJson, memoryLine, safeText, scoredJson, table } from './output';
 
 // ------------------------------------------------------------------------------ argument helpers
 
@@ -40,7 +41,7 @@ function required(ctx: CommandContext, name: string, short: string): string {
 }
 
 function noPositionals(ctx: CommandContext): void {
-  if (ctx.positionals.length) ctx.usage(`unexpected argument "${oneLine(ctx.positionals[0], 40)}" for ${ctx.command}`);
+  if (ctx.positionals.length) ctx.usage(`unexpected argument "${safeText(oneLine(ctx.positionals[0], 40))}" for ${ctx.command}`);
 }
 
 function onePositional(ctx: CommandContext, what: string): string {
@@ -84,7 +85,7 @@ async function textArg(ctx: CommandContext, name: string, used: { stdin: boolean
   return ctx.readInput('-');
 }
 
-const memories = (n: number) => `${n} ${n === 1 ? 'memory' : 'memories'}`;
+const memories = (n: number) => plural(n, 'memory', 'memories');
 
 // ------------------------------------------------------------------------------------- options
 
@@ -99,8 +100,7 @@ const O = {
 
 // ------------------------------------------------------------------------------------ commands
 
-const store: CommandSpec = {
-  summary: 'Store a memory',
+const store: Command = {
   usage: '-t TOPIC -c CONTENT [-i IMPORTANCE] [-k KW1,KW2] [-r RAW]',
   description:
     'Same topic and content (case and whitespace aside) as an existing memory merges into it: importance is raised, keywords are added, and its id is returned.',
@@ -132,8 +132,7 @@ const store: CommandSpec = {
   },
 };
 
-const recall: CommandSpec = {
-  summary: 'Search memories',
+const recall: Command = {
   usage: 'QUERY... [-t TOPIC] [-l LIMIT] [-i IMPORTANCE]',
   description:
     'Words are searched as words: quotes, OR, parentheses, * and - are never query syntax. Put a query that starts with "-" after --.\n' +
@@ -159,8 +158,7 @@ const recall: CommandSpec = {
   },
 };
 
-const listCmd: CommandSpec = {
-  summary: 'List memories, a page at a time',
+const listCmd: Command = {
   usage: '[-t TOPIC] [-l LIMIT] [--cursor CURSOR] [--all] [-s weight|recent] [-i IMPORTANCE]',
   description: 'Pages are keyset-paginated: pass the printed cursor to get the next page. --all prints every memory.',
   options: {
@@ -198,20 +196,18 @@ const listCmd: CommandSpec = {
   },
 };
 
-const topics: CommandSpec = {
-  summary: 'List topics with their memory counts',
+const topics: Command = {
   async run(ctx) {
     noPositionals(ctx);
     const s = await ctx.openStore();
     const rows = await s.topics();
     ctx.output({ topics: rows.map((t) => ({ topic: t.topic, count: t.count })) }, () =>
-      rows.length ? table(rows.map((t) => [String(t.count), oneLine(t.topic, 200)]), ['r', 'l']) : 'No topics.',
+      rows.length ? table(rows.map((t) => [String(t.count), safeText(oneLine(t.topic, 200))]), ['r', 'l']) : 'No topics.',
     );
   },
 };
 
-const stats: CommandSpec = {
-  summary: 'Show totals for the whole store',
+const stats: Command = {
   async run(ctx) {
     noPositionals(ctx);
     const s = await ctx.openStore();
@@ -239,8 +235,7 @@ const stats: CommandSpec = {
   },
 };
 
-const health: CommandSpec = {
-  summary: 'Topic health: staleness and consolidation needs',
+const health: Command = {
   usage: '[-t TOPIC]',
   description: 'A topic needs consolidation above 5 memories; a memory is stale below weight 0.5 and unused for 14 days (ICM\'s rules).',
   options: { topic: { ...O.topic, help: 'check one topic (default: all)' } },
@@ -254,27 +249,25 @@ const health: CommandSpec = {
       rows.length
         ? table([
             ['STATUS', 'ENTRIES', 'AVG WEIGHT', 'STALE', 'TOPIC'],
-            ...rows.map((h) => [h.status, String(h.entryCount), h.avgWeight.toFixed(2), String(h.staleCount), oneLine(h.topic, 200)]),
+            ...rows.map((h) => [h.status, String(h.entryCount), h.avgWeight.toFixed(2), String(h.staleCount), safeText(oneLine(h.topic, 200))]),
           ])
         : 'No topics.',
     );
   },
 };
 
-const get: CommandSpec = {
-  summary: 'Show one memory in full',
+const get: Command = {
   usage: 'ID',
   async run(ctx) {
     const id = validateId(onePositional(ctx, 'a memory ID'));
     const s = await ctx.openStore();
     const m = await s.get(id);
-    if (!m) throw new NotFoundError(`no memory with id ${oneLine(id, 40)}`);
+    if (!m) throw new NotFoundError(`no memory with id ${safeText(oneLine(id, 40))}`);
     ctx.output({ memory: memoryJson(m) }, () => memoryDetail(m));
   },
 };
 
-const forget: CommandSpec = {
-  summary: 'Delete a memory, or every memory in a topic',
+const forget: Command = {
   usage: 'ID | -t TOPIC',
   options: { topic: { ...O.topic, help: 'delete every memory in this topic' } },
   async run(ctx) {
@@ -284,7 +277,7 @@ const forget: CommandSpec = {
       const topic = validateTopic(t);
       const s = await ctx.openStore();
       const n = await s.forgetTopic(topic);
-      ctx.output({ deleted: n, topic }, () => (n ? `Deleted ${memories(n)} from topic: ${oneLine(topic, 200)}` : `No memories in topic: ${oneLine(topic, 200)}`));
+      ctx.output({ deleted: n, topic }, () => (n ? `Deleted ${memories(n)} from topic: ${safeText(oneLine(topic, 200))}` : `No memories in topic: ${safeText(oneLine(topic, 200))}`));
       return;
     }
     const id = validateId(onePositional(ctx, 'a memory ID (or -t TOPIC)'));
@@ -294,8 +287,7 @@ const forget: CommandSpec = {
   },
 };
 
-const update: CommandSpec = {
-  summary: 'Edit a memory in place (its weight resets to 1.0)',
+const update: Command = {
   usage: 'ID [-c CONTENT] [-i IMPORTANCE] [-k KW1,KW2] [-t TOPIC] [-r RAW]',
   description: 'Options not given keep their value. -k "" clears the keywords, -r "" the raw excerpt.',
   options: {
@@ -322,8 +314,7 @@ const update: CommandSpec = {
   },
 };
 
-const consolidate: CommandSpec = {
-  summary: 'Replace every memory of a topic with one summary',
+const consolidate: Command = {
   usage: '-t TOPIC [-c SUMMARY] [-k KW1,KW2] [-i IMPORTANCE]',
   description:
     'Without -c the summary is ICM\'s: the three heaviest summaries joined with " | " (lossy; prefer writing one).\n' +
@@ -350,12 +341,11 @@ const consolidate: CommandSpec = {
       if (Buffer.byteLength(summary) > MAX_SUMMARY_BYTES) summary = Buffer.from(summary).subarray(0, MAX_SUMMARY_BYTES).toString('utf8').replace(/\uFFFD$/, '');
     }
     const res = await s.consolidate(topic, summary, { keywords: kws, importance });
-    ctx.output({ id: res.id, topic, replaced: res.replaced }, `Consolidated ${memories(res.replaced)} of topic ${oneLine(topic, 200)} into ${res.id}`);
+    ctx.output({ id: res.id, topic, replaced: res.replaced }, `Consolidated ${memories(res.replaced)} of topic ${safeText(oneLine(topic, 200))} into ${res.id}`);
   },
 };
 
-const decay: CommandSpec = {
-  summary: 'Apply one step of weight decay now',
+const decay: Command = {
   usage: '[-f FACTOR]',
   description:
     'weight ← weight × (1 − (1 − F) × m / (1 + min(accesses, 5) × 0.1)), m = 0.5 high, 1 medium, 2 low; critical never decays.\n' +
@@ -370,8 +360,7 @@ const decay: CommandSpec = {
   },
 };
 
-const prune: CommandSpec = {
-  summary: 'Delete low-weight memories (never critical or high)',
+const prune: Command = {
   usage: '[-t THRESHOLD] [--dry-run]',
   description: 'As in ICM, -t here is the threshold, not a topic.',
   options: {
@@ -391,8 +380,7 @@ const prune: CommandSpec = {
   },
 };
 
-const exportCmd: CommandSpec = {
-  summary: 'Write every memory to a JSON file ("-" = stdout)',
+const exportCmd: Command = {
   usage: 'FILE',
   description: 'The file keeps ids, timestamps, weights and access counts; `mnemos import` restores it exactly.',
   async run(ctx) {
@@ -418,8 +406,7 @@ const exportCmd: CommandSpec = {
   },
 };
 
-const importCmd: CommandSpec = {
-  summary: 'Add the memories of an export file ("-" = stdin)',
+const importCmd: Command = {
   usage: 'FILE',
   description: 'All or nothing: one invalid memory and nothing is written. Memories whose id (or topic and content) exists are skipped.',
   async run(ctx) {
@@ -440,8 +427,7 @@ const importCmd: CommandSpec = {
   },
 };
 
-const sync: CommandSpec = {
-  summary: 'Pull the primary\'s changes into the embedded replica now',
+const sync: Command = {
   description: 'Only meaningful with --replica (or ICM_TURSO_REPLICA=1); elsewhere it reports that there is nothing to sync.',
   async run(ctx) {
     noPositionals(ctx);
@@ -455,7 +441,7 @@ const sync: CommandSpec = {
   },
 };
 
-export const BUILTIN_COMMANDS: Record<string, CommandSpec> = {
+export const commands = {
   store,
   recall,
   list: listCmd,
@@ -471,4 +457,4 @@ export const BUILTIN_COMMANDS: Record<string, CommandSpec> = {
   export: exportCmd,
   import: importCmd,
   sync,
-};
+} satisfies Record<string, Command>;
