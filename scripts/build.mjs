@@ -59,7 +59,7 @@ const mcpApart = {
 // Entries whose source does not exist yet are skipped, so the build works while features land.
 const entries = [
   { in: 'src/extension/extension.ts', out: 'extension', opts: node },
-  { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, plugins: [stubSharp, mcpApart], banner: { js: '#!/usr/bin/env node' } } },
+  { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, plugins: [...node.plugins, mcpApart], banner: { js: '#!/usr/bin/env node' } } },
   { in: 'src/mcp/cli.ts', out: 'mcp', opts: node },
   { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
   { in: 'src/hooks/bin.ts', out: 'hook', opts: node },
