@@ -170,7 +170,7 @@ for (const t of NAMES) {
   describe(`mnemos-${t}.vsix`, () => {
     test('holds the bundles, assets, README and LICENSE (vsce renames them readme.md, LICENSE.txt), package.json, and no sources, tests or maps', () => {
       const { entries, dir, file } = vsixes[t];
-      for (const f of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/cli.js', 'dist/embed-worker.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/mnemos.svg', 'resources/mnemos.instructions.md']) {
+      for (const f of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/cli.js', 'dist/mcp.js', 'dist/hook.js', 'dist/embed-worker.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/mnemos.svg', 'resources/mnemos.instructions.md']) {
         assert.ok(entries.includes(f), `${f} is in the VSIX`);
       }
       assert.match(fs.readFileSync(path.join(dir, 'LICENSE.txt'), 'utf8'), /Apache License\s+Version 2\.0/);
@@ -189,7 +189,7 @@ for (const t of NAMES) {
       const manifest = execFileSync('unzip', ['-p', file, 'extension.vsixmanifest'], { encoding: 'utf8' });
       assert.match(manifest, new RegExp(`TargetPlatform="${t}"`), 'the manifest names the target');
       // The bundles are built once: every VSIX carries the same ones.
-      for (const b of ['extension', 'cli', 'embed-worker', 'webview']) {
+      for (const b of ['extension', 'cli', 'mcp', 'hook', 'embed-worker', 'webview']) {
         const f = `dist/${b}.js`;
         assert.ok(fs.readFileSync(path.join(dir, f)).equals(fs.readFileSync(path.join(vsixes['linux-x64'].dir, f))), `${f} as in linux-x64`);
       }
@@ -259,7 +259,7 @@ for (const t of NAMES) {
       const { entries, dir } = vsixes[t];
       // What the bundles really ask for (scripts/build.mjs's externals they use).
       const required = new Set<string>();
-      for (const b of ['extension', 'cli', 'embed-worker', 'webview']) {
+      for (const b of ['extension', 'cli', 'mcp', 'hook', 'embed-worker', 'webview']) {
         for (const r of bundleRequires(path.join(dir, 'dist', `${b}.js`))) {
           assert.ok(EXTERNAL.some((re) => re.test(pkgName(r))), `dist/${b}.js requires "${r}", which is neither bundled nor a declared external`);
           required.add(pkgName(r));
