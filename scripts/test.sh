@@ -43,6 +43,10 @@ echo "VS Code test host ready in $(( $(date +%s) - t_host )) s"
 step "type-check"
 npx tsc -p .
 
+step "lint and format (eslint: typescript-eslint recommended-type-checked; prettier --check)"
+npx eslint --max-warnings 0 .
+npx prettier --check . > /tmp/mnemos-prettier.log 2>&1 || { grep -v '^Checking' /tmp/mnemos-prettier.log; echo "prettier: run 'npx prettier --write .'"; exit 1; }
+
 step "build"
 node scripts/build.mjs
 
@@ -51,9 +55,7 @@ status=0
 set +e
 # A safety net: a suite that hangs (a server that stops answering) must not hold CI for its whole limit.
 timeout --kill-after=30 1800 node --import tsx --test --test-concurrency=1 \
-  test/store/*.test.ts test/embed/*.test.ts test/cli/*.test.ts test/mcp/*.test.ts test/webview/*.test.ts \
-  test/extension/unit/*.test.ts bench/recall/*.test.ts test/badinput/*.test.ts test/security/*.test.ts \
-  test/faults/*.test.ts test/package/*.test.ts > /tmp/mnemos-node-tests.log 2>&1
+  test/*/*.test.ts test/extension/unit/*.test.ts bench/recall/*.test.ts > /tmp/mnemos-node-tests.log 2>&1
 node_status=$?
 set -e
 grep -E '^(not ok|# (tests|pass|fail|skipped|todo|duration_ms))' /tmp/mnemos-node-tests.log || true
