@@ -17,8 +17,8 @@ const N = 4000;
 const LIMIT = 10;
 
 test('anyPair: one AND group per pair of phrases', () => {
-  assert.equal(anyPair(['"a"', '"b"', '"c"']), '("a" "b") OR ("a" "c") OR ("b" "c")');
-  assert.equal(anyPair(['"a"', '"b"*']), '("a" "b"*)');
+  assert.equal(anyPair(['"a"', '"b"', '"c"']), '("a" AND "b") OR ("a" AND "c") OR ("b" AND "c")');
+  assert.equal(anyPair(['"a"', '("b"* OR "c")']), '("a" AND ("b"* OR "c"))');
 });
 
 forEachMode(
