@@ -90,15 +90,21 @@ function referenceVectors(ctx: HarnessContext) {
 
 /** Keyword recall's variants: the store's recallKeyword under another tuning (restored after each query). */
 export const KEYWORD_VARIANTS: { name: string; about: string; forms: Partial<WordFormTuning>; arms: Partial<KeywordTuning> }[] = [
-  { name: 'kw-before', about: 'before this change: exact forms, every word must match (weak words too)', forms: { forms: 'off', weak: false }, arms: {} },
-  { name: 'kw-weak', about: 'exact forms; weak words (what, how, the…) left out of what must match', forms: { forms: 'off', weak: true }, arms: {} },
-  { name: 'kw-forms-exactfirst', about: 'exact arm; the forms arm only when nothing matches exactly; weak words', forms: { forms: 'forms' }, arms: { arms: 'exact-first' } },
-  { name: 'kw-forms-tiered', about: 'exact arm and forms arm always, exact matches first; weak words', forms: { forms: 'forms' }, arms: { arms: 'tiered' } },
-  { name: 'kw-prefix', about: "one arm, each word OR \"stem\"* (stem ≥ 5 letters, else its forms), by BM25; weak words", forms: { forms: 'prefix' }, arms: {} },
-  { name: 'kw-forms-nostop', about: 'adopted, but weak words must match too', forms: { weak: false }, arms: {} },
-  { name: 'kw-w-topic2', about: 'adopted + bm25 weights topic 2, keywords 2 (id, topic, summary, keywords = 0, 2, 1, 2)', forms: {}, arms: { weights: [0, 2, 1, 2] } },
-  { name: 'kw-w-kw3', about: 'adopted + bm25 weights (0, 1, 1, 3): keywords 3', forms: {}, arms: { weights: [0, 1, 1, 3] } },
-  { name: 'kw-w-summary2', about: 'adopted + bm25 weights (0, 1, 2, 1): summary 2', forms: {}, arms: { weights: [0, 1, 2, 1] } },
+  { name: 'kw-before', about: 'before: exact forms only, every word must match, weak words too', forms: { forms: 'off', weak: 'required' }, arms: {} },
+  { name: 'kw-weak-dropped', about: 'exact forms; weak words (what, how, the…) left out of every arm', forms: { forms: 'off', weak: 'dropped' }, arms: {} },
+  { name: 'kw-weak-partial', about: 'exact forms; weak words must match, but do not count in the some-words arms', forms: { forms: 'off', weak: 'partial' }, arms: {} },
+  { name: 'kw-forms', about: 'each word OR its regular forms as exact terms (≤ 10, no prefix), one arm by BM25', forms: { forms: 'forms' }, arms: {} },
+  { name: 'kw-forms-exactfirst', about: 'kw-forms, but the forms arm only when no memory has every word exactly', forms: { forms: 'forms' }, arms: { arms: 'exact-first' } },
+  { name: 'kw-prefix3', about: 'adopted, stems of 3 letters up as prefixes', forms: { minPrefix: 3 }, arms: {} },
+  { name: 'kw-prefix5', about: 'adopted, stems of 5 letters up as prefixes', forms: { minPrefix: 5 }, arms: {} },
+  { name: 'kw-prefix6', about: 'adopted, stems of 6 letters up as prefixes', forms: { minPrefix: 6 }, arms: {} },
+  { name: 'kw-weak-partial2', about: 'adopted, but weak words do not count in the some-words arms', forms: { weak: 'partial' }, arms: {} },
+  { name: 'kw-weak-dropped2', about: 'adopted, but weak words are left out of every arm', forms: { weak: 'dropped' }, arms: {} },
+  { name: 'kw-tiered', about: 'adopted, plus memories with every word exactly ranked above form matches', forms: {}, arms: { arms: 'tiered' } },
+  { name: 'kw-exactfirst', about: 'adopted, but the forms arm only when no memory has every word exactly', forms: {}, arms: { arms: 'exact-first' } },
+  { name: 'kw-w-topic2', about: 'adopted + bm25 column weights (id, topic, summary, keywords) = (0, 2, 1, 2)', forms: {}, arms: { weights: [0, 2, 1, 2] } },
+  { name: 'kw-w-kw3', about: 'adopted + bm25 column weights (0, 1, 1, 3)', forms: {}, arms: { weights: [0, 1, 1, 3] } },
+  { name: 'kw-w-summary2', about: 'adopted + bm25 column weights (0, 1, 2, 1)', forms: {}, arms: { weights: [0, 1, 2, 1] } },
 ];
 
 function withTuning<T>(forms: Partial<WordFormTuning>, arms: Partial<KeywordTuning>, run: () => Promise<T>): Promise<T> {
@@ -140,7 +146,7 @@ export function buildAdapters(ctx: HarnessContext): RecallAdapter[] {
     },
   });
   return [
-    { name: 'keyword', about: 'store.recallKeyword(q, { limit: 10, bumpAccess: false }): every word in some form by BM25, then partial matches', needsEmbeddings: false,
+    { name: 'keyword', about: 'store.recallKeyword(q, { limit: 10, bumpAccess: false }): adopted: every word, as "stem"* from 4 letters (else its forms), by BM25; then some words', needsEmbeddings: false,
       recall: async (q) => (await keywordCandidates(ctx, q, LIMIT)).map((k) => k.id) },
     ...KEYWORD_VARIANTS.map((v): RecallAdapter => ({ name: v.name, about: v.about, needsEmbeddings: false,
       recall: (q) => withTuning(v.forms, v.arms, async () => (await keywordCandidates(ctx, q, LIMIT)).map((k) => k.id)) })),

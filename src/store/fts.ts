@@ -43,34 +43,47 @@ export interface FtsQuery {
   key: string[];
   /** Per key phrase, the phrase or `(phrase OR "form" OR …)` with its other word forms. */
   families: string[];
+  /** The families the some-words arms use: without weak words (unless every word is weak). */
+  partial: string[];
 }
 
 /** How keyword recall treats word forms; one setting per variant measured in docs/RECALL-EVAL.md. */
 export interface WordFormTuning {
   /** `forms`: a word's regular forms that share its stem; `prefix`: `"stem"*` when the stem is long; `off`. */
   forms: 'forms' | 'prefix' | 'off';
-  /** Weak words (what, how, the…) are left out of what must match. */
-  weak: boolean;
+  /**
+   * Weak words (what, how, the…): `required` must match like any word; `partial` must match in the
+   * every-word arm but do not count in the some-words arms; `dropped` are left out of both.
+   */
+  weak: 'required' | 'partial' | 'dropped';
   /** Shortest stem used as a prefix (`prefix` mode). */
   minPrefix: number;
 }
 /** The adopted setting; bench/recall/eval.ts changes it to measure the others. */
-export const wordFormTuning: WordFormTuning = { forms: 'forms', weak: true, minPrefix: 5 };
+export const wordFormTuning: WordFormTuning = { forms: 'prefix', weak: 'required', minPrefix: 4 };
 
-/** The FTS5 expression for one term and its forms; `phrase` is the term's own quoted phrase. */
+/**
+ * The FTS5 expression for one term and its forms; `phrase` is the term's own quoted phrase. In
+ * `prefix` mode the forms that start with the stem are one prefix phrase (`"stem"*`), which FTS5
+ * scores as one term (its document frequency, every occurrence counted once), and only the forms
+ * that do not (storing for `"store"*`) stay exact.
+ */
 function family(term: string, phrase: string, t: WordFormTuning): string {
   if (t.forms === 'off') return phrase;
-  const word = term.toLowerCase();
-  let extra: string[];
-  if (t.forms === 'forms') extra = wordForms(term).filter((f) => f !== word).map(quote);
-  else {
-    const forms = wordForms(term);
-    if (forms.length < 2) return phrase;
+  const forms = wordForms(term);
+  const word = forms[0];
+  let extra = forms.slice(1);
+  if (t.forms === 'prefix') {
     const st = stem(word);
     const root = st.endsWith('i') ? st.slice(0, -1) : st;
-    extra = root.length >= t.minPrefix && word.startsWith(root) ? [`${quote(root)}*`] : forms.slice(1).map(quote);
+    if (root.length >= t.minPrefix) {
+      const own = word.startsWith(root) ? [] : [phrase];
+      const rest = extra.filter((f) => !f.startsWith(root)).map(quote);
+      const parts = [...own, `${quote(root)}*`, ...rest];
+      return parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0];
+    }
   }
-  return extra.length ? `(${[phrase, ...extra].join(' OR ')})` : phrase;
+  return extra.length ? `(${[phrase, ...extra.map(quote)].join(' OR ')})` : phrase;
 }
 
 /**
@@ -83,15 +96,15 @@ export function buildFtsQuery(query: string, opts: { prefixLast?: boolean } = {}
   const parts = terms.map(quote);
   if (opts.prefixLast) parts[parts.length - 1] += '*';
   const t = wordFormTuning;
-  let keep = terms.map((_, i) => i);
-  if (t.weak) {
-    const strong = keep.filter((i) => !isWeak(terms[i]));
-    if (strong.length) keep = strong;
-  }
-  // A repeated word counts once in what must match.
+  // A repeated word counts once.
   const seen = new Set<string>();
-  keep = keep.filter((i) => !seen.has(parts[i].toLowerCase()) && seen.add(parts[i].toLowerCase()));
-  const key = keep.map((i) => parts[i]);
-  const families = keep.map((i) => family(terms[i], parts[i], t));
-  return { all: parts.join(' '), any: parts.join(' OR '), phrases: parts, terms, key, families };
+  const keep = terms.map((_, i) => i).filter((i) => !seen.has(parts[i].toLowerCase()) && seen.add(parts[i].toLowerCase()));
+  const strong = keep.filter((i) => !isWeak(terms[i]));
+  const must = t.weak === 'dropped' && strong.length ? strong : keep;
+  const some = t.weak !== 'required' && strong.length ? strong : keep;
+  const key = must.map((i) => parts[i]);
+  const fam = new Map(keep.map((i) => [i, family(terms[i], parts[i], t)]));
+  const families = must.map((i) => fam.get(i)!);
+  const partial = some.map((i) => fam.get(i)!);
+  return { all: parts.join(' '), any: parts.join(' OR '), phrases: parts, terms, key, families, partial };
 }

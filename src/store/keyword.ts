@@ -74,7 +74,7 @@ export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null };
  */
 export function keywordStatement(q: FtsQuery, filters: { sql: string[]; args: SqlArg[] }, limit: number, fillTo = 1): KeywordStatement {
   const t = keywordTuning;
-  const n = q.key.length;
+  const n = q.partial.length;
   const where = filters.sql.length ? ` AND ${filters.sql.join(' AND ')}` : '';
   const from = filters.sql.length ? `memories_fts f JOIN memories m ON m.rowid = f.rowid` : `memories_fts f`;
   const bm25 = t.weights ? `bm25(memories_fts, ${t.weights.map((w) => Number(w).toFixed(3)).join(', ')})` : 'bm25(memories_fts)';
@@ -109,7 +109,7 @@ export function keywordStatement(q: FtsQuery, filters: { sql: string[]; args: Sq
     const g = guard();
     if (n === PAIR_TERMS) {
       arms.push(arm('?', 0, g));
-      args.push(anyPair(q.families), ...filters.args, fillTo, need);
+      args.push(anyPair(q.partial), ...filters.args, fillTo, need);
     }
     // Rarest first; counts stop at need + budget + 1 rows (enough to decide).
     const cap = need + RARE_TERMS_BUDGET + 1;
@@ -121,7 +121,7 @@ export function keywordStatement(q: FtsQuery, filters: { sql: string[]; args: Sq
           WINDOW w AS (ORDER BY df, i ROWS UNBOUNDED PRECEDING))
         WHERE k = 1 OR cum - df < ? OR cum <= ?)`;
     arms.push(arm(rare, 0, g));
-    args.push(cap, JSON.stringify(q.families), need, need + RARE_TERMS_BUDGET, ...filters.args, fillTo, need);
+    args.push(cap, JSON.stringify(q.partial), need, need + RARE_TERMS_BUDGET, ...filters.args, fillTo, need);
   }
   const sql = `WITH ${arms.map((c, i) => `a${i} AS MATERIALIZED (${c})`).join(',\n')}
     SELECT ${M_COLUMNS}, k.r AS bm25, k.full AS full FROM (${arms.map((_, i) => `SELECT rowid, r, full FROM a${i}`).join(' UNION ALL ')}) k

@@ -20,14 +20,14 @@ export const WEAK_WORDS = new Set(
     'it its itself just me more most my no nor not now of off on once only or other our ours out over own same she ' +
     'should so some such than that the their theirs them then there these they this those through to too under ' +
     'until up us very was way we were what whatever when where which while who whom whose why will with would you ' +
-    'your yours'
+    'your yours every'
   ).split(' '),
 );
 
 /** Query words shorter than this keep their exact form only (short stems conflate too much). */
 export const MIN_FORM_WORD = 3;
 /** At most this many forms per query word, the word itself included. */
-export const MAX_FORMS = 12;
+export const MAX_FORMS = 10;
 
 export const isWeak = (term: string) => WEAK_WORDS.has(term.toLowerCase());
 
@@ -52,8 +52,10 @@ function derive(b: string): string[][] {
     return [[b, `${s}ies`, `${s}ied`, `${b}ing`], [`${s}ier`, `${s}iers`], [`${s}ication`, `${s}ications`], []];
   }
   const es = /(s|x|z|ch|sh)$/.test(b) ? 'es' : 's';
+  // Doubled (stopped) and not (edited): the stress decides, which spelling rules cannot see.
   const d = cvc(b) ? b + b[b.length - 1] : b;
-  return [[b, `${b}${es}`, `${d}ed`, `${d}ing`], [`${d}er`, `${d}ers`], [`${b}ion`, `${b}ions`, `${b}ation`, `${b}ations`], [`${b}ment`, `${b}ments`]];
+  const both = (suffix: string) => (d === b ? [b + suffix] : [d + suffix, b + suffix]);
+  return [[b, `${b}${es}`, ...both('ed'), ...both('ing')], [...both('er'), ...both('ers')], [`${b}ion`, `${b}ions`, `${b}ation`, `${b}ations`], [`${b}ment`, `${b}ments`]];
 }
 
 /**
@@ -63,9 +65,14 @@ function derive(b: string): string[][] {
 function bases(word: string, st: string): string[] {
   const out: string[] = [];
   if (!/(?:s|ed|ing)$/.test(word) || word === st || word === `${st}e`) out.push(word);
-  if (!st.endsWith('e') && SILENT_E.test(st)) out.push(`${st}e`);
+  // The word without its inflection, as spelled (reinstalled → reinstall, where the stem is reinstal).
+  const bare = /^(.{3,}?)(?:es|s|ed|ing)$/.exec(word)?.[1];
+  if (bare && bare.startsWith(st) && bare !== st) out.push(bare);
+  const silent = !st.endsWith('e') && SILENT_E.test(st);
+  if (silent && !out.includes(bare ?? '')) out.push(`${st}e`);
   if (st.endsWith('i')) out.push(`${st.slice(0, -1)}y`);
   else out.push(st);
+  if (silent) out.push(`${st}e`);
   if (/([^aeiouls])\1$/.test(st)) out.push(st.slice(0, -1));
   return [...new Set(out)].filter((b) => b.length >= 3 && VOWEL.test(b));
 }
@@ -84,7 +91,8 @@ export function wordForms(term: string): string[] {
   if (hit) return hit;
   const st = stem(word);
   const tiers = bases(word, st).map(derive);
-  const forms = new Set([word]);
+  // A noun in -ing keeps its own plural (meeting → meetings).
+  const forms = new Set([word, `${word}s`].filter((f) => f === word || (word.endsWith('ing') && stem(f) === st)));
   for (const b of tiers) for (const tier of b) for (const f of tier) if (f.length >= MIN_FORM_WORD && stem(f) === st) forms.add(f);
   const out = [...forms].slice(0, MAX_FORMS);
   if (cache.size > 5000) cache.clear();
