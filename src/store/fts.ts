@@ -71,14 +71,21 @@ export const wordFormTuning: WordFormTuning = { forms: 'prefix', weak: 'required
 function family(term: string, phrase: string, t: WordFormTuning): string {
   if (t.forms === 'off') return phrase;
   const forms = wordForms(term);
+  // Identifiers, constants, short and weak words: the exact phrase only.
+  if (forms.length < 2) return phrase;
   const word = forms[0];
-  let extra = forms.slice(1);
+  const extra = forms.slice(1);
+  const st = stem(word);
+  const root = st.endsWith('i') ? st.slice(0, -1) : st;
+  if (phrase.endsWith('*')) {
+    // A word still being typed: its own prefix, widened to the stem's when that is long enough.
+    if (root.length < t.minPrefix || root.length >= word.length) return phrase;
+    return word.startsWith(root) ? `${quote(root)}*` : `(${phrase} OR ${quote(root)}*)`;
+  }
   if (t.forms === 'prefix') {
-    const st = stem(word);
-    const root = st.endsWith('i') ? st.slice(0, -1) : st;
     if (root.length >= t.minPrefix) {
       const own = word.startsWith(root) ? [] : [phrase];
-      const rest = extra.filter((f) => !f.startsWith(root)).map(quote);
+      const rest = extra.filter((f) => !f.startsWith(root) && !f.startsWith(word)).map(quote);
       const parts = [...own, `${quote(root)}*`, ...rest];
       return parts.length > 1 ? `(${parts.join(' OR ')})` : parts[0];
     }
