@@ -6,6 +6,13 @@
  * a full match exists made no difference on the labelled set (MRR@10 identical) and tripled the
  * cost of a typical three-word query, so it is the caller's choice (`fillTo`), not the default.
  *
+ * A term is a word in any of its forms (src/store/fts.ts `families`): `"storing"` becomes
+ * `("storing" OR "store"*)`, so a memory that says *stored* has every word and is a full match. The
+ * index stays ICM's unicode61 table; only the query is stemmed. A prefix phrase is one term to
+ * BM25 (its document frequency, every matching token counted once), which is why a stem prefix
+ * ranks better than an OR of exact forms, whose rare forms each bring their own high IDF
+ * (docs/RECALL-EVAL.md, *Word forms*). The arms below work on those families unchanged.
+ *
  * Ranking the some-terms group by BM25 over `a OR b OR c` means scoring every row that contains any
  * term, thousands of rows for common developer words (≈ 0.4–1 µs each): that was most of a recall.
  * The same ranking, scoring few rows:
