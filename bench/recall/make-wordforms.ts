@@ -133,13 +133,14 @@ if (require.main === module) {
   const text = serialiseWordForms(generateWordForms(d));
   if (process.argv.includes('--check')) {
     if ((fs.existsSync(WORDFORMS_PATH) ? fs.readFileSync(WORDFORMS_PATH, 'utf8') : '') !== text) {
-      console.error('bench/recall/wordforms.json differs from what make-wordforms.ts generates; rerun it without --check');
+      console.error('bench/recall/wordforms.json differs from what make-wordforms.ts makes; rerun it without --check');
       process.exit(1);
     }
     console.log('wordforms.json is up to date');
   } else {
     fs.writeFileSync(WORDFORMS_PATH, text);
     console.log(JSON.stringify((JSON.parse(text) as WordFormSet).stats, null, 2));
-    console.log(`wrote ${path.relative(process.cwd(), WORDFORMS_PATH)} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)`);
+    const kib = (Buffer.byteLength(text) / 1024).toFixed(0);
+    console.log(`wrote ${path.relative(process.cwd(), WORDFORMS_PATH)} (${kib} KiB)`);
   }
 }

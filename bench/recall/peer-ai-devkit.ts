@@ -21,7 +21,11 @@ import type { DatasetMemory } from './make-dataset';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 export function findAiDevkit(): string | undefined {
-  const dirs = [process.env.AI_DEVKIT_MEMORY_DIR, path.join(ROOT, 'node_modules', '@ai-devkit', 'memory'), '/work/peer/node_modules/@ai-devkit/memory'];
+  const dirs = [
+    process.env.AI_DEVKIT_MEMORY_DIR,
+    path.join(ROOT, 'node_modules', '@ai-devkit', 'memory'),
+    '/work/peer/node_modules/@ai-devkit/memory',
+  ];
   return dirs.find((d): d is string => !!d && fs.existsSync(path.join(d, 'dist', 'index.js')));
 }
 
@@ -47,7 +51,8 @@ export interface AiDevkitPeer {
 export async function startAiDevkit(memories: DatasetMemory[], pkgDir: string): Promise<AiDevkitPeer> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-recall-aidevkit-'));
   const entry = fs.realpathSync(path.join(pkgDir, 'dist', 'index.js'));
-  const version = (JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+  const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string };
+  const version = pkg.version;
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [entry],

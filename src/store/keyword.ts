@@ -79,12 +79,18 @@ export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null };
  * @param limit rows wanted
  * @param fillTo the partial arms run only while the every-word arms found fewer rows than this
  */
-export function keywordStatement(q: FtsQuery, filters: { sql: string[]; args: SqlArg[] }, limit: number, fillTo = 1): KeywordStatement {
+export function keywordStatement(
+  q: FtsQuery,
+  filters: { sql: string[]; args: SqlArg[] },
+  limit: number,
+  fillTo = 1,
+): KeywordStatement {
   const t = keywordTuning;
   const n = q.partial.length;
   const where = filters.sql.length ? ` AND ${filters.sql.join(' AND ')}` : '';
   const from = filters.sql.length ? `memories_fts f JOIN memories m ON m.rowid = f.rowid` : `memories_fts f`;
-  const bm25 = t.weights ? `bm25(memories_fts, ${t.weights.map((w) => Number(w).toFixed(3)).join(', ')})` : 'bm25(memories_fts)';
+  const weights = t.weights?.map((w) => Number(w).toFixed(3)).join(', ');
+  const bm25 = weights ? `bm25(memories_fts, ${weights})` : 'bm25(memories_fts)';
   const arm = (match: string, full: number, limitSql: string) =>
     `SELECT f.rowid AS rowid, ${bm25} AS r, ${full} AS full FROM ${from}
       WHERE memories_fts MATCH ${match}${where} ORDER BY r LIMIT ${limitSql}`;

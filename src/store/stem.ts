@@ -26,7 +26,9 @@ const STEP3: [string, string][] = [
   ['ational', 'ate'], ['tional', 'tion'], ['alize', 'al'], ['icate', 'ic'], ['iciti', 'ic'], ['ative', ''],
   ['ical', 'ic'], ['ness', ''], ['ful', ''],
 ];
-const STEP4 = ['ement', 'ance', 'ence', 'able', 'ible', 'ment', 'ant', 'ent', 'ism', 'ate', 'iti', 'ous', 'ive', 'ize', 'ion', 'al', 'er', 'ic'];
+const STEP4 = [
+  'ement', 'ance', 'ence', 'able', 'ible', 'ment', 'ant', 'ent', 'ism', 'ate', 'iti', 'ous', 'ive', 'ize', 'ion', 'al', 'er', 'ic',
+];
 
 /** Start of the region after the first non-vowel that follows a vowel, from `from`. */
 function regionStart(w: string, from: number): number {

@@ -44,7 +44,11 @@ const SILENT_E = /(?:[^aeiou][aeiouy][bcdfgklmnprstvz]|[cgsvz]|ch|dg|[bcdfgkptz]
 function derive(b: string): string[][] {
   if (b.endsWith('e')) {
     const s = b.slice(0, -1);
-    const ion = b.endsWith('ate') ? [`${s}ion`, `${s}ions`] : b.endsWith('ize') || b.endsWith('ise') ? [`${s}ation`, `${s}ations`] : [`${s}ion`, `${s}ions`, `${s}ation`, `${s}ations`];
+    const ion = b.endsWith('ate')
+      ? [`${s}ion`, `${s}ions`]
+      : b.endsWith('ize') || b.endsWith('ise')
+        ? [`${s}ation`, `${s}ations`]
+        : [`${s}ion`, `${s}ions`, `${s}ation`, `${s}ations`];
     return [[b, `${b}s`, `${b}d`, `${s}ing`], [`${b}r`, `${b}rs`], ion, [`${b}ment`, `${b}ments`]];
   }
   if (/[^aeiou]y$/.test(b)) {
@@ -55,7 +59,12 @@ function derive(b: string): string[][] {
   // Doubled (stopped) and not (edited): the stress decides, which spelling rules cannot see.
   const d = cvc(b) ? b + b[b.length - 1] : b;
   const both = (suffix: string) => (d === b ? [b + suffix] : [d + suffix, b + suffix]);
-  return [[b, `${b}${es}`, ...both('ed'), ...both('ing')], [...both('er'), ...both('ers')], [`${b}ion`, `${b}ions`, `${b}ation`, `${b}ations`], [`${b}ment`, `${b}ments`]];
+  return [
+    [b, `${b}${es}`, ...both('ed'), ...both('ing')],
+    [...both('er'), ...both('ers')],
+    [`${b}ion`, `${b}ions`, `${b}ation`, `${b}ations`],
+    [`${b}ment`, `${b}ments`],
+  ];
 }
 
 /**
@@ -86,14 +95,15 @@ const cache = new Map<string, string[]>();
  */
 export function wordForms(term: string): string[] {
   const word = term.toLowerCase();
-  if (word.length < MIN_FORM_WORD || !/^[a-z]+$/.test(word) || !/^[A-Za-z][a-z]*$/.test(term) || isWeak(word)) return [word];
+  const plain = /^[a-z]+$/.test(word) && /^[A-Za-z][a-z]*$/.test(term);
+  if (word.length < MIN_FORM_WORD || !plain || isWeak(word)) return [word];
   const hit = cache.get(word);
   if (hit) return hit;
   const st = stem(word);
   const tiers = bases(word, st).map(derive);
   // A noun in -ing keeps its own plural (meeting → meetings).
   const forms = new Set([word, `${word}s`].filter((f) => f === word || (word.endsWith('ing') && stem(f) === st)));
-  for (const b of tiers) for (const tier of b) for (const f of tier) if (f.length >= MIN_FORM_WORD && stem(f) === st) forms.add(f);
+  for (const f of tiers.flat(2)) if (f.length >= MIN_FORM_WORD && stem(f) === st) forms.add(f);
   const out = [...forms].slice(0, MAX_FORMS);
   if (cache.size > 5000) cache.clear();
   cache.set(word, out);

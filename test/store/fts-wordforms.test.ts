@@ -38,8 +38,11 @@ test('stem: anything that is not a lowercase ASCII word comes back unchanged', (
 });
 
 test('wordForms: the regular forms that share the stem, the word first', () => {
-  for (const [w, want] of [['storing', 'stored'], ['client', 'clients'], ['slating', 'slated'], ['import', 'imports'], ['retries', 'retry'],
-    ['meeting', 'meetings'], ['reinstalled', 'reinstall'], ['configure', 'configuration'], ['stopped', 'stop'], ['fix', 'fixed']] as const) {
+  const pairs = [
+    ['storing', 'stored'], ['client', 'clients'], ['slating', 'slated'], ['import', 'imports'], ['retries', 'retry'],
+    ['meeting', 'meetings'], ['reinstalled', 'reinstall'], ['configure', 'configuration'], ['stopped', 'stop'], ['fix', 'fixed'],
+  ] as const;
+  for (const [w, want] of pairs) {
     const forms = wordForms(w);
     assert.equal(forms[0], w);
     assert.ok(forms.includes(want), `${w} -> ${forms.join(' ')}`);
@@ -50,7 +53,9 @@ test('wordForms: the regular forms that share the stem, the word first', () => {
 });
 
 test('wordForms: identifiers, constants, numbers, short and weak words stay as they are', () => {
-  for (const w of ['ECONNRESET', 'idleTimeoutMillis', 'v8', 'go', 'what', 'the', 'k8s', 'naïve']) assert.deepEqual(wordForms(w), [w.toLowerCase()]);
+  for (const w of ['ECONNRESET', 'idleTimeoutMillis', 'v8', 'go', 'what', 'the', 'k8s', 'naïve']) {
+    assert.deepEqual(wordForms(w), [w.toLowerCase()]);
+  }
   assert.ok(isWeak('What') && isWeak('how') && !isWeak('cache'));
 });
 
@@ -70,12 +75,13 @@ test('buildFtsQuery: each word as its exact phrase or a group with its stem pref
   assert.equal(buildFtsQuery('storing', { prefixLast: true })!.families[0], '("storing"* OR "store"*)');
 });
 
-test('buildFtsQuery: every word-form variant of hostile text is a valid MATCH that finds words, not operators', async () => {
+test('buildFtsQuery: hostile text in every word-form mode is a valid MATCH that finds words, not operators', async () => {
   const s = await openStore({ mode: 'local', path: path.join(tmpDir(), 'fts.db') });
   const saved = { ...wordFormTuning };
   try {
     await s.store({ topic: 't', summary: 'stored NEAR the clients OR queries, not a syntax' });
-    const hostile = ['foo"bar OR (', '-x*', 'NEAR(stored, clients)', 'stor"ing* cli^ents', 'topic: storing', '"" * ( ) ^',
+    const hostile = ['foo"bar OR (', '-x*', 'NEAR(stored, clients)', 'stor"ing* cli^ents', 'topic: storing',
+      '"" * ( ) ^',
       'queries AND NOT storing', 'ÉTÉ storing\u0000clients', 'storing '.repeat(150), 'a"*"b', '\u{1F600} storing'];
     for (const forms of ['prefix', 'forms', 'off'] as const) {
       Object.assign(wordFormTuning, { forms });
