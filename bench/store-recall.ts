@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createClient } from '@libsql/client';
 import { buildFtsQuery, type MnemosStore, type NewMemory, openStore } from '../src/store';
+import { wordFormTuning } from '../src/store/fts';
 import { startSqld } from '../test/helpers/sqld';
 import { type CorpusMemory, generateCorpus, queryWorkload } from './lib/corpus';
 import { startCountingProxy } from './lib/proxy';
@@ -55,6 +56,31 @@ async function samples(queries: string[], fn: (q: string) => Promise<unknown> | 
   return out;
 }
 
+/** Keyword recall as it was before word forms (exact forms only), timed interleaved with the adopted one. */
+async function pairedBefore(store: MnemosStore, queries: string[]): Promise<{ now: number[]; before: number[] }> {
+  const saved = { ...wordFormTuning };
+  const run = async (before: boolean, q: string) => {
+    if (before) Object.assign(wordFormTuning, { forms: 'off', weak: 'required' });
+    const t0 = performance.now();
+    try {
+      await store.recallKeyword(q, { bumpAccess: false });
+    } finally {
+      Object.assign(wordFormTuning, saved);
+    }
+    return performance.now() - t0;
+  };
+  for (const q of queries) await run(true, q);
+  const now: number[] = [];
+  const before: number[] = [];
+  for (let p = 0; p < PASSES; p++) {
+    for (const q of queries) {
+      before.push(await run(true, q));
+      now.push(await run(false, q));
+    }
+  }
+  return { now, before };
+}
+
 async function main() {
   printMachine('store keyword recall benchmark');
   const rows: (string | number)[][] = [];
@@ -75,6 +101,8 @@ async function main() {
 
     const stSamples = await samples(queries, (q) => store.recallKeyword(q, { bumpAccess: false }));
     const st = summarize(stSamples);
+    const paired = await pairedBefore(store, queries);
+    const [pNow, pBefore] = [summarize(paired.now), summarize(paired.before)];
     const base = summarize(await samples(queries, (q) => { const f = buildFtsQuery(q); return f ? bare.all([f.all]) : []; }));
     const any = summarize(await samples(queries, (q) => { const f = buildFtsQuery(q); return f && f.terms.length > 1 ? bareAny.all([f.any]) : []; }));
     const remote = summarize(await samples(queries, (q) => { const f = buildFtsQuery(q); return f ? (f.terms.length > 1 ? remoteShape.all([f.all, 10, f.any, 20]) : bare.all([f.all])) : []; }));
@@ -109,6 +137,7 @@ async function main() {
     const size = fs.statSync(file).size;
     rows.push([n.toLocaleString('en'), 'local file', fmtMs(st.p50), fmtMs(st.p95), fmtMs(base.p50), fmtMs(base.p95), ratio(st.p50, base.p50), '0 (in-process)', `${(buildMs / n * 1000).toFixed(0)} µs/memory, ${(size / 1e6).toFixed(1)} MB`]);
     prof.push([n.toLocaleString('en'), fmtMs(base.p50), fmtMs(any.p50), fmtMs(any.p95), fmtMs(remote.p50), fmtMs(st.p50), `${fmtMs(first50.p50)} → ${fmtMs(bumped.p50)}`, `${hits}/${QUERIES}`, multi ? Math.round(anyMatches / multi).toLocaleString('en') : '-']);
+    console.log(`# ${n} local, interleaved: word forms p50 ${fmtMs(pNow.p50)} p95 ${fmtMs(pNow.p95)} | before (exact forms) p50 ${fmtMs(pBefore.p50)} p95 ${fmtMs(pBefore.p95)}`);
     console.log(`# ${n} local: recall p50 ${fmtMs(st.p50)} p95 ${fmtMs(st.p95)} | bare FTS p50 ${fmtMs(base.p50)} p95 ${fmtMs(base.p95)} | any-terms arm alone p50 ${fmtMs(any.p50)} | old two-arm statement p50 ${fmtMs(remote.p50)}`);
   }
 

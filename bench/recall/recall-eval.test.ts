@@ -9,6 +9,8 @@ import { describe, test } from 'node:test';
 import { firstHitRank, fuseIcm, fuseRrf, fuseWeightedMinMax, type KeywordHit, metrics, pairedMrr, topKCosine, type VectorHit } from './fusion';
 import { DATASET_PATH, type Dataset, generate, serialise, validate } from './make-dataset';
 import { main } from './eval';
+import { generateWordForms, serialiseWordForms, WORDFORMS_PATH, type WordFormSet } from './make-wordforms';
+import { findAiDevkit, startAiDevkit } from './peer-ai-devkit';
 
 const committed = () => JSON.parse(fs.readFileSync(DATASET_PATH, 'utf8')) as Dataset;
 
@@ -78,22 +80,25 @@ describe('fusion', () => {
 });
 
 describe('harness', () => {
-  test('keyword-only run on a fresh store finds every keyword-kind answer in the first 20 queries and writes its JSON', async () => {
+  test('keyword-only run on a fresh store: both query sets, every keyword-kind answer found, word forms help on the variant', async () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-recall-test-')), 'r.json');
     const log = console.log;
     console.log = () => undefined;
     try {
-      await main(['--no-embed', '--queries', '40', '--out', out]);
+      await main(['--no-embed', '--queries', '60', '--methods', 'keyword,kw-before', '--out', out]);
     } finally {
       console.log = log;
     }
     const r = JSON.parse(fs.readFileSync(out, 'utf8'));
-    assert.deepEqual(r.methods.map((m: { name: string }) => m.name), ['keyword']);
+    const base = r.sets.base.methods, wf = r.sets.wordforms.methods;
+    assert.deepEqual(base.map((m: { name: string }) => m.name), ['keyword', 'kw-before']);
     assert.equal(r.model, null);
-    const kw = r.methods[0].metrics.keyword;
+    const kw = base[0].metrics.keyword;
     assert.ok(kw.n > 0);
     assert.ok(kw.hit5 > 0.9, `keyword-kind hit@5 ${kw.hit5}`);
-    assert.ok(r.methods[0].metrics.paraphrase.mrr10 < kw.mrr10);
+    assert.ok(base[0].metrics.paraphrase.mrr10 < kw.mrr10);
+    assert.ok(r.wordforms.queries > 20, 'the variant has the changed queries among the first 60');
+    assert.ok(wf[0].metrics.all.mrr10 > wf[1].metrics.all.mrr10, `word forms ${wf[0].metrics.all.mrr10} vs before ${wf[1].metrics.all.mrr10}`);
   });
 
   test("with the tiny model the store's hybrid recall answers in hybrid mode and agrees with the reference RRF on most queries", { timeout: 120_000 }, async () => {
@@ -108,11 +113,54 @@ describe('harness', () => {
     const r = JSON.parse(fs.readFileSync(out, 'utf8'));
     assert.equal(r.model.modelId, 'tiny-bert');
     assert.equal(r.model.dim, 64);
-    assert.deepEqual(r.methods.map((m: { name: string }) => m.name), ['rrf', 'icm-exact', 'store-rrf']);
-    for (const m of r.methods) assert.equal(m.metrics.all.n, 30);
+    const methods = r.sets.base.methods;
+    assert.deepEqual(methods.map((m: { name: string }) => m.name), ['rrf', 'icm-exact', 'store-rrf']);
+    for (const m of methods) assert.equal(m.metrics.all.n, 30);
     // The store multiplies by 0.9 + 0.1 × weight; after its first automatic decay weights differ by importance,
     // which reorders near-ties, so the two agree on most queries but not necessarily all.
-    const a: number[] = r.perQuery.firstHitRank.rrf, b: number[] = r.perQuery.firstHitRank['store-rrf'];
+    const a: number[] = r.sets.base.perQuery.firstHitRank.rrf, b: number[] = r.sets.base.perQuery.firstHitRank['store-rrf'];
     assert.ok(a.filter((x, i) => x === b[i]).length >= 20);
+  });
+});
+
+describe('word-form variant', () => {
+  test('wordforms.json is byte for byte what make-wordforms.ts generates', () => {
+    assert.equal(fs.readFileSync(WORDFORMS_PATH, 'utf8'), serialiseWordForms(generateWordForms(committed())), 'rerun: node --import tsx bench/recall/make-wordforms.ts');
+  });
+
+  test('each variant query is its base query with the listed words replaced by other forms found in the set', () => {
+    const d = committed();
+    const wf = JSON.parse(fs.readFileSync(WORDFORMS_PATH, 'utf8')) as WordFormSet;
+    const byId = new Map(d.queries.map((q) => [q.id, q]));
+    assert.ok(wf.queries.length >= 500);
+    for (const q of wf.queries) {
+      const b = byId.get(q.from)!;
+      assert.deepEqual([q.kind, q.answers, q.type], [b.kind, b.answers, b.type]);
+      assert.notEqual(q.text, b.text);
+      // One pass, left to right, as the generator rewrites: each change is the next word it replaced.
+      const pending = q.changes.map((c) => c.split('>'));
+      for (const [from, to] of pending) assert.ok(from !== to && /^[a-z]+$/.test(to), `${q.id}: ${from}>${to}`);
+      const text = b.text.replace(/(?<![\w\-./`'])[a-z]{3,}(?![\w\-./`'])/g, (w) => (pending[0]?.[0] === w ? pending.shift()![1] : w));
+      assert.equal(pending.length, 0, `${q.id}: every change applies`);
+      assert.equal(text, q.text, q.id);
+    }
+  });
+});
+
+describe('@ai-devkit/memory baseline', () => {
+  const dir = findAiDevkit();
+  test('its stdio server stores memories in its own fields and answers a keyword query', { skip: dir ? false : 'not installed (see bench/recall/peer-ai-devkit.ts)', timeout: 60_000 }, async () => {
+    const d = committed();
+    const ms = d.memories.slice(0, 40);
+    const peer = await startAiDevkit(ms, dir!);
+    try {
+      const target = ms.find((m) => m.keywords.some((k) => /^[A-Za-z]{6,}$/.test(k)))!;
+      const word = target.keywords.find((k) => /^[A-Za-z]{6,}$/.test(k))!;
+      const got = await peer.search(`${word} ${target.summary.split(/\s+/).slice(0, 3).join(' ')}`, 5);
+      assert.ok(got.includes(target.id), `${word}: ${got.join(', ')}`);
+      assert.ok(got.every((id) => /^m\d{4}$/.test(id)));
+    } finally {
+      await peer.close();
+    }
   });
 });

@@ -6,6 +6,13 @@
  * a full match exists made no difference on the labelled set (MRR@10 identical) and tripled the
  * cost of a typical three-word query, so it is the caller's choice (`fillTo`), not the default.
  *
+ * A term is a word in any of its forms (src/store/fts.ts `families`): `"storing"` becomes
+ * `("storing" OR "store"*)`, so a memory that says *stored* has every word and is a full match. The
+ * index stays ICM's unicode61 table; only the query is stemmed. A prefix phrase is one term to
+ * BM25 (its document frequency, every matching token counted once), which is why a stem prefix
+ * ranks better than an OR of exact forms, whose rare forms each bring their own high IDF
+ * (docs/RECALL-EVAL.md, *Word forms*). The arms below work on those families unchanged.
+ *
  * Ranking the some-terms group by BM25 over `a OR b OR c` means scoring every row that contains any
  * term, thousands of rows for common developer words (≈ 0.4–1 µs each): that was most of a recall.
  * The same ranking, scoring few rows:
@@ -44,35 +51,78 @@ export interface KeywordStatement {
   args: SqlArg[];
 }
 
-/** `("a" "b") OR ("a" "c") OR ("b" "c")`: rows containing at least two of the phrases. */
+/** `("a" AND "b") OR ("a" AND "c") OR ("b" AND "c")`: rows with at least two of the phrases or groups. */
 export function anyPair(phrases: readonly string[]): string {
   const out: string[] = [];
-  for (let i = 0; i < phrases.length; i++) for (let j = i + 1; j < phrases.length; j++) out.push(`(${phrases[i]} ${phrases[j]})`);
+  for (let i = 0; i < phrases.length; i++) for (let j = i + 1; j < phrases.length; j++) out.push(`(${phrases[i]} AND ${phrases[j]})`);
   return out.join(' OR ');
 }
 
+/** How the every-word arms are built; one setting per variant measured in docs/RECALL-EVAL.md. */
+export interface KeywordTuning {
+  /**
+   * `merged`: one every-word arm over each word's forms, by BM25 (an exact match is one of them);
+   * `exact-first`: the exact arm, then the forms arm only when it found fewer than `fillTo` rows;
+   * `tiered`: both arms always, exact matches above form matches.
+   */
+  arms: 'merged' | 'exact-first' | 'tiered';
+  /** bm25() column weights for (id, topic, summary, keywords), or null for FTS5's default (all 1). */
+  weights: [number, number, number, number] | null;
+}
+/** The adopted setting; bench/recall/eval.ts changes it to measure the others. */
+export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null };
+
 /**
- * Rows carry `full` (1: every term) and `bm25` (FTS5's sign: more negative is better).
+ * Rows carry `full` (1: every term; 0.5: every term, some only in another form, below exact matches
+ * in the `tiered` setting) and `bm25` (FTS5's sign: more negative is better).
  * @param filters SQL conditions on `m` (the memories row), with their arguments
  * @param limit rows wanted
- * @param fillTo the partial arms run only while the `all` arm found fewer rows than this
+ * @param fillTo the partial arms run only while the every-word arms found fewer rows than this
  */
-export function keywordStatement(q: FtsQuery, filters: { sql: string[]; args: SqlArg[] }, limit: number, fillTo = 1): KeywordStatement {
-  const n = q.phrases.length;
+export function keywordStatement(
+  q: FtsQuery,
+  filters: { sql: string[]; args: SqlArg[] },
+  limit: number,
+  fillTo = 1,
+): KeywordStatement {
+  const t = keywordTuning;
+  const n = q.partial.length;
   const where = filters.sql.length ? ` AND ${filters.sql.join(' AND ')}` : '';
   const from = filters.sql.length ? `memories_fts f JOIN memories m ON m.rowid = f.rowid` : `memories_fts f`;
-  const arm = (match: string, score: string, full: number, limitSql: string) =>
-    `SELECT f.rowid AS rowid, ${score} AS r, ${full} AS full FROM ${from}
+  const weights = t.weights?.map((w) => Number(w).toFixed(3)).join(', ');
+  const bm25 = weights ? `bm25(memories_fts, ${weights})` : 'bm25(memories_fts)';
+  const arm = (match: string, full: number, limitSql: string) =>
+    `SELECT f.rowid AS rowid, ${bm25} AS r, ${full} AS full FROM ${from}
       WHERE memories_fts MATCH ${match}${where} ORDER BY r LIMIT ${limitSql}`;
-  const arms = [arm('?', 'bm25(memories_fts)', 1, '?')];
-  const args: SqlArg[] = [q.all, ...filters.args, limit];
+  const arms: string[] = [];
+  const args: SqlArg[] = [];
+  // Every word in its exact form, and every word in some form of it.
+  const exact = q.key.join(' ');
+  // FTS5 joins phrases by juxtaposition but parenthesised groups only by an explicit AND.
+  const forms = q.families.join(' AND ');
+  const count = () => `(${arms.map((_, i) => `(SELECT COUNT(*) FROM a${i})`).join(' + ')})`;
+  const guard = () => `(CASE WHEN ${count()} < ? THEN ? ELSE 0 END)`;
+  if (forms === exact || t.arms === 'merged') {
+    arms.push(arm('?', 1, '?'));
+    args.push(forms, ...filters.args, limit);
+  } else {
+    arms.push(arm('?', 1, '?'));
+    args.push(exact, ...filters.args, limit);
+    if (t.arms === 'exact-first') {
+      arms.push(arm('?', 1, guard()));
+      args.push(forms, ...filters.args, fillTo, limit);
+    } else {
+      arms.push(arm('?', 0.5, '?'));
+      args.push(forms, ...filters.args, limit);
+    }
+  }
   if (n > 1) {
     const need = limit * 2;
-    // LIMIT 0 (no scan) once the `all` arm holds fillTo rows.
-    const guard = `(CASE WHEN (SELECT COUNT(*) FROM a0) < ? THEN ? ELSE 0 END)`;
+    // LIMIT 0 (no scan) once the every-word arms hold fillTo rows.
+    const g = guard();
     if (n === PAIR_TERMS) {
-      arms.push(arm('?', 'bm25(memories_fts)', 0, guard));
-      args.push(anyPair(q.phrases), ...filters.args, fillTo, need);
+      arms.push(arm('?', 0, g));
+      args.push(anyPair(q.partial), ...filters.args, fillTo, need);
     }
     // Rarest first; counts stop at need + budget + 1 rows (enough to decide).
     const cap = need + RARE_TERMS_BUDGET + 1;
@@ -83,8 +133,8 @@ export function keywordStatement(q: FtsQuery, filters: { sql: string[]; args: Sq
         SELECT group_concat(term, ' OR ') FROM (SELECT term, df, SUM(df) OVER w AS cum, ROW_NUMBER() OVER w AS k FROM d
           WINDOW w AS (ORDER BY df, i ROWS UNBOUNDED PRECEDING))
         WHERE k = 1 OR cum - df < ? OR cum <= ?)`;
-    arms.push(arm(rare, 'bm25(memories_fts)', 0, guard));
-    args.push(cap, JSON.stringify(q.phrases), need, need + RARE_TERMS_BUDGET, ...filters.args, fillTo, need);
+    arms.push(arm(rare, 0, g));
+    args.push(cap, JSON.stringify(q.partial), need, need + RARE_TERMS_BUDGET, ...filters.args, fillTo, need);
   }
   const sql = `WITH ${arms.map((c, i) => `a${i} AS MATERIALIZED (${c})`).join(',\n')}
     SELECT ${M_COLUMNS}, k.r AS bm25, k.full AS full FROM (${arms.map((_, i) => `SELECT rowid, r, full FROM a${i}`).join(' UNION ALL ')}) k

@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { generateCorpus, queryWorkload } from '../../bench/lib/corpus';
 import { buildFtsQuery, type MnemosStore, type NewMemory, openStore } from '../../src/store';
+import { wordFormTuning } from '../../src/store/fts';
 import { anyPair } from '../../src/store/keyword';
 import { startSqld } from '../helpers/sqld';
 import { forEachMode, tmpDir } from './modes';
@@ -17,8 +18,8 @@ const N = 4000;
 const LIMIT = 10;
 
 test('anyPair: one AND group per pair of phrases', () => {
-  assert.equal(anyPair(['"a"', '"b"', '"c"']), '("a" "b") OR ("a" "c") OR ("b" "c")');
-  assert.equal(anyPair(['"a"', '"b"*']), '("a" "b"*)');
+  assert.equal(anyPair(['"a"', '"b"', '"c"']), '("a" AND "b") OR ("a" AND "c") OR ("b" AND "c")');
+  assert.equal(anyPair(['"a"', '("b"* OR "c")']), '("a" AND ("b"* OR "c"))');
 });
 
 forEachMode(
@@ -26,7 +27,11 @@ forEachMode(
   (ctx) => {
     let s: MnemosStore;
     const corpus = generateCorpus(N, 99);
+    // The arms against the exact-form reference: word forms off here (they are pinned below).
+    const saved = { ...wordFormTuning };
+    after(() => Object.assign(wordFormTuning, saved));
     before(async () => {
+      Object.assign(wordFormTuning, { forms: 'off' });
       s = await ctx.fresh();
       for (let i = 0; i < corpus.length; i += 1000) await s.storeMany(corpus.slice(i, i + 1000) as NewMemory[]);
     });
@@ -133,6 +138,53 @@ forEachMode(
       assert.equal(got.length, 5);
     });
 
+  },
+  ['local', 'sqld'],
+);
+
+forEachMode(
+  'keyword recall: word forms',
+  (ctx) => {
+    let s: MnemosStore;
+    const ids: Record<string, string> = {};
+    before(async () => {
+      s = await ctx.fresh();
+      const mem: [string, string, string][] = [
+        ['imports', 'decisions-billing-api', 'billing-api imports the ledger client lazily to keep cold starts short'],
+        ['stored', 'context-billing-api', 'billing-api stored sessions in Redis until the 2025 migration'],
+        ['clients', 'context-web-dashboard', 'web-dashboard clients retry twice with exponential backoff'],
+        ['slated', 'decisions-web-dashboard', 'The charts rewrite is slated for the spring release of web-dashboard'],
+        ['exact-other', 'notes', 'storing keys in the repo is forbidden by policy'],
+        ['project-only', 'context-billing-api', 'billing-api runbook owner is Mei'],
+        ['important', 'notes', 'an important note about billing-api pagers'],
+      ];
+      for (const [k, topic, summary] of mem) ids[k] = (await s.store({ topic, summary })).id;
+      for (let i = 0; i < 40; i++) await s.store({ topic: 'filler', summary: `filler note ${i} about billing-api and web-dashboard` });
+    });
+    const first = async (q: string, opts = {}) => (await s.recallKeyword(q, { bumpAccess: false, ...opts }))[0]?.memory.id;
+
+    test('a query word finds the memory that has it in another form, as a full match', async () => {
+      assert.equal(await first('billing-api import ledger'), ids.imports);
+      assert.equal(await first('billing-api storing sessions'), ids.stored);
+      assert.equal(await first('web-dashboard client retries'), ids.clients);
+      assert.equal(await first('charts rewrite slating'), ids.slated);
+      const hit = (await s.recallKeyword('billing-api storing sessions', { bumpAccess: false }))[0];
+      assert.equal(hit.fullMatch, true, 'every word is there, in some form');
+    });
+    test('the memory with every word in some form outranks one with the exact form of a single word, or the project name', async () => {
+      const got = (await s.recallKeyword('storing sessions billing-api', { bumpAccess: false })).map((h) => h.memory.id);
+      assert.equal(got[0], ids.stored);
+      assert.ok(!got.includes(ids['exact-other']) || got.indexOf(ids['exact-other']) > 0);
+    });
+    test('search as you type: the last word is a prefix, widened to its stem', async () => {
+      assert.equal(await first('billing-api stori', { prefix: true }), ids.stored);
+      assert.equal(await first('web-dashboard clie', { prefix: true }), ids.clients);
+      assert.equal(await first('charts rewrite slat', { prefix: true }), ids.slated);
+    });
+    test('filters and the exact form still work with word forms on', async () => {
+      assert.equal(await first('imports', { topic: 'decisions-billing-api' }), ids.imports);
+      assert.equal((await s.recallKeyword('storing', { topic: 'notes', bumpAccess: false }))[0]?.memory.id, ids['exact-other']);
+    });
   },
   ['local', 'sqld'],
 );
