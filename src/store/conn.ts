@@ -11,7 +11,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client, InStatement, ResultSet, Transaction } from '@libsql/client';
 import { type StoreConfig, type StoreMode, validateConfig, redactUrl } from './config';
-import { AuthError, ConnectionError, CorruptDatabaseError, InvalidInputError, StoreError, redactSecrets } from './errors';
+import {
+  AuthError,
+  ConnectionError,
+  CorruptDatabaseError,
+  InvalidInputError,
+  isBusyError,
+  StoreError,
+  redactSecrets,
+} from './errors';
 
 export type SqlArg = null | string | number | bigint | Uint8Array | boolean;
 export type Row = Record<string, unknown>;
@@ -51,12 +59,6 @@ function normaliseArgs(args: SqlArg[] | undefined): unknown[] {
   if (!args) return [];
   // libsql panics on a lone Buffer/typed array argument and rejects booleans: normalise here.
   return args.map((a) => (typeof a === 'boolean' ? (a ? 1 : 0) : a === undefined ? null : a));
-}
-
-function isBusy(e: unknown): boolean {
-  const code = (e as { code?: string })?.code ?? '';
-  const msg = String((e as Error)?.message ?? '');
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || /database is locked|database table is locked/i.test(msg);
 }
 
 function mapSqliteError(e: unknown, where: string): unknown {
@@ -149,7 +151,7 @@ class LocalConn implements Conn {
       try {
         return fn();
       } catch (e) {
-        if (!isBusy(e) || Date.now() > deadline) throw mapSqliteError(e, this.label);
+        if (!isBusyError(e) || Date.now() > deadline) throw mapSqliteError(e, this.label);
         await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
       }
     }
@@ -179,7 +181,7 @@ class LocalConn implements Conn {
         try {
           this.prep('BEGIN IMMEDIATE').run([]);
         } catch (e) {
-          if (isBusy(e) && Date.now() < deadline) {
+          if (isBusyError(e) && Date.now() < deadline) {
             await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
             continue;
           }
@@ -200,7 +202,7 @@ class LocalConn implements Conn {
           } catch {
             /* already rolled back by SQLite */
           }
-          if (isBusy(e) && Date.now() < deadline) {
+          if (isBusyError(e) && Date.now() < deadline) {
             await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
             continue;
           }
@@ -437,7 +439,7 @@ class RemoteConn implements Conn {
       try {
         return await withTimeout(fn(), this.requestTimeoutMs, this.where);
       } catch (e) {
-        if (isBusy(e) && Date.now() < busyDeadline) {
+        if (isBusyError(e) && Date.now() < busyDeadline) {
           await sleep(Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
           continue;
         }
