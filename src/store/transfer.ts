@@ -19,18 +19,8 @@ export async function exportAll(listing: Listing): Promise<ExportFile> {
 function importedMemory(raw: unknown): { memory: Memory; hash: string } {
   const m = raw as Memory;
   if (!m || typeof m !== 'object') throw new InvalidInputError('not an object');
-  const { memory, hash } = prepareMemory(
-    {
-      id: m.id,
-      topic: m.topic,
-      summary: m.summary,
-      importance: m.importance,
-      keywords: m.keywords,
-      rawExcerpt: m.rawExcerpt,
-      source: m.sourceData,
-    },
-    nowRfc3339(),
-  );
+  const { id, topic, summary, importance, keywords, rawExcerpt, sourceData: source } = m;
+  const { memory, hash } = prepareMemory({ id, topic, summary, importance, keywords, rawExcerpt, source }, nowRfc3339());
   const ts = (v: unknown, d: string) => (typeof v === 'string' && v ? v : d);
   const full: Memory = {
     ...memory,
