@@ -91,7 +91,6 @@ class LocalConn implements Conn {
   readonly mode: StoreMode = 'local';
   private readonly stmts = new Map<string, ReturnType<SyncDb['prepare']>>();
   private queue: Promise<unknown> = Promise.resolve();
-  private inTx = false;
 
   constructor(
     private readonly db: SyncDb,
@@ -157,12 +156,12 @@ class LocalConn implements Conn {
     }
   }
 
+  // Another caller's statement waits in the queue while a transaction is open, even between its
+  // statements: run inside it, a write was rolled back with that transaction after being acknowledged.
   query(sql: string, args?: SqlArg[]): Promise<Row[]> {
-    if (this.inTx) return Promise.resolve(this.querySync(sql, args));
     return this.exclusive(() => this.withBusyRetry(() => this.querySync(sql, args)));
   }
   run(sql: string, args?: SqlArg[]): Promise<number> {
-    if (this.inTx) return Promise.resolve(this.runSync(sql, args));
     return this.exclusive(() => this.withBusyRetry(() => this.runSync(sql, args)));
   }
 
@@ -187,7 +186,6 @@ class LocalConn implements Conn {
           }
           throw mapSqliteError(e, this.label);
         }
-        this.inTx = true;
         try {
           const tx: Tx = {
             query: async (sql, args) => this.querySync(sql, args),
@@ -207,8 +205,6 @@ class LocalConn implements Conn {
             continue;
           }
           throw mapSqliteError(e, this.label);
-        } finally {
-          this.inTx = false;
         }
       }
     });
