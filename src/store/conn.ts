@@ -11,7 +11,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Client, InStatement, ResultSet, Transaction } from '@libsql/client';
 import { type StoreConfig, type StoreMode, validateConfig, redactUrl } from './config';
-import { AuthError, ConnectionError, CorruptDatabaseError, InvalidInputError, StoreError, redactSecrets } from './errors';
+import {
+  AuthError,
+  ConnectionError,
+  CorruptDatabaseError,
+  InvalidInputError,
+  isBusyError,
+  StoreError,
+  redactSecrets,
+} from './errors';
 
 export type SqlArg = null | string | number | bigint | Uint8Array | boolean;
 export type Row = Record<string, unknown>;
@@ -53,12 +61,6 @@ function normaliseArgs(args: SqlArg[] | undefined): unknown[] {
   return args.map((a) => (typeof a === 'boolean' ? (a ? 1 : 0) : a === undefined ? null : a));
 }
 
-function isBusy(e: unknown): boolean {
-  const code = (e as { code?: string })?.code ?? '';
-  const msg = String((e as Error)?.message ?? '');
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || /database is locked|database table is locked/i.test(msg);
-}
-
 function mapSqliteError(e: unknown, where: string): unknown {
   if (e instanceof StoreError) return e;
   const code = String((e as { code?: string })?.code ?? '');
@@ -89,7 +91,6 @@ class LocalConn implements Conn {
   readonly mode: StoreMode = 'local';
   private readonly stmts = new Map<string, ReturnType<SyncDb['prepare']>>();
   private queue: Promise<unknown> = Promise.resolve();
-  private inTx = false;
 
   constructor(
     private readonly db: SyncDb,
@@ -149,18 +150,18 @@ class LocalConn implements Conn {
       try {
         return fn();
       } catch (e) {
-        if (!isBusy(e) || Date.now() > deadline) throw mapSqliteError(e, this.label);
+        if (!isBusyError(e) || Date.now() > deadline) throw mapSqliteError(e, this.label);
         await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
       }
     }
   }
 
+  // Another caller's statement waits in the queue while a transaction is open, even between its
+  // statements: run inside it, a write was rolled back with that transaction after being acknowledged.
   query(sql: string, args?: SqlArg[]): Promise<Row[]> {
-    if (this.inTx) return Promise.resolve(this.querySync(sql, args));
     return this.exclusive(() => this.withBusyRetry(() => this.querySync(sql, args)));
   }
   run(sql: string, args?: SqlArg[]): Promise<number> {
-    if (this.inTx) return Promise.resolve(this.runSync(sql, args));
     return this.exclusive(() => this.withBusyRetry(() => this.runSync(sql, args)));
   }
 
@@ -179,13 +180,12 @@ class LocalConn implements Conn {
         try {
           this.prep('BEGIN IMMEDIATE').run([]);
         } catch (e) {
-          if (isBusy(e) && Date.now() < deadline) {
+          if (isBusyError(e) && Date.now() < deadline) {
             await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
             continue;
           }
           throw mapSqliteError(e, this.label);
         }
-        this.inTx = true;
         try {
           const tx: Tx = {
             query: async (sql, args) => this.querySync(sql, args),
@@ -200,13 +200,11 @@ class LocalConn implements Conn {
           } catch {
             /* already rolled back by SQLite */
           }
-          if (isBusy(e) && Date.now() < deadline) {
+          if (isBusyError(e) && Date.now() < deadline) {
             await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
             continue;
           }
           throw mapSqliteError(e, this.label);
-        } finally {
-          this.inTx = false;
         }
       }
     });
@@ -437,7 +435,7 @@ class RemoteConn implements Conn {
       try {
         return await withTimeout(fn(), this.requestTimeoutMs, this.where);
       } catch (e) {
-        if (isBusy(e) && Date.now() < busyDeadline) {
+        if (isBusyError(e) && Date.now() < busyDeadline) {
           await sleep(Math.min(250, 5 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
           continue;
         }

@@ -61,6 +61,19 @@ export function isStoreError(e: unknown): e is StoreError {
   return e instanceof StoreError;
 }
 
+/**
+ * SQLite's "another writer holds the lock, try again" (SQLITE_BUSY / SQLITE_LOCKED, from the native
+ * driver, from sqld through @libsql/client, or wrapped as a cause): the one test every retry loop uses.
+ */
+export function isBusyError(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
+    const code = String((cur as { code?: unknown }).code ?? '');
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
+    if (/database (table )?is locked/i.test(String((cur as { message?: unknown }).message ?? ''))) return true;
+  }
+  return false;
+}
+
 /** Removes anything that looks like a bearer token or JWT from text that may reach a user or a log. */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
   let out = text;

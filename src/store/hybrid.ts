@@ -1,7 +1,7 @@
 /**
  * Fusing keyword (BM25) and vector (cosine) candidates. Both fusions are monotone in each arm:
  * a stronger keyword match never scores lower than a weaker one with the same similarity
- * (ICM's `1/(1+|bm25|)` does the opposite: icm-reference §2.3).
+ * (ICM's `1/(1+|bm25|)` does the opposite: docs/ICM-COMPAT.md, Recall).
  */
 export type Fusion = 'weighted' | 'rrf';
 

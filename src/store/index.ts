@@ -1,7 +1,9 @@
 export * from './errors';
 export * from './config';
 export * from './model';
+export * from './types';
 export * from './store';
+export type { StoreContext } from './context';
 export { buildFtsQuery, queryTerms } from './fts';
 export { fuse, type Fusion } from './hybrid';
 export { embedText, VectorIndex } from './vectors';

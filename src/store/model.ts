@@ -1,4 +1,4 @@
-/** ICM's memory model: types, validation, the dedup hash and timestamps (icm-reference §1). */
+/** ICM's memory model: types, validation, the dedup hash and timestamps (docs/ICM-COMPAT.md, Schema and Dedup). */
 import { createHash } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import { InvalidInputError } from './errors';

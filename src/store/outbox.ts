@@ -22,9 +22,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { redactUrl, type StoreConfig, validateRemoteUrl } from './config';
-import { InvalidInputError, isStoreError, redactSecrets } from './errors';
+import { InvalidInputError, isBusyError, isStoreError, redactSecrets } from './errors';
 import { type NewMemory, validateNewMemory } from './model';
-import { type MnemosStore, openStore, type StoreResult } from './store';
+import { type MnemosStore, openStore } from './store';
+import type { StoreResult } from './types';
 
 /** A memory as queued: validated, with the id it will have on the server. */
 export type QueuedMemory = NewMemory & { id: string };
@@ -112,11 +113,6 @@ PRAGMA user_version = 1;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function isBusy(e: unknown): boolean {
-  const code = String((e as { code?: string })?.code ?? '');
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || /database is locked/i.test(String((e as Error)?.message ?? ''));
-}
-
 /** The outbox key for a store config: the server its writes go to; undefined for a local file (nothing to wait for). */
 export function outboxTarget(config: StoreConfig): string | undefined {
   if (config.mode === 'remote') return normaliseTarget(config.url);
@@ -189,7 +185,7 @@ export class Outbox {
         return new Outbox(db, abs, opts.leaseMs ?? 120_000, busyTimeoutMs);
       } catch (e) {
         db?.close();
-        if (!isBusy(e) || Date.now() > deadline) throw e;
+        if (!isBusyError(e) || Date.now() > deadline) throw e;
         await sleep(Math.min(200, 5 * 2 ** attempt));
       }
     }
@@ -203,7 +199,7 @@ export class Outbox {
       try {
         return fn();
       } catch (e) {
-        if (!isBusy(e) || Date.now() > deadline) throw e;
+        if (!isBusyError(e) || Date.now() > deadline) throw e;
         await sleep(Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random()));
       }
     }

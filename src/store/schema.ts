@@ -1,5 +1,5 @@
 /**
- * ICM's schema (icm-reference §1.2) plus Mnemos's own tables. Idempotent: safe on an empty file,
+ * ICM's schema (docs/ICM-COMPAT.md, Schema) plus Mnemos's own tables. Idempotent: safe on an empty file,
  * on a database ICM created (with its `embedding` column and sqlite-vec `vec_memories`), and on
  * one Mnemos created before. Nothing here needs a libSQL-only feature, so rusqlite and python's
  * sqlite3 keep reading the file.

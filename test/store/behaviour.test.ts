@@ -1,4 +1,4 @@
-/** The store's behaviour, ported from ICM's store tests (icm-reference §5.1), run on every mode. */
+/** The store's behaviour, ported from ICM's store tests (crates/icm-store, ICM 0.10.57), run on every mode. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConflictError, InvalidInputError, type MnemosStore, NotFoundError, summaryHash } from '../../src/store';

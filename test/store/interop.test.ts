@@ -108,7 +108,7 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
     assert.equal(nearest.id, built.memories[2].id, 'KNN finds a vector by itself');
   });
 
-  test('Mnemos without sqlite-vec lists, searches, stores, updates and forgets; ICM tables, vectors and vec_memories stay intact', async () => {
+  test('Mnemos lists, searches, stores, updates, forgets; ICM tables and vectors intact but the forgotten one', async () => {
     const file = path.join(tmpDir('mnemos-icm-'), 'icm.db');
     const built = buildIcmDb(file);
     const before = snapshot(file);
@@ -170,8 +170,8 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
     for (const m of built.memories) {
       if (m.id !== forgotten.id) assert.equal(after.vectors.get(m.id), before.vectors.get(m.id), `vec_memories row of ${m.topic} intact`);
     }
-    // Without sqlite-vec Mnemos cannot delete from vec0: the forgotten memory's vector stays until a vec-enabled writer cleans it.
-    if (after.vectors.has(forgotten.id)) console.log('# note: the vector of a memory forgotten without sqlite-vec stays in vec_memories (dangling)');
+    assert.equal(after.vectors.has(forgotten.id), false, 'forgetting a memory deletes its vec_memories row, as ICM does');
+    assert.equal(after.counts.vec_memories, before.counts.vec_memories - 1);
     assert.equal(after.counts.memories, before.counts.memories); // +1 created, −1 forgotten
     const touched = new Set([edited.id, forgotten.id, created.id]);
     for (const m of built.memories) if (!touched.has(m.id)) assert.equal(after.embeddings.get(m.id), before.embeddings.get(m.id), `embedding of ${m.topic} untouched`);

@@ -96,6 +96,30 @@ forEachMode('semantic', (ctx) => {
     assert.equal(hi.items.length, 4);
   });
 
+  test('exactTopic reads a topic ending in * literally, in the keyword and the vector arm', async () => {
+    const s = await ctx.fresh();
+    await s.storeMany([
+      { topic: 'notes*', summary: 'starred topic kept literally' },
+      { topic: 'notes-a', summary: 'starred topic under a prefix' },
+      { topic: 'notes-b', summary: 'another note under the prefix' },
+    ]);
+    const topics = (r: { items: { memory: { topic: string } }[] }) => r.items.map((i) => i.memory.topic).sort();
+    const literal = { topic: 'notes*', exactTopic: true, bumpAccess: false };
+    const keywordOnly = await s.recall('starred', literal);
+    assert.equal(keywordOnly.mode, 'keyword');
+    assert.deepEqual(topics(keywordOnly), ['notes*']);
+    s.setEmbedder(e64, { nearDuplicate: false });
+    await s.embedMissing();
+    // Words no memory holds: every hit comes from the vector arm.
+    for (const q of ['starred', 'zzzz qqqq']) {
+      const r = await s.recall(q, { ...literal, limit: 10 });
+      assert.equal(r.mode, 'hybrid');
+      assert.deepEqual(topics(r), ['notes*'], q);
+      const prefixed = await s.recall(q, { topic: 'notes*', limit: 10, bumpAccess: false });
+      assert.deepEqual(topics(prefixed), ['notes*', 'notes-a', 'notes-b'], `${q}: otherwise notes* is a prefix`);
+    }
+  });
+
   test('editing a memory re-embeds it; deleting it removes its vector', async () => {
     const s = await ctx.fresh();
     s.setEmbedder(e64, { nearDuplicate: false });
