@@ -135,6 +135,7 @@ export class StoreHost implements vscode.Disposable {
         return this.getStore();
       }
       store.onBackgroundError = (e) => this.log.error('background store work failed', e);
+      store.onWarning = (m) => this.log.warn(m);
       this.store = store;
       this.update({ state: 'open', connected: true, lastSyncAt: store.mode === 'replica' ? Date.now() : undefined, error: undefined, errorCode: undefined });
       const tokenInfo = s.store.mode === 'local' ? '' : ` (token: ${this.tokenOrigin})`;
@@ -196,6 +197,7 @@ export class StoreHost implements vscode.Disposable {
         return this.onlineStore();
       }
       store.onBackgroundError = (e) => this.log.error('background store work failed', e);
+      store.onWarning = (m) => this.log.warn(m);
       this.store = store;
       this.copy = undefined;
       await copy?.dispose();

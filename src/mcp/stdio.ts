@@ -86,6 +86,7 @@ export async function runStdioServer(opts: RunStdioOptions = {}): Promise<void> 
     throw new Error(scrub(message(e)));
   }
   store.onBackgroundError = (e) => log(`background write failed: ${scrub(message(e))}`);
+  store.onWarning = (m) => log(scrub(m));
   // Semantic recall when MNEMOS_EMBED_MODEL names a model; never waits for it (keyword-only until it loads).
   const embedder = embedderFromEnv(env);
   if (embedder) {

@@ -12,6 +12,12 @@ import { AccessLog } from './access';
 import { ChangeFeed } from './changes';
 import { type StoreConfig, type StoreMode, describeConfig } from './config';
 import { type Conn, openConn, type Row, type SqlArg } from './conn';
+import type { CodeAreaStore } from './codeAreas';
+import type { FactsStore } from './facts';
+import type { FeedbackStore } from './feedback';
+import { icmRestStores, type IcmRestStores } from './icmRest';
+import { MemoirStore } from './memoirs';
+import type { TranscriptStore } from './transcripts';
 import type { StoreContext } from './context';
 import { IcmVectorTable } from './icm-vectors';
 import { Listing } from './listing';
@@ -84,6 +90,33 @@ export class MnemosStore {
     this.listing = new Listing(conn);
     this.recaller = new Recall(conn, this.semantic, this.access, (ids) => this.memories.getMany(ids));
     this.maintenance = new Maintenance(this.ctx, icmVectors);
+  }
+
+  // ICM's other families, each a module of its own over the same connection, created on first use
+  // (their tables too: a store that never touches memoirs never creates them).
+  private families?: IcmRestStores & { memoirs: MemoirStore };
+  private family(): IcmRestStores & { memoirs: MemoirStore } {
+    return (this.families ??= { ...icmRestStores(this.conn), memoirs: new MemoirStore(this.conn) });
+  }
+  /** ICM's memoirs: the knowledge graph of concepts and typed links (docs/MEMOIRS.md). */
+  get memoirs(): MemoirStore {
+    return this.family().memoirs;
+  }
+  /** ICM's session transcripts (`sessions`, `messages`, `messages_fts`). */
+  get transcripts(): TranscriptStore {
+    return this.family().transcripts;
+  }
+  /** ICM's feedback (`feedback`, `feedback_fts`). */
+  get feedback(): FeedbackStore {
+    return this.family().feedback;
+  }
+  /** ICM's facts with supersession history (`facts`). */
+  get facts(): FactsStore {
+    return this.family().facts;
+  }
+  /** ICM's code areas: which files agents touched (`code_areas`). */
+  get codeAreas(): CodeAreaStore {
+    return this.family().codeAreas;
   }
 
   static async open(config: StoreConfig): Promise<MnemosStore> {
