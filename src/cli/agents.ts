@@ -18,6 +18,11 @@ export const init: CommandSpec = {
   rawArgs: true,
   async run(ctx) {
     const { initCommand } = await import('../init/index');
-    return initCommand(ctx.argv, { stdout: ctx.io.stdout, stderr: ctx.io.stderr, env: ctx.io.env, cwd: ctx.io.cwd ?? process.cwd() });
+    return initCommand(ctx.argv, {
+      stdout: ctx.io.stdout,
+      stderr: ctx.io.stderr,
+      env: ctx.io.env,
+      cwd: ctx.io.cwd ?? process.cwd(),
+    });
   },
 };

@@ -3,7 +3,14 @@
  * rest of ICM's store. Text output is ICM's (the tool functions of src/icm-tools where ICM has a tool);
  * `--format json` prints the store's objects.
  */
-import { type Args, feedbackSearch, feedbackStats, type IcmToolOutput, transcriptSearch, transcriptShow } from '../icm-tools';
+import {
+  type Args,
+  feedbackSearch,
+  feedbackStats,
+  type IcmToolOutput,
+  transcriptSearch,
+  transcriptShow,
+} from '../icm-tools';
 import { type IcmRestStores } from '../store/icmRest';
 import { icmRestOf } from '../store/families';
 import type { OptionTable } from './args';
@@ -26,7 +33,8 @@ function pos(ctx: CommandContext, n: number, what: string): string[] {
 function int(ctx: CommandContext, name: string): number | undefined {
   const v = str(ctx, name);
   if (v === undefined) return undefined;
-  if (!/^\s*\d+\s*$/.test(v)) throw new CliError('invalid_input', `--${name} must be a whole number (got ${JSON.stringify(v)})`);
+  if (!/^\s*\d+\s*$/.test(v))
+    throw new CliError('invalid_input', `--${name} must be a whole number (got ${JSON.stringify(v)})`);
   return Number(v);
 }
 const rest = async (ctx: CommandContext): Promise<IcmRestStores> => icmRestOf(await ctx.openStore());
@@ -76,7 +84,10 @@ export const feedback: CommandGroup = {
         const args: Args = { query: ctx.positionals.join(' '), topic: str(ctx, 'topic'), limit: int(ctx, 'limit') };
         if (ctx.json) {
           const l = Math.min(100, Math.max(1, int(ctx, 'limit') ?? 5));
-          ctx.output({ feedback: await r.feedback.search(String(args.query), { topic: str(ctx, 'topic'), limit: l }) }, '');
+          ctx.output(
+            { feedback: await r.feedback.search(String(args.query), { topic: str(ctx, 'topic'), limit: l }) },
+            '',
+          );
         } else ctx.output(null, textOf(await feedbackSearch(toolCtx(r), args)));
       },
     },
@@ -192,9 +203,13 @@ const listSessions: CommandSpec = {
   usage: '[-p PROJECT] [-l LIMIT]',
   options: sessionOpts,
   async run(ctx) {
-    const all = await (await rest(ctx)).transcripts.listSessions({ project: str(ctx, 'project'), limit: int(ctx, 'limit') ?? 20 });
+    const all = await (
+      await rest(ctx)
+    ).transcripts.listSessions({ project: str(ctx, 'project'), limit: int(ctx, 'limit') ?? 20 });
     ctx.output({ sessions: all }, () =>
-      all.length ? all.map((s) => `${s.id}  ${s.agent}  ${s.project ?? '-'}  ${s.updatedAt}`).join('\n') : 'No sessions.',
+      all.length
+        ? all.map((s) => `${s.id}  ${s.agent}  ${s.project ?? '-'}  ${s.updatedAt}`).join('\n')
+        : 'No sessions.',
     );
   },
 };
@@ -237,7 +252,9 @@ export const transcript: CommandGroup = {
         project: { type: 'string', short: 'p', value: 'PROJECT', help: 'project' },
       },
       async run(ctx) {
-        const id = await (await rest(ctx)).transcripts.createSession({
+        const id = await (
+          await rest(ctx)
+        ).transcripts.createSession({
           agent: str(ctx, 'agent') ?? 'cli',
           project: str(ctx, 'project') ?? null,
         });
@@ -261,7 +278,9 @@ export const transcript: CommandGroup = {
         }
         const c = need(ctx, 'content', '-c CONTENT');
         const content = c === '-' ? await ctx.readInput('-') : c;
-        const id = await (await rest(ctx)).transcripts.record({ sessionId, role, content, toolName: str(ctx, 'tool') ?? null });
+        const id = await (
+          await rest(ctx)
+        ).transcripts.record({ sessionId, role, content, toolName: str(ctx, 'tool') ?? null });
         ctx.output({ message_id: id }, id);
       },
     },

@@ -34,7 +34,8 @@ function positional(ctx: CommandContext, what: string): string {
 function int(ctx: CommandContext, name: string, dflt: number): number {
   const v = str(ctx, name);
   if (v === undefined) return dflt;
-  if (!/^\s*\d+\s*$/.test(v)) throw new CliError('invalid_input', `--${name} must be a whole number (got ${JSON.stringify(v)})`);
+  if (!/^\s*\d+\s*$/.test(v))
+    throw new CliError('invalid_input', `--${name} must be a whole number (got ${JSON.stringify(v)})`);
   return Number(v);
 }
 const memoirs = async (ctx: CommandContext): Promise<MemoirStore> => memoirsOf(await ctx.openStore());
@@ -100,7 +101,10 @@ const addConcept: CommandSpec = {
     const memoir = need(ctx, 'memoir', '-m MEMOIR');
     const name = need(ctx, 'name', '-n NAME');
     const definition = need(ctx, 'definition', '-d DEFINITION');
-    const labels = (str(ctx, 'labels') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const labels = (str(ctx, 'labels') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const c = await (await memoirs(ctx)).addConcept(memoir, { name, definition, labels });
     ctx.output({ concept: c }, `Added concept '${name}' to memoir '${memoir}': ${c.id}`);
   },
@@ -121,7 +125,11 @@ const refine: CommandSpec = {
 const search: CommandSpec = {
   summary: "Search a memoir's concepts",
   usage: '-m MEMOIR QUERY [-L LABEL] [-l LIMIT]',
-  options: { memoir: O.memoir, label: { type: 'string', short: 'L', value: 'NS:V', help: 'label filter' }, limit: O.limit },
+  options: {
+    memoir: O.memoir,
+    label: { type: 'string', short: 'L', value: 'NS:V', help: 'label filter' },
+    limit: O.limit,
+  },
   async run(ctx) {
     const memoir = need(ctx, 'memoir', '-m MEMOIR');
     const query = ctx.positionals.join(' ');
@@ -182,7 +190,10 @@ const inspect: CommandSpec = {
 const exportCmd: CommandSpec = {
   summary: 'Export a memoir (json, dot, ascii, ai)',
   usage: '-m MEMOIR [-f json|dot|ascii|ai]',
-  options: { memoir: O.memoir, as: { type: 'string', short: 'f', value: 'FORMAT', help: 'json (default), dot, ascii, ai' } },
+  options: {
+    memoir: O.memoir,
+    as: { type: 'string', short: 'f', value: 'FORMAT', help: 'json (default), dot, ascii, ai' },
+  },
   async run(ctx) {
     const text = await (await memoirs(ctx)).export(need(ctx, 'memoir', '-m MEMOIR'), str(ctx, 'as') ?? 'json');
     ctx.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -255,10 +266,13 @@ export const extractPatterns: CommandSpec = {
     const memoirName = str(ctx, 'memoir');
     const ms = await memoirs(ctx);
     const r = await ms.extractPatterns(topic, { memoir: memoirName, minClusterSize: min });
-    const made = memoirName === undefined || !r.clusters.length ? undefined : {
-      memoir: memoirName,
-      concepts: r.concepts.map((c) => ({ id: c.concept.id, action: c.action })),
-    };
+    const made =
+      memoirName === undefined || !r.clusters.length
+        ? undefined
+        : {
+            memoir: memoirName,
+            concepts: r.concepts.map((c) => ({ id: c.concept.id, action: c.action })),
+          };
     ctx.output(r, () => renderPatterns(topic, min, r.clusters, made).trimEnd());
   },
 };

@@ -43,7 +43,7 @@ const COMMANDS: Record<string, RegistryEntry> = {
     summary: 'Compute embeddings for memories that have none (needs MNEMOS_EMBED_MODEL)',
     load: () => import('../embed/cli').then((m) => m.embed),
   },
-  memoir: { summary: 'Memoirs: knowledge graphs of concepts (create, add-concept, link, …)', load: memoirCli('memoir') },
+  memoir: { summary: 'Memoirs: knowledge graphs of concepts (create, link, …)', load: memoirCli('memoir') },
   learn: { summary: 'Scan a project into a memoir', load: memoirCli('learn') },
   'extract-patterns': { summary: 'Find recurring keyword patterns in a topic', load: memoirCli('extractPatterns') },
   transcript: { summary: 'Verbatim session archive (start-session, record, search, …)', load: restCli('transcript') },

@@ -12,9 +12,13 @@ function suite(title: string, fresh: () => Promise<Target>): void {
       const made = await t.run(['memoir', 'create', '-n', 'arch', '-d', 'the architecture'], { json: false });
       assert.match(made.stdout, /^Created memoir 'arch': [0-9A-Z]{26}\n$/);
       for (const n of ['a', 'b']) await t.run(['memoir', 'add-concept', '-m', 'arch', '-n', n, '-d', `def ${n}`]);
-      const linked = await t.run(['memoir', 'link', '-m', 'arch', '--from', 'a', '--to', 'b', '-r', 'part_of'], { json: false });
+      const linked = await t.run(['memoir', 'link', '-m', 'arch', '--from', 'a', '--to', 'b', '-r', 'part_of'], {
+        json: false,
+      });
       assert.match(linked.stdout, /^Linked: a --part_of--> b \([0-9A-Z]{26}\)$/m);
-      const cycle = await t.run(['memoir', 'link', '-m', 'arch', '--from', 'b', '--to', 'a', '-r', 'refines'], { expect: 5 });
+      const cycle = await t.run(['memoir', 'link', '-m', 'arch', '--from', 'b', '--to', 'a', '-r', 'refines'], {
+        expect: 5,
+      });
       assert.match(cycle.stderr, /cycle/);
       const refined = await t.run(['memoir', 'refine', '-m', 'arch', '-n', 'a', '-d', 'better'], { json: false });
       assert.equal(refined.stdout, "Refined 'a' (r2, confidence=0.60)\n");
@@ -24,7 +28,10 @@ function suite(title: string, fresh: () => Promise<Target>): void {
       assert.equal(show.stats.totalConcepts, 2);
       assert.equal(show.stats.totalLinks, 1);
       const exported = JSON.parse((await t.run(['memoir', 'export', '-m', 'arch'], { json: false })).stdout);
-      assert.deepEqual(exported.links.map((l: any) => [l.source, l.target]), [['a', 'b']]);
+      assert.deepEqual(
+        exported.links.map((l: any) => [l.source, l.target]),
+        [['a', 'b']],
+      );
       const unknown = await t.run(['memoir', 'show', 'nope'], { expect: 1 });
       assert.match(unknown.stderr, /memoir not found: nope/);
       await t.run(['memoir', 'delete', 'arch']);

@@ -9,10 +9,6 @@ import { after, before, test } from 'node:test';
 import { forEachMcpMode, type Served, serve, tmpDir, ULID } from './harness';
 import { ICM_TOOLS } from './icmTools';
 
-
-
-
-
 forEachMcpMode('mcp memoir, feedback and transcript tools', (fx) => {
   let srv: Served;
   before(async () => {
@@ -53,9 +49,18 @@ forEachMcpMode('mcp memoir, feedback and transcript tools', (fx) => {
     await add('store', 'libSQL store in ICM format', 'kind:module, tag1');
     await add('libsql', 'the database engine', 'kind:dependency');
     await add('mcp', 'the MCP server for agents');
-    const refined = await srv.call('icm_memoir_refine', { memoir: name, name: 'store', definition: 'libSQL, ICM tables' });
+    const refined = await srv.call('icm_memoir_refine', {
+      memoir: name,
+      name: 'store',
+      definition: 'libSQL, ICM tables',
+    });
     assert.equal(refined.text, "Refined 'store' (r2, confidence=0.60)");
-    const link = await srv.call('icm_memoir_link', { memoir: name, from: 'store', to: 'libsql', relation: 'depends_on' });
+    const link = await srv.call('icm_memoir_link', {
+      memoir: name,
+      from: 'store',
+      to: 'libsql',
+      relation: 'depends_on',
+    });
     assert.match(link.text, /^Linked: store --depends_on--> libsql \([0-9A-Z]{26}\)$/);
     await srv.call('icm_memoir_link', { memoir: name, from: 'mcp', to: 'store', relation: 'depends_on' });
 
@@ -85,10 +90,7 @@ forEachMcpMode('mcp memoir, feedback and transcript tools', (fx) => {
     const json = JSON.parse((await srv.call('icm_memoir_export', { name })).text);
     assert.deepEqual(json.memoir, { name, description: 'the architecture' });
     assert.equal(json.concepts.length, 3);
-    assert.deepEqual(
-      json.links.map((l: any) => `${l.source}>${l.target}`).sort(),
-      ['mcp>store', 'store>libsql'],
-    );
+    assert.deepEqual(json.links.map((l: any) => `${l.source}>${l.target}`).sort(), ['mcp>store', 'store>libsql']);
     assert.match((await srv.call('icm_memoir_export', { name, format: 'dot' })).text, /^digraph "/);
     const badFormat = await srv.call('icm_memoir_export', { name, format: 'svg' });
     assert.equal(badFormat.isError, true);
@@ -109,22 +111,62 @@ forEachMcpMode('mcp memoir, feedback and transcript tools', (fx) => {
       assert.equal(r.isError, true, `${tool} ${JSON.stringify(args)} → ${r.text}`);
       assert.match(r.text, re);
     };
-    await expectError('icm_memoir_link', { memoir: name, from: 'c', to: 'a', relation: 'refines' }, /^failed to link: .*cycle/);
-    await expectError('icm_memoir_link', { memoir: name, from: 'a', to: 'a', relation: 'refines' }, /^failed to link: self-link/);
-    await expectError('icm_memoir_link', { memoir: name, from: 'a', to: 'b', relation: 'part_of' }, /^failed to link: .*already exists/);
-    await expectError('icm_memoir_link', { memoir: name, from: 'a', to: 'zz', relation: 'part_of' }, /^concept not found: zz$/);
-    await expectError('icm_memoir_link', { memoir: name, from: 'a', to: 'c', relation: 'likes' }, /invalid relation: likes/);
+    await expectError(
+      'icm_memoir_link',
+      { memoir: name, from: 'c', to: 'a', relation: 'refines' },
+      /^failed to link: .*cycle/,
+    );
+    await expectError(
+      'icm_memoir_link',
+      { memoir: name, from: 'a', to: 'a', relation: 'refines' },
+      /^failed to link: self-link/,
+    );
+    await expectError(
+      'icm_memoir_link',
+      { memoir: name, from: 'a', to: 'b', relation: 'part_of' },
+      /^failed to link: .*already exists/,
+    );
+    await expectError(
+      'icm_memoir_link',
+      { memoir: name, from: 'a', to: 'zz', relation: 'part_of' },
+      /^concept not found: zz$/,
+    );
+    await expectError(
+      'icm_memoir_link',
+      { memoir: name, from: 'a', to: 'c', relation: 'likes' },
+      /invalid relation: likes/,
+    );
     await expectError('icm_memoir_create', { name }, /^failed to create memoir: .*already exists/);
-    await expectError('icm_memoir_add_concept', { memoir: name, name: 'a', definition: 'x' }, /^failed to add concept: .*already exists/);
+    await expectError(
+      'icm_memoir_add_concept',
+      { memoir: name, name: 'a', definition: 'x' },
+      /^failed to add concept: .*already exists/,
+    );
     await expectError('icm_memoir_show', { name: 'nope' }, /^memoir not found: nope$/);
-    await expectError('icm_memoir_add_concept', { memoir: 'nope', name: 'x', definition: 'y' }, /^memoir not found: nope$/);
+    await expectError(
+      'icm_memoir_add_concept',
+      { memoir: 'nope', name: 'x', definition: 'y' },
+      /^memoir not found: nope$/,
+    );
     await expectError('icm_memoir_refine', { memoir: name, name: 'zz', definition: 'y' }, /^concept not found: zz$/);
     await expectError('icm_memoir_inspect', { memoir: name, name: 'zz' }, /^concept not found: zz$/);
     await expectError('icm_memoir_export', { name: 'nope' }, /^memoir not found: nope$/);
     await expectError('icm_memoir_create', { name: 'n'.repeat(256) }, /^name too long: 256 chars \(max 255\)$/);
-    await expectError('icm_memoir_create', { name: 'x', description: 'd'.repeat(10_001) }, /^description too long: 10001/);
-    await expectError('icm_memoir_add_concept', { memoir: name, name: 'é'.repeat(128), definition: 'x' }, /^concept name too long: 256 chars/);
-    await expectError('icm_memoir_add_concept', { memoir: name, name: 'd', definition: 'x'.repeat(10_001) }, /^definition too long: 10001 chars \(max 10000\)$/);
+    await expectError(
+      'icm_memoir_create',
+      { name: 'x', description: 'd'.repeat(10_001) },
+      /^description too long: 10001/,
+    );
+    await expectError(
+      'icm_memoir_add_concept',
+      { memoir: name, name: 'é'.repeat(128), definition: 'x' },
+      /^concept name too long: 256 chars/,
+    );
+    await expectError(
+      'icm_memoir_add_concept',
+      { memoir: name, name: 'd', definition: 'x'.repeat(10_001) },
+      /^definition too long: 10001 chars \(max 10000\)$/,
+    );
     await expectError('icm_memoir_create', {}, /missing required field: name/);
     await expectError('icm_memoir_link', { memoir: name, from: 'a', to: 'b' }, /missing required field: relation/);
     // Nothing changed: still three concepts and two links.
@@ -140,14 +182,21 @@ forEachMcpMode('mcp memoir, feedback and transcript tools', (fx) => {
     fs.writeFileSync(path.join(dir, 'src', 'index.ts'), 'export {};\n');
     const learned = await srv.call('icm_learn', { directory: dir, name: `demo-${fx.mode}` });
     assert.equal(learned.isError, false, learned.text);
-    assert.match(learned.text, new RegExp(`^Learned demo-${fx.mode}: \\d+ concepts, \\d+ links \\(memoir: [0-9A-Z]{26}\\)$`));
+    assert.match(
+      learned.text,
+      new RegExp(`^Learned demo-${fx.mode}: \\d+ concepts, \\d+ links \\(memoir: [0-9A-Z]{26}\\)$`),
+    );
     const missing = await srv.call('icm_learn', { directory: path.join(dir, 'nope') });
     assert.equal(missing.isError, true);
     assert.match(missing.text, /^directory not found: /);
 
     const topic = `patterns-${fx.mode}`;
     for (let i = 0; i < 4; i++) {
-      await srv.call('icm_memory_store', { topic, content: `sqlite lock issue ${i}`, keywords: ['sqlite', 'lock', 'wal'] });
+      await srv.call('icm_memory_store', {
+        topic,
+        content: `sqlite lock issue ${i}`,
+        keywords: ['sqlite', 'lock', 'wal'],
+      });
     }
     await srv.call('icm_memory_store', { topic, content: 'unrelated', keywords: ['garden'] });
     const dry = await srv.call('icm_memory_extract_patterns', { topic, min_cluster_size: 1 });
@@ -190,7 +239,11 @@ forEachMcpMode('mcp memoir, feedback and transcript tools', (fx) => {
       content: 'postgres or mysql for the queue?',
     });
     assert.match(JSON.parse(msg.text).message_id, ULID);
-    const badRole = await srv.call('icm_transcript_record', { session_id: started.session_id, role: 'bot', content: 'x' });
+    const badRole = await srv.call('icm_transcript_record', {
+      session_id: started.session_id,
+      role: 'bot',
+      content: 'x',
+    });
     assert.equal(badRole.text, "invalid role 'bot'; must be user|assistant|system|tool");
     const unknown = await srv.call('icm_transcript_record', { session_id: 'nope', role: 'user', content: 'x' });
     assert.equal(unknown.isError, true);
@@ -206,6 +259,3 @@ forEachMcpMode('mcp memoir, feedback and transcript tools', (fx) => {
     assert.ok(stats.total_sessions >= 1 && stats.total_messages >= 1, JSON.stringify(stats));
   });
 });
-
-
-

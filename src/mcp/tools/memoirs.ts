@@ -80,7 +80,8 @@ export function renderInspect(c: Concept, hood: Neighborhood, depth: number): st
   if (!hood.links.length) return out + '\n(no links)\n';
   const names = new Map(hood.concepts.map((n) => [n.id, n.name]));
   out += `\nGraph (depth=${depth}):\n`;
-  for (const l of hood.links) out += `  ${names.get(l.sourceId) ?? '?'} --${l.relation}--> ${names.get(l.targetId) ?? '?'}\n`;
+  for (const l of hood.links)
+    out += `  ${names.get(l.sourceId) ?? '?'} --${l.relation}--> ${names.get(l.targetId) ?? '?'}\n`;
   return out;
 }
 
@@ -205,7 +206,9 @@ function registerMemoirTools(server: McpServer, ctx: ToolContext, ms: () => Memo
   server.registerTool(
     'icm_memoir_list',
     { ...titled('List memoirs', READ_ONLY), description: 'List all memoirs with their concept counts.' },
-    ctx.read('icm_memoir_list', () => icm('failed to list memoirs', async () => renderMemoirList(await ms().listMemoirs()))),
+    ctx.read('icm_memoir_list', () =>
+      icm('failed to list memoirs', async () => renderMemoirList(await ms().listMemoirs())),
+    ),
   );
 
   server.registerTool(
@@ -244,7 +247,10 @@ function registerMemoirTools(server: McpServer, ctx: ToolContext, ms: () => Memo
       if (bad) return toolError(bad);
       const m = await memoirNamed(ms(), a.memoir);
       if (m instanceof Refusal) return m.reply;
-      const labels = (a.labels ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const labels = (a.labels ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       return icm('failed to add concept', async () => {
         const c = await ms().addConcept(m.id, { name: a.name, definition: a.definition, labels });
         return `Added concept '${a.name}' to memoir '${a.memoir}': ${c.id}`;
@@ -361,7 +367,9 @@ function registerMemoirTools(server: McpServer, ctx: ToolContext, ms: () => Memo
         // ICM's enum, checked by the handler so an unknown format gets ICM's text.
         format: opt('format')
           .default('json')
-          .describe('Output format: json (structured), dot (Graphviz), ascii (visual graph), ai (compact markdown for LLM)'),
+          .describe(
+            'Output format: json (structured), dot (Graphviz), ascii (visual graph), ai (compact markdown for LLM)',
+          ),
       },
     },
     ctx.read('icm_memoir_export', async (a) => {
@@ -421,4 +429,3 @@ function registerMemoirTools(server: McpServer, ctx: ToolContext, ms: () => Memo
 
 export const learnText = (r: { projectName: string; totalConcepts: number; linkCount: number; memoirId: string }) =>
   `Learned ${r.projectName}: ${r.totalConcepts} concepts, ${r.linkCount} links (memoir: ${r.memoirId})`;
-
