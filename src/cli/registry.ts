@@ -17,6 +17,11 @@ export interface RegistryEntry {
 const memory = (name: keyof (typeof import('./memories'))['commands']) => () =>
   import('./memories').then((m) => m.commands[name]);
 
+/** A command or group of the ICM families (src/cli/memoir.ts, icmRest.ts, agents.ts). */
+const memoirCli = <K extends keyof typeof import('./memoir')>(k: K) => () => import('./memoir').then((m) => m[k]);
+const restCli = <K extends keyof typeof import('./icmRest')>(k: K) => () => import('./icmRest').then((m) => m[k]);
+const agentCli = <K extends keyof typeof import('./agents')>(k: K) => () => import('./agents').then((m) => m[k]);
+
 const COMMANDS: Record<string, RegistryEntry> = {
   store: { summary: 'Store a memory', load: memory('store') },
   recall: { summary: 'Search memories', load: memory('recall') },
@@ -38,6 +43,15 @@ const COMMANDS: Record<string, RegistryEntry> = {
     summary: 'Compute embeddings for memories that have none (needs MNEMOS_EMBED_MODEL)',
     load: () => import('../embed/cli').then((m) => m.embed),
   },
+  memoir: { summary: 'Memoirs: knowledge graphs of concepts (create, link, …)', load: memoirCli('memoir') },
+  learn: { summary: 'Scan a project into a memoir', load: memoirCli('learn') },
+  'extract-patterns': { summary: 'Find recurring keyword patterns in a topic', load: memoirCli('extractPatterns') },
+  transcript: { summary: 'Verbatim session archive (start-session, record, search, …)', load: restCli('transcript') },
+  sessions: { summary: 'The session archive (search, list, show, stats, forget)', load: restCli('sessions') },
+  feedback: { summary: 'Prediction corrections (record, search, stats)', load: restCli('feedback') },
+  facts: { summary: 'Exact entity/key facts (set, get, list, history, forget, stats)', load: restCli('facts') },
+  hook: { summary: 'Run an agent hook (JSON on stdin)', load: agentCli('hook') },
+  init: { summary: 'Wire Mnemos into your agents (instructions, hooks, MCP)', load: agentCli('init') },
 };
 
 /** Adds (or replaces) a command at run time (tests, embedders of the CLI). */

@@ -2,20 +2,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { forEachMcpMode, idOf, type Served, serve, ULID, waitFor } from './harness';
+import { ICM_TOOLS } from './icmTools';
 
-const TOOLS = [
-  'icm_memory_store',
-  'icm_memory_recall',
-  'icm_memory_forget',
-  'icm_memory_forget_topic',
-  'icm_memory_update',
-  'icm_memory_consolidate',
-  'icm_memory_list_topics',
-  'icm_memory_stats',
-  'icm_memory_health',
-  'icm_memory_embed_all',
-  'icm_wake_up',
-];
+const TOOLS = ICM_TOOLS;
 
 forEachMcpMode('mcp tools', (fx) => {
   let srv: Served;
