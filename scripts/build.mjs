@@ -62,7 +62,7 @@ const entries = [
   { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, plugins: [...node.plugins, mcpApart], banner: { js: '#!/usr/bin/env node' } } },
   { in: 'src/mcp/cli.ts', out: 'mcp', opts: node },
   { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
-  { in: 'src/hooks/bin.ts', out: 'hook', opts: node },
+  { in: 'src/hooks/bin.ts', out: 'hook', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
   { in: 'src/webview/main.ts', out: 'webview', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 

@@ -13,7 +13,7 @@ import {
   renderMemoirList,
   renderMemoirShow,
   renderPatterns,
-} from '../mcp/tools/memoirs';
+} from '../mcp/memoirText';
 import type { OptionTable } from './args';
 import type { CommandContext, CommandGroup, CommandSpec } from './command';
 import { CliError } from './errors';

@@ -1,24 +1,15 @@
 /**
  * The one place the MCP server and the CLI get ICM's other store families from a MnemosStore:
- * memoirs and the rest (feedback, transcripts, facts, code areas). Today they are built over
- * `store.conn`, once per store (so each family's lazy table check runs once); when MnemosStore
- * becomes a façade holding `store.memoirs` etc., only these two functions change.
+ * memoirs and the rest (feedback, transcripts, facts, code areas), as the façade exposes them.
  */
-import { icmRestStores, type IcmRestStores } from './icmRest';
-import { MemoirStore } from './memoirs';
+import type { IcmRestStores } from './icmRest';
+import type { MemoirStore } from './memoirs';
 import type { MnemosStore } from './store';
 
-const memoirs = new WeakMap<MnemosStore, MemoirStore>();
-const rest = new WeakMap<MnemosStore, IcmRestStores>();
-
 export function memoirsOf(store: MnemosStore): MemoirStore {
-  let m = memoirs.get(store);
-  if (!m) memoirs.set(store, (m = new MemoirStore(store.conn)));
-  return m;
+  return store.memoirs;
 }
 
 export function icmRestOf(store: MnemosStore): IcmRestStores {
-  let r = rest.get(store);
-  if (!r) rest.set(store, (r = icmRestStores(store.conn)));
-  return r;
+  return { transcripts: store.transcripts, codeAreas: store.codeAreas, feedback: store.feedback, facts: store.facts };
 }
