@@ -335,13 +335,14 @@ function storeCell(p: Phase | undefined, n: number): string {
 }
 
 function table(runs: ServerRun[]): string {
-  const head = ['N', 'server', 'store µs/op (1 per call)', 'store µs/op (batched)', 'search p50 ms', 'search p95 ms', 'needle hit@5', 'natural in top 5 (phrase / words)', 'peak RSS MB', 'disk MB'];
+  const head = ['N', 'server', 'store µs/op (1 per call)', 'store p50 µs (1 per call)', 'store µs/op (batched)', 'search p50 ms', 'search p95 ms', 'needle hit@5', 'natural in top 5 (phrase / words)', 'peak RSS MB', 'disk MB'];
   const rows = runs.map((r) => {
     const s = r.search;
     return [
       fmt(r.n),
       r.server,
       storeCell(r.perCall, r.n),
+      r.perCall?.latMs.length ? fmt(quantile(r.perCall.latMs, 0.5) * 1000) : '—',
       r.batched ? `${storeCell(r.batched, r.n)} (${r.batched.batchSize}/call)` : '— (no batch tool)',
       s ? fmt(quantile(s.latMs, 0.5), 2) : r.error ? 'error' : '—',
       s ? fmt(quantile(s.latMs, 0.95), 2) : '—',
