@@ -67,7 +67,7 @@ async function main() {
 
   const rounds = Number(opt.rounds);
   const per = Math.floor(memories.length / rounds / 2);
-  const t = { storeApi: [] as number[], storeMcp: [] as number[], recallApi: [] as number[], recallMcp: [] as number[], ping: [] as number[], noStore: [] as number[], list: [] as number[] };
+  const t = { storeApi: [] as number[], storeMcp: [] as number[], recallApi: [] as number[], recallMcp: [] as number[], ping: [] as number[], noStore: [] as number[], list: [] as number[], recallNoBump: [] as number[] };
   const rest = { store: [] as number[], recall: [] as number[] };
   let k = 0;
   const c0 = process.cpuUsage();
@@ -93,7 +93,11 @@ async function main() {
     }
     for (const q of queries) {
       let s = now();
+      await store.recall(q.text, { limit: 5, bumpAccess: false });
+      t.recallNoBump.push(now() - s);
+      s = now();
       await store.recall(q.text, { limit: 5 });
+      await store.flushAccess();
       t.recallApi.push(now() - s);
       inStore = 0;
       s = now();
@@ -118,7 +122,8 @@ async function main() {
   console.log(`N ${n}, ${rounds} interleaved rounds; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
   console.log('| call | store API p50 µs | server path p50 µs | of which outside the store p50 µs |\n| --- | --- | --- | --- |');
   console.log(`| store (+ count) | ${f(med(t.storeApi))} | ${f(med(t.storeMcp))} | ${f(med(rest.store))} |`);
-  console.log(`| recall limit 5 | ${f(med(t.recallApi))} | ${f(med(t.recallMcp))} | ${f(med(rest.recall))} |`);
+  console.log(`| recall limit 5, no access bump | ${f(med(t.recallNoBump))} | — | — |`);
+  console.log(`| recall limit 5 (+ its access bump, flushed) | ${f(med(t.recallApi))} | ${f(med(t.recallMcp))} | ${f(med(rest.recall))} |`);
   console.log(`| ping | — | ${f(med(t.ping))} | ${f(med(t.ping))} |`);
   console.log(`| tools/call that answers before the store (empty query) | — | ${f(med(t.noStore))} | ${f(med(t.noStore))} |`);
   console.log(`| tools/list | — | ${f(med(t.list))} | ${f(med(t.list))} |`);
