@@ -7,7 +7,13 @@
  * Every phase is bounded (--timeout-min); a server that runs out of time is reported as not finishing.
  *
  *   node --import tsx bench/peers/run.ts [--n 1000,10000] [--timeout-min 5]
- *        [--servers mnemos,server-memory,mcp-memory-libsql] [--mnemos bundle|source] [--out FILE]
+ *        [--servers mnemos,ai-devkit-memory,mcp-memory-keeper,server-memory,mcp-memory-libsql]
+ *        [--mnemos bundle|source] [--out FILE]
+ *
+ * Peers not in this repository's node_modules are looked up in the folders named by MNEMOS_PEERS
+ * (colon-separated), e.g. MNEMOS_PEERS=/work/peer2 after `npm install @ai-devkit/memory mcp-memory-keeper` there.
+ * Each server is started with its store in a fresh temp dir; the notes printed with the figures say
+ * what its commit guarantees (journal mode, synchronous).
  *
  * Prints a table and writes bench/results/peers-<date>.json.
  */
@@ -20,13 +26,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { type BenchMemory, type BenchQuery, generateCorpus } from './corpus';
-import { libsqlSpec, mnemosSpec, ROOT, type ServerSpec, serverMemorySpec } from './servers';
+import { aiDevkitSpec, libsqlSpec, memoryKeeperSpec, mnemosSpec, ROOT, type ServerSpec, serverMemorySpec } from './servers';
 
 const { values: opt } = parseArgs({
   options: {
     n: { type: 'string', default: '1000,10000' },
     'timeout-min': { type: 'string', default: '5' },
-    servers: { type: 'string', default: 'mnemos,server-memory,mcp-memory-libsql' },
+    servers: { type: 'string', default: 'mnemos,ai-devkit-memory,mcp-memory-keeper,server-memory,mcp-memory-libsql' },
     mnemos: { type: 'string', default: 'bundle' },
     out: { type: 'string' },
   },
@@ -329,13 +335,14 @@ function storeCell(p: Phase | undefined, n: number): string {
 }
 
 function table(runs: ServerRun[]): string {
-  const head = ['N', 'server', 'store µs/op (1 per call)', 'store µs/op (batched)', 'search p50 ms', 'search p95 ms', 'needle hit@5', 'natural in top 5 (phrase / words)', 'peak RSS MB', 'disk MB'];
+  const head = ['N', 'server', 'store µs/op (1 per call)', 'store p50 µs (1 per call)', 'store µs/op (batched)', 'search p50 ms', 'search p95 ms', 'needle hit@5', 'natural in top 5 (phrase / words)', 'peak RSS MB', 'disk MB'];
   const rows = runs.map((r) => {
     const s = r.search;
     return [
       fmt(r.n),
       r.server,
       storeCell(r.perCall, r.n),
+      r.perCall?.latMs.length ? fmt(quantile(r.perCall.latMs, 0.5) * 1000) : '—',
       r.batched ? `${storeCell(r.batched, r.n)} (${r.batched.batchSize}/call)` : '— (no batch tool)',
       s ? fmt(quantile(s.latMs, 0.5), 2) : r.error ? 'error' : '—',
       s ? fmt(quantile(s.latMs, 0.95), 2) : '—',
@@ -389,7 +396,14 @@ async function main() {
     const { memories, queries } = generateCorpus(n);
     const contentIndex = new Map(memories.map((m) => [m.content, m.index]));
     console.log(`\nN = ${fmt(n)}: corpus + ${queries.length} queries generated in ${fmt(now() - t)} ms (avg memory ${fmt(memories.reduce((a, m) => a + m.content.length, 0) / n)} chars)`);
-    const specs = [mnemosSpec(contentIndex, opt.mnemos === 'source' ? 'source' : 'bundle'), serverMemorySpec(), libsqlSpec()].filter((s) => WANT.has(s.id));
+    const makers: Record<string, () => ServerSpec> = {
+      mnemos: () => mnemosSpec(contentIndex, opt.mnemos === 'source' ? 'source' : 'bundle'),
+      'server-memory': serverMemorySpec,
+      'mcp-memory-libsql': libsqlSpec,
+      'ai-devkit-memory': aiDevkitSpec,
+      'mcp-memory-keeper': memoryKeeperSpec,
+    };
+    const specs = [...WANT].filter((id) => makers[id]).map((id) => makers[id]());
     for (const spec of specs) {
       specsSeen[spec.id] = { version: spec.version, notes: spec.notes };
       const r = await runServer(spec, memories, queries);

@@ -239,6 +239,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
 /** The bin: real streams, exit code on the process, nothing left running. */
 async function runAsProcess(): Promise<void> {
+  // Node ≥ 22.1 keeps compiled code on disk (NODE_COMPILE_CACHE's default dir): `serve` then loads its
+  // 1.5 MB dist/mcp.js without recompiling it. Node 20 has no such API; nothing changes there.
+  (require('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   // libsql's native replica code logs to fd 1 (stdout), which would corrupt JSON output; MNEMOS_DEBUG keeps its logs.
   if (process.env.RUST_LOG === undefined && process.env.MNEMOS_DEBUG !== '1') process.env.RUST_LOG = 'off';
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
