@@ -428,7 +428,7 @@ export class GraphApp {
         ul.append(li);
       };
       for (const l of out) add(l, l.target, `${l.relation.replace(/_/g, ' ')} → ${this.byId.get(l.target)?.name ?? l.target}`);
-      for (const l of inc) add(l, l.source, `${this.byId.get(l.source)?.name ?? l.source} → ${l.relation.replace(/_/g, ' ')} (this)`);
+      for (const l of inc) add(l, l.source, `${this.byId.get(l.source)?.name ?? l.source} ${l.relation.replace(/_/g, ' ')} this`);
       parts.push(ul);
     }
     parts.push(el('h3', {}, `Source memories (${c.sources.length})`));

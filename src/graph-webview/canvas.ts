@@ -73,6 +73,8 @@ export class GraphCanvas {
   private selected: string | null = null;
   private userMoved = false;
   private drag?: { x: number; y: number; tx: number; ty: number; moved: boolean };
+  /** What the last frame drew (tests check filters with it). */
+  lastFrame = { nodes: 0, edges: 0, labels: 0 };
 
   constructor(
     private readonly host: HTMLElement,
@@ -126,8 +128,8 @@ export class GraphCanvas {
     this.byId = byId;
     this.sim?.stop();
     this.sim = forceSimulation<CanvasNode, CanvasLink>(this.nodes)
-      .force('link', forceLink<CanvasNode, CanvasLink>(this.links).distance(34).strength(0.3))
-      .force('charge', forceManyBody<CanvasNode>().strength(-40).theta(0.9).distanceMax(320))
+      .force('link', forceLink<CanvasNode, CanvasLink>(this.links).distance(50).strength(0.3))
+      .force('charge', forceManyBody<CanvasNode>().strength(-60).theta(0.9).distanceMax(320))
       .force('x', forceX<CanvasNode>().strength(0.04))
       .force('y', forceY<CanvasNode>().strength(0.04))
       .alphaDecay(0.04)
@@ -240,6 +242,8 @@ export class GraphCanvas {
     if (!this.settled) {
       this.tickFor(TICK_MS);
       this.dirty = true;
+      // The layout spreads as it settles: fit once more at the end unless the user has taken the view.
+      if (this.settled && !this.userMoved) this.fit();
     }
     if (this.dirty) {
       this.draw();
@@ -263,6 +267,7 @@ export class GraphCanvas {
 
   private resize(): void {
     const r = this.host.getBoundingClientRect();
+    if (!r.width || !r.height) return; // hidden (the List tab): keep the view as it was
     this.dpr = window.devicePixelRatio || 1;
     const [w, h] = [Math.max(1, Math.floor(r.width)), Math.max(1, Math.floor(r.height))];
     if (w === this.width && h === this.height) return;
@@ -392,6 +397,7 @@ export class GraphCanvas {
       ctx.fillText(n.name, n.x!, n.y! + radiusOf(n.degree) + 2 / t.k, 240 / t.k);
     }
     ctx.globalAlpha = 1;
+    this.lastFrame = { nodes: visible.length, edges: edges.length, labels: labelled.length + extra.length };
     if (t.k >= EDGE_LABEL_ZOOM) {
       ctx.font = fontPx(10);
       ctx.textBaseline = 'middle';
