@@ -59,6 +59,7 @@ export class GraphApp {
   private searchTimer: ReturnType<typeof setTimeout> | undefined;
   private searchSeq = 0;
   private listItems: GraphConcept[] = [];
+  private listStale = true;
   private active = 0;
   private graph!: GraphCanvas;
 
@@ -182,6 +183,7 @@ export class GraphApp {
     this.tabList.tabIndex = view === 'list' ? 0 : -1;
     this.graphView.hidden = view !== 'graph';
     this.listView.hidden = view !== 'list';
+    if (view === 'list' && this.listStale) this.renderList();
     if (save) this.save();
   }
 
@@ -317,6 +319,12 @@ export class GraphApp {
   // -------------------------------------------------------------------------------------- list
 
   private renderList(): void {
+    // Built only while the List tab shows: 1,000 rows cost more than the graph's first frame.
+    if (this.state.view !== 'list') {
+      this.listStale = true;
+      return;
+    }
+    this.listStale = false;
     const q = this.search.value.trim();
     const hit = new Set(this.hits);
     const items = this.data.concepts.filter((c) => this.shown(c) && (!q || hit.has(c.id)));

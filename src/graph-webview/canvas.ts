@@ -38,12 +38,15 @@ export interface GraphCanvasEvents {
   select(id: string | null): void;
 }
 
-const WARM_MS = 60;
+const WARM_MS = 25;
+/** While the view moves, frames skip relation labels and most concept labels; the full frame follows a pause. */
+const LIGHT_MS = 150;
 const TICK_MS = 6;
 const NODE_LABEL_ZOOM = 0.7;
 const EDGE_LABEL_ZOOM = 1.2;
 const ARROW_ZOOM = 0.35;
 const MAX_LABELS = 600;
+const LIGHT_LABELS = 150;
 /** Subpaths per fill or stroke: Skia rasterises one path of thousands of subpaths many times slower. */
 const CHUNK = 50;
 
@@ -199,8 +202,13 @@ export class GraphCanvas {
   setViewport(k: number, x: number, y: number): void {
     this.t = { k, x, y };
     this.userMoved = true;
+    this.moving = performance.now();
+    clearTimeout(this.fullFrame);
+    this.fullFrame = setTimeout(() => this.invalidate(), LIGHT_MS);
     this.invalidate();
   }
+  private moving = 0;
+  private fullFrame: ReturnType<typeof setTimeout> | undefined;
 
   get transform(): { k: number; x: number; y: number } {
     return { ...this.t };
@@ -223,6 +231,7 @@ export class GraphCanvas {
 
   dispose(): void {
     this.sim?.stop();
+    clearTimeout(this.fullFrame);
     cancelAnimationFrame(this.raf);
   }
 
@@ -390,7 +399,8 @@ export class GraphCanvas {
     ctx.font = fontPx(12);
     ctx.textBaseline = 'top';
     ctx.fillStyle = p.label;
-    const labelled = t.k >= NODE_LABEL_ZOOM ? visible.slice(0, MAX_LABELS) : [];
+    const light = performance.now() - this.moving < LIGHT_MS;
+    const labelled = t.k >= NODE_LABEL_ZOOM && (!light || visible.length <= LIGHT_LABELS) ? visible.slice(0, MAX_LABELS) : [];
     const extra = [...this.hits, ...(sel ? [sel] : [])].map((id) => this.byId.get(id)).filter((n): n is CanvasNode => !!n && shown(n) && inView(n));
     for (const n of new Set([...labelled, ...extra])) {
       ctx.globalAlpha = dim && !this.hits.has(n.id) && n.id !== sel ? 0.4 : 1;
@@ -398,7 +408,7 @@ export class GraphCanvas {
     }
     ctx.globalAlpha = 1;
     this.lastFrame = { nodes: visible.length, edges: edges.length, labels: labelled.length + extra.length };
-    if (t.k >= EDGE_LABEL_ZOOM) {
+    if (t.k >= EDGE_LABEL_ZOOM && !light) {
       ctx.font = fontPx(10);
       ctx.textBaseline = 'middle';
       ctx.fillStyle = p.edgeLabel;
