@@ -240,7 +240,7 @@ async function main(): Promise<void> {
   for (const n of names) {
     const f = res[n];
     console.log(
-      `${n.padEnd(15)} first paint ${fmt(f.map((x) => x.firstPaint), 'ms')}; settled ${fmt(f.map((x) => x.settle), 'ms')}; ` +
+      `${n.padEnd(15)} first paint ${fmt(f.map((x) => x.firstPaint), 'ms')}; settled ${settled(f.map((x) => x.settle))}; ` +
         `pan/zoom ${fmt(f.map((x) => x.fps), 'fps', 1)}, p95 frame ${fmt(f.map((x) => x.p95Frame), 'ms', 1)}`,
     );
   }
