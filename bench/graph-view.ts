@@ -195,7 +195,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (xs: number[], unit: string, digits = 0) =>
   `${median(xs).toFixed(digits)} ${unit} (min ${Math.min(...xs).toFixed(digits)}, max ${Math.max(...xs).toFixed(digits)})`;
 
-const settled = (xs: number[]) => (median(xs) < 0 ? 'not within 20 s (layout stopped)' : fmt(xs.filter((x) => x >= 0), 'ms'));
+const settled = (xs: number[]) =>
+  median(xs) < 0
+    ? 'not within 20 s (layout stopped)'
+    : fmt(
+        xs.filter((x) => x >= 0),
+        'ms',
+      );
 
 interface Figures {
   firstPaint: number;
@@ -213,7 +219,8 @@ async function runCandidate(browser: Browser, bundle: string, name: string, grap
     <div id="root" style="width:1200px;height:800px"></div></body></html>`);
   await page.addScriptTag({ content: bundle });
   const r = await page.evaluate(
-    ([n, g, f]) => (window as unknown as { runBench(a: string, b: unknown, c: number): Promise<Figures> }).runBench(n, g, f),
+    ([n, g, f]) =>
+      (window as unknown as { runBench(a: string, b: unknown, c: number): Promise<Figures> }).runBench(n, g, f),
     [name, graph, FRAMES] as const,
   );
   await ctx.close();
@@ -223,8 +230,12 @@ async function runCandidate(browser: Browser, bundle: string, name: string, grap
 
 async function main(): Promise<void> {
   const graph = generateGraph(CONCEPTS, LINKS);
-  console.log(`setup: ${CONCEPTS} concepts, ${LINKS} links (a DAG, clustered), viewport 1200×800, ${FRAMES} pan/zoom frames`);
-  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at start; ${RUNS} runs, interleaved`);
+  console.log(
+    `setup: ${CONCEPTS} concepts, ${LINKS} links (a DAG, clustered), viewport 1200×800, ${FRAMES} pan/zoom frames`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)} at start; ${RUNS} runs, interleaved`,
+  );
   const bundle = await bundleCandidates();
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
   const names = ['cytoscape', 'cytoscape-cose', 'd3-canvas'].filter((n) => !only || only.includes(n));
@@ -240,8 +251,19 @@ async function main(): Promise<void> {
   for (const n of names) {
     const f = res[n];
     console.log(
-      `${n.padEnd(15)} first paint ${fmt(f.map((x) => x.firstPaint), 'ms')}; settled ${settled(f.map((x) => x.settle))}; ` +
-        `pan/zoom ${fmt(f.map((x) => x.fps), 'fps', 1)}, p95 frame ${fmt(f.map((x) => x.p95Frame), 'ms', 1)}`,
+      `${n.padEnd(15)} first paint ${fmt(
+        f.map((x) => x.firstPaint),
+        'ms',
+      )}; settled ${settled(f.map((x) => x.settle))}; ` +
+        `pan/zoom ${fmt(
+          f.map((x) => x.fps),
+          'fps',
+          1,
+        )}, p95 frame ${fmt(
+          f.map((x) => x.p95Frame),
+          'ms',
+          1,
+        )}`,
     );
   }
   if (!only || only.includes('view')) await endToEnd(graph);
@@ -258,7 +280,12 @@ async function endToEnd(graph: BenchGraph): Promise<void> {
   await memoirs.createMemoir('bench');
   const ids = new Map<string, string>();
   for (const n of graph.nodes) {
-    const c = await memoirs.addConcept('bench', { name: n.name, definition: `definition of ${n.name}`, confidence: n.confidence, labels: [`kind:${n.name.split('-').pop()}`] });
+    const c = await memoirs.addConcept('bench', {
+      name: n.name,
+      definition: `definition of ${n.name}`,
+      confidence: n.confidence,
+      labels: [`kind:${n.name.split('-').pop()}`],
+    });
     ids.set(n.id, c.id);
   }
   for (const l of graph.links) await memoirs.link('bench', ids.get(l.source)!, ids.get(l.target)!, l.relation);

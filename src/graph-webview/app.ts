@@ -20,7 +20,11 @@ interface SavedState {
 const BUCKET_NAMES = ['< 0.2', '0.2–0.4', '0.4–0.6', '0.6–0.8', '≥ 0.8'];
 const SEARCH_DEBOUNCE_MS = 120;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   if (text !== undefined) e.textContent = text;
@@ -65,14 +69,29 @@ export class GraphApp {
 
   private readonly title = el('h1');
   private readonly counts = el('span', { class: 'counts' });
-  private readonly search = el('input', { type: 'search', id: 'search', placeholder: 'Search concepts', 'aria-label': 'Search concepts' });
+  private readonly search = el('input', {
+    type: 'search',
+    id: 'search',
+    placeholder: 'Search concepts',
+    'aria-label': 'Search concepts',
+  });
   private readonly labelFilter = el('select', { id: 'label-filter', 'aria-label': 'Show concepts with label' });
   private readonly relationFilter = el('select', { id: 'relation-filter', 'aria-label': 'Show links of relation' });
   private readonly tabGraph = el('button', { role: 'tab', id: 'tab-graph', 'aria-controls': 'graph' }, 'Graph');
   private readonly tabList = el('button', { role: 'tab', id: 'tab-list', 'aria-controls': 'list' }, 'List');
   private readonly status = el('span', { class: 'status', role: 'status', 'aria-live': 'polite' });
-  private readonly graphView = el('section', { id: 'graph', class: 'view', role: 'tabpanel', 'aria-labelledby': 'tab-graph' });
-  private readonly listView = el('section', { id: 'list', class: 'view', role: 'tabpanel', 'aria-labelledby': 'tab-list' });
+  private readonly graphView = el('section', {
+    id: 'graph',
+    class: 'view',
+    role: 'tabpanel',
+    'aria-labelledby': 'tab-graph',
+  });
+  private readonly listView = el('section', {
+    id: 'list',
+    class: 'view',
+    role: 'tabpanel',
+    'aria-labelledby': 'tab-list',
+  });
   private readonly list = el('ul', { role: 'listbox', id: 'concept-list', tabindex: '0', 'aria-label': 'Concepts' });
   private readonly detail = el('aside', { id: 'detail', 'aria-label': 'Concept detail', tabindex: '-1' });
 
@@ -117,14 +136,25 @@ export class GraphApp {
       legend.append(item);
     });
     const header = el('header');
-    header.append(this.title, this.counts, this.search, this.labelFilter, this.relationFilter, tabs, legend, this.status);
+    header.append(
+      this.title,
+      this.counts,
+      this.search,
+      this.labelFilter,
+      this.relationFilter,
+      tabs,
+      legend,
+      this.status,
+    );
     this.listView.append(this.list);
     const main = el('main');
     main.append(this.graphView, this.listView, this.detail);
     this.root.append(header, main);
     this.showEmptyDetail();
 
-    this.graph = new GraphCanvas(this.graphView, palette, { select: (id) => (id ? void this.select(id, 'graph') : undefined) });
+    this.graph = new GraphCanvas(this.graphView, palette, {
+      select: (id) => (id ? void this.select(id, 'graph') : undefined),
+    });
     this.search.value = this.state.query;
     this.search.addEventListener('input', () => this.onSearchInput());
     this.search.addEventListener('keydown', (e) => {
@@ -167,7 +197,9 @@ export class GraphApp {
     const onTheme = () => {
       const p = readPalette();
       this.graph.setPalette(p);
-      legend.querySelectorAll<HTMLElement>('.swatch').forEach((sw) => (sw.style.background = p.confidence[Number(sw.dataset.bucket)]));
+      legend
+        .querySelectorAll<HTMLElement>('.swatch')
+        .forEach((sw) => (sw.style.background = p.confidence[Number(sw.dataset.bucket)]));
     };
     const mo = new MutationObserver(onTheme);
     mo.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
@@ -245,7 +277,9 @@ export class GraphApp {
     for (const l of this.data.links) used.set(l.relation, (used.get(l.relation) ?? 0) + 1);
     this.relationFilter.replaceChildren(
       option('', 'All relations'),
-      ...this.data.relations.filter((r) => used.has(r)).map((r) => option(r, `${r.replace(/_/g, ' ')} (${used.get(r)})`)),
+      ...this.data.relations
+        .filter((r) => used.has(r))
+        .map((r) => option(r, `${r.replace(/_/g, ' ')} (${used.get(r)})`)),
     );
     if (!labels.has(this.state.label)) this.state.label = '';
     if (!used.has(this.state.relation)) this.state.relation = '';
@@ -282,8 +316,14 @@ export class GraphApp {
       return;
     }
     const needle = q.toLowerCase();
-    const local = this.data.concepts.filter((c) => c.name.toLowerCase().includes(needle) || c.labels.some((l) => l.toLowerCase().includes(needle)));
-    local.sort((a, b) => Number(!a.name.toLowerCase().startsWith(needle)) - Number(!b.name.toLowerCase().startsWith(needle)) || a.name.length - b.name.length);
+    const local = this.data.concepts.filter(
+      (c) => c.name.toLowerCase().includes(needle) || c.labels.some((l) => l.toLowerCase().includes(needle)),
+    );
+    local.sort(
+      (a, b) =>
+        Number(!a.name.toLowerCase().startsWith(needle)) - Number(!b.name.toLowerCase().startsWith(needle)) ||
+        a.name.length - b.name.length,
+    );
     let ids = local.map((c) => c.id);
     this.setHits(ids, centre);
     try {
@@ -303,7 +343,13 @@ export class GraphApp {
     this.hits = ids;
     this.hitIndex = 0;
     this.graph.setHits(ids);
-    this.setStatus(this.search.value.trim() ? (ids.length ? `${plural(ids.length, 'match', 'matches')} · Enter for the next` : 'No concept matches') : '');
+    this.setStatus(
+      this.search.value.trim()
+        ? ids.length
+          ? `${plural(ids.length, 'match', 'matches')} · Enter for the next`
+          : 'No concept matches'
+        : '',
+    );
     this.renderList();
     if (centre && ids.length) this.graph.centreOn(ids[0]);
   }
@@ -331,11 +377,21 @@ export class GraphApp {
     if (q) items.sort((a, b) => this.hits.indexOf(a.id) - this.hits.indexOf(b.id));
     this.listItems = items;
     const rows = items.map((c, i) => {
-      const li = el('li', { role: 'option', id: `opt-${i}`, 'data-index': String(i), 'data-id': c.id, 'aria-selected': String(c.id === this.state.selected) });
+      const li = el('li', {
+        role: 'option',
+        id: `opt-${i}`,
+        'data-index': String(i),
+        'data-id': c.id,
+        'aria-selected': String(c.id === this.state.selected),
+      });
       const sw = el('span', { class: 'swatch', 'aria-hidden': 'true' });
       sw.style.background = readPaletteCached().confidence[confidenceBucket(c.confidence)];
       const deg = this.degree.get(c.id) ?? 0;
-      li.append(sw, el('span', { class: 'name' }, c.name), el('span', { class: 'meta' }, `${c.confidence.toFixed(2)} · ${plural(deg, 'link')}`));
+      li.append(
+        sw,
+        el('span', { class: 'name' }, c.name),
+        el('span', { class: 'meta' }, `${c.confidence.toFixed(2)} · ${plural(deg, 'link')}`),
+      );
       return li;
     });
     this.list.replaceChildren(...rows);
@@ -360,7 +416,14 @@ export class GraphApp {
 
   private onListKey(e: KeyboardEvent): void {
     const page = Math.max(1, Math.floor(this.list.clientHeight / 22));
-    const moves: Record<string, number> = { ArrowDown: this.active + 1, ArrowUp: this.active - 1, Home: 0, End: this.listItems.length - 1, PageDown: this.active + page, PageUp: this.active - page };
+    const moves: Record<string, number> = {
+      ArrowDown: this.active + 1,
+      ArrowUp: this.active - 1,
+      Home: 0,
+      End: this.listItems.length - 1,
+      PageDown: this.active + page,
+      PageUp: this.active - page,
+    };
     if (e.key in moves) {
       e.preventDefault();
       this.setActive(moves[e.key]);
@@ -382,7 +445,13 @@ export class GraphApp {
   }
 
   private showEmptyDetail(): void {
-    this.detail.replaceChildren(el('p', { class: 'muted' }, 'Select a concept in the graph or the list to see its definition, labels and sources.'));
+    this.detail.replaceChildren(
+      el(
+        'p',
+        { class: 'muted' },
+        'Select a concept in the graph or the list to see its definition, labels and sources.',
+      ),
+    );
   }
 
   /** Shows a concept: detail from the host, highlighted in the graph, active in the list. */
@@ -401,7 +470,9 @@ export class GraphApp {
     try {
       detail = (await this.rpc.request('concept', { id })).concept;
     } catch (e) {
-      this.detail.replaceChildren(el('p', { class: 'status error' }, `Could not load the concept: ${(e as Error).message}`));
+      this.detail.replaceChildren(
+        el('p', { class: 'status error' }, `Could not load the concept: ${(e as Error).message}`),
+      );
       return;
     }
     if (this.state.selected !== id) return;
@@ -416,7 +487,13 @@ export class GraphApp {
   private renderDetail(c: ConceptDetail): void {
     const parts: HTMLElement[] = [];
     parts.push(el('h2', { tabindex: '-1' }, c.name));
-    parts.push(el('p', { class: 'facts' }, `confidence ${c.confidence.toFixed(2)} · revision ${c.revision} · updated ${c.updatedAt.slice(0, 10)}`));
+    parts.push(
+      el(
+        'p',
+        { class: 'facts' },
+        `confidence ${c.confidence.toFixed(2)} · revision ${c.revision} · updated ${c.updatedAt.slice(0, 10)}`,
+      ),
+    );
     parts.push(el('h3', {}, 'Definition'), el('pre', { class: 'definition' }, c.definition));
     if (c.labels.length) {
       const chips = el('div', { class: 'chips' });
@@ -435,8 +512,10 @@ export class GraphApp {
         li.append(b);
         ul.append(li);
       };
-      for (const l of out) add(l, l.target, `${l.relation.replace(/_/g, ' ')} → ${this.byId.get(l.target)?.name ?? l.target}`);
-      for (const l of inc) add(l, l.source, `${this.byId.get(l.source)?.name ?? l.source} ${l.relation.replace(/_/g, ' ')} this`);
+      for (const l of out)
+        add(l, l.target, `${l.relation.replace(/_/g, ' ')} → ${this.byId.get(l.target)?.name ?? l.target}`);
+      for (const l of inc)
+        add(l, l.source, `${this.byId.get(l.source)?.name ?? l.source} ${l.relation.replace(/_/g, ' ')} this`);
       parts.push(ul);
     }
     parts.push(el('h3', {}, `Source memories (${c.sources.length})`));
@@ -449,7 +528,9 @@ export class GraphApp {
         else {
           const b = el('button', { 'data-memory': s.id, title: `Open memory ${s.id}` }, `${s.topic}: ${s.label}`);
           b.addEventListener('click', () => {
-            this.rpc.request('openMemory', { id: s.id }).catch((e: Error) => this.setStatus(`Could not open the memory: ${e.message}`, true));
+            this.rpc
+              .request('openMemory', { id: s.id })
+              .catch((e: Error) => this.setStatus(`Could not open the memory: ${e.message}`, true));
           });
           li.append(b);
         }

@@ -6,7 +6,16 @@
  * of the concepts already placed. Drawing culls to the viewport and batches fills by colour; labels
  * appear as the user zooms in. Text is drawn with fillText, so no concept text ever becomes markup.
  */
-import { forceLink, forceManyBody, forceSimulation, forceX, forceY, type Simulation, type SimulationLinkDatum, type SimulationNodeDatum } from 'd3-force';
+import {
+  forceLink,
+  forceManyBody,
+  forceSimulation,
+  forceX,
+  forceY,
+  type Simulation,
+  type SimulationLinkDatum,
+  type SimulationNodeDatum,
+} from 'd3-force';
 
 export interface CanvasNode extends SimulationNodeDatum {
   id: string;
@@ -87,7 +96,10 @@ export class GraphCanvas {
     this.canvas = document.createElement('canvas');
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'img');
-    this.canvas.setAttribute('aria-label', 'Concept graph. Drag to pan, wheel or + and − to zoom, arrow keys to pan, 0 to fit. The List tab has the same concepts for the keyboard.');
+    this.canvas.setAttribute(
+      'aria-label',
+      'Concept graph. Drag to pan, wheel or + and − to zoom, arrow keys to pan, 0 to fit. The List tab has the same concepts for the keyboard.',
+    );
     host.appendChild(this.canvas);
     this.ctx = this.canvas.getContext('2d', { alpha: true })!;
     this.resize();
@@ -103,12 +115,17 @@ export class GraphCanvas {
    * Shows these concepts and links. Concepts already on the canvas keep their place; new ones start next
    * to a placed neighbour. Resolves once the first frame with every concept has been drawn.
    */
-  setData(nodes: { id: string; name: string; confidence: number }[], links: { id: string; source: string; target: string; relation: string }[]): Promise<void> {
+  setData(
+    nodes: { id: string; name: string; confidence: number }[],
+    links: { id: string; source: string; target: string; relation: string }[],
+  ): Promise<void> {
     const old = this.byId;
     const byId = new Map<string, CanvasNode>();
     this.nodes = nodes.map((n) => {
       const prev = old.get(n.id);
-      const node: CanvasNode = prev ? Object.assign(prev, { name: n.name, confidence: n.confidence, degree: 0 }) : { ...n, degree: 0 };
+      const node: CanvasNode = prev
+        ? Object.assign(prev, { name: n.name, confidence: n.confidence, degree: 0 })
+        : { ...n, degree: 0 };
       byId.set(n.id, node);
       return node;
     });
@@ -193,7 +210,11 @@ export class GraphCanvas {
       y1 = Math.max(y1, n.y!);
     }
     const pad = 30;
-    const k = Math.min(2, (this.width - 2 * pad) / Math.max(1, x1 - x0), (this.height - 2 * pad) / Math.max(1, y1 - y0));
+    const k = Math.min(
+      2,
+      (this.width - 2 * pad) / Math.max(1, x1 - x0),
+      (this.height - 2 * pad) / Math.max(1, y1 - y0),
+    );
     this.t = { k, x: this.width / 2 - ((x0 + x1) / 2) * k, y: this.height / 2 - ((y0 + y1) / 2) * k };
     this.invalidate();
   }
@@ -313,7 +334,13 @@ export class GraphCanvas {
       if (!shown(l.source) || !shown(l.target)) continue;
       const a = l.source;
       const b = l.target;
-      if (Math.max(a.x!, b.x!) < vx0 || Math.min(a.x!, b.x!) > vx1 || Math.max(a.y!, b.y!) < vy0 || Math.min(a.y!, b.y!) > vy1) continue;
+      if (
+        Math.max(a.x!, b.x!) < vx0 ||
+        Math.min(a.x!, b.x!) > vx1 ||
+        Math.max(a.y!, b.y!) < vy0 ||
+        Math.min(a.y!, b.y!) > vy1
+      )
+        continue;
       edges.push(l);
     }
     const sel = this.selected;
@@ -364,7 +391,9 @@ export class GraphCanvas {
       ctx.globalAlpha = faded ? 0.25 : 1;
       for (let b = 0; b < 5; b++) {
         ctx.fillStyle = p.confidence[b];
-        const mine = visible.filter((n) => confidenceBucket(n.confidence) === b && !(dim && faded === this.hits.has(n.id)));
+        const mine = visible.filter(
+          (n) => confidenceBucket(n.confidence) === b && !(dim && faded === this.hits.has(n.id)),
+        );
         for (let i = 0; i < mine.length; i += CHUNK) {
           const path = new Path2D();
           for (const n of mine.slice(i, i + CHUNK)) {
@@ -400,8 +429,11 @@ export class GraphCanvas {
     ctx.textBaseline = 'top';
     ctx.fillStyle = p.label;
     const light = performance.now() - this.moving < LIGHT_MS;
-    const labelled = t.k >= NODE_LABEL_ZOOM && (!light || visible.length <= LIGHT_LABELS) ? visible.slice(0, MAX_LABELS) : [];
-    const extra = [...this.hits, ...(sel ? [sel] : [])].map((id) => this.byId.get(id)).filter((n): n is CanvasNode => !!n && shown(n) && inView(n));
+    const labelled =
+      t.k >= NODE_LABEL_ZOOM && (!light || visible.length <= LIGHT_LABELS) ? visible.slice(0, MAX_LABELS) : [];
+    const extra = [...this.hits, ...(sel ? [sel] : [])]
+      .map((id) => this.byId.get(id))
+      .filter((n): n is CanvasNode => !!n && shown(n) && inView(n));
     for (const n of new Set([...labelled, ...extra])) {
       ctx.globalAlpha = dim && !this.hits.has(n.id) && n.id !== sel ? 0.4 : 1;
       ctx.fillText(n.name, n.x!, n.y! + radiusOf(n.degree) + 2 / t.k, 240 / t.k);
@@ -412,7 +444,8 @@ export class GraphCanvas {
       ctx.font = fontPx(10);
       ctx.textBaseline = 'middle';
       ctx.fillStyle = p.edgeLabel;
-      for (const l of edges.slice(0, MAX_LABELS)) ctx.fillText(l.relation.replace(/_/g, ' '), (l.source.x! + l.target.x!) / 2, (l.source.y! + l.target.y!) / 2);
+      for (const l of edges.slice(0, MAX_LABELS))
+        ctx.fillText(l.relation.replace(/_/g, ' '), (l.source.x! + l.target.x!) / 2, (l.source.y! + l.target.y!) / 2);
     }
   }
 

@@ -29,7 +29,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export class GraphRpc {
   private readonly api: VsCodeApi = acquireVsCodeApi();
   private seq = 0;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }
+  >();
   private pushHandler: (m: Exclude<GraphHostMessage, { type: 'response' }>) => void = () => undefined;
 
   constructor() {
@@ -79,6 +82,9 @@ export class GraphRpc {
     this.pending.delete(data.seq);
     clearTimeout(p.timer);
     if (data.ok) p.resolve(data.result);
-    else p.reject(new RequestError(String(data.error?.code ?? 'internal'), String(data.error?.message ?? 'Request failed.')));
+    else
+      p.reject(
+        new RequestError(String(data.error?.code ?? 'internal'), String(data.error?.message ?? 'Request failed.')),
+      );
   }
 }

@@ -41,15 +41,28 @@ before(async () => {
     memoryIds.push((await store.store({ topic: 'decisions-mnemos', summary, importance: 'high' })).id);
   }
   await memoirs.createMemoir('mnemos', 'the project');
-  const add = async (name: string, definition: string, labels: string, confidence: number, sourceMemoryIds: string[] = []) => {
+  const add = async (
+    name: string,
+    definition: string,
+    labels: string,
+    confidence: number,
+    sourceMemoryIds: string[] = [],
+  ) => {
     c[name] = await memoirs.addConcept('mnemos', { name, definition, labels, confidence, sourceMemoryIds });
   };
   await add('store', 'libSQL in ICM format, one connection per mode', 'kind:module', 0.9, memoryIds);
   await add('libsql', 'the SQLite fork with replication', 'kind:dependency', 0.7);
-  await add('recall', 'hybrid search: BM25 with cosine similarity, weighted by decay', 'kind:module', 0.55, [memoryIds[1]]);
+  await add('recall', 'hybrid search: BM25 with cosine similarity, weighted by decay', 'kind:module', 0.55, [
+    memoryIds[1],
+  ]);
   await add('embedder', 'transformers.js in a worker thread', 'kind:module', 0.3);
   await add('sidebar', 'the memories webview', 'kind:view', 0.1);
-  await add(HOSTILE, `<script>window.__pwned=2</script><b onmouseover="window.__pwned=3">bold</b>`, '<i>label</i>', 0.5);
+  await add(
+    HOSTILE,
+    `<script>window.__pwned=2</script><b onmouseover="window.__pwned=3">bold</b>`,
+    '<i>label</i>',
+    0.5,
+  );
   await memoirs.link('mnemos', 'store', 'libsql', 'depends_on');
   await memoirs.link('mnemos', 'recall', 'store', 'depends_on');
   await memoirs.link('mnemos', 'recall', 'embedder', 'depends_on');
@@ -73,7 +86,8 @@ async function open(opts: Parameters<typeof openGraph>[5] = {}): Promise<GraphPa
 }
 
 const detailText = (g: GraphPage) => g.page.locator('#detail').innerText();
-const frame = (g: GraphPage) => g.page.evaluate('window.__mnemosGraph.canvas.lastFrame') as Promise<{ nodes: number; edges: number; labels: number }>;
+const frame = (g: GraphPage) =>
+  g.page.evaluate('window.__mnemosGraph.canvas.lastFrame') as Promise<{ nodes: number; edges: number; labels: number }>;
 // Predicates as functions: a string predicate is eval'd while polling, which the panel's CSP forbids.
 type Win = { __mnemosGraph: { canvas: { settled: boolean; hits: Set<string> } } };
 const settle = (g: GraphPage) =>
@@ -98,7 +112,10 @@ test('renders the memoir: title, counts, every concept and link drawn, no CSP vi
     assert.equal(f.nodes, 6);
     assert.equal(f.edges, 5);
     assert.deepEqual(await g.cspViolations(), []);
-    assert.deepEqual(g.logs.filter((l) => /error/i.test(l)), []);
+    assert.deepEqual(
+      g.logs.filter((l) => /error/i.test(l)),
+      [],
+    );
     await clickConcept(g, c.recall.id);
     await g.page.locator('#detail h2').waitFor();
     fs.mkdirSync(path.join(ROOT, 'test-results/graph'), { recursive: true });
@@ -148,7 +165,7 @@ test('clicking a concept shows its definition, labels, confidence, revision and 
     // A link in the detail goes to the other concept.
     await g.page.locator('#detail button', { hasText: 'depends on → libsql' }).click();
     await g.page.locator('#detail h2', { hasText: 'libsql' }).waitFor();
-    assert.equal((await g.savedState() as { selected: string }).selected, c.libsql.id);
+    assert.equal(((await g.savedState()) as { selected: string }).selected, c.libsql.id);
     // The background deselects nothing and opens nothing.
     await g.page.mouse.click(5, 795);
     assert.equal(g.commands.length, 1);
@@ -167,7 +184,11 @@ test('filters: a label keeps only its concepts (graph and list), a relation only
     assert.equal(f.nodes, 3);
     assert.equal(f.edges, 2); // recall→store, recall→embedder
     await g.page.locator('#tab-list').click();
-    assert.deepEqual(await g.page.locator('#concept-list [role="option"] .name').allTextContents(), ['embedder', 'recall', 'store']);
+    assert.deepEqual(await g.page.locator('#concept-list [role="option"] .name').allTextContents(), [
+      'embedder',
+      'recall',
+      'store',
+    ]);
     await g.page.selectOption('#label-filter', '');
     await g.page.selectOption('#relation-filter', 'depends_on');
     await g.page.locator('#tab-graph').click();
@@ -175,7 +196,12 @@ test('filters: a label keeps only its concepts (graph and list), a relation only
     f = await frame(g);
     assert.equal(f.nodes, 6);
     assert.equal(f.edges, 3);
-    assert.deepEqual(await g.page.locator('#relation-filter option').allTextContents(), ['All relations', 'part of (1)', 'depends on (3)', 'related to (1)']);
+    assert.deepEqual(await g.page.locator('#relation-filter option').allTextContents(), [
+      'All relations',
+      'part of (1)',
+      'depends on (3)',
+      'related to (1)',
+    ]);
     const saved = (await g.savedState()) as { label: string; relation: string };
     assert.equal(saved.relation, 'depends_on');
   } finally {
@@ -193,8 +219,14 @@ test('search highlights the matches and centres the first; full text finds defin
     const hits = (await g.page.evaluate('[...window.__mnemosGraph.canvas.hits]')) as string[];
     assert.deepEqual(hits, [c.libsql.id, c.store.id]);
     const size = (await g.page.evaluate('window.__mnemosGraph.canvas.size')) as { width: number; height: number };
-    const p = (await g.page.evaluate(`window.__mnemosGraph.canvas.screenOf(${JSON.stringify(c.libsql.id)})`)) as { x: number; y: number };
-    assert.ok(Math.abs(p.x - size.width / 2) < 2 && Math.abs(p.y - size.height / 2) < 2, `centred: ${JSON.stringify(p)} in ${JSON.stringify(size)}`);
+    const p = (await g.page.evaluate(`window.__mnemosGraph.canvas.screenOf(${JSON.stringify(c.libsql.id)})`)) as {
+      x: number;
+      y: number;
+    };
+    assert.ok(
+      Math.abs(p.x - size.width / 2) < 2 && Math.abs(p.y - size.height / 2) < 2,
+      `centred: ${JSON.stringify(p)} in ${JSON.stringify(size)}`,
+    );
     // 'cosine' is only in recall's definition: the host's full-text search finds it.
     await g.page.locator('#search').fill('cosine');
     await g.page.waitForFunction((id) => (window as unknown as Win).__mnemosGraph.canvas.hits.has(id), c.recall.id);
@@ -211,7 +243,8 @@ test('search highlights the matches and centres the first; full text finds defin
 test('keyboard only: Tab to the tabs, arrow to List, Tab into the list, arrows and Enter open a concept, Tab to its links and sources', async () => {
   const g = await open({ width: 1000, height: 700 });
   try {
-    const focused = () => g.page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.textContent)');
+    const focused = () =>
+      g.page.evaluate('document.activeElement && (document.activeElement.id || document.activeElement.textContent)');
     await g.page.locator('#search').focus();
     await g.page.keyboard.press('Tab'); // label filter
     await g.page.keyboard.press('Tab'); // relation filter
@@ -237,7 +270,8 @@ test('keyboard only: Tab to the tabs, arrow to List, Tab into the list, arrows a
     await g.page.locator('#detail h2', { hasText: 'recall' }).waitFor();
     assert.equal(await g.page.locator('#concept-list [aria-selected="true"] .name').textContent(), 'recall');
     // recall's source memory, reached by Tab, opens with Enter.
-    for (let i = 0; i < 8 && !/^decisions-mnemos/.test(String(await focused())); i++) await g.page.keyboard.press('Tab');
+    for (let i = 0; i < 8 && !/^decisions-mnemos/.test(String(await focused())); i++)
+      await g.page.keyboard.press('Tab');
     await g.page.keyboard.press('Enter');
     for (let i = 0; i < 50 && !g.commands.length; i++) await g.page.waitForTimeout(20);
     assert.deepEqual(g.commands, [{ id: 'mnemos.openMemory', args: [memoryIds[1]] }]);
@@ -250,20 +284,35 @@ test('keyboard only: Tab to the tabs, arrow to List, Tab into the list, arrows a
 });
 
 test('a reopened panel restores view, filters, search and selection; new concepts appear live, placed ones stay', async () => {
-  const g = await open({ state: { v: 1, view: 'list', query: '', label: 'kind:module', relation: '', selected: c.embedder.id } });
+  const g = await open({
+    state: { v: 1, view: 'list', query: '', label: 'kind:module', relation: '', selected: c.embedder.id },
+  });
   try {
     assert.equal(await g.page.locator('#list').isVisible(), true);
     assert.equal(await g.page.locator('#label-filter').inputValue(), 'kind:module');
     await g.page.locator('#detail h2', { hasText: 'embedder' }).waitFor();
     await settle(g);
-    const before = (await g.page.evaluate(`window.__mnemosGraph.canvas.screenOf(${JSON.stringify(c.store.id)})`)) as { x: number; y: number };
-    const added = await memoirs.addConcept('mnemos', { name: 'vectors', definition: 'in-process index', labels: 'kind:module' });
+    const before = (await g.page.evaluate(`window.__mnemosGraph.canvas.screenOf(${JSON.stringify(c.store.id)})`)) as {
+      x: number;
+      y: number;
+    };
+    const added = await memoirs.addConcept('mnemos', {
+      name: 'vectors',
+      definition: 'in-process index',
+      labels: 'kind:module',
+    });
     await memoirs.link('mnemos', 'vectors', 'embedder', 'depends_on');
     g.controller.notifyDataChanged();
     await g.page.locator('.counts', { hasText: '7 concepts · 6 links' }).waitFor();
     assert.ok((await g.page.locator('#concept-list').innerText()).includes('vectors'));
-    const after = (await g.page.evaluate(`window.__mnemosGraph.canvas.screenOf(${JSON.stringify(c.store.id)})`)) as { x: number; y: number };
-    assert.ok(Math.hypot(after.x - before.x, after.y - before.y) < 60, `store stayed near its place: ${JSON.stringify([before, after])}`);
+    const after = (await g.page.evaluate(`window.__mnemosGraph.canvas.screenOf(${JSON.stringify(c.store.id)})`)) as {
+      x: number;
+      y: number;
+    };
+    assert.ok(
+      Math.hypot(after.x - before.x, after.y - before.y) < 60,
+      `store stayed near its place: ${JSON.stringify([before, after])}`,
+    );
     await memoirs.deleteConcept('mnemos', added.id);
   } finally {
     await g.close();
@@ -274,7 +323,9 @@ test('the host refuses malformed requests and a missing memoir reads as such', a
   const g = await open();
   try {
     const replies: unknown[] = [];
-    const ctl = new (g.controller.constructor as typeof import('../../src/extension/memoirs/graphController').GraphController)({
+    const ctl = new (
+      g.controller.constructor as typeof import('../../src/extension/memoirs/graphController').GraphController
+    )({
       memoirs: async () => memoirs,
       memoir: 'no-such-memoir',
       memories: (ids) => store.getMany(ids),
@@ -284,8 +335,21 @@ test('the host refuses malformed requests and a missing memoir reads as such', a
     await ctl.receive({ type: 'request', seq: 2, method: 'drop', params: {} });
     await ctl.receive({ type: 'request', seq: 3, method: 'openMemory', params: { id: 'a' } });
     await ctl.receive({ type: 'request', seq: 4, method: 'graph', params: {} });
-    const r = replies as { seq: number; ok: boolean; error?: { code: string }; result?: { concepts: unknown[]; memoir: { id: string } } }[];
-    assert.deepEqual(r.map((x) => [x.seq, x.ok, x.error?.code]), [[1, false, 'bad_request'], [2, false, 'bad_request'], [3, false, 'bad_request'], [4, true, undefined]]);
+    const r = replies as {
+      seq: number;
+      ok: boolean;
+      error?: { code: string };
+      result?: { concepts: unknown[]; memoir: { id: string } };
+    }[];
+    assert.deepEqual(
+      r.map((x) => [x.seq, x.ok, x.error?.code]),
+      [
+        [1, false, 'bad_request'],
+        [2, false, 'bad_request'],
+        [3, false, 'bad_request'],
+        [4, true, undefined],
+      ],
+    );
     assert.equal(r[3].result?.memoir.id, '');
     assert.deepEqual(r[3].result?.concepts, []);
   } finally {

@@ -25,7 +25,11 @@ export function ensureGraphBuilt(): void {
   const newest = (dir: string): number =>
     fs
       .readdirSync(dir, { withFileTypes: true })
-      .reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
+      .reduce(
+        (m, e) =>
+          Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs),
+        0,
+      );
   const srcTime = Math.max(newest(path.join(ROOT, 'src/graph-webview')), newest(path.join(ROOT, 'src/shared')));
   if (fs.existsSync(out) && fs.statSync(out).mtimeMs >= srcTime) return;
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
@@ -43,7 +47,12 @@ export async function startGraphServer(title = 'memoir'): Promise<AssetServer> {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname === '/') {
-      const html = buildGraphHtml({ cspSource: origin, nonce: crypto.randomBytes(18).toString('base64'), scriptUri: `${origin}/dist/graph.js`, title });
+      const html = buildGraphHtml({
+        cspSource: origin,
+        nonce: crypto.randomBytes(18).toString('base64'),
+        scriptUri: `${origin}/dist/graph.js`,
+        title,
+      });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
       return;
     }
@@ -86,7 +95,10 @@ export async function openGraph(
   memoir: string,
   opts: GraphPageOptions = {},
 ): Promise<GraphPage> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 1200, height: opts.height ?? 800 }, deviceScaleFactor: 1 });
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 1200, height: opts.height ?? 800 },
+    deviceScaleFactor: 1,
+  });
   const page = await context.newPage();
   const commands: GraphPage['commands'] = [];
   const logs: string[] = [];
@@ -97,7 +109,10 @@ export async function openGraph(
     memoirs: async () => memoirs,
     memoir,
     memories: (ids) => store.getMany(ids),
-    post: (m) => cdp.send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(m)}, '*')` }).catch(() => undefined),
+    post: (m) =>
+      cdp
+        .send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(m)}, '*')` })
+        .catch(() => undefined),
     runCommand: async (id, ...args) => {
       commands.push({ id, args });
     },
@@ -108,7 +123,18 @@ export async function openGraph(
   });
   await cdp.send('Runtime.enable');
   await cdp.send('Runtime.addBinding', { name: '__mnemosToHost' });
-  await page.addInitScript(initScript(opts.state, opts.theme?.vars ?? { ...DARK_THEME, '--vscode-editor-background': '#1f1f1f', '--vscode-charts-yellow': '#cca700', '--vscode-charts-green': '#89d185' }, opts.theme?.bodyClass ?? 'vscode-dark'));
+  await page.addInitScript(
+    initScript(
+      opts.state,
+      opts.theme?.vars ?? {
+        ...DARK_THEME,
+        '--vscode-editor-background': '#1f1f1f',
+        '--vscode-charts-yellow': '#cca700',
+        '--vscode-charts-green': '#89d185',
+      },
+      opts.theme?.bodyClass ?? 'vscode-dark',
+    ),
+  );
   await page.goto(server.origin + '/');
   return {
     page,
@@ -117,7 +143,10 @@ export async function openGraph(
     commands,
     logs,
     savedState: () => page.evaluate('window.__mnemosSavedState()'),
-    cspViolations: () => page.evaluate('window.__cspViolations') as Promise<{ directive: string; blocked: string; source: string; sample: string }[]>,
+    cspViolations: () =>
+      page.evaluate('window.__cspViolations') as Promise<
+        { directive: string; blocked: string; source: string; sample: string }[]
+      >,
     close: async () => {
       controller.reset();
       await context.close();
@@ -159,7 +188,9 @@ function initScript(state: unknown, theme: Record<string, string>, bodyClass: st
 /** Waits for the first frame with every concept drawn; returns its measures (ms). */
 export async function graphPainted(page: Page): Promise<{ firstPaint: number; render: number }> {
   // A function, not a string: a string predicate is eval'd while polling, which the panel's CSP forbids.
-  await page.waitForFunction(() => performance.getEntriesByName('mnemos:graph-first-paint').length > 0, undefined, { timeout: 20_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('mnemos:graph-first-paint').length > 0, undefined, {
+    timeout: 20_000,
+  });
   return page.evaluate(
     "({ firstPaint: performance.getEntriesByName('mnemos:graph-first-paint')[0].duration, render: performance.getEntriesByName('mnemos:graph-render')[0].duration })",
   ) as Promise<{ firstPaint: number; render: number }>;

@@ -37,18 +37,28 @@ function problem(fn: () => unknown): string | undefined {
 const NEW_MEMOIR = '$(add) New memoir…';
 
 /** A memoir by quick pick; with `allowNew`, "New memoir…" creates one (the name is asked). */
-export async function pickMemoir(s: Services, title: string, allowNew: boolean): Promise<{ id: string; name: string } | undefined> {
+export async function pickMemoir(
+  s: Services,
+  title: string,
+  allowNew: boolean,
+): Promise<{ id: string; name: string } | undefined> {
   const m = await memoirs(s);
   const rows = await memoirRows(m);
   if (!rows.length && !allowNew) {
-    s.notify.info('There are no memoirs yet: run "Mnemos: Learn This Workspace" or "Mnemos: Distill Topic into Memoir" to make one.');
+    s.notify.info(
+      'There are no memoirs yet: run "Mnemos: Learn This Workspace" or "Mnemos: Distill Topic into Memoir" to make one.',
+    );
     return undefined;
   }
   const items: (vscode.QuickPickItem & { id?: string })[] = [
     ...(allowNew ? [{ label: NEW_MEMOIR, alwaysShow: true }] : []),
     ...rows.map((r) => ({ label: r.name, description: memoirDescription(r), id: r.id })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: 'Pick a memoir', ignoreFocusOut: true });
+  const picked = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'Pick a memoir',
+    ignoreFocusOut: true,
+  });
   if (!picked) return undefined;
   if (picked.id) return { id: picked.id, name: picked.label };
   const name = await vscode.window.showInputBox({
@@ -63,8 +73,16 @@ export async function pickMemoir(s: Services, title: string, allowNew: boolean):
 }
 
 /** A memoir argument: `'name-or-id'`, `{memoir}` (tree rows pass `{memoir: id}`), or a picked one. */
-async function memoirArg(s: Services, args: unknown[], title: string, allowNew: boolean): Promise<{ id: string; name: string }> {
-  const ref = typeof args[0] === 'string' ? args[0] : stringOpt(options(args), 'memoir') ?? (args[0] as { id?: string } | undefined)?.id;
+async function memoirArg(
+  s: Services,
+  args: unknown[],
+  title: string,
+  allowNew: boolean,
+): Promise<{ id: string; name: string }> {
+  const ref =
+    typeof args[0] === 'string'
+      ? args[0]
+      : (stringOpt(options(args), 'memoir') ?? (args[0] as { id?: string } | undefined)?.id);
   if (ref) {
     const m = await (await memoirs(s)).getMemoir(ref);
     if (!m) throw new NotFoundError(`memoir not found: ${ref}`);
@@ -87,18 +105,24 @@ export async function openMemoirGraph(s: Services, ui: MemoirUi, ...args: unknow
 export async function learnWorkspace(s: Services, ui: MemoirUi, ...args: unknown[]) {
   const o = options(args);
   if (!vscode.workspace.isTrusted) {
-    s.notify.warn('Learn This Workspace reads the workspace\'s files, and this workspace is not trusted. Trust it first, then run the command again.', {
-      title: 'Manage Workspace Trust',
-      run: () => vscode.commands.executeCommand('workbench.trust.manage'),
-    });
+    s.notify.warn(
+      "Learn This Workspace reads the workspace's files, and this workspace is not trusted. Trust it first, then run the command again.",
+      {
+        title: 'Manage Workspace Trust',
+        run: () => vscode.commands.executeCommand('workbench.trust.manage'),
+      },
+    );
     return { refused: 'untrusted' as const };
   }
   const folders = vscode.workspace.workspaceFolders ?? [];
   let dir = stringOpt(o, 'folder');
   if (!dir) {
-    if (!folders.length) throw new InvalidInputError('Open a folder first: Learn This Workspace scans the workspace folder.');
+    if (!folders.length)
+      throw new InvalidInputError('Open a folder first: Learn This Workspace scans the workspace folder.');
     const folder =
-      folders.length === 1 ? folders[0] : required(await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder should Mnemos learn?' }));
+      folders.length === 1
+        ? folders[0]
+        : required(await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder should Mnemos learn?' }));
     dir = folder.uri.fsPath;
   }
   const name = stringOpt(o, 'name') ?? path.basename(dir);
@@ -115,12 +139,19 @@ export async function learnWorkspace(s: Services, ui: MemoirUi, ...args: unknown
     if (ok !== 'Replace') throw new Cancelled();
   }
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Mnemos: learning ${oneLine(name, 60)}`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Mnemos: learning ${oneLine(name, 60)}`,
+      cancellable: true,
+    },
     async (progress, token) => {
       progress.report({ message: 'scanning manifests, modules, entry points and configs…' });
       const plan = await learnPlan(dir!, name);
       if (token.isCancellationRequested) return undefined;
-      progress.report({ message: `writing ${plural(plan.concepts.length, 'concept')} and ${plural(plan.links.length, 'link')}…`, increment: 50 });
+      progress.report({
+        message: `writing ${plural(plan.concepts.length, 'concept')} and ${plural(plan.links.length, 'link')}…`,
+        increment: 50,
+      });
       // One atomic batch: after this point cancelling would leave nothing half-written, so it just finishes.
       return m.learn(dir!, name);
     },
@@ -130,17 +161,22 @@ export async function learnWorkspace(s: Services, ui: MemoirUi, ...args: unknown
     return { cancelled: true as const };
   }
   ui.changed();
-  s.notify.info(`Learned "${oneLine(result.projectName, 80)}": ${plural(result.totalConcepts, 'concept')}, ${plural(result.linkCount, 'link')}.`, {
-    title: 'Open Graph',
-    run: () => ui.showGraph({ id: result.memoirId, name: result.projectName }),
-  });
+  s.notify.info(
+    `Learned "${oneLine(result.projectName, 80)}": ${plural(result.totalConcepts, 'concept')}, ${plural(result.linkCount, 'link')}.`,
+    {
+      title: 'Open Graph',
+      run: () => ui.showGraph({ id: result.memoirId, name: result.projectName }),
+    },
+  );
   return result;
 }
 
 /** mnemos.distillTopic({topic?, memoir?}) — one concept per memory of the topic, into a memoir (made if new). */
 export async function distillTopic(s: Services, ui: MemoirUi, ...args: unknown[]) {
   const o = options(args);
-  const topic = (typeof args[0] === 'string' ? args[0] : stringOpt(o, 'topic')) ?? required(await pickTopic(await knownTopics(s), 'Distill Topic into Memoir (1/2): topic'));
+  const topic =
+    (typeof args[0] === 'string' ? args[0] : stringOpt(o, 'topic')) ??
+    required(await pickTopic(await knownTopics(s), 'Distill Topic into Memoir (1/2): topic'));
   const name =
     stringOpt(o, 'memoir') ??
     required(
@@ -153,15 +189,19 @@ export async function distillTopic(s: Services, ui: MemoirUi, ...args: unknown[]
       }),
     );
   const m = await memoirs(s);
-  const memoir = (await m.getMemoir(name.trim())) ?? (await m.createMemoir(name.trim(), `Distilled from topic ${topic}`));
+  const memoir =
+    (await m.getMemoir(name.trim())) ?? (await m.createMemoir(name.trim(), `Distilled from topic ${topic}`));
   const r = await m.distill(topic, memoir.id);
   ui.changed();
   const parts = [`${plural(r.created.length, 'concept')} created`, `${r.refined.length} refined`];
   if (r.unchanged) parts.push(`${r.unchanged} already there`);
-  s.notify.info(`Distilled ${plural(r.memories, 'memory', 'memories')} of "${oneLine(topic, 60)}" into "${oneLine(memoir.name, 60)}": ${parts.join(', ')}.`, {
-    title: 'Open Graph',
-    run: () => ui.showGraph(memoir),
-  });
+  s.notify.info(
+    `Distilled ${plural(r.memories, 'memory', 'memories')} of "${oneLine(topic, 60)}" into "${oneLine(memoir.name, 60)}": ${parts.join(', ')}.`,
+    {
+      title: 'Open Graph',
+      run: () => ui.showGraph(memoir),
+    },
+  );
   return { memoir, ...r };
 }
 
@@ -211,9 +251,12 @@ export async function addSelectionAsConcept(s: Services, ui: MemoirUi, ...args: 
     action = 'added';
   }
   ui.changed();
-  s.notify.info(`${action === 'added' ? 'Added' : 'Refined'} "${oneLine(name, 80)}" in "${oneLine(memoir.name, 60)}".`, {
-    title: 'Open Graph',
-    run: () => ui.showGraph(memoir),
-  });
+  s.notify.info(
+    `${action === 'added' ? 'Added' : 'Refined'} "${oneLine(name, 80)}" in "${oneLine(memoir.name, 60)}".`,
+    {
+      title: 'Open Graph',
+      run: () => ui.showGraph(memoir),
+    },
+  );
   return { memoir, name: name.trim(), action };
 }

@@ -78,7 +78,9 @@ export class GraphController {
     try {
       const r = this.opts.post(m);
       if (r && typeof (r as PromiseLike<unknown>).then === 'function') {
-        (r as PromiseLike<unknown>).then(undefined, (e: unknown) => this.log(`graph: post failed: ${redactSecrets(String(e))}`));
+        (r as PromiseLike<unknown>).then(undefined, (e: unknown) =>
+          this.log(`graph: post failed: ${redactSecrets(String(e))}`),
+        );
       }
     } catch (e) {
       this.log(`graph: post failed: ${redactSecrets(String(e))}`);
@@ -115,7 +117,13 @@ export class GraphController {
   private async graph(): Promise<GraphResult<'graph'>> {
     const store = await this.opts.memoirs();
     const memoir = await store.getMemoir(this.opts.memoir);
-    if (!memoir) return { memoir: { id: '', name: this.opts.memoir, description: '' }, concepts: [], links: [], relations: [...RELATIONS] };
+    if (!memoir)
+      return {
+        memoir: { id: '', name: this.opts.memoir, description: '' },
+        concepts: [],
+        links: [],
+        relations: [...RELATIONS],
+      };
     const [concepts, links] = await Promise.all([store.listConcepts(memoir.id), store.linksForMemoir(memoir.id)]);
     const ids = new Set(concepts.map((c) => c.id));
     return {
@@ -204,7 +212,12 @@ export function parseRequest(raw: Record<string, unknown>): GraphRequestMessage 
     case 'concept':
       return { type: 'request', seq, method: 'concept', params: { id: id(p.id) } };
     case 'search':
-      return { type: 'request', seq, method: 'search', params: { query: str(p.query, 'query', GRAPH_LIMITS.queryChars) } };
+      return {
+        type: 'request',
+        seq,
+        method: 'search',
+        params: { query: str(p.query, 'query', GRAPH_LIMITS.queryChars) },
+      };
     case 'openMemory':
       return { type: 'request', seq, method: 'openMemory', params: { id: id(p.id) } };
   }

@@ -54,7 +54,11 @@ export function registerMemoirs(s: Services): MemoirsFeature {
           return await fn(s, ui, ...args);
         } catch (e) {
           if (e instanceof Cancelled) return undefined;
-          s.notify.report(e, { what: id, opening: s.isOpenError(e), retry: () => vscode.commands.executeCommand(id, ...args) });
+          s.notify.report(e, {
+            what: id,
+            opening: s.isOpenError(e),
+            retry: () => vscode.commands.executeCommand(id, ...args),
+          });
           return undefined;
         }
       }),

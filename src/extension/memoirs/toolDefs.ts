@@ -36,7 +36,12 @@ export const MEMOIR_TOOL_CONTRIBUTIONS: ToolContribution[] = [
       properties: {
         query: { type: 'string', description: 'Words to find in concept names, definitions and labels' },
         memoir: { type: 'string', description: 'Only this memoir (name or id); omit to search every memoir' },
-        limit: { type: 'number', minimum: 1, maximum: MEMOIR_SEARCH_MAX, description: `How many concepts (default ${MEMOIR_SEARCH_DEFAULT})` },
+        limit: {
+          type: 'number',
+          minimum: 1,
+          maximum: MEMOIR_SEARCH_MAX,
+          description: `How many concepts (default ${MEMOIR_SEARCH_DEFAULT})`,
+        },
       },
       required: ['query'],
     },
@@ -59,7 +64,12 @@ export const MEMOIR_TOOL_CONTRIBUTIONS: ToolContribution[] = [
       properties: {
         memoir: { type: 'string', description: 'The memoir (name or id)' },
         concept: { type: 'string', description: 'A concept of that memoir (name or id)' },
-        depth: { type: 'number', minimum: 1, maximum: 3, description: 'How many links away to follow from the concept (default 1)' },
+        depth: {
+          type: 'number',
+          minimum: 1,
+          maximum: 3,
+          description: 'How many links away to follow from the concept (default 1)',
+        },
       },
     },
   },
@@ -82,7 +92,11 @@ export const MEMOIR_TOOL_CONTRIBUTIONS: ToolContribution[] = [
         memoir: { type: 'string', description: 'The memoir (name or id); created if no memoir has this name' },
         name: { type: 'string', description: 'The concept name (one line, unique in the memoir)' },
         definition: { type: 'string', description: 'What the concept is, understandable on its own' },
-        labels: { type: 'array', items: { type: 'string' }, description: 'Labels as "namespace:value" (no colon: namespace "tag")' },
+        labels: {
+          type: 'array',
+          items: { type: 'string' },
+          description: 'Labels as "namespace:value" (no colon: namespace "tag")',
+        },
         confidence: { type: 'number', minimum: 0, maximum: 1, description: 'How sure this is, 0–1 (default 0.5)' },
         links: {
           type: 'array',
@@ -91,7 +105,11 @@ export const MEMOIR_TOOL_CONTRIBUTIONS: ToolContribution[] = [
             type: 'object',
             properties: {
               to: { type: 'string', description: 'The target concept (name or id)' },
-              relation: { type: 'string', enum: [...RELATIONS], description: 'How the new concept relates to the target' },
+              relation: {
+                type: 'string',
+                enum: [...RELATIONS],
+                description: 'How the new concept relates to the target',
+              },
             },
             required: ['to', 'relation'],
           },
@@ -139,14 +157,22 @@ export function conceptBlock(c: Concept, memoirName?: string): string {
 export function searchText(query: string, hits: (Concept & { memoirName?: string })[], memoir?: string): string {
   const where = memoir ? `memoir "${oneLine(memoir, 100)}"` : 'every memoir';
   if (!hits.length) return `No concepts match "${oneLine(query, 200)}" in ${where}.`;
-  return [`${plural(hits.length, 'concept')} match "${oneLine(query, 200)}" in ${where}. ${UNTRUSTED}`, ...hits.map((c) => conceptBlock(c, c.memoirName))].join('\n\n');
+  return [
+    `${plural(hits.length, 'concept')} match "${oneLine(query, 200)}" in ${where}. ${UNTRUSTED}`,
+    ...hits.map((c) => conceptBlock(c, c.memoirName)),
+  ].join('\n\n');
 }
 
-export function memoirListText(rows: { name: string; conceptCount: number; linkCount: number; description: string }[]): string {
+export function memoirListText(
+  rows: { name: string; conceptCount: number; linkCount: number; description: string }[],
+): string {
   if (!rows.length) return 'No memoirs yet.';
   return [
     `${plural(rows.length, 'memoir')}:`,
-    ...rows.map((r) => `  ${oneLine(r.name, 200)}: ${plural(r.conceptCount, 'concept')}, ${plural(r.linkCount, 'link')}${r.description ? ` — ${oneLine(r.description, 200)}` : ''}`),
+    ...rows.map(
+      (r) =>
+        `  ${oneLine(r.name, 200)}: ${plural(r.conceptCount, 'concept')}, ${plural(r.linkCount, 'link')}${r.description ? ` — ${oneLine(r.description, 200)}` : ''}`,
+    ),
   ].join('\n');
 }
 
@@ -155,30 +181,57 @@ export function statsText(name: string, description: string, st: MemoirStats): s
     `Memoir "${oneLine(name, 200)}"${description ? ` — ${oneLine(description, 300)}` : ''}`,
     `${plural(st.totalConcepts, 'concept')}, ${plural(st.totalLinks, 'link')}, average confidence ${st.avgConfidence.toFixed(2)}`,
   ];
-  if (st.labelCounts.length) lines.push(`labels: ${st.labelCounts.slice(0, 15).map((l) => `${oneLine(l.label, 80)} (${l.count})`).join(', ')}`);
+  if (st.labelCounts.length)
+    lines.push(
+      `labels: ${st.labelCounts
+        .slice(0, 15)
+        .map((l) => `${oneLine(l.label, 80)} (${l.count})`)
+        .join(', ')}`,
+    );
   lines.push('Give a concept (mnemos_memoir_search finds one) to see it with its links.');
   return lines.join('\n');
 }
 
-export function neighbourhoodText(root: Concept, concepts: (Concept & { depth: number })[], links: ConceptLink[]): string {
+export function neighbourhoodText(
+  root: Concept,
+  concepts: (Concept & { depth: number })[],
+  links: ConceptLink[],
+): string {
   const names = new Map(concepts.map((c) => [c.id, c.name]));
   const nm = (id: string) => oneLine(names.get(id) ?? id, 120);
   const parts = [`${UNTRUSTED}`, conceptBlock(root)];
   const others = concepts.filter((c) => c.id !== root.id);
-  if (links.length) parts.push(`links (${links.length}):\n${links.map((l) => `  ${nm(l.sourceId)} -${l.relation}-> ${nm(l.targetId)}`).join('\n')}`);
+  if (links.length)
+    parts.push(
+      `links (${links.length}):\n${links.map((l) => `  ${nm(l.sourceId)} -${l.relation}-> ${nm(l.targetId)}`).join('\n')}`,
+    );
   else parts.push('links: none');
-  if (others.length) parts.push(`neighbours:\n${others.map((c) => `  [${c.depth}] ${oneLine(c.name, 120)}: ${oneLine(c.definition, 200)}`).join('\n')}`);
+  if (others.length)
+    parts.push(
+      `neighbours:\n${others.map((c) => `  [${c.depth}] ${oneLine(c.name, 120)}: ${oneLine(c.definition, 200)}`).join('\n')}`,
+    );
   return parts.join('\n\n');
 }
 
 /** Confirmation for adding a concept: where, what, and the links it will make. */
-export function addConceptConfirmation(input: AddConceptInput, memoirExists: boolean, labels: string[]): { title: string; markdown: string } {
+export function addConceptConfirmation(
+  input: AddConceptInput,
+  memoirExists: boolean,
+  labels: string[],
+): { title: string; markdown: string } {
   const parts = [
     `Add concept **${mdText(input.name)}** to memoir **${mdText(input.memoir)}**${memoirExists ? '' : ' (a new memoir)'}?`,
-    fenced(input.definition.length > 1500 ? `${input.definition.slice(0, 1500)}\n… (${input.definition.length - 1500} more characters)` : input.definition),
+    fenced(
+      input.definition.length > 1500
+        ? `${input.definition.slice(0, 1500)}\n… (${input.definition.length - 1500} more characters)`
+        : input.definition,
+    ),
   ];
   if (labels.length) parts.push(`Labels: ${labels.map((l) => mdText(l, 80)).join(', ')}`);
   if (input.confidence !== undefined) parts.push(`Confidence: ${mdText(String(input.confidence))}`);
-  if (input.links?.length) parts.push(`Links: ${input.links.map((l) => `${mdText(String(l.relation), 40)} → ${mdText(String(l.to), 80)}`).join('; ')}`);
+  if (input.links?.length)
+    parts.push(
+      `Links: ${input.links.map((l) => `${mdText(String(l.relation), 40)} → ${mdText(String(l.to), 80)}`).join('; ')}`,
+    );
   return { title: 'Add a concept?', markdown: parts.join('\n\n') };
 }

@@ -57,7 +57,8 @@ function checkAdd(input: AddConceptInput) {
   const definition = validateDefinition(input?.definition);
   const labels = validateLabels(input?.labels ?? []);
   const confidence = input?.confidence === undefined ? undefined : validateConfidence(input.confidence);
-  if (input?.links !== undefined && !Array.isArray(input.links)) throw new InvalidInputError('links must be a list of {to, relation}');
+  if (input?.links !== undefined && !Array.isArray(input.links))
+    throw new InvalidInputError('links must be a list of {to, relation}');
   const links = (input?.links ?? []).map((l, i) => {
     if (!l || typeof l !== 'object') throw new InvalidInputError(`links[${i}] must be {to, relation}`);
     return { to: str(l.to, `links[${i}].to`, true)!, relation: parseRelation(l.relation) };
@@ -77,17 +78,25 @@ export function createMemoirTools(s: Services, changed: () => void): MemoirTools
   const memoirs = async () => memoirsOf(await s.store());
 
   const search: Tool<MemoirSearchInput> = {
-    prepareInvocation: ({ input }) => ({ invocationMessage: plain(`Searching memoir concepts for “${String(input?.query ?? '')}”`) }),
+    prepareInvocation: ({ input }) => ({
+      invocationMessage: plain(`Searching memoir concepts for “${String(input?.query ?? '')}”`),
+    }),
     invoke: ({ input }) =>
       guard(MEMOIR_TOOL.search, async () => {
         const query = str(input.query, 'query', true)!;
         const memoir = str(input.memoir, 'memoir');
-        const n = typeof input.limit === 'number' && Number.isFinite(input.limit) ? Math.floor(input.limit) : MEMOIR_SEARCH_DEFAULT;
+        const n =
+          typeof input.limit === 'number' && Number.isFinite(input.limit)
+            ? Math.floor(input.limit)
+            : MEMOIR_SEARCH_DEFAULT;
         const limit = Math.max(1, Math.min(MEMOIR_SEARCH_MAX, n));
         const m = await memoirs();
         if (memoir) {
           const found = await m.getMemoir(memoir);
-          if (!found) throw new NotFoundError(`no memoir named "${memoir}"; call mnemos_memoir_inspect without arguments to list them`);
+          if (!found)
+            throw new NotFoundError(
+              `no memoir named "${memoir}"; call mnemos_memoir_inspect without arguments to list them`,
+            );
           return result(searchText(query, await m.searchConcepts(found.id, query, { limit }), found.name));
         }
         return result(searchText(query, await m.searchAllConcepts(query, { limit })));
@@ -96,7 +105,11 @@ export function createMemoirTools(s: Services, changed: () => void): MemoirTools
 
   const inspect: Tool<MemoirInspectInput> = {
     prepareInvocation: ({ input }) => ({
-      invocationMessage: plain(input?.memoir ? `Inspecting memoir “${String(input.memoir)}”${input.concept ? ` at “${String(input.concept)}”` : ''}` : 'Listing memoirs'),
+      invocationMessage: plain(
+        input?.memoir
+          ? `Inspecting memoir “${String(input.memoir)}”${input.concept ? ` at “${String(input.concept)}”` : ''}`
+          : 'Listing memoirs',
+      ),
     }),
     invoke: ({ input }) =>
       guard(MEMOIR_TOOL.inspect, async () => {
@@ -108,11 +121,17 @@ export function createMemoirTools(s: Services, changed: () => void): MemoirTools
           return result(memoirListText(await memoirRows(m)));
         }
         const found = await m.getMemoir(memoir);
-        if (!found) throw new NotFoundError(`no memoir named "${memoir}"; call mnemos_memoir_inspect without arguments to list them`);
+        if (!found)
+          throw new NotFoundError(
+            `no memoir named "${memoir}"; call mnemos_memoir_inspect without arguments to list them`,
+          );
         if (!concept) return result(statsText(found.name, found.description, await m.stats(found.id)));
         const depth = input.depth === undefined ? 1 : Math.max(1, Math.min(3, Math.floor(Number(input.depth)) || 1));
         const root = await m.getConcept(found.id, concept);
-        if (!root) throw new NotFoundError(`memoir "${found.name}" has no concept "${concept}"; mnemos_memoir_search finds concepts`);
+        if (!root)
+          throw new NotFoundError(
+            `memoir "${found.name}" has no concept "${concept}"; mnemos_memoir_search finds concepts`,
+          );
         const n = await m.neighborhood(found.id, root.id, depth);
         return result(neighbourhoodText(root, n.concepts, n.links));
       }),
@@ -124,11 +143,18 @@ export function createMemoirTools(s: Services, changed: () => void): MemoirTools
       const m = await memoirs();
       const existing = await m.getMemoir(c.memoir);
       const md = new vscode.MarkdownString(
-        addConceptConfirmation({ ...input, memoir: c.memoir, name: c.name }, !!existing, c.labels.map((l) => `${l.namespace}:${l.value}`)).markdown,
+        addConceptConfirmation(
+          { ...input, memoir: c.memoir, name: c.name },
+          !!existing,
+          c.labels.map((l) => `${l.namespace}:${l.value}`),
+        ).markdown,
       );
       md.isTrusted = false;
       md.supportHtml = false;
-      return { invocationMessage: plain(`Adding concept “${c.name}” to “${c.memoir}”`), confirmationMessages: { title: 'Add a concept?', message: md } };
+      return {
+        invocationMessage: plain(`Adding concept “${c.name}” to “${c.memoir}”`),
+        confirmationMessages: { title: 'Add a concept?', message: md },
+      };
     },
     invoke: ({ input }) =>
       guard(MEMOIR_TOOL.addConcept, async () => {
@@ -137,12 +163,20 @@ export function createMemoirTools(s: Services, changed: () => void): MemoirTools
         const m = await memoirs();
         const memoir = (await m.getMemoir(c.memoir)) ?? (await m.createMemoir(c.memoir));
         if (await m.getConcept(memoir.id, c.name)) {
-          throw new InvalidInputError(`memoir "${memoir.name}" already has a concept "${c.name}"; inspect it with mnemos_memoir_inspect instead of adding it again`);
+          throw new InvalidInputError(
+            `memoir "${memoir.name}" already has a concept "${c.name}"; inspect it with mnemos_memoir_inspect instead of adding it again`,
+          );
         }
         for (const l of c.links) {
-          if (!(await m.getConcept(memoir.id, l.to))) throw new NotFoundError(`memoir "${memoir.name}" has no concept "${l.to}" to link to`);
+          if (!(await m.getConcept(memoir.id, l.to)))
+            throw new NotFoundError(`memoir "${memoir.name}" has no concept "${l.to}" to link to`);
         }
-        const added = await m.addConcept(memoir.id, { name: c.name, definition: c.definition, labels: c.labels, confidence: c.confidence });
+        const added = await m.addConcept(memoir.id, {
+          name: c.name,
+          definition: c.definition,
+          labels: c.labels,
+          confidence: c.confidence,
+        });
         // A new concept has no incoming link, so its outgoing links can close no cycle.
         const made: string[] = [];
         for (const l of c.links) {
@@ -166,4 +200,3 @@ export function registerMemoirTools(s: Services, tools: MemoirTools): vscode.Dis
     vscode.lm.registerTool(MEMOIR_TOOL.addConcept, tools.addConcept),
   ];
 }
-

@@ -26,10 +26,19 @@ test('memoirs: the view, five commands and three tools are contributed and regis
   const pkg = vscode.extensions.getExtension(EXT_ID)!.packageJSON.contributes;
   assert.ok(pkg.views.mnemos.some((v: { id: string }) => v.id === 'mnemos.memoirs'));
   const commands = await vscode.commands.getCommands(true);
-  for (const id of ['mnemos.openMemoirGraph', 'mnemos.learnWorkspace', 'mnemos.distillTopic', 'mnemos.addSelectionAsConcept', 'mnemos.refreshMemoirs']) {
+  for (const id of [
+    'mnemos.openMemoirGraph',
+    'mnemos.learnWorkspace',
+    'mnemos.distillTopic',
+    'mnemos.addSelectionAsConcept',
+    'mnemos.refreshMemoirs',
+  ]) {
     assert.ok(commands.includes(id), id);
   }
-  const names = vscode.lm.tools.filter((t) => t.name.startsWith('mnemos_memoir_')).map((t) => t.name).sort();
+  const names = vscode.lm.tools
+    .filter((t) => t.name.startsWith('mnemos_memoir_'))
+    .map((t) => t.name)
+    .sort();
   assert.deepEqual(names, ['mnemos_memoir_add_concept', 'mnemos_memoir_inspect', 'mnemos_memoir_search']);
   assert.ok(a.memoirs.tools.addConcept.prepareInvocation);
 });
@@ -37,9 +46,16 @@ test('memoirs: the view, five commands and three tools are contributed and regis
 test('distillTopic turns a topic into a memoir; the tree shows it with its counts', async () => {
   const a = await api();
   const st = await a.getStore();
-  await st.store({ topic: TOPIC, summary: 'We cache recall results per query for 5 seconds', keywords: ['cache', 'recall'] });
+  await st.store({
+    topic: TOPIC,
+    summary: 'We cache recall results per query for 5 seconds',
+    keywords: ['cache', 'recall'],
+  });
   await st.store({ topic: TOPIC, summary: 'The graph view draws with d3-force on a canvas', keywords: ['graph'] });
-  const r = await run<{ memoir: { id: string; name: string }; memories: number; created: unknown[] }>('mnemos.distillTopic', { topic: TOPIC, memoir: MEMOIR });
+  const r = await run<{ memoir: { id: string; name: string }; memories: number; created: unknown[] }>(
+    'mnemos.distillTopic',
+    { topic: TOPIC, memoir: MEMOIR },
+  );
   assert.equal(r.memoir.name, MEMOIR);
   assert.equal(r.memories, 2);
   assert.equal(r.created.length, 2);
@@ -91,11 +107,25 @@ test('learnWorkspace scans the workspace folder into a memoir (or refuses in an 
 
 test('memoir tools: search and inspect through vscode.lm, add_concept confirms and then writes', async () => {
   const a = await api();
-  const found = textOf(await vscode.lm.invokeTool('mnemos_memoir_search', { input: { query: 'canvas', memoir: MEMOIR }, toolInvocationToken: undefined }, token()));
+  const found = textOf(
+    await vscode.lm.invokeTool(
+      'mnemos_memoir_search',
+      { input: { query: 'canvas', memoir: MEMOIR }, toolInvocationToken: undefined },
+      token(),
+    ),
+  );
   assert.match(found, /1 concept match "canvas" in memoir "memoirdemo"/);
-  const list = textOf(await vscode.lm.invokeTool('mnemos_memoir_inspect', { input: {}, toolInvocationToken: undefined }, token()));
+  const list = textOf(
+    await vscode.lm.invokeTool('mnemos_memoir_inspect', { input: {}, toolInvocationToken: undefined }, token()),
+  );
   assert.match(list, /memoirdemo: 3 concepts, 0 links/);
-  const input = { memoir: MEMOIR, name: 'recall *cache*', definition: 'Recall results are cached per query', labels: ['kind:decision'], links: [{ to: 'sample module', relation: 'depends_on' }] };
+  const input = {
+    memoir: MEMOIR,
+    name: 'recall *cache*',
+    definition: 'Recall results are cached per query',
+    labels: ['kind:decision'],
+    links: [{ to: 'sample module', relation: 'depends_on' }],
+  };
   const prep = await a.memoirs.tools.addConcept.prepareInvocation!({ input }, token());
   const md = prep?.confirmationMessages?.message;
   const text = typeof md === 'string' ? md : (md?.value ?? '');
@@ -103,10 +133,19 @@ test('memoir tools: search and inspect through vscode.lm, add_concept confirms a
   assert.match(text, /depends\\_on → sample module/);
   const out = textOf((await a.memoirs.tools.addConcept.invoke({ input, toolInvocationToken: undefined }, token()))!);
   assert.match(out, /Added to memoir "memoirdemo"/);
-  const inspect = textOf(await vscode.lm.invokeTool('mnemos_memoir_inspect', { input: { memoir: MEMOIR, concept: 'recall *cache*' }, toolInvocationToken: undefined }, token()));
+  const inspect = textOf(
+    await vscode.lm.invokeTool(
+      'mnemos_memoir_inspect',
+      { input: { memoir: MEMOIR, concept: 'recall *cache*' }, toolInvocationToken: undefined },
+      token(),
+    ),
+  );
   assert.match(inspect, /recall \*cache\* -depends_on-> sample module/);
   // A second add of the same name is refused, with what to do instead.
-  await assert.rejects(Promise.resolve(a.memoirs.tools.addConcept.invoke({ input, toolInvocationToken: undefined }, token())), /already has a concept/);
+  await assert.rejects(
+    Promise.resolve(a.memoirs.tools.addConcept.invoke({ input, toolInvocationToken: undefined }, token())),
+    /already has a concept/,
+  );
   await (await memoirs()).deleteMemoir(MEMOIR);
   await (await a.getStore()).forgetTopic(TOPIC);
 });
