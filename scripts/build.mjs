@@ -1,5 +1,5 @@
 // One esbuild step for every bundle: extension host (node/cjs), CLI and MCP server (node/cjs),
-// embedding worker (node/cjs), sidebar webview (browser/iife). Native modules stay external and
+// embedding worker (node/cjs), sidebar webview and memoir graph panel (browser/iife). Native modules stay external and
 // ship in node_modules: libsql (N-API), onnxruntime-node (+ the onnxruntime-common it registers in), or
 // onnxruntime-web (WebAssembly) where onnxruntime-node has no binary, sqlite-vec.
 // usage: node scripts/build.mjs [--minify] [--watch]
@@ -64,6 +64,8 @@ const entries = [
   { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
   { in: 'src/hooks/bin.ts', out: 'hook', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
   { in: 'src/webview/main.ts', out: 'webview', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },
+  // The memoir graph panel: its own bundle, so the sidebar's does not carry the graph code.
+  { in: 'src/graph-webview/main.ts', out: 'graph', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 const t0 = performance.now();

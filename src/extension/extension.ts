@@ -10,6 +10,7 @@ import { registerCommands, updateTokenContext } from './commands';
 import { type EmbeddingStatus, EmbeddingsHost, keywordOnlyReason, recallNotice } from './embeddings';
 import { Log } from './log';
 import { McpServerProvider, registerMcpProvider } from './mcp';
+import { type MemoirsFeature, registerMemoirs } from './memoirs';
 import { MemoryDocumentProvider, SCHEME } from './memoryDocument';
 import { type Notice, Notifier } from './notify';
 import { OfflineQueue } from './offline';
@@ -43,6 +44,8 @@ export interface MnemosApi {
   readonly tools: MnemosTools;
   /** The MCP server definition provider (also registered with vscode.lm). */
   readonly mcp: McpServerProvider;
+  /** Memoirs: the tree view, open graph panels and the memoir LM tools (for tests and other extensions). */
+  readonly memoirs: MemoirsFeature;
   /** The offline outbox: its file, the server the settings write to, and what waits (for tests). */
   offline(): { file: string; target: string | undefined; pending: number; parked: number; pendingElsewhere: number };
 }
@@ -109,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   };
   const reopenIfActive = services.reopen;
   const tools = createTools(services);
+  const memoirs = registerMemoirs(services);
 
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
@@ -141,6 +145,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     storeChanged,
     embeddings,
     mcp,
+    memoirs,
     ...registerCommands(services),
     ...registerTools(services, tools),
     ...registerMcpProvider(mcp, log),
@@ -216,6 +221,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     embeddings: () => embeddings.status(),
     tools,
     mcp,
+    memoirs,
     offline: () => ({ file: offline.file, target: offline.target(), ...offline.status() }),
   };
 }

@@ -11,6 +11,7 @@ import './offline';
 import './embeddings';
 import './tools';
 import './mcp';
+import './memoirs';
 import { runAll } from './harness';
 
 export function run(): Promise<void> {

@@ -15,6 +15,7 @@ import {
   topicsText,
   updateConfirmation,
 } from '../../../src/extension/toolDefs';
+import { MEMOIR_TOOL, MEMOIR_TOOL_CONTRIBUTIONS } from '../../../src/extension/memoirs/toolDefs';
 import type { Memory, RecallResult } from '../../../src/store';
 
 const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
@@ -40,9 +41,10 @@ function memory(over: Partial<Memory> = {}): Memory {
 }
 
 test('package.json contributes exactly the tools the code registers, with what VS Code requires of each', () => {
-  assert.deepEqual(pkg.contributes.languageModelTools, JSON.parse(JSON.stringify(TOOL_CONTRIBUTIONS)));
-  assert.deepEqual(TOOL_CONTRIBUTIONS.map((t) => t.name).sort(), Object.values(TOOL).sort());
-  for (const t of TOOL_CONTRIBUTIONS) {
+  const all = [...TOOL_CONTRIBUTIONS, ...MEMOIR_TOOL_CONTRIBUTIONS];
+  assert.deepEqual(pkg.contributes.languageModelTools, JSON.parse(JSON.stringify(all)));
+  assert.deepEqual(all.map((t) => t.name).sort(), [...Object.values(TOOL), ...Object.values(MEMOIR_TOOL)].sort());
+  for (const t of all) {
     assert.match(t.name, /^(?!copilot_|vscode_)[\w-]+$/);
     assert.match(t.toolReferenceName, /^[\w-]+$/);
     assert.ok(t.displayName && t.modelDescription.length > 80 && t.userDescription, t.name);
