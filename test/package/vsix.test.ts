@@ -170,7 +170,7 @@ for (const t of NAMES) {
   describe(`mnemos-${t}.vsix`, () => {
     test('holds the bundles, assets, README and LICENSE (vsce renames them readme.md, LICENSE.txt), package.json, and no sources, tests or maps', () => {
       const { entries, dir, file } = vsixes[t];
-      for (const f of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/cli.js', 'dist/mcp.js', 'dist/hook.js', 'dist/embed-worker.js', 'dist/webview.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/mnemos.svg', 'resources/mnemos.instructions.md']) {
+      for (const f of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/cli.js', 'dist/mcp.js', 'dist/hook.js', 'dist/embed-worker.js', 'dist/webview.js', 'dist/graph.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/mnemos.svg', 'resources/mnemos.instructions.md']) {
         assert.ok(entries.includes(f), `${f} is in the VSIX`);
       }
       assert.match(fs.readFileSync(path.join(dir, 'LICENSE.txt'), 'utf8'), /Apache License\s+Version 2\.0/);

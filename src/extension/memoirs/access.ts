@@ -1,19 +1,10 @@
 /**
- * The one way the extension reaches memoirs: `memoirsOf(store)`. Until MnemosStore carries its own
- * `memoirs`, a MemoirStore is built over the store's connection (once per store, so the schema check
- * runs once). When the façade has `store.memoirs`, this function becomes `return store.memoirs`.
+ * The one way the extension reaches memoirs: `memoirsOf(store)`, the façade's `store.memoirs`.
  */
-import { MemoirStore, type MemoirSummary, type MnemosStore } from '../../store';
-
-const byStore = new WeakMap<MnemosStore, MemoirStore>();
+import type { MemoirStore, MemoirSummary, MnemosStore } from '../../store';
 
 export function memoirsOf(store: MnemosStore): MemoirStore {
-  let m = byStore.get(store);
-  if (!m) {
-    m = new MemoirStore(store.conn);
-    byStore.set(store, m);
-  }
-  return m;
+  return store.memoirs;
 }
 
 export interface MemoirRow extends MemoirSummary {
