@@ -360,6 +360,21 @@ forEachMode('store: decay and prune', (ctx) => {
     assert.equal(await s.maybeAutoDecay(true), true);
     assert.ok(Math.abs((await s.get(id))!.weight - 0.9025) < 1e-9);
   });
+  test('auto-decay at start: a fresh claim is read and nothing decays; a day-old one decays once', async () => {
+    const s = await ctx.fresh();
+    const { id } = await s.store(mem('t', 'start-up decay'));
+    await s.sql(`INSERT OR REPLACE INTO icm_metadata(key, value) VALUES ('last_decay_at', ?)`, [new Date().toISOString()]);
+    assert.equal(await s.maybeAutoDecay(), false);
+    assert.equal((await s.get(id))!.weight, 1);
+    if (ctx.mode !== 'memory') {
+      const other = await ctx.second();
+      await other.sql(`UPDATE icm_metadata SET value = '2000-01-01T00:00:00+00:00' WHERE key = 'last_decay_at'`);
+      await other.sync();
+      assert.equal(await other.maybeAutoDecay(), true);
+      await s.sync();
+      assert.ok(Math.abs((await s.get(id))!.weight - 0.95) < 1e-9);
+    }
+  });
   test('prune deletes low weights but never critical or high', async () => {
     const s = await ctx.fresh();
     const rows = await s.storeMany(
