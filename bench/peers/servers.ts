@@ -47,7 +47,9 @@ async function call(c: Client, name: string, args: Record<string, unknown>, time
  */
 export function peerRoots(): string[] {
   const extra = (process.env.MNEMOS_PEERS ?? '').split(':').filter(Boolean);
-  return [ROOT, ...extra.map((d) => path.resolve(d))];
+  // bench/peers/install.sh's default folder
+  const installed = process.env.MNEMOS_PEERS_DIR ?? path.join(os.homedir(), '.cache/mnemos/peers');
+  return [ROOT, ...extra.map((d) => path.resolve(d)), installed];
 }
 
 /** The folder of an installed package (…/node_modules/<name>), or undefined when none has it. */

@@ -3,7 +3,7 @@
 // fallback ranked by how many words match), loaded with the labelled set through its own store tool.
 //
 // Where it is: AI_DEVKIT_MEMORY_DIR (the package folder), else node_modules/@ai-devkit/memory, else
-// /work/peer/node_modules/@ai-devkit/memory. Its native better-sqlite3 must be built there.
+// the folder bench/peers/install.sh fills (~/.cache/mnemos/peers). Its native better-sqlite3 must be built there.
 //
 // The set's memories in its fields: title = the summary's first sentence (≤ 100 characters, cut at a
 // word; the topic is put in front when two titles would collide, which it refuses, then the set's id), content = the
@@ -24,7 +24,8 @@ export function findAiDevkit(): string | undefined {
   const dirs = [
     process.env.AI_DEVKIT_MEMORY_DIR,
     path.join(ROOT, 'node_modules', '@ai-devkit', 'memory'),
-    '/work/peer/node_modules/@ai-devkit/memory',
+    // bench/peers/install.sh's default folder
+    path.join(process.env.MNEMOS_PEERS_DIR ?? path.join(os.homedir(), '.cache/mnemos/peers'), 'node_modules/@ai-devkit/memory'),
   ];
   return dirs.find((d): d is string => !!d && fs.existsSync(path.join(d, 'dist', 'index.js')));
 }
