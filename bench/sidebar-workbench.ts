@@ -9,7 +9,7 @@
  * switching to Explorer and back, keystroke → results painted, expand a 1,000-memory topic, scroll to
  * its end.
  * usage: node --import tsx bench/sidebar-workbench.ts [--sizes 1000,10000,100000] [--reps 5]
- *          [--reps100k 3] [--keep]   (build first: node scripts/build.mjs)
+ *          [--reps100k 3] [--ext CHECKOUT] [--keep] [--verbose]   (build first: node scripts/build.mjs)
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,7 +23,8 @@ const require = createRequire(__filename);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const H = require('../test/host/host-common.js');
 
-const ROOT = path.resolve(__dirname, '..');
+// --ext DIR: the Mnemos checkout to load (built), e.g. /work/main for before/after figures.
+const ROOT = path.resolve(String(H.parseArgs(process.argv.slice(2)).ext ?? path.resolve(__dirname, '..')));
 const args = H.parseArgs(process.argv.slice(2), { bools: ['keep', 'verbose'] });
 const SIZES = String(args.sizes ?? '1000,10000,100000').split(',').map(Number);
 const REPS = Number(args.reps ?? 5);
@@ -45,7 +46,8 @@ async function buildStore(file: string, n: number): Promise<{ topics: number; ms
   QUERY = n >= 10_000 ? 'id4242' : 'id424';
   const store = await openStore({ mode: 'local', path: file });
   const corpus = generateCorpus(n - BIG_N);
-  const spread = Math.max(1, Math.round(n / 20 / 12));
+  const base = new Set(corpus.map((m) => m.topic)).size;
+  const spread = Math.max(1, Math.round(n / 20 / base)); // ~n/20 topics: 10k → ~500
   const all = corpus.map((m, i) => ({ ...m, topic: `${m.topic}-${i % spread}`, summary: `${m.summary} (id${i})` }));
   for (let i = 0; i < BIG_N; i++) all.push({ topic: BIG, summary: `Big topic note ${i} about the cache (big${i})`, keywords: ['big'], importance: 'medium' });
   for (let i = 0; i < all.length; i += 2000) await store.storeMany(all.slice(i, i + 2000));
@@ -246,6 +248,8 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
   out.firstOpen = Math.max(await firstPaintAt(f, ext), await outerVisibleAt(page, f)) - t0;
   const nav = await evalIn<number>(f, 'performance.timeOrigin');
   if (nav) out.firstFrameStart = nav - t0;
+  const heap = await evalIn<number>(f, '(performance.memory && performance.memory.usedJSHeapSize) || 0');
+  if (heap) out.heapMB = heap / 1048576;
   if (ext.name === 'mnemos') {
     const marks = await evalIn<{ ready: number; origin: number }>(
       f,
@@ -308,8 +312,10 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
     const step = () => { s.scrollTop = s.scrollHeight;
       if (document.querySelectorAll(${JSON.stringify(ext.memSel)}).length >= ${BIG_N}) resolve(); else requestAnimationFrame(step); };
     step(); }))()`);
-  out.scrollEnd = ((await waitAll) as number) - t;
-  await scrolling;
+  const capped = await Promise.race([waitAll, H.sleep(20000).then(() => NaN)]);
+  out.scrollEnd = (capped as number) - t;
+  if (Number.isNaN(capped)) step('scroll to end: not reached in 20 s');
+  else await scrolling;
   return out;
 }
 
@@ -324,9 +330,9 @@ async function runSize(n: number, reps: number, work: string): Promise<void> {
   const storeFile = path.join(work, `store-${n}.db`);
   const built = await buildStore(storeFile, n);
   console.log(`\n${n.toLocaleString('en')} memories in ${built.topics} topics (one of ${bigOf(n)}), store built in ${Math.round(built.ms)} ms`);
-  const baseDir = path.join(work, `baseline-${n}`);
-  writeBaseline(baseDir, storeFile);
   const dirs = H.makeRunDir('bench', {});
+  // The payload takes one extensionDevelopmentPath only: the baseline is installed like a user's extension.
+  writeBaseline(path.join(dirs.extensionsDir, 'bench.bench-baseline-0.0.1'), storeFile);
   const settings = path.join(dirs.runDir, 'settings.json');
   fs.writeFileSync(
     settings,
@@ -348,20 +354,23 @@ async function runSize(n: number, reps: number, work: string): Promise<void> {
     fs.mkdirSync(folder, { recursive: true });
     const url = H.workbenchUrl(server!.authority, {
       folder,
-      extensionDevelopmentPath: [ROOT, baseDir],
+      extensionDevelopmentPath: [ROOT],
       extensionTestsPath: path.join(ROOT, 'test/host/shot-driver.js'),
     });
     const samples: Record<string, Sample[]> = { mnemos: [], baseline: [] };
     for (let r = 0; r < reps; r++) {
       for (const ext of r % 2 ? [MNEMOS, BASE] : [BASE, MNEMOS]) {
-        const s = await oneWindow(page, url, ctl, ext);
+        const s = await oneWindow(page, url, ctl, ext).catch(async (e) => {
+          await page.screenshot({ path: path.join(work, 'failed.png') }).catch(() => undefined);
+          throw e;
+        });
         samples[ext.name].push(s);
         console.log(`  rep ${r + 1} ${ext.name.padEnd(8)} ${Object.entries(s).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
       }
     }
     const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
     console.log(`  medians over ${reps} windows each (load average ${load}):`);
-    const keys = ['firstOpen', 'reopen', 'keystroke', 'expand', 'scrollEnd', 'firstFrameStart', 'firstScriptReady'];
+    const keys = ['heapMB', 'firstOpen', 'reopen', 'keystroke', 'expand', 'scrollEnd', 'firstFrameStart', 'firstScriptReady'];
     for (const k of keys) {
       const m = samples.mnemos.map((s) => s[k]).filter((x) => x !== undefined);
       const b = samples.baseline.map((s) => s[k]).filter((x) => x !== undefined);
