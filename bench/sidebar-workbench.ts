@@ -249,7 +249,7 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
   const nav = await evalIn<number>(f, 'performance.timeOrigin');
   if (nav) out.firstFrameStart = nav - t0;
   const heap = await evalIn<number>(f, '(performance.memory && performance.memory.usedJSHeapSize) || 0');
-  if (heap) out.heapMB = heap / 1048576;
+  if (heap) out.heapMB = heap / 1048576; // the renderer's JS heap (Chromium shares it among same-site frames)
   if (ext.name === 'mnemos') {
     const marks = await evalIn<{ ready: number; origin: number }>(
       f,
@@ -312,6 +312,9 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
     const step = () => { s.scrollTop = s.scrollHeight;
       if (document.querySelectorAll(${JSON.stringify(ext.memSel)}).length >= ${BIG_N}) resolve(); else requestAnimationFrame(step); };
     step(); }))()`);
+  // Both may still be pending when the next window load detaches the frame: never let that throw.
+  waitAll.catch(() => undefined);
+  scrolling.catch(() => undefined);
   const capped = await Promise.race([waitAll, H.sleep(20000).then(() => NaN)]);
   out.scrollEnd = (capped as number) - t;
   if (Number.isNaN(capped)) step('scroll to end: not reached in 20 s');
