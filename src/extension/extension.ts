@@ -150,7 +150,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     ...registerTools(services, tools),
     ...registerMcpProvider(mcp, log),
     embeddings.onDidChange(() => host.refreshStatus()),
-    vscode.window.registerWebviewViewProvider(MemoriesViewProvider.viewType, new MemoriesViewProvider(context.extensionUri, deps)),
+    vscode.window.registerWebviewViewProvider(MemoriesViewProvider.viewType, new MemoriesViewProvider(context.extensionUri, deps), MemoriesViewProvider.options),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
     host.onDidChangeStore(() => storeChanged.fire()),
     offline,
