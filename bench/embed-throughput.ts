@@ -93,7 +93,7 @@ async function inline(m: ModelSpec, texts: string[]) {
   env.cacheDir = m.dir === FIXTURES ? cacheDir : m.dir;
   const ex = await pipeline('feature-extraction', m.modelId, {
     dtype: m.dtype, session_options: { intraOpNumThreads: THREADS, interOpNumThreads: 1 },
-  } as Parameters<typeof pipeline>[2]);
+  });
   try {
     await ex(['warm up'], { pooling: 'mean', normalize: true });
     const runs = [];

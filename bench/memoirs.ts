@@ -106,7 +106,10 @@ async function icmWouldCycle(conn: Conn, source: string, target: string): Promis
     for (const r of await conn.query(`SELECT target_id FROM concept_links WHERE source_id = ?`, [cur])) {
       const t = String(r.target_id);
       if (t === source) return true;
-      if (!visited.has(t)) (visited.add(t), queue.push(t));
+      if (!visited.has(t)) {
+        visited.add(t);
+        queue.push(t);
+      }
     }
   }
   return false;

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createClient } from '@libsql/client';
-import { buildFtsQuery, type MnemosStore, type NewMemory, openStore } from '../src/store';
+import { buildFtsQuery, type MnemosStore, openStore } from '../src/store';
 import { wordFormTuning } from '../src/store/fts';
 import { startSqld } from '../test/helpers/sqld';
 import { type CorpusMemory, generateCorpus, queryWorkload } from './lib/corpus';
@@ -39,11 +39,11 @@ const bucketOf = (n: number) => (n === 0 ? '0' : n < 100 ? '1–99' : n < 1000 ?
 
 async function fill(store: MnemosStore, corpus: CorpusMemory[]): Promise<number> {
   const t0 = performance.now();
-  for (let i = 0; i < corpus.length; i += 1000) await store.storeMany(corpus.slice(i, i + 1000) as NewMemory[]);
+  for (let i = 0; i < corpus.length; i += 1000) await store.storeMany(corpus.slice(i, i + 1000));
   return performance.now() - t0;
 }
 
-async function samples(queries: string[], fn: (q: string) => Promise<unknown> | unknown): Promise<number[]> {
+async function samples(queries: string[], fn: (q: string) => unknown): Promise<number[]> {
   for (const q of queries) await fn(q); // warm-up: page cache, statement cache
   const out: number[] = [];
   for (let p = 0; p < PASSES; p++) {

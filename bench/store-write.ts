@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createClient } from '@libsql/client';
-import { type NewMemory, openStore, type StoreConfig, summaryHash } from '../src/store';
+import { openStore, type StoreConfig, summaryHash } from '../src/store';
 import { startSqld } from '../test/helpers/sqld';
 import { type CorpusMemory, generateCorpus } from './lib/corpus';
 import { fmtUs, printMachine, ratio, table } from './lib/timing';
@@ -100,7 +100,7 @@ async function main() {
       const st = await openStore({ mode: 'local', path: path.join(dir, `store-bulk-${r}.db`) });
       const t = performance.now();
       const c = cpuMs();
-      for (let i = 0; i < bulkRows.length; i += BATCH) await st.storeMany(bulkRows.slice(i, i + BATCH) as NewMemory[]);
+      for (let i = 0; i < bulkRows.length; i += BATCH) await st.storeMany(bulkRows.slice(i, i + BATCH));
       rounds.push({ raw: rawMs, fts: ftsMs, st: performance.now() - t, stCpu: cpuMs() - c });
       if ((await st.count()) !== BULK) throw new Error(`expected ${BULK} rows`);
       await st.close();
@@ -157,7 +157,7 @@ async function main() {
 
       const store = await openStore({ mode: 'remote', url: sqld.url });
       t0 = performance.now();
-      for (let i = 0; i < bulkRows.length; i += BATCH) await store.storeMany(bulkRows.slice(i, i + BATCH) as NewMemory[]);
+      for (let i = 0; i < bulkRows.length; i += BATCH) await store.storeMany(bulkRows.slice(i, i + BATCH));
       const stBulk = performance.now() - t0;
       t0 = performance.now();
       for (const m of sqldSingleRows) await store.store(m);
@@ -238,7 +238,7 @@ async function profile(rows: CorpusMemory[]) {
   for (let rep = 0; rep < 3; rep++) {
     const s = await openStore({ mode: 'local', path: path.join(dir, `profile-store-${rep}.db`) });
     const c0 = cpuMs();
-    for (let i = 0; i < rows.length; i += BATCH) await s.storeMany(rows.slice(i, i + BATCH) as NewMemory[]);
+    for (let i = 0; i < rows.length; i += BATCH) await s.storeMany(rows.slice(i, i + BATCH));
     best.push((cpuMs() - c0) / rows.length);
     await s.close();
   }

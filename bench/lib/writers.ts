@@ -58,7 +58,7 @@ export async function runWriters(o: RunOptions): Promise<RunResult> {
   const procs: ChildProcess[] = [];
   const r: RunResult = { writers, perWriter, acks: Array.from({ length: writers }, () => []), actions: [], retryMessages: [], errors: [], stats: [], codes: [], logs: Array.from({ length: writers }, () => ''), wallMs: 0, complete: false };
   let ready = 0;
-  let lastAck = Date.now();
+  let lastAck: number;
   let releaseAll: () => void = () => undefined;
   const allReady = new Promise<void>((res) => (releaseAll = res));
   const exits: Promise<number | null>[] = [];
@@ -71,7 +71,7 @@ export async function runWriters(o: RunOptions): Promise<RunResult> {
       });
       procs.push(p);
       let buf = '';
-      p.stdout!.on('data', (d: Buffer) => {
+      p.stdout.on('data', (d: Buffer) => {
         buf += d.toString();
         let nl: number;
         while ((nl = buf.indexOf('\n')) >= 0) {
@@ -88,7 +88,7 @@ export async function runWriters(o: RunOptions): Promise<RunResult> {
           else if (line.startsWith('err ')) r.errors.push(`writer ${w}: ${line.slice(4)}`);
         }
       });
-      p.stderr!.on('data', (d: Buffer) => (r.logs[w] = (r.logs[w] + d.toString()).slice(-2000)));
+      p.stderr.on('data', (d: Buffer) => (r.logs[w] = (r.logs[w] + d.toString()).slice(-2000)));
       exits.push(new Promise((res) => p.on('exit', (code) => res(code))));
     }
     // A writer that dies while opening would leave the others waiting: race readiness against exits.

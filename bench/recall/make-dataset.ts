@@ -364,7 +364,7 @@ export function validate(memories: DatasetMemory[], queries: DatasetQuery[]): Re
     memoriesByType: count(memories.map((m) => m.type)),
     importance: count(memories.map((m) => m.importance)),
     summaryWords: { min: Math.min(...words), median: median(words), max: Math.max(...words) },
-    summarySentences: count(sentences.map((n) => String(Math.min(n, 4)) as string)),
+    summarySentences: count(sentences.map((n) => String(Math.min(n, 4)))),
     queries: queries.length,
     queriesByKind: count(queries.map((q) => q.kind)),
     queriesByType: count(queries.map((q) => q.type)),

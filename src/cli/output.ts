@@ -7,6 +7,7 @@ import type { Memory, ScoredMemory, TopicHealth } from '../store';
 import { oneLine, plural } from '../shared/text';
 
 // C0 controls but \n and \t, DEL, C1 controls, bidi embeddings/overrides/isolates, line/paragraph separators.
+// eslint-disable-next-line no-control-regex -- a sanitiser: the control characters are what it matches
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const escapeChar = (c: string) => {
   const n = c.codePointAt(0)!;

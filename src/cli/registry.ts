@@ -60,7 +60,7 @@ export function registerCommand(name: string, spec: CommandSpec | (CommandGroup 
   if (typeof spec?.summary !== 'string' || !('subcommands' in spec || typeof spec.run === 'function')) {
     throw new Error(`command "${name}" needs a summary and a run function`);
   }
-  COMMANDS[name] = { summary: spec.summary, load: async () => spec };
+  COMMANDS[name] = { summary: spec.summary, load: () => Promise.resolve(spec) };
 }
 
 export function findCommand(name: string): RegistryEntry | undefined {

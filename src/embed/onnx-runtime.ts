@@ -16,6 +16,8 @@ type OrtWeb = { env: { wasm: { wasmPaths?: string; numThreads?: number } } };
 function pick(): { kind: 'native' } | { kind: 'wasm'; web: OrtWeb } | { kind: 'none' } {
   if (process.env.MNEMOS_ONNX_RUNTIME !== 'wasm') {
     try {
+      // A probe: the native addon may be missing or fail to load on this platform, so no static import.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require('onnxruntime-node');
       return { kind: 'native' };
     } catch {
@@ -24,6 +26,8 @@ function pick(): { kind: 'native' } | { kind: 'wasm'; web: OrtWeb } | { kind: 'n
   }
   let web: OrtWeb;
   try {
+    // Loaded only when chosen (the fallback), and it may be absent: no static import.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     web = require('onnxruntime-web') as OrtWeb;
   } catch {
     return { kind: 'none' };

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { runtimeOptions } from './onnx-runtime'; // before transformers.js: it picks the ONNX runtime
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { FromWorker, LoadFailure, ToWorker, WorkerInit } from './protocol';
+import { textOf } from '../shared/text';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -20,7 +21,7 @@ const DAMAGED = /Protobuf parsing failed|Load model from .* failed|invalid (onnx
  */
 function classifyLoadError(e: unknown): { reason: LoadFailure; message: string; detail: string } {
   const err = e as { name?: string; message?: string; cause?: unknown };
-  const detail = `${err?.name ? `${err.name}: ` : ''}${err?.message ?? String(e)}${err?.cause ? ` (${String(err.cause)})` : ''}`.trim();
+  const detail = `${err?.name ? `${err.name}: ` : ''}${err?.message ?? String(e)}${err?.cause ? ` (${textOf(err.cause)})` : ''}`.trim();
   const model = init.modelId;
   const where = init.localModelPath ? `the local model folder (${init.localModelPath})` : `the model cache (${init.cacheDir})`;
   if (/Could not locate file/i.test(detail)) { // the hub answered 404: wrong id (or a file this model lacks)
@@ -44,16 +45,16 @@ async function load(): Promise<FeatureExtractionPipeline> {
   if (init.localModelPath) env.localModelPath = init.localModelPath;
   env.allowRemoteModels = init.allowRemote;
   if (init.remoteHost) env.remoteHost = init.remoteHost.endsWith('/') ? init.remoteHost : `${init.remoteHost}/`;
-  return (await pipeline('feature-extraction', init.modelId, {
+  return pipeline<'feature-extraction'>('feature-extraction', init.modelId, {
     dtype: init.dtype,
     ...runtimeOptions(init.threads),
     session_options: { intraOpNumThreads: init.threads, interOpNumThreads: 1 },
-  } as Parameters<typeof pipeline>[2])) as FeatureExtractionPipeline;
+  });
 }
 
 async function run(extractor: FeatureExtractionPipeline, texts: string[]) {
   const t = await extractor(texts, { pooling: 'mean', normalize: true });
-  const [n, dim] = t.dims as number[];
+  const [n, dim] = t.dims;
   const data = new Float32Array(t.data as Float32Array); // own buffer, so it can be transferred
   t.dispose?.();
   return { n, dim, data };
@@ -81,7 +82,7 @@ port.on('message', (msg: ToWorker) => {
     if (!extractor) return; // the host already rejected everything on 'load-error'
     try {
       const r = await run(extractor, msg.texts);
-      post({ type: 'result', id: msg.id, ...r }, [r.data.buffer as ArrayBuffer]);
+      post({ type: 'result', id: msg.id, ...r }, [r.data.buffer]);
     } catch (e) {
       post({ type: 'error', id: msg.id, message: e instanceof Error ? e.message : String(e) });
     }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
  * (a command, the sidebar), from settings + SecretStorage, and reopens when either changes.
  */
 import * as vscode from 'vscode';
+import { textOf } from '../shared/text';
 import type { MnemosStore } from '../store';
 import { ChangeWatcher } from './changeWatcher';
 import { registerCommands, updateTokenContext } from './commands';
@@ -86,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     host,
     tokens,
     log,
-    String(context.extension.packageJSON.version ?? '0'),
+    textOf((context.extension.packageJSON as { version?: unknown }).version ?? '0'),
     path.join(context.globalStorageUri.fsPath, 'models'),
   );
   const services: Services = {
@@ -110,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
       );
     },
   };
-  const reopenIfActive = services.reopen;
+  const reopenIfActive = (wasActive: boolean, why: string) => services.reopen(wasActive, why);
   const tools = createTools(services);
   const memoirs = registerMemoirs(services);
 

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { EmbedderUnavailableError } from '../embed/embedder';
-import { oneLine } from '../shared/text';
+import { oneLine, textOf } from '../shared/text';
 import { isStoreError, redactSecrets } from '../store';
 
 const KEEP_LINES = 2000;
@@ -81,7 +81,7 @@ export function isExpectedCondition(err: unknown): boolean {
 /** An expected condition on one line: its message, then the raw cause (the driver's or the loader's words). */
 function expectedLine(err: unknown): string {
   const e = err as Error & { detail?: unknown; cause?: unknown };
-  const raw = typeof e.detail === 'string' ? e.detail : e.cause instanceof Error ? e.cause.message : e.cause ? String(e.cause) : '';
+  const raw = typeof e.detail === 'string' ? e.detail : e.cause instanceof Error ? e.cause.message : e.cause ? textOf(e.cause) : '';
   return oneLine(`${e.message}${raw ? ` (${raw})` : ''}`, 600);
 }
 
@@ -92,10 +92,10 @@ export function describeError(err: unknown): string {
   for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
     if (cur instanceof Error) {
       const code = (cur as { code?: unknown }).code;
-      parts.push(`${depth ? 'caused by: ' : ''}${cur.stack ?? `${cur.name}: ${cur.message}`}${code !== undefined ? ` [code ${String(code)}]` : ''}`);
+      parts.push(`${depth ? 'caused by: ' : ''}${cur.stack ?? `${cur.name}: ${cur.message}`}${code !== undefined ? ` [code ${textOf(code)}]` : ''}`);
       cur = (cur as { cause?: unknown }).cause;
     } else {
-      parts.push(`${depth ? 'caused by: ' : ''}${String(cur)}`);
+      parts.push(`${depth ? 'caused by: ' : ''}${textOf(cur)}`);
       break;
     }
   }

@@ -3,6 +3,7 @@
  * to open. Plain text in an editor, so whatever an agent wrote is never rendered or executed.
  */
 import * as vscode from 'vscode';
+import { textOf } from '../shared/text';
 import type { Memory, MnemosStore } from '../store';
 
 export const SCHEME = 'mnemos';
@@ -58,7 +59,7 @@ export function renderMemory(m: Memory): string {
   const src = m.sourceData;
   if (src && src.type === 'vscode') {
     const s = src as { file?: unknown; startLine?: unknown; endLine?: unknown; commit?: unknown; workspace?: unknown };
-    out.push(`- source: ${String(s.file)}:${String(s.startLine)}-${String(s.endLine)}${s.commit ? ` @ ${String(s.commit).slice(0, 12)}` : ''}${s.workspace ? ` (${String(s.workspace)})` : ''}`);
+    out.push(`- source: ${String(s.file)}:${String(s.startLine)}-${String(s.endLine)}${s.commit ? ` @ ${textOf(s.commit).slice(0, 12)}` : ''}${s.workspace ? ` (${textOf(s.workspace)})` : ''}`);
   } else if (src) {
     out.push(`- source: ${src.type}`);
   } else {

@@ -71,7 +71,8 @@ export class StatusBar implements vscode.Disposable {
 
   /** For tests: what the status bar shows now. */
   snapshot(): { text: string; tooltip: string } {
-    return { text: this.item.text, tooltip: String(this.item.tooltip ?? '') };
+    const t = this.item.tooltip; // always set from describe() as a string
+    return { text: this.item.text, tooltip: typeof t === 'string' ? t : (t?.value ?? '') };
   }
 
   dispose(): void {

@@ -68,7 +68,7 @@ export function createTools(s: Services): MnemosTools {
       return await fn();
     } catch (e) {
       s.log.error(`tool ${name} failed`, e);
-      throw new Error(s.log.redact(messageOf(e)));
+      throw new Error(s.log.redact(messageOf(e)), { cause: e });
     }
   };
 

@@ -30,6 +30,7 @@ function str(o: Obj, ...keys: string[]): string | undefined {
 
 /** A short identifier-like field (session id, path): printable, bounded; anything else is dropped. */
 function ident(v: string | undefined, max = 4096): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (v === undefined || v.length > max || /[\u0000-\u001f\u007f]/.test(v)) return undefined;
   return v;
 }

@@ -40,6 +40,7 @@ export function editedFiles(tool: ToolCall, cwd: string | undefined): string[] {
   const add = (v: unknown) => {
     if (typeof v !== 'string') return;
     const p = v.trim();
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
     if (!p || p.length > 1024 || /[\u0000-\u001f\u007f]/.test(p)) return;
     found.push(p);
   };

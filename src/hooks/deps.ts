@@ -9,6 +9,9 @@ import type { Dialect } from './adapters';
 import { loadState, readTranscript, saveState } from './local';
 import type { CodeAreaRecorder, CodeAreaTouch, HookDeps, HookLogger } from './types';
 
+/** `f()` as a promise, a throw as a rejection (the synchronous file helpers behind an async interface). */
+const promised = <T>(f: () => T): Promise<T> => new Promise((resolve) => resolve(f()));
+
 export interface StoreDepsOptions {
   env: NodeJS.ProcessEnv;
   stateDir: string;
@@ -36,13 +39,16 @@ export function relevantToProject(topic: string, project: string | undefined): b
  */
 export function logCodeAreas(logger: HookLogger): CodeAreaRecorder {
   return {
-    async touch(areas: CodeAreaTouch[]) {
-      logger.log('info', 'code areas touched', { areas: areas.map((a) => ({ project: a.project, file: a.filePath, tool: a.toolName })) });
+    touch(areas: CodeAreaTouch[]) {
+      return promised(() => {
+        const list = areas.map((a) => ({ project: a.project, file: a.filePath, tool: a.toolName }));
+        logger.log('info', 'code areas touched', { areas: list });
+      });
     },
   };
 }
 
-export function storeDeps(o: StoreDepsOptions): HookDeps & { close(): Promise<void> } {
+export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promise<void> } {
   let opened: Promise<MnemosStore> | undefined;
   const store = () =>
     (opened ??= (async () => {
@@ -83,9 +89,9 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close(): Promise<vo
       return hits.map((h) => h.memory.summary);
     },
     codeAreas: logCodeAreas(o.logger),
-    loadState: async (sid) => loadState(o.stateDir, sid),
-    saveState: async (sid, st) => saveState(o.stateDir, sid, st),
-    readTranscript: async (p, max) => readTranscript(p, max),
+    loadState: (sid) => promised(() => loadState(o.stateDir, sid)),
+    saveState: (sid, st) => promised(() => saveState(o.stateDir, sid, st)),
+    readTranscript: (p, max) => promised(() => readTranscript(p, max)),
     logger: o.logger,
     now: () => new Date(),
     async close() {

@@ -77,7 +77,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Edits one event's array element by element (others' elements keep their bytes): `ours(el)` says
  * which elements (or, with `inner`, which hooks inside a group) Mnemos wrote; `add` is appended.
  */
-function editEventArray(doc: JsonDoc, name: string, ours: (h: unknown) => boolean, inner: boolean, add: unknown | undefined): void {
+function editEventArray(doc: JsonDoc, name: string, ours: (h: unknown) => boolean, inner: boolean, add: unknown): void {
   const hooks = doc.value.hooks as Record<string, unknown> | undefined;
   const before = hooks?.[name];
   if (before !== undefined && !Array.isArray(before)) return; // not ours to interpret
@@ -164,7 +164,7 @@ function mergeMcp(doc: JsonDoc, key: string, entry: Record<string, unknown>, rem
     if (cur === undefined) return 'none';
     if (!(isObj(cur) && typeof cur.command === 'string' && /mnemos/.test(`${cur.command} ${JSON.stringify(cur.args ?? [])}`))) return 'kept';
     setAt(doc, [key, 'mnemos'], undefined);
-    if (isObj(doc.value[key]) && Object.keys(doc.value[key] as object).length === 0) setAt(doc, [key], undefined);
+    if (isObj(doc.value[key]) && Object.keys(doc.value[key]).length === 0) setAt(doc, [key], undefined);
     return 'removed';
   }
   if (same(cur, entry)) return 'none';

@@ -27,7 +27,7 @@ export function readJson(file: string): JsonDoc {
   }
   if (!text.trim()) return { file, text: '', value: {}, existed };
   const errors: ParseError[] = [];
-  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false });
+  const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
   if (errors.length) {
     const e = errors[0];
     throw new ConfigFileError(`${file} is not valid JSON (${printParseErrorCode(e.error)} at offset ${e.offset}); fix it first, nothing was changed`);

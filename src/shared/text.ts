@@ -20,3 +20,17 @@ export function oneLine(text: string, max = 160, marker = '…'): string {
   const room = Math.max(0, max - Array.from(marker).length);
   return chars.slice(0, room).join('').trimEnd() + marker;
 }
+
+/**
+ * Any value as text for a message or a log line: a primitive as `String()` gives it, an Error as
+ * `Name: message`, another object as JSON (where `String()` would only say `[object Object]`).
+ */
+export function textOf(v: unknown): string {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return String(v);
+  if (v instanceof Error) return v.message ? `${v.name}: ${v.message}` : v.name;
+  try {
+    return JSON.stringify(v) ?? Object.prototype.toString.call(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}

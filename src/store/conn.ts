@@ -54,6 +54,8 @@ export interface Conn extends Tx {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** `f()` as a promise, a throw as a rejection: what an `async` wrapper of synchronous work gives. */
+const promised = <T>(f: () => T): Promise<T> => new Promise((resolve) => resolve(f()));
 
 function normaliseArgs(args: SqlArg[] | undefined): unknown[] {
   if (!args) return [];
@@ -166,11 +168,11 @@ class LocalConn implements Conn {
   }
 
   batch(stmts: Stmt[]): Promise<Row[][]> {
-    return this.transaction(async () => stmts.map((s) => this.querySync(s.sql, s.args)));
+    return this.transaction(() => promised(() => stmts.map((s) => this.querySync(s.sql, s.args))));
   }
   batchRun(stmts: Stmt[]): Promise<number[]> {
     // run() rather than RETURNING rows: ≈ 7 µs less per row in bulk (docs/BENCHMARKS.md, Writes).
-    return this.transaction(async () => stmts.map((s) => this.runSync(s.sql, s.args)));
+    return this.transaction(() => promised(() => stmts.map((s) => this.runSync(s.sql, s.args))));
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
@@ -188,8 +190,8 @@ class LocalConn implements Conn {
         }
         try {
           const tx: Tx = {
-            query: async (sql, args) => this.querySync(sql, args),
-            run: async (sql, args) => this.runSync(sql, args),
+            query: (sql, args) => promised(() => this.querySync(sql, args)),
+            run: (sql, args) => promised(() => this.runSync(sql, args)),
           };
           const out = await fn(tx);
           this.prep('COMMIT').run([]);
@@ -327,15 +329,17 @@ class ReplicaConn implements Conn {
   script(sql: string): Promise<void> {
     return this.pulled(this.remote.script(sql));
   }
-  async sync(): Promise<void> {
-    try {
-      this.rdb.sync();
-    } catch (e) {
-      throw mapRemoteError(e, this.where);
-    }
+  sync(): Promise<void> {
+    return promised(() => {
+      try {
+        this.rdb.sync();
+      } catch (e) {
+        throw mapRemoteError(e, this.where);
+      }
+    });
   }
-  async dataVersion(): Promise<undefined> {
-    return undefined;
+  dataVersion(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
   async close(): Promise<void> {
     await this.remote.close();
@@ -459,7 +463,7 @@ class RemoteConn implements Conn {
   private static rows(rs: { rows: ArrayLike<unknown>; columns: string[] }): Row[] {
     const out: Row[] = [];
     for (let i = 0; i < rs.rows.length; i++) {
-      const r = rs.rows[i] as unknown as ArrayLike<unknown>;
+      const r = rs.rows[i] as ArrayLike<unknown>;
       const o: Row = {};
       rs.columns.forEach((c, j) => (o[c] = r[j]));
       out.push(o);
@@ -513,11 +517,11 @@ class RemoteConn implements Conn {
     return this.retry(() => this.client.executeMultiple(sql));
   }
   async sync(): Promise<void> {}
-  async dataVersion(): Promise<undefined> {
-    return undefined;
+  dataVersion(): Promise<undefined> {
+    return Promise.resolve(undefined);
   }
-  async close(): Promise<void> {
-    this.client.close();
+  close(): Promise<void> {
+    return promised(() => this.client.close());
   }
 }
 

@@ -1,3 +1,5 @@
+import { str } from './values';
+
 /**
  * Typed store errors. Every message says what failed and, where possible, what to do about it;
  * front ends map `code` to exit codes (CLI), tool errors (MCP) or notifications (extension).
@@ -67,9 +69,9 @@ export function isStoreError(e: unknown): e is StoreError {
  */
 export function isBusyError(e: unknown): boolean {
   for (let cur: unknown = e, depth = 0; cur && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = String((cur as { code?: unknown }).code ?? '');
+    const code = str((cur as { code?: unknown }).code);
     if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true;
-    if (/database (table )?is locked/i.test(String((cur as { message?: unknown }).message ?? ''))) return true;
+    if (/database (table )?is locked/i.test(str((cur as { message?: unknown }).message))) return true;
   }
   return false;
 }

@@ -164,7 +164,7 @@ export class FactsStore {
       activeCount: num(r?.active),
       totalCount: num(r?.total),
       distinctEntities: num(r?.entities),
-      topEntities: JSON.parse(str(r?.top) || '[]'),
+      topEntities: JSON.parse(str(r?.top) || '[]') as [string, number][],
     };
   }
 }

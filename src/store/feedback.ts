@@ -155,8 +155,8 @@ export class FeedbackStore {
     );
     return {
       total: num(r?.total),
-      byTopic: JSON.parse(str(r?.by_topic) || '[]'),
-      mostApplied: JSON.parse(str(r?.most_applied) || '[]'),
+      byTopic: JSON.parse(str(r?.by_topic) || '[]') as [string, number][],
+      mostApplied: JSON.parse(str(r?.most_applied) || '[]') as [string, number][],
     };
   }
 }

@@ -10,7 +10,7 @@ export const MAX_QUERY_BYTES = 10_000;
 export const MAX_QUERY_TOKENS = 100;
 
 /** ICM's separator set plus the rest of ASCII punctuation that FTS5's unicode61 tokenizer drops anyway. */
-const SEPARATORS = /[\s\p{Cf}\-*"(){}:^+~\\\[\],;!?<>=|&@#$%`'/.]+/u;
+const SEPARATORS = /[\s\p{Cf}\-*"(){}:^+~\\[\],;!?<>=|&@#$%`'/.]+/u;
 
 function truncateUtf8(s: string, maxBytes: number): string {
   if (Buffer.byteLength(s, 'utf8') <= maxBytes) return s;

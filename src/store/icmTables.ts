@@ -302,7 +302,5 @@ export function limitArg(v: unknown, fallback: number, max: number, field = 'lim
   return v;
 }
 
-export const str = (v: unknown): string => (v == null ? '' : String(v));
-export const strOrNull = (v: unknown): string | null => (v == null ? null : String(v));
-export const num = (v: unknown): number => Number(v ?? 0);
+export { num, str, strOrNull } from './values';
 export type { Row };

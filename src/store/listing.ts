@@ -11,8 +11,8 @@ function encodeCursor(parts: (string | number)[]): string {
 }
 function decodeCursor(c: string): (string | number)[] {
   try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2) return v;
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2) return v as (string | number)[];
   } catch {
     /* fall through */
   }

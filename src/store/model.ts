@@ -162,7 +162,7 @@ export function validateId(id: unknown): string {
 export function parseJsonList(text: unknown): string[] {
   if (typeof text !== 'string' || !text) return [];
   try {
-    const v = JSON.parse(text);
+    const v = JSON.parse(text) as unknown;
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   } catch {
     return text.split(',').map((s) => s.trim()).filter(Boolean);

@@ -26,6 +26,7 @@ import { InvalidInputError, isBusyError, isStoreError, redactSecrets } from './e
 import { type NewMemory, validateNewMemory } from './model';
 import { type MnemosStore, openStore } from './store';
 import type { StoreResult } from './types';
+import { strOrNull } from './values';
 
 /** A memory as queued: validated, with the id it will have on the server. */
 export type QueuedMemory = NewMemory & { id: string };
@@ -301,6 +302,8 @@ export class Outbox {
       const storeTarget = store.config ? outboxTarget(store.config) : t;
       if (storeTarget !== t) throw new InvalidInputError(`the outbox holds memories for ${t}; this store writes to ${storeTarget ?? 'a local file'}`);
     } catch (e) {
+      // The caught error, unchanged: the rejection an async function would give (not a new value).
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       return Promise.reject(e);
     }
     const running = this.draining.get(t);
@@ -402,7 +405,7 @@ function toItem(r: Row): OutboxItem {
     memory: JSON.parse(String(r.memory)) as QueuedMemory,
     queuedAt: Number(r.queued_at),
     attempts: Number(r.attempts),
-    lastError: r.last_error === null || r.last_error === undefined ? null : String(r.last_error),
+    lastError: strOrNull(r.last_error),
     parked: Number(r.parked) === 1,
   };
 }

@@ -1,6 +1,7 @@
 /** Row ↔ Memory mapping; the one place that knows ICM's column names. */
 import type { Row, SqlArg } from './conn';
 import { type Importance, IMPORTANCES, type Memory, parseJsonList, type SourceData } from './model';
+import { str } from './values';
 
 /** Every column but ICM's `embedding` blob, which no list or search needs. */
 export const MEMORY_COLUMNS =
@@ -12,8 +13,10 @@ export const M_COLUMNS = MEMORY_COLUMNS.split(', ')
 function parseSource(type: unknown, data: unknown): SourceData | null {
   if (typeof data !== 'string' || !data) return null;
   try {
-    const v = JSON.parse(data);
-    return v && typeof v === 'object' && !Array.isArray(v) && typeof v.type === 'string' ? (v as SourceData) : null;
+    const v = JSON.parse(data) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) && typeof (v as { type?: unknown }).type === 'string'
+      ? (v as SourceData)
+      : null;
   } catch {
     return null;
   }
@@ -21,22 +24,22 @@ function parseSource(type: unknown, data: unknown): SourceData | null {
 }
 
 export function rowToMemory(r: Row): Memory {
-  const created = String(r.created_at ?? '');
-  const importance = String(r.importance ?? '').toLowerCase();
+  const created = str(r.created_at);
+  const importance = str(r.importance).toLowerCase();
   return {
     id: String(r.id),
     createdAt: created,
     // ICM: an empty updated_at means "never updated" (pre-0.3.1 rows).
     updatedAt: (r.updated_at as string) || created,
-    lastAccessed: String(r.last_accessed ?? created),
+    lastAccessed: r.last_accessed == null ? created : str(r.last_accessed),
     accessCount: Number(r.access_count ?? 0),
     weight: r.weight === null || r.weight === undefined ? 1 : Number(r.weight),
-    topic: String(r.topic ?? ''),
-    summary: String(r.summary ?? ''),
+    topic: str(r.topic),
+    summary: str(r.summary),
     rawExcerpt: (r.raw_excerpt as string | null) ?? null,
     keywords: parseJsonList(r.keywords),
     importance: ((IMPORTANCES as readonly string[]).includes(importance) ? importance : 'medium') as Importance,
-    sourceType: String(r.source_type ?? 'manual'),
+    sourceType: r.source_type == null ? 'manual' : str(r.source_type),
     sourceData: parseSource(r.source_type, r.source_data),
     relatedIds: parseJsonList(r.related_ids),
   };

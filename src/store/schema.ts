@@ -5,6 +5,7 @@
  * sqlite3 keep reading the file.
  */
 import type { Conn } from './conn';
+import { str } from './values';
 import { VECTOR_DDL } from './vectors';
 
 const ICM_CORE = `
@@ -103,14 +104,14 @@ const PROBE = `SELECT
 
 async function probe(conn: Conn) {
   const [r] = await conn.query(PROBE);
-  const objects = new Set(String(r?.objects ?? '').split(',').filter(Boolean).map((s) => s.split('=')[0]));
-  const cols = new Set(String(r?.cols ?? '').split(',').filter(Boolean));
+  const objects = new Set(str(r?.objects).split(',').filter(Boolean).map((s) => s.split('=')[0]));
+  const cols = new Set(str(r?.cols).split(',').filter(Boolean));
   let version = 0;
   if (objects.has('mnemos_state')) {
     const v = await conn.query(`SELECT value FROM mnemos_state WHERE key = 'schema_version'`);
     version = Number(v[0]?.value ?? 0);
   }
-  return { objects, cols, auSql: String(r?.au_sql ?? ''), version };
+  return { objects, cols, auSql: str(r?.au_sql), version };
 }
 
 /**

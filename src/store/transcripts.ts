@@ -327,9 +327,9 @@ export class TranscriptStore {
       totalSessions: num(r?.sessions),
       totalMessages: num(r?.messages),
       totalBytes: num(r?.bytes),
-      byRole: JSON.parse(str(r?.by_role) || '[]'),
-      byAgent: JSON.parse(str(r?.by_agent) || '[]'),
-      topSessions: JSON.parse(str(r?.top_sessions) || '[]'),
+      byRole: JSON.parse(str(r?.by_role) || '[]') as [string, number][],
+      byAgent: JSON.parse(str(r?.by_agent) || '[]') as [string, number][],
+      topSessions: JSON.parse(str(r?.top_sessions) || '[]') as [string, number][],
       oldest: strOrNull(r?.oldest),
       newest: strOrNull(r?.newest),
     };

@@ -146,11 +146,13 @@ describe('mnemos output safety', () => {
     const { id } = (await t.run(['store', '-t', 'evil\u001b[31m', '-c', evil, '-k', 'k\u001bx'])).json();
     for (const cmd of [['list'], ['recall', 'innocent'], ['get', id], ['topics'], ['health']]) {
       const r = await t.run(cmd, { json: false });
+      // eslint-disable-next-line no-control-regex -- the check: no control character reaches the terminal
       assert.doesNotMatch(r.stdout, /[\u001b\u0007\u009b\u202e]/, cmd.join(' '));
     }
     const text = (await t.run(['get', id], { json: false })).stdout;
     assert.match(text, /innocent\\x1b\[2J\\x1b\]0;pwned\\x07 \\u\{202e\}exe\.txt\\x9b31m/);
     const json = await t.run(['get', id]);
+    // eslint-disable-next-line no-control-regex -- the check: no control character reaches the terminal
     assert.doesNotMatch(json.stdout, /[\u001b\u0007\u009b]/);
     assert.equal(json.json().memory.summary, evil);
   });

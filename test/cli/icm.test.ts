@@ -76,7 +76,7 @@ function suite(title: string, fresh: () => Promise<Target>): void {
   });
 }
 
-suite('ICM commands on a local file', async () => makeTarget('local', ['--db', path.join(tmpDir(), 'm.db')], {}));
+suite('ICM commands on a local file', () => Promise.resolve(makeTarget('local', ['--db', path.join(tmpDir(), 'm.db')], {})));
 
 let sqld: Sqld;
 before(async () => {

@@ -30,7 +30,7 @@ function texts(n: number): string[] {
 async function rejectsUnavailable(p: Promise<unknown>, reason: string): Promise<EmbedderUnavailableError> {
   let err!: EmbedderUnavailableError;
   await assert.rejects(p, (e: unknown) => {
-    assert.ok(e instanceof EmbedderUnavailableError, `expected EmbedderUnavailableError, got ${e}`);
+    assert.ok(e instanceof EmbedderUnavailableError, `expected EmbedderUnavailableError, got ${String(e)}`);
     assert.equal(e.reason, reason, e.message);
     err = e;
     return true;
@@ -187,7 +187,7 @@ describe('download and cache (loopback fake hub, no internet)', () => {
       const ok = !!file && file.startsWith(MODELS + path.sep) && fs.existsSync(file);
       hits.push(`${req.url} ${ok ? 200 : 404}`);
       if (!ok) { res.statusCode = 404; res.end('not found'); return; }
-      res.end(fs.readFileSync(file!));
+      res.end(fs.readFileSync(file));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     host = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;

@@ -33,8 +33,12 @@ async function main(): Promise<void> {
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void stop());
   process.stdin.on('end', () => void stop());
   let flakyOp = Promise.resolve();
-  process.on('SIGUSR1', () => (flakyOp = flakyOp.then(() => flaky.stop())));
-  process.on('SIGUSR2', () => (flakyOp = flakyOp.then(() => flaky.restart())));
+  process.on('SIGUSR1', () => {
+    flakyOp = flakyOp.then(() => flaky.stop());
+  });
+  process.on('SIGUSR2', () => {
+    flakyOp = flakyOp.then(() => flaky.restart());
+  });
   process.stdin.resume();
   const tmp = `${out}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify({ plain: { url: plain.url }, auth: { url: auth.url, token: auth.token, wrongToken: foreignToken() }, flaky: { url: flaky.url, pid: process.pid } }), { mode: 0o600 });

@@ -100,7 +100,7 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
     for (const c of ['created_at', 'updated_at', 'last_accessed'] as const) assert.match(String(r[c]), RFC3339, `${where}: ${c}`);
     const m = LINE.exec(String(r.summary));
     assert.ok(m, `${where}: summary is one a writer wrote`);
-    const [, state, prefix, n, batch] = m!;
+    const [, state, prefix, n, batch] = m;
     const topic = ledger.prefixes.get(prefix);
     assert.ok(topic, `${where}: written by a known writer`);
     assert.equal(r.topic, topic, `${where}: topic`);
@@ -113,7 +113,7 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
     assert.equal(Number(r.access_count), 0, `${where}: access_count`);
     assert.equal(r.summary_hash, summaryHash(String(r.topic), String(r.summary)), `${where}: summary_hash`);
     if (state === 'edited') assert.equal(batch, undefined, `${where}: only single stores are edited`);
-    const key = `${prefix} n${n} ${batch ?? ''}/${m![5] ?? ''}`;
+    const key = `${prefix} n${n} ${batch ?? ''}/${m[5] ?? ''}`;
     assert.ok(!keys.has(key), `${where}: write ${key} landed twice`);
     keys.add(key);
     if (batch !== undefined) batches.set(`${prefix} ${batch}`, (batches.get(`${prefix} ${batch}`) ?? 0) + 1);

@@ -201,7 +201,7 @@ describe(`sqld restarted under a write load from ${CLIENTS} client processes`, {
         outage = { stoppedAt, upAt: Date.now() };
         assert.ok(
           await progress(load, 20, 30_000),
-          `every client writes again after the restart: ${load.acks.map((a) => a.length)} acks, fails ${JSON.stringify(load.fails.flat().slice(0, 3))}`,
+          `every client writes again after the restart: ${load.acks.map((a) => a.length).join(',')} acks, fails ${JSON.stringify(load.fails.flat().slice(0, 3))}`,
         );
       } finally {
         await load.stop();
@@ -240,7 +240,7 @@ describe(`sqld restarted under a write load from ${CLIENTS} client processes`, {
       await sleep(OFF_MS);
       await sqld.restart();
       outage = { stoppedAt, upAt: Date.now() };
-      assert.ok(await progress(load, 20, 30_000), `every client writes again after the outage: ${load.acks.map((a) => a.length)} acks`);
+      assert.ok(await progress(load, 20, 30_000), `every client writes again after the outage: ${load.acks.map((a) => a.length).join(',')} acks`);
     } finally {
       await load.stop();
     }

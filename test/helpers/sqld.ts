@@ -92,8 +92,8 @@ export async function startSqld(opts: SqldOptions = {}): Promise<Sqld> {
 
   const launch = async () => {
     const proc = spawn(SQLD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'error' } });
-    proc.stdout!.on('data', (d) => (log = (log + d).slice(-4000)));
-    proc.stderr!.on('data', (d) => (log = (log + d).slice(-4000)));
+    proc.stdout.on('data', (d) => (log = (log + d).slice(-4000)));
+    proc.stderr.on('data', (d) => (log = (log + d).slice(-4000)));
     await waitUp(url, proc, () => log);
     return proc;
   };

@@ -87,6 +87,7 @@ describe('bad and hostile payloads: exit 0, nothing on stdout, a line in the log
     const start = await runHookBin(['start', '--agent', 'claude'], fixture('claude', 'SessionStart.json', { cwd }), { ...env, MNEMOS_DB: db });
     const pack = JSON.parse(start.stdout).hookSpecificOutput.additionalContext as string;
     assert.match(pack, /Keep answers short/);
+    // eslint-disable-next-line no-control-regex -- the check: no control character reaches the agent
     assert.doesNotMatch(pack + text, /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/);
   });
 

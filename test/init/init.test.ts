@@ -166,8 +166,12 @@ describe('the command line', () => {
     assert.deepEqual(parseInitArgs(['--agent', 'claude', '--agent=codex', '--scope', 'user', '--remove']), {
       agents: ['claude', 'codex'], scope: 'user', remove: true, launcher: undefined,
     });
-    assert.match(String(parseInitArgs(['--agent', 'cursor'])), /unknown agent/);
-    assert.match(String(parseInitArgs(['--scope', 'global'])), /workspace or user/);
+    const refusal = (argv: string[]) => {
+      const r = parseInitArgs(argv);
+      return typeof r === 'string' ? r : JSON.stringify(r);
+    };
+    assert.match(refusal(['--agent', 'cursor']), /unknown agent/);
+    assert.match(refusal(['--scope', 'global']), /workspace or user/);
   });
 
   test('initCommand prints one line per file and exits 1 on a broken file', () => {

@@ -18,7 +18,7 @@ export const NODE_ARGS = ['--import', 'tsx', ENTRY];
 const CALL_TIMEOUT_MS = 20_000;
 
 export type McpMode = 'local' | 'sqld';
-export const MODES: McpMode[] = (process.env.MNEMOS_TEST_MODES?.split(',').filter((m) => m === 'local' || m === 'sqld') as McpMode[] | undefined) ?? [
+export const MODES: McpMode[] = (process.env.MNEMOS_TEST_MODES?.split(',').filter((m) => m === 'local' || m === 'sqld')) ?? [
   'local',
   'sqld',
 ];

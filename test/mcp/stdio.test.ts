@@ -26,7 +26,7 @@ function rawServer(env: Record<string, string>): Raw {
   const waiters: { pred: (m: Record<string, any>) => boolean; resolve: (m: Record<string, any>) => void }[] = [];
   let buf = '';
   let err = '';
-  proc.stdout!.on('data', (d) => {
+  proc.stdout.on('data', (d) => {
     buf += String(d);
     let i: number;
     while ((i = buf.indexOf('\n')) >= 0) {
@@ -41,15 +41,15 @@ function rawServer(env: Record<string, string>): Raw {
       }
     }
   });
-  proc.stderr!.on('data', (d) => (err += String(d)));
-  proc.stdin!.on('error', () => undefined);
+  proc.stderr.on('data', (d) => (err += String(d)));
+  proc.stdin.on('error', () => undefined);
   const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   return {
     proc,
     messages,
     stderr: () => err,
     exit,
-    send: (msg) => proc.stdin!.write((typeof msg === 'string' ? msg : JSON.stringify(msg)) + '\n'),
+    send: (msg) => proc.stdin.write((typeof msg === 'string' ? msg : JSON.stringify(msg)) + '\n'),
     next(pred, ms = 15_000) {
       const have = messages.find(pred);
       if (have) return Promise.resolve(have);

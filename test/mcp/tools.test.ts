@@ -334,7 +334,7 @@ forEachMcpMode('mcp tools', (fx) => {
         'Summary: 2 topics, 1 need consolidation, 0 stale entries total',
       ].join('\n'),
     );
-    assert.match((await srv.call('icm_memory_health', { topic: 'small' })).text, /^Memory Health Report:\n  small: ok healthy\n.*\nSummary: 1 topic,/);
+    assert.match((await srv.call('icm_memory_health', { topic: 'small' })).text, /^Memory Health Report:\n {2}small: ok healthy\n.*\nSummary: 1 topic,/);
     const missing = await srv.call('icm_memory_health', { topic: 'nope' });
     assert.equal(missing.isError, true);
     assert.match(missing.text, /topic "nope" has no memories/);

@@ -56,7 +56,7 @@ async function verify(check: MnemosStore, run: RunResult, label: string): Promis
     for (const r of perWriter) assert.equal(Number(r.n), run.perWriter, `${String(r.topic)} has all its rows`);
   } else {
     // Stopped mid-run: at most one unacknowledged write in flight per writer may have landed.
-    assert.ok(Number(counts.n) >= acked.length && Number(counts.n) <= acked.length + run.writers, `${counts.n} rows for ${acked.length} acks`);
+    assert.ok(Number(counts.n) >= acked.length && Number(counts.n) <= acked.length + run.writers, `${String(counts.n)} rows for ${acked.length} acks`);
   }
   for (let w = 0; w < run.writers; w += 5) {
     const got = await check.sql(`SELECT id FROM memories WHERE topic = ? ORDER BY id`, [`concurrency-writer-${w}`]);

@@ -41,7 +41,7 @@ async function runWriters(config: StoreConfig): Promise<Acks> {
     let buf = '';
     let onReady!: () => void;
     ready.push(new Promise<void>((r) => (onReady = r)));
-    p.stdout!.on('data', (d) => {
+    p.stdout.on('data', (d) => {
       buf += d;
       let nl;
       while ((nl = buf.indexOf('\n')) >= 0) {

@@ -145,7 +145,7 @@ forEachMode('ICM rest: facts', (ctx) => {
     assert.deepEqual(h.map((f) => f.id), [v3.id, v2.id, v1.id]);
     assert.equal(h[0].supersededAt, null);
     assert.equal(h[1].supersededAt, h[0].createdAt);
-    assert.ok(h[2].supersededAt! <= h[1].supersededAt!);
+    assert.ok(h[2].supersededAt! <= h[1].supersededAt);
   });
 
   test('list: active facts by key, a prefix taken literally; forget drops the history too', async () => {

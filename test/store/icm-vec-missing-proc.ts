@@ -9,7 +9,7 @@
 import Module from 'node:module';
 import { openStore } from '../../src/store';
 
-const mod = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
+const mod = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
 const resolve = mod._resolveFilename;
 mod._resolveFilename = function (request: string, ...rest: unknown[]) {
   if (/^sqlite-vec-[a-z0-9]+-[a-z0-9]+\//.test(request)) {

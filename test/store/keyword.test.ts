@@ -33,7 +33,7 @@ forEachMode(
     before(async () => {
       Object.assign(wordFormTuning, { forms: 'off' });
       s = await ctx.fresh();
-      for (let i = 0; i < corpus.length; i += 1000) await s.storeMany(corpus.slice(i, i + 1000) as NewMemory[]);
+      for (let i = 0; i < corpus.length; i += 1000) await s.storeMany(corpus.slice(i, i + 1000));
     });
 
     /** The plain two-arm recall, scored by FTS5 over the whole table. */

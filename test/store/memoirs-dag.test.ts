@@ -46,8 +46,8 @@ async function runWriters(configFor: (w: number) => StoreConfig, attempts: numbe
       new Promise<void>((resolve) => {
         let buf = '';
         out.logs[w] = '';
-        p.stderr!.on('data', (d) => (out.logs[w] = (out.logs[w] + d).slice(-2000)));
-        p.stdout!.on('data', (d) => {
+        p.stderr.on('data', (d) => (out.logs[w] = (out.logs[w] + d).slice(-2000)));
+        p.stdout.on('data', (d) => {
           buf += d;
           let i;
           while ((i = buf.indexOf('\n')) >= 0) {
@@ -56,7 +56,10 @@ async function runWriters(configFor: (w: number) => StoreConfig, attempts: numbe
             const [kind, ...rest] = line.split(' ');
             if (kind === 'ready' && ++ready === WRITERS) release();
             else if (kind === 'ack') out.acks.push({ id: rest[0], from: rest[1], to: rest[2], rel: rest[3] });
-            else if (kind === 'rej') rest[0] === 'cycle' ? out.cycles++ : out.dups++;
+            else if (kind === 'rej') {
+              if (rest[0] === 'cycle') out.cycles++;
+              else out.dups++;
+            }
             else if (kind === 'err') out.logs[w] += line;
           }
         });
@@ -69,7 +72,7 @@ async function runWriters(configFor: (w: number) => StoreConfig, attempts: numbe
   );
   await allReady;
   const t0 = performance.now();
-  for (const p of procs) p.stdin!.write('go\n');
+  for (const p of procs) p.stdin.write('go\n');
   await Promise.all(exits);
   out.ms = performance.now() - t0;
   return out;
@@ -92,7 +95,7 @@ async function verify(check: Conn, run: Outcome, label: string): Promise<void> {
   const ids = new Set(rows.map((r) => String(r.id)));
   for (const a of run.acks) assert.ok(ids.has(a.id), `acknowledged link ${a.from}→${a.to} ${a.rel} is present`);
   assert.equal(rows.length, run.acks.length, 'no link landed that was not acknowledged');
-  const keys = rows.map((r) => `${r.src}>${r.tgt}>${r.relation}`);
+  const keys = rows.map((r) => `${String(r.src)}>${String(r.tgt)}>${String(r.relation)}`);
   assert.equal(new Set(keys).size, keys.length, 'no duplicate (source, target, relation)');
   assert.ok(rows.every((r) => r.src !== r.tgt), 'no self-link');
   // Kahn's algorithm: every node is removed iff the graph has no directed cycle.

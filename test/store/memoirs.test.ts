@@ -298,12 +298,12 @@ forEachMode('memoirs', (ctx) => {
     assert.deepEqual(json.links, [{ source: 'es', target: 'sqlite', relation: 'depends_on', weight: 1 }]);
     assert.match(await m.export('proj', 'json'), /"weight": 1\.0\n/);
     const dot = await m.export('proj', 'dot');
-    assert.match(dot, /^digraph "proj" \{\n  rankdir=LR;/);
+    assert.match(dot, /^digraph "proj" \{\n {2}rankdir=LR;/);
     assert.match(dot, /"es" \[tooltip="say \\"events\\"" fillcolor="#4CAF50" label="es\\n\(90%\)"\];/);
     assert.match(dot, /"es" -> "sqlite" \[label="depends_on" penwidth=2\.5\];/);
     const ascii = await m.export('proj', 'ascii');
     assert.match(ascii, /^╔══ proj ══╗\n║ the project\n║ 2 concepts, 1 links\n╚══════════╝\n/);
-    assert.match(ascii, /┌─ es \[domain:arch\] #####\n│  say "events"\n│  ──depends_on──> sqlite\n└─/);
+    assert.match(ascii, /┌─ es \[domain:arch\] #####\n│ {2}say "events"\n│ {2}──depends_on──> sqlite\n└─/);
     const ai = await m.export('proj', 'ai');
     assert.match(ai, /^# Memoir: proj — the project\n\n## Concepts \(2\)\n- \*\*es\*\* \[domain:arch\] \(confidence: 90%\): say "events"/);
     assert.match(ai, /## Relations \(1\)\n- es ──depends_on──> sqlite \(w:1\.0\)\n$/);

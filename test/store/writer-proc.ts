@@ -25,8 +25,8 @@ function rawWriter(url: string) {
       await c.batch([{ sql: 'INSERT INTO raw_concurrency(id, v) VALUES (?, ?)', args: [id, input.summary] }, { sql: 'SELECT id FROM raw_concurrency WHERE id = ?', args: [id] }], 'write');
       return { id, action: 'created' as const };
     },
-    async close() {
-      c.close();
+    close() {
+      return Promise.resolve(c.close());
     },
   };
 }

@@ -13,14 +13,14 @@ export function isPlainObject(v: unknown): v is Options {
 
 /** The options object among the arguments (first plain object), or {}. */
 export function options(args: unknown[]): Options {
-  return (args.find(isPlainObject) as Options | undefined) ?? {};
+  return args.find(isPlainObject) ?? {};
 }
 
 /** A memory id: a string argument, or `id` / `memoryId` in an options object. */
 export function idArg(args: unknown[]): string | undefined {
   if (typeof args[0] === 'string' && args[0].trim()) return args[0].trim();
   const o = options(args);
-  for (const k of ['id', 'memoryId']) if (typeof o[k] === 'string' && (o[k] as string).trim()) return (o[k] as string).trim();
+  for (const k of ['id', 'memoryId']) if (typeof o[k] === 'string' && (o[k]).trim()) return (o[k]).trim();
   return undefined;
 }
 
@@ -41,7 +41,7 @@ export function keywordsOpt(o: Options): string[] | undefined {
   const v = o.keywords;
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'string') return splitKeywords(v);
-  if (Array.isArray(v) && v.every((k) => typeof k === 'string')) return v as string[];
+  if (Array.isArray(v) && v.every((k) => typeof k === 'string')) return v;
   throw new InvalidInputError('keywords must be a list of strings or a comma-separated string');
 }
 

@@ -10,21 +10,15 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { isStoreError } from '../../store';
 import { memoirsOf } from '../../store/families';
+import { textOf } from '../../shared/text';
 import {
   type Concept,
-  formatLabel,
   type Memoir,
-  type MemoirStats,
   type MemoirStore,
-  type MemoirSummary,
-  type Neighborhood,
-  type PatternCluster,
   RELATIONS,
 } from '../../store/memoirs';
 import {
-  bytes,
   f2,
-  EXPORT_FORMATS,
   icmInt,
   learnText,
   MAX_MCP_NAME,
@@ -238,7 +232,7 @@ function registerMemoirTools(server: McpServer, ctx: ToolContext, ms: () => Memo
         relation: z
           .enum(RELATIONS, {
             error: (iss) =>
-              iss.input === undefined ? 'missing required field: relation' : `invalid relation: ${String(iss.input)}`,
+              iss.input === undefined ? 'missing required field: relation' : `invalid relation: ${textOf(iss.input)}`,
           })
           .describe('Relation type'),
       },

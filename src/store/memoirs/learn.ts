@@ -104,7 +104,7 @@ async function readManifests(dir: string): Promise<Manifests> {
     readText(path.join(dir, 'pyproject.toml')),
     readText(path.join(dir, 'go.mod')),
   ]);
-  let npmJson: Record<string, unknown> | null = null;
+  let npmJson: Record<string, unknown> | null;
   try {
     npmJson = npm === null ? null : (obj(JSON.parse(npm)) ?? null);
   } catch {

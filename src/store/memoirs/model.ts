@@ -5,6 +5,7 @@
  */
 import type { Row } from '../conn';
 import { InvalidInputError } from '../errors';
+import { str } from '../values';
 
 export const RELATIONS = [
   'part_of',
@@ -91,6 +92,7 @@ function checkText(v: unknown, field: string, max: number): string {
 export function validateName(v: unknown, field = 'name'): string {
   const s = checkText(v, field, MAX_NAME_BYTES);
   if (!s.trim()) throw new InvalidInputError(`${field} must not be empty`);
+  // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
   if (/[\n\r\t\u0000-\u001f\u007f]/.test(s)) throw new InvalidInputError(`${field} must be one line without control characters`);
   return s;
 }
@@ -181,8 +183,13 @@ export function readLabels(text: unknown): Label[] {
   const v = parseJson(text);
   if (!Array.isArray(v)) return [];
   return v
-    .filter((l): l is Label => !!l && typeof l === 'object' && typeof l.namespace === 'string' && typeof l.value === 'string')
+    .filter(isLabel)
     .map((l) => ({ namespace: l.namespace, value: l.value }));
+}
+
+/** A parsed JSON value shaped like a label (extra fields allowed). */
+export function isLabel(l: unknown): l is Label {
+  return !!l && typeof l === 'object' && typeof (l as Label).namespace === 'string' && typeof (l as Label).value === 'string';
 }
 
 export function readIds(text: unknown): string[] {
@@ -217,7 +224,7 @@ export function rowToMemoir(r: Row): Memoir {
   return {
     id: String(r.id),
     name: String(r.name),
-    description: String(r.description ?? ''),
+    description: str(r.description),
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
     consolidationThreshold: Number(r.consolidation_threshold ?? 50),

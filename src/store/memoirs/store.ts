@@ -27,6 +27,7 @@ import {
   CONCEPT_COLS,
   type ConceptLink,
   formatLabel,
+  isLabel,
   type Label,
   labelsJson,
   LINK_COLS,
@@ -434,7 +435,7 @@ export class MemoirStore {
    * (source, target, relation) again or a link that would close a directed cycle (ConflictError).
    * One atomic batch: the guarded insert, and the diagnosis of a refusal in the same transaction.
    */
-  async link(memoir: string, from: string, to: string, relation: Relation | string, opts: LinkOptions = {}): Promise<ConceptLink> {
+  async link(memoir: string, from: string, to: string, relation: Relation | (string & {}), opts: LinkOptions = {}): Promise<ConceptLink> {
     const m = validateRef(memoir, 'memoir');
     const f = validateRef(from, 'from');
     const t = validateRef(to, 'to');
@@ -496,7 +497,7 @@ export class MemoirStore {
   }
 
   /** Concepts linked to `concept` in either direction, optionally through one relation only. */
-  async neighbors(memoir: string, concept: string, relation?: Relation | string): Promise<Concept[]> {
+  async neighbors(memoir: string, concept: string, relation?: Relation | (string & {})): Promise<Concept[]> {
     const rel = relation === undefined ? null : parseRelation(relation);
     const rows = await this.read(
       `WITH m(id) AS (${memoirBy(1)}), root(id) AS (${conceptBy(2)})
@@ -562,7 +563,7 @@ export class MemoirStore {
   }
 
   /** ICM's export formats: `json` (names, not ids), `dot` (Graphviz), `ascii` (box tree), `ai` (markdown). */
-  async export(memoir: string, format: ExportFormat | string = 'json'): Promise<string> {
+  async export(memoir: string, format: ExportFormat | (string & {}) = 'json'): Promise<string> {
     if (!['json', 'dot', 'ascii', 'ai'].includes(format)) {
       throw new InvalidInputError(`unsupported format: ${format} (use 'json', 'dot', 'ascii', or 'ai')`);
     }
@@ -816,10 +817,8 @@ function sourceIds(v: unknown): string[] {
 
 function readLabelsSafe(text: string): Label[] {
   try {
-    const v = JSON.parse(text);
-    return Array.isArray(v)
-      ? v.filter((l) => l && typeof l.namespace === 'string' && typeof l.value === 'string')
-      : [];
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v.filter(isLabel) : [];
   } catch {
     return [];
   }
@@ -827,6 +826,7 @@ function readLabelsSafe(text: string): Label[] {
 
 /** A derived concept name (from keywords or paths) made valid: one line, ≤ 255 bytes. */
 function safeName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this replaces
   let s = name.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim() || 'concept';
   while (Buffer.byteLength(s, 'utf8') > 255) s = Array.from(s).slice(0, -1).join('');
   return s;

@@ -38,7 +38,7 @@ test('the default database is memories.db in the extension global storage', asyn
   assert.match((s as { path: string }).path, /mnemos\.mnemos/);
 });
 
-test('loading the extension bundle is cheap too (nothing runs at import)', async () => {
+test('loading the extension bundle is cheap too (nothing runs at import)', () => {
   const ext = vscode.extensions.getExtension(EXT_ID)!;
   const file = path.join(ext.extensionPath, 'dist', 'extension.js');
   const req = createRequire(file);

@@ -11,12 +11,10 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import * as vscode from 'vscode';
 import { api, EXT_ID, figure, nextEvent, run, servers, setSettings, test, waitFor } from './harness';
 
-const token = () => new vscode.CancellationTokenSource().token;
-
 async function definition(): Promise<vscode.McpStdioServerDefinition> {
-  const defs = await (await api()).mcp.provideMcpServerDefinitions();
+  const defs = (await api()).mcp.provideMcpServerDefinitions();
   assert.equal(defs?.length, 1);
-  return defs![0];
+  return defs[0];
 }
 
 async function resolved(): Promise<vscode.McpStdioServerDefinition> {
@@ -141,7 +139,7 @@ test('the definition really runs: an MCP client starts it and stores a memory th
     assert.deepEqual(r.items.map((i) => i.id), [id]);
     await (await a.getStore()).forgetTopic('mcp-from-definition');
   } catch (e) {
-    throw new Error(`${(e as Error).message}\nserver stderr:\n${stderr}`);
+    throw new Error(`${(e as Error).message}\nserver stderr:\n${stderr}`, { cause: e });
   } finally {
     await client.close().catch(() => undefined);
   }

@@ -72,8 +72,8 @@ test('saveSelection records file, lines, language, git commit and workspace', as
     workspace: vscode.workspace.workspaceFolders![0].name,
     commit: head,
   });
-  assert.match(m!.summary, /const maxAgeDays = 90;/);
-  assert.match(m!.summary, /return days >= maxAgeDays;/);
+  assert.match(m.summary, /const maxAgeDays = 90;/);
+  assert.match(m.summary, /return days >= maxAgeDays;/);
   assert.equal(m?.importance, 'medium');
 });
 
@@ -153,7 +153,7 @@ test('opening a memory records an access (count + 1, last accessed now)', async 
   await store.flushAccess();
   const after = (await getMemory(plainId))!;
   assert.equal(after.accessCount, before.accessCount + 1);
-  assert.ok(Date.parse(after.lastAccessed!) >= Math.floor(t0 / 1000) * 1000, `${after.lastAccessed} is not after the open`);
+  assert.ok(Date.parse(after.lastAccessed) >= Math.floor(t0 / 1000) * 1000, `${after.lastAccessed} is not after the open`);
 });
 
 test('editMemory changes the given fields and the open mnemos: document follows', async () => {

@@ -89,7 +89,7 @@ test('connect with a wrong token fails with an auth message and saves nothing', 
 
 test('connect with the right token stores it in secret storage and opens the server', async () => {
   const { auth } = servers();
-  const a = await api();
+  await api();
   const t0 = Date.now();
   const r = await run<{ ok: boolean; count: number }>('mnemos.connect', { url: auth.url, token: auth.token });
   figure('connect to sqld+JWT (test + save + reopen)', `${Date.now() - t0} ms`);

@@ -11,7 +11,13 @@ const NAMES = ['mnemos_store', 'mnemos_recall', 'mnemos_update', 'mnemos_forget'
 const token = () => new vscode.CancellationTokenSource().token;
 
 function textOf(r: vscode.LanguageModelToolResult): string {
-  return r.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : (p as { value?: unknown }).value ?? '')).join('');
+  return r.content
+    .map((p) => {
+      if (p instanceof vscode.LanguageModelTextPart) return p.value;
+      const v = (p as { value?: unknown }).value;
+      return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
+    })
+    .join('');
 }
 
 async function invoke(name: string, input: object): Promise<string> {

@@ -37,7 +37,7 @@ function memory(over: Partial<Memory> = {}): Memory {
     sourceData: null,
     relatedIds: [],
     ...over,
-  } as Memory;
+  };
 }
 
 test('package.json contributes exactly the tools the code registers, with what VS Code requires of each', () => {
