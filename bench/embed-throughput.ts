@@ -12,30 +12,47 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Embedder } from '../src/embed/embedder';
 
-interface ModelSpec { label: string; modelId: string; dir: string; dtype: 'fp32' | 'q8'; texts: number }
+interface ModelSpec {
+  label: string;
+  modelId: string;
+  dir: string;
+  dtype: 'fp32' | 'q8';
+  texts: number;
+}
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 1);
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const FIXTURES = path.resolve(__dirname, '..', 'test', 'fixtures', 'models');
 
 function corpus(n: number): string[] {
-  const words = 'the quick brown fox jumps over lazy dog hello world code file test error search query user model fast small'.split(' ');
-  return Array.from({ length: n }, (_, i) => Array.from({ length: 6 + (i % 7) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '));
+  const words =
+    'the quick brown fox jumps over lazy dog hello world code file test error search query user model fast small'.split(
+      ' ',
+    );
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: 6 + (i % 7) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '),
+  );
 }
 
 function findModels(root: string, rel = '', depth = 0): string[] {
   const here = path.join(root, rel);
-  if (fs.existsSync(path.join(here, 'config.json')) &&
-      ['model.onnx', 'model_quantized.onnx'].some((f) => fs.existsSync(path.join(here, 'onnx', f)))) return [rel];
+  if (
+    fs.existsSync(path.join(here, 'config.json')) &&
+    ['model.onnx', 'model_quantized.onnx'].some((f) => fs.existsSync(path.join(here, 'onnx', f)))
+  )
+    return [rel];
   if (depth >= 3) return [];
-  return fs.readdirSync(here, { withFileTypes: true })
+  return fs
+    .readdirSync(here, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
     .flatMap((d) => findModels(root, path.join(rel, d.name), depth + 1));
 }
 
 function models(): ModelSpec[] {
   const n = process.env.BENCH_TEXTS ? Number(process.env.BENCH_TEXTS) : undefined;
-  const out: ModelSpec[] = [{ label: 'tiny-bert (fixture)', modelId: 'tiny-bert', dir: FIXTURES, dtype: 'fp32', texts: n ?? 1000 }];
+  const out: ModelSpec[] = [
+    { label: 'tiny-bert (fixture)', modelId: 'tiny-bert', dir: FIXTURES, dtype: 'fp32', texts: n ?? 1000 },
+  ];
   const userDir = process.env.MNEMOS_MODEL_DIR;
   if (userDir) {
     for (const rel of findModels(userDir)) {
@@ -49,8 +66,13 @@ function models(): ModelSpec[] {
 
 /** Runs fn while a 1 ms interval probes the event loop; returns the largest gap between ticks. */
 async function withLoopProbe<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; maxGapMs: number }> {
-  let last = performance.now(), maxGap = 0;
-  const probe = setInterval(() => { const now = performance.now(); maxGap = Math.max(maxGap, now - last); last = now; }, 1);
+  let last = performance.now(),
+    maxGap = 0;
+  const probe = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+  }, 1);
   const t0 = performance.now();
   const result = await fn();
   const ms = performance.now() - t0;
@@ -61,7 +83,8 @@ async function withLoopProbe<T>(fn: () => Promise<T>): Promise<{ result: T; ms: 
 
 async function seqProbes(n: number, ms: number): Promise<number[]> {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push((await withLoopProbe(() => new Promise((r) => setTimeout(r, Math.max(ms, 50))))).maxGapMs);
+  for (let i = 0; i < n; i++)
+    out.push((await withLoopProbe(() => new Promise((r) => setTimeout(r, Math.max(ms, 50))))).maxGapMs);
   return out;
 }
 
@@ -69,16 +92,28 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-bench-cache-'));
 
 async function viaWorker(m: ModelSpec, batchSize: number, texts: string[]) {
-  const e = new Embedder({ modelId: m.modelId, cacheDir: m.dir === FIXTURES ? cacheDir : m.dir, localModelPath: m.dir,
-    allowRemote: false, threads: THREADS, dtype: m.dtype, batchSize });
+  const e = new Embedder({
+    modelId: m.modelId,
+    cacheDir: m.dir === FIXTURES ? cacheDir : m.dir,
+    localModelPath: m.dir,
+    allowRemote: false,
+    threads: THREADS,
+    dtype: m.dtype,
+    batchSize,
+  });
   try {
     const t0 = performance.now();
     const { dim } = await e.info();
     const loadMs = performance.now() - t0;
     const runs = [];
     for (let r = 0; r < REPS; r++) runs.push(await withLoopProbe(() => e.embed(texts, 'passage')));
-    return { dim, loadMs, textsPerSec: median(runs.map((r) => texts.length / (r.ms / 1000))),
-      maxGapMs: Math.max(...runs.map((r) => r.maxGapMs)), ms: median(runs.map((r) => r.ms)) };
+    return {
+      dim,
+      loadMs,
+      textsPerSec: median(runs.map((r) => texts.length / (r.ms / 1000))),
+      maxGapMs: Math.max(...runs.map((r) => r.maxGapMs)),
+      ms: median(runs.map((r) => r.ms)),
+    };
   } finally {
     await e.dispose();
   }
@@ -92,35 +127,53 @@ async function inline(m: ModelSpec, texts: string[]) {
   env.localModelPath = m.dir;
   env.cacheDir = m.dir === FIXTURES ? cacheDir : m.dir;
   const ex = await pipeline('feature-extraction', m.modelId, {
-    dtype: m.dtype, session_options: { intraOpNumThreads: THREADS, interOpNumThreads: 1 },
+    dtype: m.dtype,
+    session_options: { intraOpNumThreads: THREADS, interOpNumThreads: 1 },
   });
   try {
     await ex(['warm up'], { pooling: 'mean', normalize: true });
     const runs = [];
     for (let r = 0; r < REPS; r++) {
-      runs.push(await withLoopProbe(async () => {
-        for (let i = 0; i < texts.length; i += 32) await ex(texts.slice(i, i + 32), { pooling: 'mean', normalize: true });
-      }));
+      runs.push(
+        await withLoopProbe(async () => {
+          for (let i = 0; i < texts.length; i += 32)
+            await ex(texts.slice(i, i + 32), { pooling: 'mean', normalize: true });
+        }),
+      );
     }
-    return { textsPerSec: median(runs.map((r) => texts.length / (r.ms / 1000))), maxGapMs: Math.max(...runs.map((r) => r.maxGapMs)) };
+    return {
+      textsPerSec: median(runs.map((r) => texts.length / (r.ms / 1000))),
+      maxGapMs: Math.max(...runs.map((r) => r.maxGapMs)),
+    };
   } finally {
     await ex.dispose();
   }
 }
 
 async function main() {
-  console.log(`# embed-throughput — node ${process.version}, ${os.cpus().length} cores, loadavg ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, ` +
-    `threads=${THREADS}, reps=${REPS} (median texts/s, max event-loop gap over all reps; 1 ms probe interval)`);
+  console.log(
+    `# embed-throughput — node ${process.version}, ${os.cpus().length} cores, loadavg ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}, ` +
+      `threads=${THREADS}, reps=${REPS} (median texts/s, max event-loop gap over all reps; 1 ms probe interval)`,
+  );
   for (const m of models()) {
     const texts = corpus(m.texts);
     console.log(`\n## ${m.label}, dtype ${m.dtype}, ${texts.length} texts of 6–12 words`);
     console.log('| mode | batch | texts/s | max loop gap ms | load ms |');
     console.log('|---|---|---|---|---|');
-    let worker32 = 0, ms32 = 0;
+    let worker32 = 0,
+      ms32 = 0;
     for (const bs of [1, 8, 32]) {
       const r = await viaWorker(m, bs, texts);
-      if (bs === 32) { worker32 = r.maxGapMs; ms32 = r.ms; }
-      console.log(`| worker (dim ${r.dim}) | ${bs} | ${r.textsPerSec.toFixed(0)} | ${r.maxGapMs.toFixed(1)} | ${r.loadMs.toFixed(0)} |`);
+      if (bs === 32) {
+        worker32 = r.maxGapMs;
+        ms32 = r.ms;
+      }
+      console.log(
+        `| worker (dim ${r.dim}) | ${bs} | ${r.textsPerSec.toFixed(0)} | ${r.maxGapMs.toFixed(1)} | ${r.loadMs.toFixed(0)} |`,
+      );
     }
     // What the probe sees with nothing running at all: on a shared machine the OS alone causes gaps.
     const floor = Math.max(...(await seqProbes(REPS, ms32)));
@@ -132,4 +185,7 @@ async function main() {
   fs.rmSync(cacheDir, { recursive: true, force: true });
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -25,7 +25,7 @@ const DIM = 384;
 const MODEL = 'bench-random-384';
 
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff) - 0.5;
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff - 0.5;
 function unit(): Float32Array {
   const v = new Float32Array(DIM);
   let n = 0;
@@ -76,8 +76,15 @@ async function time(label: string, fn: () => unknown, reps = QUERIES) {
 }
 
 async function main() {
-  console.log(`# hybrid.ts  ${new Date().toISOString()}  ${os.cpus().length} cores, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  console.log(`# corpus: bench/lib/corpus.ts developer memories; queries: its 1–3-word workload (10 % misses); ${DIM}-d random unit vectors; ${QUERIES} queries per figure, top-10`);
+  console.log(
+    `# hybrid.ts  ${new Date().toISOString()}  ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}`,
+  );
+  console.log(
+    `# corpus: bench/lib/corpus.ts developer memories; queries: its 1–3-word workload (10 % misses); ${DIM}-d random unit vectors; ${QUERIES} queries per figure, top-10`,
+  );
   const sqld = WITH_SQLD ? await startSqld() : undefined;
   try {
     for (const n of SIZES) {
@@ -92,35 +99,55 @@ async function main() {
       const local = await openStore({ mode: 'local', path: path.join(dir, 'm.db') });
       let t = performance.now();
       await fill(local, corpus, vecs);
-      console.log(`  fill (memories + vectors)  ${((performance.now() - t) / n * 1000).toFixed(0)} µs/memory`);
+      console.log(`  fill (memories + vectors)  ${(((performance.now() - t) / n) * 1000).toFixed(0)} µs/memory`);
 
       // 1. engines
       const index = new VectorIndex(MODEL);
       t = performance.now();
       await index.refresh(local.conn);
-      console.log(`  in-process index load ${(performance.now() - t).toFixed(0)} ms (${index.size} vectors, ${index.simd ? 'WebAssembly SIMD' : 'JavaScript'} scan)`);
+      console.log(
+        `  in-process index load ${(performance.now() - t).toFixed(0)} ms (${index.size} vectors, ${index.simd ? 'WebAssembly SIMD' : 'JavaScript'} scan)`,
+      );
       const jsP50 = await time('vector top-10: in-process index (Mnemos)', () => index.search(q, 10));
       const qb = new Uint8Array(new Float32Array(q).buffer);
-      const libsqlScan = await time('vector top-10: libSQL vector_distance_cos scan, local', () =>
-        local.sql(`SELECT memory_id FROM mnemos_vectors WHERE model = ? ORDER BY vector_distance_cos(vec, vector32(?)) LIMIT 10`, [MODEL, qb]), Math.min(QUERIES, 20));
+      const libsqlScan = await time(
+        'vector top-10: libSQL vector_distance_cos scan, local',
+        () =>
+          local.sql(
+            `SELECT memory_id FROM mnemos_vectors WHERE model = ? ORDER BY vector_distance_cos(vec, vector32(?)) LIMIT 10`,
+            [MODEL, qb],
+          ),
+        Math.min(QUERIES, 20),
+      );
       let vecP50: number | undefined;
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        (local.conn as unknown as { loadExtension(p: string): void }).loadExtension(require('sqlite-vec').getLoadablePath());
-        await local.sql(`CREATE VIRTUAL TABLE IF NOT EXISTS bench_vec USING vec0(memory_id TEXT PRIMARY KEY, embedding float[${DIM}] distance_metric=cosine)`);
+        (local.conn as unknown as { loadExtension(p: string): void }).loadExtension(
+          require('sqlite-vec').getLoadablePath(),
+        );
+        await local.sql(
+          `CREATE VIRTUAL TABLE IF NOT EXISTS bench_vec USING vec0(memory_id TEXT PRIMARY KEY, embedding float[${DIM}] distance_metric=cosine)`,
+        );
         await local.sql(`INSERT INTO bench_vec(memory_id, embedding) SELECT memory_id, vec FROM mnemos_vectors`);
-        vecP50 = await time('vector top-10: sqlite-vec vec0 brute force, local', () =>
-          local.sql(`SELECT memory_id FROM bench_vec WHERE embedding MATCH ? AND k = 10 ORDER BY distance`, [qb]), Math.min(QUERIES, 20));
+        vecP50 = await time(
+          'vector top-10: sqlite-vec vec0 brute force, local',
+          () => local.sql(`SELECT memory_id FROM bench_vec WHERE embedding MATCH ? AND k = 10 ORDER BY distance`, [qb]),
+          Math.min(QUERIES, 20),
+        );
       } catch (e) {
         console.log(`  sqlite-vec: not measured (${(e as Error).message})`);
       }
-      console.log(`  ratios: libSQL scan / in-process = ${(libsqlScan / jsP50).toFixed(1)}×${vecP50 ? `, sqlite-vec / in-process = ${(vecP50 / jsP50).toFixed(1)}×` : ''}`);
+      console.log(
+        `  ratios: libSQL scan / in-process = ${(libsqlScan / jsP50).toFixed(1)}×${vecP50 ? `, sqlite-vec / in-process = ${(vecP50 / jsP50).toFixed(1)}×` : ''}`,
+      );
 
       // 2. hybrid vs keyword on the local file
       const given = new GivenVectors();
       local.setEmbedder(given, { nearDuplicate: false });
       await local.recall('warm', { bumpAccess: false });
-      const kwP50 = await time('keyword recall, local file (baseline)', () => local.recallKeyword(words(), { limit: 10, bumpAccess: false }));
+      const kwP50 = await time('keyword recall, local file (baseline)', () =>
+        local.recallKeyword(words(), { limit: 10, bumpAccess: false }),
+      );
       const hyP50 = await time('hybrid recall, local file (query vector given)', () => {
         given.next = unit();
         return local.recall(words(), { limit: 10, bumpAccess: false });
@@ -133,11 +160,20 @@ async function main() {
         await remote.sql(`DELETE FROM memories`);
         t = performance.now();
         await fill(remote, corpus, vecs);
-        console.log(`  sqld fill ${((performance.now() - t) / n * 1000).toFixed(0)} µs/memory`);
-        const rScan = await time('vector top-10: libSQL vector_distance_cos scan on sqld', () =>
-          remote.sql(`SELECT memory_id FROM mnemos_vectors WHERE model = ? ORDER BY vector_distance_cos(vec, vector32(?)) LIMIT 10`, [MODEL, qb]), Math.min(QUERIES, 10));
+        console.log(`  sqld fill ${(((performance.now() - t) / n) * 1000).toFixed(0)} µs/memory`);
+        const rScan = await time(
+          'vector top-10: libSQL vector_distance_cos scan on sqld',
+          () =>
+            remote.sql(
+              `SELECT memory_id FROM mnemos_vectors WHERE model = ? ORDER BY vector_distance_cos(vec, vector32(?)) LIMIT 10`,
+              [MODEL, qb],
+            ),
+          Math.min(QUERIES, 10),
+        );
         remote.setEmbedder(given, { nearDuplicate: false, vectorEngine: 'sql' });
-        const rkw = await time('keyword recall on sqld (baseline)', () => remote.recallKeyword(words(), { limit: 10, bumpAccess: false }));
+        const rkw = await time('keyword recall on sqld (baseline)', () =>
+          remote.recallKeyword(words(), { limit: 10, bumpAccess: false }),
+        );
         const rhy = await time('hybrid recall on sqld, vectors scanned in sqld', () => {
           given.next = unit();
           return remote.recall(words(), { limit: 10, bumpAccess: false });
@@ -150,7 +186,9 @@ async function main() {
           given.next = unit();
           return remote.recall(words(), { limit: 10, bumpAccess: false });
         });
-        console.log(`  sqld: hybrid in sqld / keyword = ${(rhy / rkw).toFixed(1)}×, in-process / keyword = ${(rmem / rkw).toFixed(1)}×, bare scan in sqld ${f(rScan)} ms`);
+        console.log(
+          `  sqld: hybrid in sqld / keyword = ${(rhy / rkw).toFixed(1)}×, in-process / keyword = ${(rmem / rkw).toFixed(1)}×, bare scan in sqld ${f(rScan)} ms`,
+        );
         await remote.close();
       }
       fs.rmSync(dir, { recursive: true, force: true });

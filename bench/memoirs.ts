@@ -52,7 +52,10 @@ async function icmScenario(conn: Conn): Promise<{ ms: number; writes: number; tr
   for (let i = 0; i < 10; i++) {
     const memoir = await m.createMemoir(`perf-memoir-${i}`, `Description for perf-memoir-${i}`);
     for (let j = 0; j < 10; j++) {
-      await m.addConcept(memoir.id, { name: `concept-${i}-${j}`, definition: `Definition for concept ${j} in memoir ${i}` });
+      await m.addConcept(memoir.id, {
+        name: `concept-${i}-${j}`,
+        definition: `Definition for concept ${j} in memoir ${i}`,
+      });
     }
     for (let j = 0; j < 9; j++) await m.link(memoir.id, `concept-${i}-${j}`, `concept-${i}-${j + 1}`, 'depends_on');
   }
@@ -67,13 +70,10 @@ async function icmScenarioBaseline(conn: Conn): Promise<{ ms: number; trips: num
   for (let i = 0; i < 10; i++) {
     const mid = newId();
     const now = nowRfc3339();
-    await c.conn.run(`INSERT INTO memoirs (id, name, description, created_at, updated_at, consolidation_threshold) VALUES (?, ?, ?, ?, ?, 50)`, [
-      mid,
-      `base-memoir-${i}`,
-      '',
-      now,
-      now,
-    ]);
+    await c.conn.run(
+      `INSERT INTO memoirs (id, name, description, created_at, updated_at, consolidation_threshold) VALUES (?, ?, ?, ?, ?, 50)`,
+      [mid, `base-memoir-${i}`, '', now, now],
+    );
     const ids: string[] = [];
     for (let j = 0; j < 10; j++) {
       const id = newId();
@@ -86,12 +86,10 @@ async function icmScenarioBaseline(conn: Conn): Promise<{ ms: number; trips: num
     }
     for (let j = 0; j < 9; j++) {
       if (await icmWouldCycle(c.conn, ids[j], ids[j + 1])) throw new Error('unexpected cycle');
-      await c.conn.run(`INSERT INTO concept_links (id, source_id, target_id, relation, weight, created_at) VALUES (?, ?, ?, 'depends_on', 1.0, ?)`, [
-        newId(),
-        ids[j],
-        ids[j + 1],
-        now,
-      ]);
+      await c.conn.run(
+        `INSERT INTO concept_links (id, source_id, target_id, relation, weight, created_at) VALUES (?, ?, ?, 'depends_on', 1.0, ?)`,
+        [newId(), ids[j], ids[j + 1], now],
+      );
     }
   }
   return { ms: performance.now() - t0, trips: c.calls() - before };
@@ -123,7 +121,10 @@ async function icmNeighborhood(conn: Conn, root: string, depth: number): Promise
   while (queue.length) {
     const [cur, d] = queue.shift()!;
     if (d >= depth) continue;
-    for (const [col, other] of [['source_id', 'target_id'], ['target_id', 'source_id']]) {
+    for (const [col, other] of [
+      ['source_id', 'target_id'],
+      ['target_id', 'source_id'],
+    ]) {
       for (const l of await conn.query(`SELECT * FROM concept_links WHERE ${col} = ?`, [cur])) {
         links++;
         const o = String(l[other]);
@@ -163,12 +164,16 @@ async function loadGraph(conn: Conn, name: string, n: number, edges: (i: number)
 
 async function main(): Promise<void> {
   const info = machine();
-  console.log(`# Memoirs benchmark — ${info.date}, ${info.cpus} (${info.cores} cores), node ${info.node}, load ${info.load}; medians of ${RUNS} runs`);
+  console.log(
+    `# Memoirs benchmark — ${info.date}, ${info.cpus} (${info.cores} cores), node ${info.node}, load ${info.load}; medians of ${RUNS} runs`,
+  );
   const dir = tmpDir('mnemos-bench-memoirs-');
   const sqld = await startSqld();
   try {
     // 1. ICM's perf scenario, ours and ICM's algorithm interleaved per run.
-    console.log(`\n## ICM perf scenario: 10 memoirs × 10 concepts + 9 chain links (ICM's limit 3,000 ms; target ≤ 100 ms local)`);
+    console.log(
+      `\n## ICM perf scenario: 10 memoirs × 10 concepts + 9 chain links (ICM's limit 3,000 ms; target ≤ 100 ms local)`,
+    );
     console.log('| mode | Mnemos p50 | round trips / write | ICM algorithm p50 | its round trips / write |');
     console.log('| --- | --- | --- | --- | --- |');
     const modes: [string, () => Promise<Conn>][] = [
@@ -204,7 +209,9 @@ async function main(): Promise<void> {
         trips = a.trips / a.writes;
         baseTrips = b.trips / a.writes;
       }
-      console.log(`| ${label} | ${med(ours).toFixed(1)} ms | ${trips.toFixed(2)} | ${med(base).toFixed(1)} ms | ${baseTrips.toFixed(2)} |`);
+      console.log(
+        `| ${label} | ${med(ours).toFixed(1)} ms | ${trips.toFixed(2)} | ${med(base).toFixed(1)} ms | ${baseTrips.toFixed(2)} |`,
+      );
     }
 
     // 2 and 3 on a local file.
@@ -213,7 +220,9 @@ async function main(): Promise<void> {
     const m = new MemoirStore(conn);
     const rand = rng(42);
     const N = 10_000;
-    const ids = await loadGraph(conn, 'big', N, (i) => (i === 0 ? [] : [Math.floor(rand() * i), Math.floor(rand() * i)].filter((v, k, a) => a.indexOf(v) === k)));
+    const ids = await loadGraph(conn, 'big', N, (i) =>
+      i === 0 ? [] : [Math.floor(rand() * i), Math.floor(rand() * i)].filter((v, k, a) => a.indexOf(v) === k),
+    );
     const roots = Array.from({ length: 200 }, () => Math.floor(rand() * N));
     const nb: number[] = [];
     const nbBase: number[] = [];
@@ -235,8 +244,12 @@ async function main(): Promise<void> {
       nbBase.push(med(tb));
     }
     console.log(`\n## Neighbourhood depth 3, 10,000 concepts (≈ 2 links each, random DAG), local file (target ≤ 5 ms)`);
-    console.log(`median neighbourhood ${med(sizes)} concepts (max ${Math.max(...sizes)}); p50 over 200 random roots, median of ${RUNS} runs`);
-    console.log(`| Mnemos (one recursive statement) | ${med(nb).toFixed(3)} ms |\n| ICM's BFS (query per concept), same file | ${med(nbBase).toFixed(3)} ms |`);
+    console.log(
+      `median neighbourhood ${med(sizes)} concepts (max ${Math.max(...sizes)}); p50 over 200 random roots, median of ${RUNS} runs`,
+    );
+    console.log(
+      `| Mnemos (one recursive statement) | ${med(nb).toFixed(3)} ms |\n| ICM's BFS (query per concept), same file | ${med(nbBase).toFixed(3)} ms |`,
+    );
 
     const chain = await loadGraph(conn, 'chain', 10_001, (i) => (i < 10_000 ? [i + 1] : []));
     const outsider = await m.addConcept('chain', { name: 'outsider', definition: 'not on the chain' });
@@ -267,9 +280,15 @@ async function main(): Promise<void> {
       accBase.push(performance.now() - t0);
     }
     console.log(`\n## Cycle check on a 10,000-link chain, local file (target ≤ 20 ms), p50 of ${RUNS * 4}`);
-    console.log('| link | Mnemos (whole add, one statement) | ICM BFS check alone (query per step) |\n| --- | --- | --- |');
-    console.log(`| n10000 → n0 (closes the cycle: rejected) | ${med(rej).toFixed(2)} ms | ${med(rejBase).toFixed(2)} ms |`);
-    console.log(`| outsider → n0 (walks all 10,000: accepted) | ${med(acc).toFixed(2)} ms | ${med(accBase).toFixed(2)} ms |`);
+    console.log(
+      '| link | Mnemos (whole add, one statement) | ICM BFS check alone (query per step) |\n| --- | --- | --- |',
+    );
+    console.log(
+      `| n10000 → n0 (closes the cycle: rejected) | ${med(rej).toFixed(2)} ms | ${med(rejBase).toFixed(2)} ms |`,
+    );
+    console.log(
+      `| outsider → n0 (walks all 10,000: accepted) | ${med(acc).toFixed(2)} ms | ${med(accBase).toFixed(2)} ms |`,
+    );
     await conn.close();
 
     // Round trips of each write on sqld.
@@ -292,7 +311,9 @@ async function main(): Promise<void> {
     await measure('refine', () => rm.refineConcept('rt', 'a', 'refined', ['m1']));
     await measure('neighbourhood depth 3', () => rm.neighborhood('rt', 'a', 3));
     await measure('delete memoir (cascade)', () => rm.deleteMemoir('rt'));
-    console.log(`\n## Round trips on sqld (counted at the Conn)\n| operation | round trips | ms |\n| --- | --- | --- |`);
+    console.log(
+      `\n## Round trips on sqld (counted at the Conn)\n| operation | round trips | ms |\n| --- | --- | --- |`,
+    );
     for (const [k, [n, ms]] of Object.entries(trips)) console.log(`| ${k} | ${n} | ${ms.toFixed(1)} |`);
     await remote.conn.close();
   } finally {

@@ -14,12 +14,19 @@ import { parseArgs } from 'node:util';
 import { configFromEnv, openStore } from '../src/store';
 import { generateCorpus, queryWorkload } from './lib/corpus';
 
-const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '1000' } } });
+const { values: opt } = parseArgs({
+  options: { n: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '1000' } },
+});
 const N = Number(opt.n.replace(/_/g, ''));
 const BATCH = Number(opt.batch);
 const now = () => performance.now();
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
-const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+const q = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const load = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
 async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
@@ -37,26 +44,37 @@ async function main() {
     let t = now();
     const corpus = generateCorpus(N);
     const queries = queryWorkload(corpus, 200);
-    console.log(`corpus generated in ${ms(now() - t)}, avg summary ${(corpus.reduce((a, m) => a + m.summary.length, 0) / N).toFixed(0)} chars`);
+    console.log(
+      `corpus generated in ${ms(now() - t)}, avg summary ${(corpus.reduce((a, m) => a + m.summary.length, 0) / N).toFixed(0)} chars`,
+    );
     const store = await openStore(configFromEnv({ db }, {}));
     t = now();
     for (let i = 0; i < N; i += BATCH) {
       await store.storeMany(corpus.slice(i, i + BATCH));
-      if ((i / BATCH) % 100 === 99) process.stderr.write(`  ${(i + BATCH).toLocaleString('en-US')} stored, ${(((now() - t) * 1000) / (i + BATCH)).toFixed(1)} µs/memory, load ${load()}\n`);
+      if ((i / BATCH) % 100 === 99)
+        process.stderr.write(
+          `  ${(i + BATCH).toLocaleString('en-US')} stored, ${(((now() - t) * 1000) / (i + BATCH)).toFixed(1)} µs/memory, load ${load()}\n`,
+        );
     }
     const importMs = now() - t;
-    console.log(`bulk import: ${((importMs * 1000) / N).toFixed(1)} µs/memory (${(importMs / 1000).toFixed(1)} s, storeMany × ${BATCH}), load ${load()}`);
+    console.log(
+      `bulk import: ${((importMs * 1000) / N).toFixed(1)} µs/memory (${(importMs / 1000).toFixed(1)} s, storeMany × ${BATCH}), load ${load()}`,
+    );
     await store.close();
 
     // A new process's open, as the CLI and `serve` do it (the daily-decay claim was taken by the import's open).
-    const s2 = await timed('open (a second process, decay already claimed today)', () => openStore(configFromEnv({ db }, {})));
+    const s2 = await timed('open (a second process, decay already claimed today)', () =>
+      openStore(configFromEnv({ db }, {})),
+    );
     const lat: number[] = [];
     for (const x of queries) {
       const a = now();
       await s2.recall(x.query, { limit: 5, bumpAccess: false });
       lat.push(now() - a);
     }
-    console.log(`keyword recall (200 queries, limit 5): p50 ${ms(q(lat, 0.5))}, p95 ${ms(q(lat, 0.95))}, max ${ms(Math.max(...lat))}`);
+    console.log(
+      `keyword recall (200 queries, limit 5): p50 ${ms(q(lat, 0.5))}, p95 ${ms(q(lat, 0.95))}, max ${ms(Math.max(...lat))}`,
+    );
     const topics = await timed('topics()', () => s2.topics());
     console.log(`  ${topics.length} topics`);
     await timed('list() first page (sidebar first paint)', () => s2.list({}));
@@ -66,7 +84,9 @@ async function main() {
     const dry = await timed('prune(0.1, dry run)', () => s2.prune(0.1, { dryRun: true }));
     console.log(`  ${dry.count} would be pruned`);
     // Claimed at the import today: refused, as on every start but the first of the day.
-    await timed('maybeAutoDecay(), claim refused (every process start but the first of the day)', () => s2.maybeAutoDecay(true));
+    await timed('maybeAutoDecay(), claim refused (every process start but the first of the day)', () =>
+      s2.maybeAutoDecay(true),
+    );
     await s2.close();
     const files = readdirSync(dir).map((f) => `${f} ${(statSync(path.join(dir, f)).size / 1e6).toFixed(0)} MB`);
     console.log(`files: ${files.join(', ')}; load ${load()}`);

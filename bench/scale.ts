@@ -19,7 +19,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore, type StoreConfig } from '../src/store';
 import { freePort, SQLD_BIN, startSqld } from '../test/helpers/sqld';
-import { ensureBuilt, ensureWriterBundle, type LineChild, type Msg, quantile, sleep, spawnWriter } from '../test/faults/helpers';
+import {
+  ensureBuilt,
+  ensureWriterBundle,
+  type LineChild,
+  type Msg,
+  quantile,
+  sleep,
+  spawnWriter,
+} from '../test/faults/helpers';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -66,10 +74,22 @@ async function libsqlWalSqld(): Promise<Server> {
   const server: Server = {
     url,
     async start() {
-      proc = spawn(SQLD_BIN, ['--db-path', path.join(dir, 'data.sqld'), '--http-listen-addr', `127.0.0.1:${port}`, '--no-welcome', '--use-custom-wal', 'libsql-wal'], {
-        stdio: 'ignore',
-        env: { ...process.env, RUST_LOG: 'error' },
-      });
+      proc = spawn(
+        SQLD_BIN,
+        [
+          '--db-path',
+          path.join(dir, 'data.sqld'),
+          '--http-listen-addr',
+          `127.0.0.1:${port}`,
+          '--no-welcome',
+          '--use-custom-wal',
+          'libsql-wal',
+        ],
+        {
+          stdio: 'ignore',
+          env: { ...process.env, RUST_LOG: 'error' },
+        },
+      );
       for (let i = 0; i < 400; i++) {
         if (proc.exitCode !== null) throw new Error(`sqld --use-custom-wal libsql-wal exited (${proc.exitCode})`);
         try {
@@ -118,13 +138,16 @@ interface Result {
 }
 
 async function run(mode: Mode, dir: string): Promise<Result> {
-  const server = mode === 'local' ? undefined : mode === 'sqld-libsql-wal' ? await libsqlWalSqld() : await defaultSqld();
+  const server =
+    mode === 'local' ? undefined : mode === 'sqld-libsql-wal' ? await libsqlWalSqld() : await defaultSqld();
   const file = path.join(dir, `${mode}.db`);
   const primary: StoreConfig = server ? { mode: 'remote', url: server.url } : { mode: 'local', path: file };
   // The schema first, once: W processes creating it at once is the concurrency test's business.
   await (await openStore(primary)).close();
   const configFor = (w: number): StoreConfig =>
-    mode === 'replica' ? { mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: server!.url, syncIntervalSec: 0 } : primary;
+    mode === 'replica'
+      ? { mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: server!.url, syncIntervalSec: 0 }
+      : primary;
 
   const writers: LineChild[] = [];
   const acks: Msg[] = [];
@@ -133,12 +156,22 @@ async function run(mode: Mode, dir: string): Promise<Result> {
   const wedges: Result['wedges'] = [];
   try {
     for (let w = 0; w < WRITERS; w++) {
-      const c = spawnWriter({ config: configFor(w), prefix: `${mode}-w${w}`, topic: `scale-w${w}`, count: PER, gate: true, lat: true });
+      const c = spawnWriter({
+        config: configFor(w),
+        prefix: `${mode}-w${w}`,
+        topic: `scale-w${w}`,
+        count: PER,
+        gate: true,
+        lat: true,
+      });
       c.onMsg = (m) => {
         if (m.t === 'ack') acks.push(m);
         if (m.t === 'fail') {
           fails++;
-          const why = `${m.code}: ${String(m.msg).replace(/\/tmp\/\S+/g, 'FILE').replace(/http:\/\/\S+/g, 'URL').slice(0, 110)}`;
+          const why = `${m.code}: ${String(m.msg)
+            .replace(/\/tmp\/\S+/g, 'FILE')
+            .replace(/http:\/\/\S+/g, 'URL')
+            .slice(0, 110)}`;
           failReasons[why] = (failReasons[why] ?? 0) + 1;
         }
       };
@@ -146,8 +179,12 @@ async function run(mode: Mode, dir: string): Promise<Result> {
     }
     const ready = await Promise.all(writers.map((c) => c.waitFor((m) => m.t === 'ready' || m.t === 'err')));
     const bad = ready.findIndex((m) => m?.t !== 'ready');
-    if (bad >= 0) throw new Error(`writer ${bad} did not open the store: ${JSON.stringify(ready[bad])} ${writers[bad].stderr}`);
-    const openP50 = quantile(ready.map((m) => Number(m!.openMs)).sort((a, b) => a - b), 0.5);
+    if (bad >= 0)
+      throw new Error(`writer ${bad} did not open the store: ${JSON.stringify(ready[bad])} ${writers[bad].stderr}`);
+    const openP50 = quantile(
+      ready.map((m) => Number(m!.openMs)).sort((a, b) => a - b),
+      0.5,
+    );
 
     const t0 = performance.now();
     const tGo = Date.now();
@@ -168,17 +205,25 @@ async function run(mode: Mode, dir: string): Promise<Result> {
       } else if (server && performance.now() - lastChange > STALL_MS) {
         const stalledFrom = lastChange - t0;
         wedges.push({ afterStores: acks.length, atMs: Math.round(stalledFrom) });
-        beforeWedge ??= { stores: acks.length, ms: Math.round(stalledFrom), storesPerSec: Math.round((acks.length / stalledFrom) * 1000) };
+        beforeWedge ??= {
+          stores: acks.length,
+          ms: Math.round(stalledFrom),
+          storesPerSec: Math.round((acks.length / stalledFrom) * 1000),
+        };
         await server.kill();
         if (wedges.length >= MAX_WEDGES) {
-          console.log(`  ${mode}: no write for ${STALL_MS / 1000} s after ${acks.length} stores, ${wedges.length} times: abandoned`);
+          console.log(
+            `  ${mode}: no write for ${STALL_MS / 1000} s after ${acks.length} stores, ${wedges.length} times: abandoned`,
+          );
           abandoned = true;
           for (const c of writers) c.kill();
           await done;
           await server.start(); // for the checks below
           break;
         }
-        console.log(`  ${mode}: no write for ${STALL_MS / 1000} s after ${acks.length} stores: killed sqld, starting it again on the same data`);
+        console.log(
+          `  ${mode}: no write for ${STALL_MS / 1000} s after ${acks.length} stores: killed sqld, starting it again on the same data`,
+        );
         await server.start();
         lastChange = performance.now();
       }
@@ -188,11 +233,18 @@ async function run(mode: Mode, dir: string): Promise<Result> {
     const exits = await done;
     if (!abandoned) {
       exits.forEach((e, w) => {
-        if (e.code !== 0) throw new Error(`writer ${w} exited ${e.code}: ${JSON.stringify(writers[w].msgs.find((m) => m.t === 'err'))} ${writers[w].stderr}`);
+        if (e.code !== 0)
+          throw new Error(
+            `writer ${w} exited ${e.code}: ${JSON.stringify(writers[w].msgs.find((m) => m.t === 'err'))} ${writers[w].stderr}`,
+          );
       });
     }
     // Per-store latency: from the done lines, or (abandoned: writers were killed) from the acks.
-    const lat = (abandoned ? acks.map((m) => Number(m.ms)) : writers.flatMap((c) => (c.msgs.find((m) => m.t === 'done')?.lat as number[]) ?? [])).sort((a, b) => a - b);
+    const lat = (
+      abandoned
+        ? acks.map((m) => Number(m.ms))
+        : writers.flatMap((c) => (c.msgs.find((m) => m.t === 'done')?.lat as number[]) ?? [])
+    ).sort((a, b) => a - b);
 
     // Verify by counting, on the primary.
     const check = await openStore(primary);
@@ -200,15 +252,22 @@ async function run(mode: Mode, dir: string): Promise<Result> {
     let duplicates = 0;
     let missing = 0;
     try {
-      const [c] = await check.sql(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, COUNT(DISTINCT summary) AS texts FROM memories`);
+      const [c] = await check.sql(
+        `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, COUNT(DISTINCT summary) AS texts FROM memories`,
+      );
       rows = Number(c.n);
       duplicates = rows - Math.min(Number(c.ids), Number(c.texts));
       const ids = acks.map((m) => String(m.id));
       if (new Set(ids).size !== ids.length) duplicates += ids.length - new Set(ids).size;
-      const [p] = await check.sql(`SELECT COUNT(*) AS n FROM memories WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]);
+      const [p] = await check.sql(`SELECT COUNT(*) AS n FROM memories WHERE id IN (SELECT value FROM json_each(?))`, [
+        JSON.stringify(ids),
+      ]);
       missing = ids.length - Number(p.n);
       // And by content: every acknowledged text once.
-      const [t] = await check.sql(`SELECT COUNT(*) AS n FROM memories WHERE summary IN (SELECT value FROM json_each(?))`, [JSON.stringify(acks.map((m) => m.c))]);
+      const [t] = await check.sql(
+        `SELECT COUNT(*) AS n FROM memories WHERE summary IN (SELECT value FROM json_each(?))`,
+        [JSON.stringify(acks.map((m) => m.c))],
+      );
       missing = Math.max(missing, ids.length - Number(t.n));
     } finally {
       await check.close();
@@ -244,10 +303,15 @@ async function main(): Promise<void> {
   ensureWriterBundle();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-scale-'));
   const loadBefore = execSync('uptime').toString().trim();
-  console.log(`# ${WRITERS} writer processes × ${PER} store() calls; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}); ${loadBefore}`);
+  console.log(
+    `# ${WRITERS} writer processes × ${PER} store() calls; ${os.cpus().length} CPUs (${os.cpus()[0]?.model}); ${loadBefore}`,
+  );
   const results: Result[] = [];
   for (const mode of MODES) {
-    const load = execSync('uptime').toString().trim().replace(/^.*load average: /, '');
+    const load = execSync('uptime')
+      .toString()
+      .trim()
+      .replace(/^.*load average: /, '');
     const r = { ...(await run(mode, dir)), loadBefore: load };
     results.push(r);
     console.log(
@@ -258,7 +322,9 @@ async function main(): Promise<void> {
   }
   const loadAfter = execSync('uptime').toString().trim();
   console.log(`# ${loadAfter}`);
-  console.log('\n| store | stores/s | p50 per store | p99 per store | acknowledged | rows | missing | duplicated | failed calls | sqld wedged |');
+  console.log(
+    '\n| store | stores/s | p50 per store | p99 per store | acknowledged | rows | missing | duplicated | failed calls | sqld wedged |',
+  );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   for (const r of results) {
     const wedged = r.wedges.length
@@ -270,7 +336,10 @@ async function main(): Promise<void> {
   }
   const out = path.join(__dirname, 'results', `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), loadBefore, loadAfter, cpus: os.cpus().length, results }, null, 2));
+  fs.writeFileSync(
+    out,
+    JSON.stringify({ date: new Date().toISOString(), loadBefore, loadAfter, cpus: os.cpus().length, results }, null, 2),
+  );
   console.log(`\n(${out})`);
 }
 

@@ -8,7 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openStore } from '../src/store';
-import { ensureWebviewBuilt, firstPaint, launchBrowser, openSidebar, sampleMemories, startAssetServer } from '../test/webview/harness';
+import {
+  ensureWebviewBuilt,
+  firstPaint,
+  launchBrowser,
+  openSidebar,
+  sampleMemories,
+  startAssetServer,
+} from '../test/webview/harness';
 
 const N = Number(process.argv[2] ?? 10_000);
 const TOPICS = Number(process.argv[3] ?? 40);
@@ -28,8 +35,12 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const all = sampleMemories(N, topics, 7);
   for (let i = 0; i < all.length; i += 1000) await store.storeMany(all.slice(i, i + 1000));
-  console.log(`setup: ${N} memories in ${TOPICS} topics, local libSQL file, seeded in ${Math.round(performance.now() - t0)} ms`);
-  console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg()[0].toFixed(1)} at start; Chromium headless, viewport 340×720`);
+  console.log(
+    `setup: ${N} memories in ${TOPICS} topics, local libSQL file, seeded in ${Math.round(performance.now() - t0)} ms`,
+  );
+  console.log(
+    `machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}, load average ${os.loadavg()[0].toFixed(1)} at start; Chromium headless, viewport 340×720`,
+  );
 
   const browser = await launchBrowser();
   const server = await startAssetServer();
@@ -41,7 +52,18 @@ async function main(): Promise<void> {
       const sb = await openSidebar(browser, server, store);
       cold.push(await firstPaint(sb.page));
       await sb.close();
-      const sb2 = await openSidebar(browser, server, store, { state: { v: 1, query: '', topic: '', importance: 'any', expanded: { 'topic-00': 100, 'topic-01': 100 }, selected: null, detailOpen: false, scrollTop: 0 } });
+      const sb2 = await openSidebar(browser, server, store, {
+        state: {
+          v: 1,
+          query: '',
+          topic: '',
+          importance: 'any',
+          expanded: { 'topic-00': 100, 'topic-01': 100 },
+          selected: null,
+          detailOpen: false,
+          scrollTop: 0,
+        },
+      });
       restored.push(await firstPaint(sb2.page));
       const rows = await sb2.page.locator('vscode-tree-item[data-kind="memory"]').count();
       if (rows !== 200) throw new Error(`restored view shows ${rows} memory rows, expected 200`);
@@ -70,8 +92,12 @@ async function main(): Promise<void> {
       perQuery.push(...ms);
     }
     const results = await sb.page.locator('vscode-tree-item[data-kind="memory"]').count();
-    console.log(`search update while typing (query → painted):    ${stats(perQuery)}   target ≤ 50 ms (plus the 80 ms debounce)`);
-    console.log(`load average at the end: ${os.loadavg()[0].toFixed(1)} (other work on this machine inflates every figure)`);
+    console.log(
+      `search update while typing (query → painted):    ${stats(perQuery)}   target ≤ 50 ms (plus the 80 ms debounce)`,
+    );
+    console.log(
+      `load average at the end: ${os.loadavg()[0].toFixed(1)} (other work on this machine inflates every figure)`,
+    );
     console.log(`  (last query showed ${results} results; 50 per page)`);
     await sb.close();
   } finally {

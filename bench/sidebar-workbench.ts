@@ -26,7 +26,9 @@ const H = require('../test/host/host-common.js');
 // --ext DIR: the Mnemos checkout to load (built), e.g. /work/main for before/after figures.
 const ROOT = path.resolve(String(H.parseArgs(process.argv.slice(2)).ext ?? path.resolve(__dirname, '..')));
 const args = H.parseArgs(process.argv.slice(2), { bools: ['keep', 'verbose'] });
-const SIZES = String(args.sizes ?? '1000,10000,100000').split(',').map(Number);
+const SIZES = String(args.sizes ?? '1000,10000,100000')
+  .split(',')
+  .map(Number);
 const REPS = Number(args.reps ?? 5);
 const REPS_100K = Number(args.reps100k ?? 3);
 const BIG = '0-big-topic'; // sorts first, holds 1,000 memories
@@ -49,7 +51,13 @@ async function buildStore(file: string, n: number): Promise<{ topics: number; ms
   const base = new Set(corpus.map((m) => m.topic)).size;
   const spread = Math.max(1, Math.round(n / 20 / base)); // ~n/20 topics: 10k → ~500
   const all = corpus.map((m, i) => ({ ...m, topic: `${m.topic}-${i % spread}`, summary: `${m.summary} (id${i})` }));
-  for (let i = 0; i < BIG_N; i++) all.push({ topic: BIG, summary: `Big topic note ${i} about the cache (big${i})`, keywords: ['big'], importance: 'medium' });
+  for (let i = 0; i < BIG_N; i++)
+    all.push({
+      topic: BIG,
+      summary: `Big topic note ${i} about the cache (big${i})`,
+      keywords: ['big'],
+      importance: 'medium',
+    });
   for (let i = 0; i < all.length; i += 2000) await store.storeMany(all.slice(i, i + 2000));
   const topics = new Set(all.map((m) => m.topic)).size;
   await store.close();
@@ -76,7 +84,10 @@ function writeBaseline(dir: string, storeFile: string): void {
       },
     }),
   );
-  fs.writeFileSync(path.join(dir, 'icon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16"/></svg>');
+  fs.writeFileSync(
+    path.join(dir, 'icon.svg'),
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16"/></svg>',
+  );
   // The rows come from the same store file, read with the same client, so data access is not what differs.
   const client = require.resolve('@libsql/client');
   fs.writeFileSync(
@@ -224,7 +235,14 @@ const MNEMOS: Ext = {
   bigSel: `vscode-tree-item[data-kind="topic"][data-topic="${BIG}"]`,
   memSel: `vscode-tree-item[data-kind="memory"][data-topic="${BIG}"]`,
 };
-const BASE: Ext = { name: 'baseline', title: 'Baseline', rowSel: '.bench-row.topic', hitSel: '.bench-row.hit', bigSel: `.bench-row.topic[data-topic="${BIG}"]`, memSel: '.bench-row.mem' };
+const BASE: Ext = {
+  name: 'baseline',
+  title: 'Baseline',
+  rowSel: '.bench-row.topic',
+  hitSel: '.bench-row.hit',
+  bigSel: `.bench-row.topic[data-topic="${BIG}"]`,
+  memSel: '.bench-row.mem',
+};
 
 type Sample = Record<string, number>;
 const step = (m: string) => args.verbose && console.error(`    [${new Date().toISOString().slice(11, 23)}] ${m}`);
@@ -262,7 +280,11 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
   const reopen: number[] = [];
   for (let i = 0; i < 3; i++) {
     await clickAt(page, 'Explorer');
-    await page.locator('.explorer-folders-view, .explorer-viewlet').first().waitFor({ timeout: 30000 }).catch(() => undefined);
+    await page
+      .locator('.explorer-folders-view, .explorer-viewlet')
+      .first()
+      .waitFor({ timeout: 30000 })
+      .catch(() => undefined);
     await H.sleep(400);
     const before = new Set(page.frames());
     before.delete(f);
@@ -332,14 +354,20 @@ function median(xs: number[]): number {
 async function runSize(n: number, reps: number, work: string): Promise<void> {
   const storeFile = path.join(work, `store-${n}.db`);
   const built = await buildStore(storeFile, n);
-  console.log(`\n${n.toLocaleString('en')} memories in ${built.topics} topics (one of ${bigOf(n)}), store built in ${Math.round(built.ms)} ms`);
+  console.log(
+    `\n${n.toLocaleString('en')} memories in ${built.topics} topics (one of ${bigOf(n)}), store built in ${Math.round(built.ms)} ms`,
+  );
   const dirs = H.makeRunDir('bench', {});
   // The payload takes one extensionDevelopmentPath only: the baseline is installed like a user's extension.
   writeBaseline(path.join(dirs.extensionsDir, 'bench.bench-baseline-0.0.1'), storeFile);
   const settings = path.join(dirs.runDir, 'settings.json');
   fs.writeFileSync(
     settings,
-    JSON.stringify({ 'mnemos.database.path': storeFile, 'mnemos.embeddings.enabled': false, 'workbench.activityBar.location': 'default' }),
+    JSON.stringify({
+      'mnemos.database.path': storeFile,
+      'mnemos.embeddings.enabled': false,
+      'workbench.activityBar.location': 'default',
+    }),
   );
   H.writeSettings(dirs.userDataDir, settings);
   const ctl = path.join(dirs.runDir, 'ctl');
@@ -368,12 +396,28 @@ async function runSize(n: number, reps: number, work: string): Promise<void> {
           throw e;
         });
         samples[ext.name].push(s);
-        console.log(`  rep ${r + 1} ${ext.name.padEnd(8)} ${Object.entries(s).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+        console.log(
+          `  rep ${r + 1} ${ext.name.padEnd(8)} ${Object.entries(s)
+            .map(([k, v]) => `${k} ${Math.round(v)}`)
+            .join(', ')}`,
+        );
       }
     }
-    const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+    const load = os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ');
     console.log(`  medians over ${reps} windows each (load average ${load}):`);
-    const keys = ['heapMB', 'firstOpen', 'reopen', 'keystroke', 'expand', 'scrollEnd', 'firstFrameStart', 'firstScriptReady'];
+    const keys = [
+      'heapMB',
+      'firstOpen',
+      'reopen',
+      'keystroke',
+      'expand',
+      'scrollEnd',
+      'firstFrameStart',
+      'firstScriptReady',
+    ];
     for (const k of keys) {
       const m = samples.mnemos.map((s) => s[k]).filter((x) => x !== undefined);
       const b = samples.baseline.map((s) => s[k]).filter((x) => x !== undefined);
@@ -399,7 +443,12 @@ async function main(): Promise<void> {
     throw new Error('dist/ is missing: run node scripts/build.mjs first');
   }
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-bench-workbench-'));
-  console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at start`);
+  console.log(
+    `machine: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} at start`,
+  );
   try {
     for (const n of SIZES) await runSize(n, n >= 100_000 ? REPS_100K : REPS, work);
   } finally {

@@ -23,7 +23,11 @@ const PASSES = Number(process.env.BENCH_PASSES ?? 3);
 const QUERIES = 200;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-bench-recall-'));
 
-type SyncDb = { exec(s: string): void; prepare(s: string): { all(a: unknown[]): Record<string, unknown>[]; get(a: unknown[]): Record<string, unknown> }; close(): void };
+type SyncDb = {
+  exec(s: string): void;
+  prepare(s: string): { all(a: unknown[]): Record<string, unknown>[]; get(a: unknown[]): Record<string, unknown> };
+  close(): void;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Database = require('libsql') as new (p: string) => SyncDb;
 
@@ -35,7 +39,8 @@ const ARM = (full: number) =>
   `SELECT * FROM (SELECT m.id, m.created_at, m.updated_at, m.last_accessed, m.access_count, m.weight, m.topic, m.summary, m.raw_excerpt, m.keywords, m.importance, m.source_type, m.source_data, m.related_ids, memories_fts.rank AS bm25, ${full} AS full
    FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? ORDER BY memories_fts.rank LIMIT ?)`;
 const REMOTE_SHAPE = `${ARM(1)} UNION ALL ${ARM(0)}`;
-const bucketOf = (n: number) => (n === 0 ? '0' : n < 100 ? '1–99' : n < 1000 ? '100–999' : n < 10_000 ? '1k–10k' : '≥ 10k');
+const bucketOf = (n: number) =>
+  n === 0 ? '0' : n < 100 ? '1–99' : n < 1000 ? '100–999' : n < 10_000 ? '1k–10k' : '≥ 10k';
 
 async function fill(store: MnemosStore, corpus: CorpusMemory[]): Promise<number> {
   const t0 = performance.now();
@@ -103,10 +108,27 @@ async function main() {
     const st = summarize(stSamples);
     const paired = await pairedBefore(store, queries);
     const [pNow, pBefore] = [summarize(paired.now), summarize(paired.before)];
-    const base = summarize(await samples(queries, (q) => { const f = buildFtsQuery(q); return f ? bare.all([f.all]) : []; }));
-    const any = summarize(await samples(queries, (q) => { const f = buildFtsQuery(q); return f && f.terms.length > 1 ? bareAny.all([f.any]) : []; }));
-    const remote = summarize(await samples(queries, (q) => { const f = buildFtsQuery(q); return f ? (f.terms.length > 1 ? remoteShape.all([f.all, 10, f.any, 20]) : bare.all([f.all])) : []; }));
-    const first50 = summarize(await samples(queries.slice(0, 50), (q) => store.recallKeyword(q, { bumpAccess: false })));
+    const base = summarize(
+      await samples(queries, (q) => {
+        const f = buildFtsQuery(q);
+        return f ? bare.all([f.all]) : [];
+      }),
+    );
+    const any = summarize(
+      await samples(queries, (q) => {
+        const f = buildFtsQuery(q);
+        return f && f.terms.length > 1 ? bareAny.all([f.any]) : [];
+      }),
+    );
+    const remote = summarize(
+      await samples(queries, (q) => {
+        const f = buildFtsQuery(q);
+        return f ? (f.terms.length > 1 ? remoteShape.all([f.all, 10, f.any, 20]) : bare.all([f.all])) : [];
+      }),
+    );
+    const first50 = summarize(
+      await samples(queries.slice(0, 50), (q) => store.recallKeyword(q, { bumpAccess: false })),
+    );
     const bumped = summarize(await samples(queries.slice(0, 50), (q) => store.recallKeyword(q)));
     let hits = 0;
     let anyMatches = 0;
@@ -121,7 +143,14 @@ async function main() {
     });
     for (const b of ['0', '1–99', '100–999', '1k–10k', '≥ 10k']) {
       const xs = byBucket.get(b);
-      if (xs) buckets.push([n.toLocaleString('en'), b, xs.length / PASSES, fmtMs(summarize(xs).p50), fmtMs(summarize(xs).max)]);
+      if (xs)
+        buckets.push([
+          n.toLocaleString('en'),
+          b,
+          xs.length / PASSES,
+          fmtMs(summarize(xs).p50),
+          fmtMs(summarize(xs).max),
+        ]);
     }
     for (const q of queries) {
       const f = buildFtsQuery(q);
@@ -135,10 +164,34 @@ async function main() {
     raw.close();
     await store.close();
     const size = fs.statSync(file).size;
-    rows.push([n.toLocaleString('en'), 'local file', fmtMs(st.p50), fmtMs(st.p95), fmtMs(base.p50), fmtMs(base.p95), ratio(st.p50, base.p50), '0 (in-process)', `${(buildMs / n * 1000).toFixed(0)} µs/memory, ${(size / 1e6).toFixed(1)} MB`]);
-    prof.push([n.toLocaleString('en'), fmtMs(base.p50), fmtMs(any.p50), fmtMs(any.p95), fmtMs(remote.p50), fmtMs(st.p50), `${fmtMs(first50.p50)} → ${fmtMs(bumped.p50)}`, `${hits}/${QUERIES}`, multi ? Math.round(anyMatches / multi).toLocaleString('en') : '-']);
-    console.log(`# ${n} local, interleaved: word forms p50 ${fmtMs(pNow.p50)} p95 ${fmtMs(pNow.p95)} | before (exact forms) p50 ${fmtMs(pBefore.p50)} p95 ${fmtMs(pBefore.p95)}`);
-    console.log(`# ${n} local: recall p50 ${fmtMs(st.p50)} p95 ${fmtMs(st.p95)} | bare FTS p50 ${fmtMs(base.p50)} p95 ${fmtMs(base.p95)} | any-terms arm alone p50 ${fmtMs(any.p50)} | old two-arm statement p50 ${fmtMs(remote.p50)}`);
+    rows.push([
+      n.toLocaleString('en'),
+      'local file',
+      fmtMs(st.p50),
+      fmtMs(st.p95),
+      fmtMs(base.p50),
+      fmtMs(base.p95),
+      ratio(st.p50, base.p50),
+      '0 (in-process)',
+      `${((buildMs / n) * 1000).toFixed(0)} µs/memory, ${(size / 1e6).toFixed(1)} MB`,
+    ]);
+    prof.push([
+      n.toLocaleString('en'),
+      fmtMs(base.p50),
+      fmtMs(any.p50),
+      fmtMs(any.p95),
+      fmtMs(remote.p50),
+      fmtMs(st.p50),
+      `${fmtMs(first50.p50)} → ${fmtMs(bumped.p50)}`,
+      `${hits}/${QUERIES}`,
+      multi ? Math.round(anyMatches / multi).toLocaleString('en') : '-',
+    ]);
+    console.log(
+      `# ${n} local, interleaved: word forms p50 ${fmtMs(pNow.p50)} p95 ${fmtMs(pNow.p95)} | before (exact forms) p50 ${fmtMs(pBefore.p50)} p95 ${fmtMs(pBefore.p95)}`,
+    );
+    console.log(
+      `# ${n} local: recall p50 ${fmtMs(st.p50)} p95 ${fmtMs(st.p95)} | bare FTS p50 ${fmtMs(base.p50)} p95 ${fmtMs(base.p95)} | any-terms arm alone p50 ${fmtMs(any.p50)} | old two-arm statement p50 ${fmtMs(remote.p50)}`,
+    );
   }
 
   if (process.env.BENCH_SQLD !== '0') {
@@ -155,8 +208,13 @@ async function main() {
         const store = await openStore({ mode: 'remote', url: proxy.url });
         const client = createClient({ url: proxy.url });
         const stSamples = await samples(queries, (q) => store.recallKeyword(q, { bumpAccess: false }));
-    const st = summarize(stSamples);
-        const base = summarize(await samples(queries, (q) => { const f = buildFtsQuery(q); return f ? client.execute({ sql: BARE, args: [f.all] }) : undefined; }));
+        const st = summarize(stSamples);
+        const base = summarize(
+          await samples(queries, (q) => {
+            const f = buildFtsQuery(q);
+            return f ? client.execute({ sql: BARE, args: [f.all] }) : undefined;
+          }),
+        );
         // Round trips per recall, counted on the wire (HTTP requests), one query at a time.
         const trips: number[] = [];
         for (const q of queries.slice(0, 50)) {
@@ -171,8 +229,20 @@ async function main() {
         client.close();
         await store.close();
         const t = summarize(trips);
-        rows.push([n.toLocaleString('en'), 'sqld, loopback HTTP', fmtMs(st.p50), fmtMs(st.p95), fmtMs(base.p50), fmtMs(base.p95), ratio(st.p50, base.p50), `${t.min}–${t.max} (recall() + access bump: ${withBump})`, `${(buildMs / n * 1000).toFixed(0)} µs/memory`]);
-        console.log(`# ${n} sqld: recall p50 ${fmtMs(st.p50)} p95 ${fmtMs(st.p95)} | bare FTS p50 ${fmtMs(base.p50)} | round trips ${t.min}..${t.max}`);
+        rows.push([
+          n.toLocaleString('en'),
+          'sqld, loopback HTTP',
+          fmtMs(st.p50),
+          fmtMs(st.p95),
+          fmtMs(base.p50),
+          fmtMs(base.p95),
+          ratio(st.p50, base.p50),
+          `${t.min}–${t.max} (recall() + access bump: ${withBump})`,
+          `${((buildMs / n) * 1000).toFixed(0)} µs/memory`,
+        ]);
+        console.log(
+          `# ${n} sqld: recall p50 ${fmtMs(st.p50)} p95 ${fmtMs(st.p95)} | bare FTS p50 ${fmtMs(base.p50)} | round trips ${t.min}..${t.max}`,
+        );
       }
     } finally {
       await proxy.close();
@@ -181,9 +251,39 @@ async function main() {
   }
 
   console.log();
-  console.log(table(['memories', 'mode', 'recall p50', 'recall p95', 'bare FTS p50', 'bare FTS p95', 'p50 ratio', 'round trips / recall', 'build (storeMany ×1000)'], rows));
+  console.log(
+    table(
+      [
+        'memories',
+        'mode',
+        'recall p50',
+        'recall p95',
+        'bare FTS p50',
+        'bare FTS p95',
+        'p50 ratio',
+        'round trips / recall',
+        'build (storeMany ×1000)',
+      ],
+      rows,
+    ),
+  );
   console.log();
-  console.log(table(['memories', 'bare all-terms p50', 'any-terms arm alone p50', 'any-terms arm p95', 'old two-arm statement (UNION ALL, by rank) p50', 'recallKeyword p50', 'first 50 queries: without → with access bump p50', 'queries with an all-terms hit', 'mean any-terms matches (multi-word)'], prof));
+  console.log(
+    table(
+      [
+        'memories',
+        'bare all-terms p50',
+        'any-terms arm alone p50',
+        'any-terms arm p95',
+        'old two-arm statement (UNION ALL, by rank) p50',
+        'recallKeyword p50',
+        'first 50 queries: without → with access bump p50',
+        'queries with an all-terms hit',
+        'mean any-terms matches (multi-word)',
+      ],
+      prof,
+    ),
+  );
   console.log();
   console.log(table(['memories', 'all-terms matches', 'queries', 'recallKeyword p50', 'max'], buckets));
   console.log(`\n# targets: local p50 ≤ 0.3 ms at 10k, ≤ 2 ms at 100k; one round trip per recall on sqld`);

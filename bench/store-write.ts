@@ -40,10 +40,24 @@ const insertSql = (t: string) =>
 let idSeq = 0;
 const rawArgs = (m: CorpusMemory) => {
   const now = new Date().toISOString().replace('Z', '+00:00');
-  return [`RAW${(idSeq++).toString().padStart(23, '0')}`, now, now, now, m.topic, m.summary, JSON.stringify(m.keywords), m.importance, summaryHash(m.topic, m.summary)];
+  return [
+    `RAW${(idSeq++).toString().padStart(23, '0')}`,
+    now,
+    now,
+    now,
+    m.topic,
+    m.summary,
+    JSON.stringify(m.keywords),
+    m.importance,
+    summaryHash(m.topic, m.summary),
+  ];
 };
 
-type SyncDb = { exec(s: string): void; prepare(s: string): { run(a: unknown[]): unknown; all(a: unknown[]): Record<string, unknown>[] }; close(): void };
+type SyncDb = {
+  exec(s: string): void;
+  prepare(s: string): { run(a: unknown[]): unknown; all(a: unknown[]): Record<string, unknown>[] };
+  close(): void;
+};
 const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -52,7 +66,9 @@ const cpuMs = () => {
 const Database = require('libsql') as new (p: string) => SyncDb;
 function rawLocal(file: string, schema: string[]): SyncDb {
   const db = new Database(file);
-  db.exec('PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
+  db.exec(
+    'PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON',
+  );
   for (const s of schema) db.exec(s);
   return db;
 }
@@ -70,7 +86,9 @@ async function main() {
   const bulkRows = corpus.slice(0, BULK);
   const singleRows = corpus.slice(BULK, BULK + SINGLE_LOCAL);
   const sqldSingleRows = corpus.slice(BULK + SINGLE_LOCAL, BULK + SINGLE_LOCAL + SINGLE_SQLD);
-  console.log(`# corpus: ${corpus.length} generated developer memories, mean summary ${Math.round(corpus.reduce((a, m) => a + m.summary.length, 0) / corpus.length)} chars`);
+  console.log(
+    `# corpus: ${corpus.length} generated developer memories, mean summary ${Math.round(corpus.reduce((a, m) => a + m.summary.length, 0) / corpus.length)} chars`,
+  );
   const rows: (string | number)[][] = [];
   const add = (mode: string, op: string, n: number, ms: number, baseMs: number, baseLabel: string, extra = '') =>
     rows.push([mode, op, n, fmtUs(ms / n), fmtUs(baseMs / n), ratio(ms, baseMs), baseLabel + extra]);
@@ -110,7 +128,9 @@ async function main() {
     const ftsBulk = med('fts');
     const stBulk = med('st');
     const stBulkCpu = med('stCpu');
-    console.log(`# bulk rounds (µs/memory, wall): ${rounds.map((x) => `raw ${fmtUs(x.raw / BULK)} · +FTS ${fmtUs(x.fts / BULK)} · storeMany ${fmtUs(x.st / BULK)} (CPU ${fmtUs(x.stCpu / BULK)})`).join(' | ')}`);
+    console.log(
+      `# bulk rounds (µs/memory, wall): ${rounds.map((x) => `raw ${fmtUs(x.raw / BULK)} · +FTS ${fmtUs(x.fts / BULK)} · storeMany ${fmtUs(x.st / BULK)} (CPU ${fmtUs(x.stCpu / BULK)})`).join(' | ')}`,
+    );
 
     // One at a time, each its own transaction.
     const raw = rawLocal(path.join(dir, 'raw.db'), rawSchema('memories'));
@@ -135,8 +155,24 @@ async function main() {
     await store.close();
     if (n !== SINGLE_LOCAL) throw new Error(`expected ${SINGLE_LOCAL} rows, got ${n}`);
 
-    add('local file', `storeMany, batches of ${BATCH} (median of 3 rounds)`, BULK, stBulk, rawBulk, 'raw libsql INSERTs, no FTS', ` (with ICM's FTS trigger: ${fmtUs(ftsBulk / BULK)}); store CPU ${fmtUs(stBulkCpu / BULK)}`);
-    add('local file', 'store(), one at a time (own transaction)', SINGLE_LOCAL, stSingle, rawSingle, 'raw libsql autocommit INSERT, no FTS', ` (with FTS: ${fmtUs(ftsSingle / SINGLE_LOCAL)}); store CPU ${fmtUs(stSingleCpu / SINGLE_LOCAL)}`);
+    add(
+      'local file',
+      `storeMany, batches of ${BATCH} (median of 3 rounds)`,
+      BULK,
+      stBulk,
+      rawBulk,
+      'raw libsql INSERTs, no FTS',
+      ` (with ICM's FTS trigger: ${fmtUs(ftsBulk / BULK)}); store CPU ${fmtUs(stBulkCpu / BULK)}`,
+    );
+    add(
+      'local file',
+      'store(), one at a time (own transaction)',
+      SINGLE_LOCAL,
+      stSingle,
+      rawSingle,
+      'raw libsql autocommit INSERT, no FTS',
+      ` (with FTS: ${fmtUs(ftsSingle / SINGLE_LOCAL)}); store CPU ${fmtUs(stSingleCpu / SINGLE_LOCAL)}`,
+    );
   }
 
   // ---------------------------------------------------------------- sqld over loopback
@@ -147,11 +183,15 @@ async function main() {
       for (const s of rawSchema('raw_memories')) await client.execute(s);
       let t0 = performance.now();
       for (let i = 0; i < bulkRows.length; i += BATCH) {
-        await client.batch(bulkRows.slice(i, i + BATCH).map((m) => ({ sql: insertSql('raw_memories'), args: rawArgs(m) as never })), 'write');
+        await client.batch(
+          bulkRows.slice(i, i + BATCH).map((m) => ({ sql: insertSql('raw_memories'), args: rawArgs(m) as never })),
+          'write',
+        );
       }
       const rawBulk = performance.now() - t0;
       t0 = performance.now();
-      for (const m of sqldSingleRows) await client.execute({ sql: insertSql('raw_memories'), args: rawArgs(m) as never });
+      for (const m of sqldSingleRows)
+        await client.execute({ sql: insertSql('raw_memories'), args: rawArgs(m) as never });
       const rawSingle = performance.now() - t0;
       client.close();
 
@@ -165,15 +205,31 @@ async function main() {
       const n = await store.count();
       await store.close();
       if (n !== BULK + SINGLE_SQLD) throw new Error(`expected ${BULK + SINGLE_SQLD} rows on sqld, got ${n}`);
-      add('sqld, loopback HTTP', `storeMany, batches of ${BATCH}`, BULK, stBulk, rawBulk, '@libsql/client batch of raw INSERTs, no FTS');
-      add('sqld, loopback HTTP', 'store(), one at a time', SINGLE_SQLD, stSingle, rawSingle, '@libsql/client execute(INSERT), no FTS');
+      add(
+        'sqld, loopback HTTP',
+        `storeMany, batches of ${BATCH}`,
+        BULK,
+        stBulk,
+        rawBulk,
+        '@libsql/client batch of raw INSERTs, no FTS',
+      );
+      add(
+        'sqld, loopback HTTP',
+        'store(), one at a time',
+        SINGLE_SQLD,
+        stSingle,
+        rawSingle,
+        '@libsql/client execute(INSERT), no FTS',
+      );
     } finally {
       await sqld.stop();
     }
   }
 
   console.log();
-  console.log(table(['mode', 'operation', 'memories', 'store µs/memory', 'baseline µs/memory', 'ratio', 'baseline'], rows));
+  console.log(
+    table(['mode', 'operation', 'memories', 'store µs/memory', 'baseline µs/memory', 'ratio', 'baseline'], rows),
+  );
   console.log(`\n# target: bulk ≤ 40 µs/memory on a local file`);
   if (process.env.BENCH_PROFILE !== '0') await profile(corpus.slice(0, Math.min(BULK, 20_000)));
   if (process.env.BENCH_CONCURRENT !== '0') await concurrent();
@@ -189,28 +245,45 @@ async function profile(rows: CorpusMemory[]) {
     FROM memories WHERE id = ? OR (LOWER(topic) = LOWER(?) AND summary_hash = ?) ORDER BY id = ? DESC LIMIT 1`;
   const variants: [string, (db: SyncDb) => void, (db: SyncDb, batch: CorpusMemory[]) => void][] = [];
   const dropTriggers = (db: SyncDb, like: string) => {
-    for (const r of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?`).all([like])) db.exec(`DROP TRIGGER ${String(r.name)}`);
+    for (const r of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?`).all([like]))
+      db.exec(`DROP TRIGGER ${String(r.name)}`);
   };
   const insertOnly = (db: SyncDb, batch: CorpusMemory[]) => {
     const s = db.prepare(insertSql('memories'));
     for (const m of batch) s.run(rawArgs(m));
   };
   variants.push(['INSERT, no triggers (table + 4 indexes)', (db) => dropTriggers(db, '%'), insertOnly]);
-  variants.push(["+ Mnemos's change_seq triggers (delete and edit only since schema 3: inserts fire none)", (db) => dropTriggers(db, 'memories_%'), insertOnly]);
-  variants.push(["+ ICM's FTS5 trigger (the store's schema as is; what storeMany sends since RETURNING was dropped)", () => undefined, insertOnly]);
-  variants.push(['+ a per-row SELECT back (what storeMany sent before f340a6c)', () => undefined, (db, batch) => {
-    const s = db.prepare(insertSql('memories'));
-    const q = db.prepare(SELECT_BACK);
-    for (const m of batch) {
-      const a = rawArgs(m);
-      s.run(a);
-      q.all([a[0], a[4], a[8], a[0]]);
-    }
-  }]);
-  variants.push(['INSERT … RETURNING id instead (what storeMany sent from f340a6c until the changed-row count replaced it)', () => undefined, (db, batch) => {
-    const s = db.prepare(insertSql('memories') + ' RETURNING id');
-    for (const m of batch) s.all(rawArgs(m));
-  }]);
+  variants.push([
+    "+ Mnemos's change_seq triggers (delete and edit only since schema 3: inserts fire none)",
+    (db) => dropTriggers(db, 'memories_%'),
+    insertOnly,
+  ]);
+  variants.push([
+    "+ ICM's FTS5 trigger (the store's schema as is; what storeMany sends since RETURNING was dropped)",
+    () => undefined,
+    insertOnly,
+  ]);
+  variants.push([
+    '+ a per-row SELECT back (what storeMany sent before f340a6c)',
+    () => undefined,
+    (db, batch) => {
+      const s = db.prepare(insertSql('memories'));
+      const q = db.prepare(SELECT_BACK);
+      for (const m of batch) {
+        const a = rawArgs(m);
+        s.run(a);
+        q.all([a[0], a[4], a[8], a[0]]);
+      }
+    },
+  ]);
+  variants.push([
+    'INSERT … RETURNING id instead (what storeMany sent from f340a6c until the changed-row count replaced it)',
+    () => undefined,
+    (db, batch) => {
+      const s = db.prepare(insertSql('memories') + ' RETURNING id');
+      for (const m of batch) s.all(rawArgs(m));
+    },
+  ]);
   variants.push(['proposal: INSERT with all triggers, batches of 5,000 instead of 1,000', () => undefined, insertOnly]);
   const out: (string | number)[][] = [];
   for (const [label, setup, body] of variants) {
@@ -249,7 +322,10 @@ async function profile(rows: CorpusMemory[]) {
 
 /** The server's own words in a driver error (e.g. `snapshot not found`), without paths. */
 function cause(e: string): string {
-  return (/message: "([^"]+)"/.exec(e)?.[1] ?? e.replace(/^writer \d+: /, '').replace(/\/tmp\/\S+/g, '…')).slice(0, 100);
+  return (/message: "([^"]+)"/.exec(e)?.[1] ?? e.replace(/^writer \d+: /, '').replace(/\/tmp\/\S+/g, '…')).slice(
+    0,
+    100,
+  );
 }
 
 /** 16 processes × 200 individual store() calls at once (test/store/writer-proc.ts), per mode. */
@@ -262,7 +338,15 @@ async function concurrent() {
     { label: 'local file', configFor: () => ({ mode: 'local', path: path.join(dir, 'concurrent.db') }) },
     { label: 'sqld, plain @libsql/client (no Mnemos)', configFor: (_w, url) => ({ mode: 'remote', url }), raw: true },
     { label: 'sqld', configFor: (_w, url) => ({ mode: 'remote', url }) },
-    { label: 'embedded replicas', configFor: (w, url) => ({ mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: url, syncIntervalSec: 0 }) },
+    {
+      label: 'embedded replicas',
+      configFor: (w, url) => ({
+        mode: 'replica',
+        path: path.join(dir, `replica-${w}.db`),
+        syncUrl: url,
+        syncIntervalSec: 0,
+      }),
+    },
   ];
   for (const m of modes) {
     // A fresh server per mode: a deadlocked or restarted server must not colour the next row.
@@ -287,15 +371,41 @@ async function concurrent() {
         },
       });
       const acked = run.acks.flat().length;
-      out.push([m.label, `${writers} × ${perWriter}`, acked, run.complete ? (acked === writers * perWriter ? 'yes' : 'no: writers gave up') : `no: ${run.stallNote}`, (run.wallMs / 1000).toFixed(1), ((acked / run.wallMs) * 1000).toFixed(0), run.retryMessages.length, run.actions.filter((a) => a === 'unchanged').length,
-        run.errors.length ? `${run.errors.length}: ${[...new Set(run.errors.map(cause))].join(' | ')}` : 0]);
+      out.push([
+        m.label,
+        `${writers} × ${perWriter}`,
+        acked,
+        run.complete ? (acked === writers * perWriter ? 'yes' : 'no: writers gave up') : `no: ${run.stallNote}`,
+        (run.wallMs / 1000).toFixed(1),
+        ((acked / run.wallMs) * 1000).toFixed(0),
+        run.retryMessages.length,
+        run.actions.filter((a) => a === 'unchanged').length,
+        run.errors.length ? `${run.errors.length}: ${[...new Set(run.errors.map(cause))].join(' | ')}` : 0,
+      ]);
       console.log(`# concurrent ${m.label}: ${JSON.stringify(out[out.length - 1])}`);
     } finally {
       await sqld?.stop();
     }
   }
-  console.log(`\n# concurrent writers: each a separate node process doing individual store() calls; writers retry a failed call up to 8 times`);
-  console.log(table(['mode', 'writers × stores', 'acknowledged', 'all acknowledged', 'seconds', 'stores/s', 'retried calls', 'retries that found the first attempt had landed', 'gave up'], out));
+  console.log(
+    `\n# concurrent writers: each a separate node process doing individual store() calls; writers retry a failed call up to 8 times`,
+  );
+  console.log(
+    table(
+      [
+        'mode',
+        'writers × stores',
+        'acknowledged',
+        'all acknowledged',
+        'seconds',
+        'stores/s',
+        'retried calls',
+        'retries that found the first attempt had landed',
+        'gave up',
+      ],
+      out,
+    ),
+  );
 }
 
 main().catch((e) => {

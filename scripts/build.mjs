@@ -41,8 +41,27 @@ const lazyNativeOrt = {
   },
 };
 
-const nodeExternal = ['vscode', 'libsql', '@libsql/*', 'onnxruntime-node', 'onnxruntime-common', 'onnxruntime-web', 'sqlite-vec', 'sqlite-vec-*'];
-const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, minify, external: nodeExternal, plugins: [stubSharp, lazyNativeOrt], logLevel: 'warning' };
+const nodeExternal = [
+  'vscode',
+  'libsql',
+  '@libsql/*',
+  'onnxruntime-node',
+  'onnxruntime-common',
+  'onnxruntime-web',
+  'sqlite-vec',
+  'sqlite-vec-*',
+];
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  minify,
+  external: nodeExternal,
+  plugins: [stubSharp, lazyNativeOrt],
+  logLevel: 'warning',
+};
 
 // `mnemos serve` (the MCP SDK, zod and ajv: 1.5 MB) is a bundle of its own, dist/mcp.js, loaded by the CLI's
 // lazy import('../mcp/cli') only when serve runs: every other command starts without parsing it. It is
@@ -59,13 +78,43 @@ const mcpApart = {
 // Entries whose source does not exist yet are skipped, so the build works while features land.
 const entries = [
   { in: 'src/extension/extension.ts', out: 'extension', opts: node },
-  { in: 'src/cli/main.ts', out: 'cli', opts: { ...node, plugins: [...node.plugins, mcpApart], banner: { js: '#!/usr/bin/env node' } } },
+  {
+    in: 'src/cli/main.ts',
+    out: 'cli',
+    opts: { ...node, plugins: [...node.plugins, mcpApart], banner: { js: '#!/usr/bin/env node' } },
+  },
   { in: 'src/mcp/cli.ts', out: 'mcp', opts: node },
   { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
   { in: 'src/hooks/bin.ts', out: 'hook', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
-  { in: 'src/webview/main.ts', out: 'webview', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },
+  {
+    in: 'src/webview/main.ts',
+    out: 'webview',
+    opts: {
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      sourcemap: true,
+      minify,
+      logLevel: 'warning',
+      loader: { '.css': 'text' },
+    },
+  },
   // The memoir graph panel: its own bundle, so the sidebar's does not carry the graph code.
-  { in: 'src/graph-webview/main.ts', out: 'graph', opts: { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: true, minify, logLevel: 'warning', loader: { '.css': 'text' } } },
+  {
+    in: 'src/graph-webview/main.ts',
+    out: 'graph',
+    opts: {
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      sourcemap: true,
+      minify,
+      logLevel: 'warning',
+      loader: { '.css': 'text' },
+    },
+  },
 ].filter((e) => fs.existsSync(path.join(root, e.in)));
 
 const t0 = performance.now();
@@ -84,7 +133,10 @@ for (const e of entries) {
 const codicons = path.join(root, 'node_modules/@vscode/codicons/dist');
 if (fs.existsSync(codicons)) {
   fs.mkdirSync(path.join(root, 'dist/codicons'), { recursive: true });
-  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist/codicons', f));
+  for (const f of ['codicon.css', 'codicon.ttf'])
+    fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist/codicons', f));
 }
 if (fs.existsSync(path.join(root, 'dist/cli.js'))) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
-console.log(`built ${entries.map((e) => e.out).join(', ')} in ${Math.round(performance.now() - t0)} ms${watch ? ' (watching)' : ''}`);
+console.log(
+  `built ${entries.map((e) => e.out).join(', ')} in ${Math.round(performance.now() - t0)} ms${watch ? ' (watching)' : ''}`,
+);

@@ -9,7 +9,13 @@
 const fs = require('fs');
 
 const [url, readyFile, profile, timeoutS = '180'] = process.argv.slice(2);
-const linesIn = (f) => { try { return fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).length; } catch { return 0; } };
+const linesIn = (f) => {
+  try {
+    return fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+};
 
 (async () => {
   const t0 = Date.now();
@@ -19,8 +25,17 @@ const linesIn = (f) => { try { return fs.readFileSync(f, 'utf8').split('\n').fil
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--password-store=basic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--password-store=basic',
+    ],
   });
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());

@@ -10,11 +10,171 @@ import type { Importance, NewMemory } from '../../src/store';
 export { rng } from './rng';
 import { rng } from './rng';
 
-const PROJECTS = ['mnemos', 'billing-api', 'web-dashboard', 'auth-service', 'data-pipeline', 'mobile-app', 'infra', 'search-indexer', 'notifications', 'payments', 'cli-tools', 'ml-platform'];
-const LIBS = ['react', 'postgres', 'redis', 'kafka', 'docker', 'kubernetes', 'terraform', 'webpack', 'esbuild', 'vite', 'graphql', 'grpc', 'protobuf', 'jest', 'vitest', 'playwright', 'sqlite', 'libsql', 'turso', 'prisma', 'drizzle', 'express', 'fastify', 'nginx', 's3', 'lambda', 'oauth', 'jwt', 'websocket', 'tokio', 'serde', 'onnxruntime', 'transformers', 'pandas', 'numpy', 'pytest', 'django', 'flask', 'rails', 'spring', 'gradle', 'cargo', 'clippy', 'eslint', 'prettier', 'tailwind', 'svelte', 'vue', 'nextjs', 'zod', 'axios', 'undici', 'pnpm', 'bun', 'deno', 'celery', 'rabbitmq', 'elasticsearch', 'opensearch', 'clickhouse', 'duckdb', 'sentry', 'grafana', 'prometheus', 'opentelemetry', 'vault', 'consul', 'envoy', 'istio', 'helm', 'argocd'];
-const VERBS = ['get', 'set', 'fetch', 'load', 'parse', 'build', 'create', 'update', 'delete', 'handle', 'resolve', 'validate', 'render', 'sync', 'flush', 'retry', 'encode', 'decode', 'compute', 'normalize', 'merge', 'split', 'apply', 'emit', 'watch', 'schedule', 'cancel', 'migrate', 'hydrate', 'serialize'];
-const NOUNS = ['User', 'Session', 'Token', 'Memory', 'Config', 'Request', 'Response', 'Cache', 'Index', 'Query', 'Batch', 'Event', 'Payload', 'Schema', 'Cursor', 'Embedding', 'Vector', 'Topic', 'Invoice', 'Order', 'Account', 'Webhook', 'Job', 'Queue', 'Snapshot', 'Manifest', 'Route', 'Widget', 'Report', 'Tenant'];
-const DIRS = ['src/store', 'src/api', 'src/ui', 'src/lib', 'src/workers', 'pkg/server', 'internal/db', 'app/models', 'lib/utils', 'services/auth', 'crates/core', 'cmd/cli'];
+const PROJECTS = [
+  'mnemos',
+  'billing-api',
+  'web-dashboard',
+  'auth-service',
+  'data-pipeline',
+  'mobile-app',
+  'infra',
+  'search-indexer',
+  'notifications',
+  'payments',
+  'cli-tools',
+  'ml-platform',
+];
+const LIBS = [
+  'react',
+  'postgres',
+  'redis',
+  'kafka',
+  'docker',
+  'kubernetes',
+  'terraform',
+  'webpack',
+  'esbuild',
+  'vite',
+  'graphql',
+  'grpc',
+  'protobuf',
+  'jest',
+  'vitest',
+  'playwright',
+  'sqlite',
+  'libsql',
+  'turso',
+  'prisma',
+  'drizzle',
+  'express',
+  'fastify',
+  'nginx',
+  's3',
+  'lambda',
+  'oauth',
+  'jwt',
+  'websocket',
+  'tokio',
+  'serde',
+  'onnxruntime',
+  'transformers',
+  'pandas',
+  'numpy',
+  'pytest',
+  'django',
+  'flask',
+  'rails',
+  'spring',
+  'gradle',
+  'cargo',
+  'clippy',
+  'eslint',
+  'prettier',
+  'tailwind',
+  'svelte',
+  'vue',
+  'nextjs',
+  'zod',
+  'axios',
+  'undici',
+  'pnpm',
+  'bun',
+  'deno',
+  'celery',
+  'rabbitmq',
+  'elasticsearch',
+  'opensearch',
+  'clickhouse',
+  'duckdb',
+  'sentry',
+  'grafana',
+  'prometheus',
+  'opentelemetry',
+  'vault',
+  'consul',
+  'envoy',
+  'istio',
+  'helm',
+  'argocd',
+];
+const VERBS = [
+  'get',
+  'set',
+  'fetch',
+  'load',
+  'parse',
+  'build',
+  'create',
+  'update',
+  'delete',
+  'handle',
+  'resolve',
+  'validate',
+  'render',
+  'sync',
+  'flush',
+  'retry',
+  'encode',
+  'decode',
+  'compute',
+  'normalize',
+  'merge',
+  'split',
+  'apply',
+  'emit',
+  'watch',
+  'schedule',
+  'cancel',
+  'migrate',
+  'hydrate',
+  'serialize',
+];
+const NOUNS = [
+  'User',
+  'Session',
+  'Token',
+  'Memory',
+  'Config',
+  'Request',
+  'Response',
+  'Cache',
+  'Index',
+  'Query',
+  'Batch',
+  'Event',
+  'Payload',
+  'Schema',
+  'Cursor',
+  'Embedding',
+  'Vector',
+  'Topic',
+  'Invoice',
+  'Order',
+  'Account',
+  'Webhook',
+  'Job',
+  'Queue',
+  'Snapshot',
+  'Manifest',
+  'Route',
+  'Widget',
+  'Report',
+  'Tenant',
+];
+const DIRS = [
+  'src/store',
+  'src/api',
+  'src/ui',
+  'src/lib',
+  'src/workers',
+  'pkg/server',
+  'internal/db',
+  'app/models',
+  'lib/utils',
+  'services/auth',
+  'crates/core',
+  'cmd/cli',
+];
 const EXT = ['ts', 'tsx', 'rs', 'go', 'py', 'rb', 'java', 'kt'];
 const ERRORS = [
   "TypeError: Cannot read properties of undefined (reading '{prop}')",
@@ -38,12 +198,73 @@ const ERRORS = [
   'EADDRINUSE: address already in use :::{port}',
   'fatal: refusing to merge unrelated histories',
 ];
-const REASONS = ['it halves the p95 latency', 'the team already knows it', 'it supports transactions', 'its license is Apache-2.0', 'it works offline', 'it avoids a network hop', 'the old one leaked memory under load', 'it has first-class TypeScript types', 'it is what production already runs', 'benchmarks showed 3x throughput', 'it keeps the bundle under 1 MB', 'the maintainers respond quickly', 'it needs no native build step', 'it scales to millions of rows'];
-const FIXES = ['added a retry with jitter', 'awaited the promise before closing', 'guarded against an empty array', 'raised the timeout to 30 s', 'moved the call out of the render loop', 'escaped the user input', 'pinned the dependency to {ver}', 'closed the cursor in a finally block', 'switched to a prepared statement', 'set the busy timeout', 'added the missing index on {prop}', 'freed the buffer after use', 'bumped the pool size to {n}', 'reordered the migrations'];
-const PREFS = ['run the tests before pushing', 'use pnpm, not npm, in this repo', 'prefer small pull requests', 'write commit messages in the imperative', 'keep functions under 40 lines', 'use tabs in Go and spaces elsewhere', 'log with structured JSON', 'avoid default exports', 'name tests after the behaviour they pin', 'put SQL next to the function that runs it', 'answer in English even when asked in French', 'show diffs rather than whole files'];
+const REASONS = [
+  'it halves the p95 latency',
+  'the team already knows it',
+  'it supports transactions',
+  'its license is Apache-2.0',
+  'it works offline',
+  'it avoids a network hop',
+  'the old one leaked memory under load',
+  'it has first-class TypeScript types',
+  'it is what production already runs',
+  'benchmarks showed 3x throughput',
+  'it keeps the bundle under 1 MB',
+  'the maintainers respond quickly',
+  'it needs no native build step',
+  'it scales to millions of rows',
+];
+const FIXES = [
+  'added a retry with jitter',
+  'awaited the promise before closing',
+  'guarded against an empty array',
+  'raised the timeout to 30 s',
+  'moved the call out of the render loop',
+  'escaped the user input',
+  'pinned the dependency to {ver}',
+  'closed the cursor in a finally block',
+  'switched to a prepared statement',
+  'set the busy timeout',
+  'added the missing index on {prop}',
+  'freed the buffer after use',
+  'bumped the pool size to {n}',
+  'reordered the migrations',
+];
+const PREFS = [
+  'run the tests before pushing',
+  'use pnpm, not npm, in this repo',
+  'prefer small pull requests',
+  'write commit messages in the imperative',
+  'keep functions under 40 lines',
+  'use tabs in Go and spaces elsewhere',
+  'log with structured JSON',
+  'avoid default exports',
+  'name tests after the behaviour they pin',
+  'put SQL next to the function that runs it',
+  'answer in English even when asked in French',
+  'show diffs rather than whole files',
+];
 const PEOPLE = ['Alice', 'Bob', 'Chen', 'Dana', 'Emeka', 'Fatima', 'Gustavo', 'Hana', 'Ivan', 'Jonas', 'Keiko', 'Luis'];
-const COMMON = 'the a to of and in for on with when after before because so it this that we our should must can not is are was be by from as at into only then also every each new old first last all any more less fast slow small large local remote shared default safe'.split(' ');
-const PROPS = ['id', 'length', 'userId', 'token', 'status', 'createdAt', 'items', 'config', 'data', 'rows', 'offset', 'cursor', 'headers', 'body'];
+const COMMON =
+  'the a to of and in for on with when after before because so it this that we our should must can not is are was be by from as at into only then also every each new old first last all any more less fast slow small large local remote shared default safe'.split(
+    ' ',
+  );
+const PROPS = [
+  'id',
+  'length',
+  'userId',
+  'token',
+  'status',
+  'createdAt',
+  'items',
+  'config',
+  'data',
+  'rows',
+  'offset',
+  'cursor',
+  'headers',
+  'body',
+];
 const LANGS = ['typescript', 'rust', 'go', 'python', 'sql', 'bash'];
 
 export interface CorpusMemory extends NewMemory {
@@ -67,9 +288,16 @@ export function generateCorpus(n: number, seed = 42): CorpusMemory[] {
     const v = pickZipf(r, VERBS);
     const noun = pickZipf(r, NOUNS);
     const style = r();
-    return style < 0.6 ? `${v}${noun}` : style < 0.85 ? `${v}_${noun.toLowerCase()}` : `${noun}${pick(r, ['Manager', 'Service', 'Store', 'Client', 'Handler', 'Repository'])}`;
+    return style < 0.6
+      ? `${v}${noun}`
+      : style < 0.85
+        ? `${v}_${noun.toLowerCase()}`
+        : `${noun}${pick(r, ['Manager', 'Service', 'Store', 'Client', 'Handler', 'Repository'])}`;
   };
-  const filePath = () => `${pick(r, DIRS)}/${ident().replace(/_/g, '-').replace(/^[A-Z]/, (c) => c.toLowerCase())}.${pick(r, EXT)}`;
+  const filePath = () =>
+    `${pick(r, DIRS)}/${ident()
+      .replace(/_/g, '-')
+      .replace(/^[A-Z]/, (c) => c.toLowerCase())}.${pick(r, EXT)}`;
   const ver = () => `${1 + Math.floor(r() * 5)}.${Math.floor(r() * 20)}.${Math.floor(r() * 10)}`;
   const fill = (s: string) =>
     s
@@ -84,7 +312,8 @@ export function generateCorpus(n: number, seed = 42): CorpusMemory[] {
       .replace(/\{ident\}/g, ident)
       .replace(/\{url\}/g, () => `https://${pick(r, PROJECTS)}.example.com/api/${pick(r, PROPS)}`)
       .replace(/\{ver\}/g, ver);
-  const tail = () => (r() < 0.5 ? ` ${Array.from({ length: 2 + Math.floor(r() * 8) }, () => pick(r, COMMON)).join(' ')}.` : '');
+  const tail = () =>
+    r() < 0.5 ? ` ${Array.from({ length: 2 + Math.floor(r() * 8) }, () => pick(r, COMMON)).join(' ')}.` : '';
 
   while (out.length < n) {
     const proj = pickZipf(r, PROJECTS);
@@ -141,7 +370,12 @@ export function generateCorpus(n: number, seed = 42): CorpusMemory[] {
 
 const STOP = new Set(COMMON);
 /** `count` queries of 1–3 words drawn from memories of the corpus; `missRate` of them match nothing. */
-export function queryWorkload(corpus: readonly CorpusMemory[], count = 200, seed = 7, missRate = 0.1): { query: string; miss: boolean }[] {
+export function queryWorkload(
+  corpus: readonly CorpusMemory[],
+  count = 200,
+  seed = 7,
+  missRate = 0.1,
+): { query: string; miss: boolean }[] {
   const r = rng(seed);
   const out: { query: string; miss: boolean }[] = [];
   while (out.length < count) {

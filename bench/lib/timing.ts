@@ -20,7 +20,15 @@ export interface Summary {
 export function summarize(samples: readonly number[]): Summary {
   const s = [...samples].sort((a, b) => a - b);
   const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
-  return { n: s.length, mean, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), min: s[0], max: s[s.length - 1] };
+  return {
+    n: s.length,
+    mean,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    min: s[0],
+    max: s[s.length - 1],
+  };
 }
 
 /** Milliseconds, elapsed, of one call. */
@@ -48,7 +56,10 @@ export function machine(): MachineInfo {
     cpus: c[0]?.model ?? 'unknown',
     cores: c.length,
     node: process.version,
-    load: os.loadavg().map((x) => x.toFixed(2)).join(' / '),
+    load: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / '),
   };
 }
 export function printMachine(label: string): void {

@@ -56,7 +56,19 @@ export async function runWriters(o: RunOptions): Promise<RunResult> {
   const { writers, perWriter } = o;
   const stallMs = o.stallMs ?? 10_000;
   const procs: ChildProcess[] = [];
-  const r: RunResult = { writers, perWriter, acks: Array.from({ length: writers }, () => []), actions: [], retryMessages: [], errors: [], stats: [], codes: [], logs: Array.from({ length: writers }, () => ''), wallMs: 0, complete: false };
+  const r: RunResult = {
+    writers,
+    perWriter,
+    acks: Array.from({ length: writers }, () => []),
+    actions: [],
+    retryMessages: [],
+    errors: [],
+    stats: [],
+    codes: [],
+    logs: Array.from({ length: writers }, () => ''),
+    wallMs: 0,
+    complete: false,
+  };
   let ready = 0;
   let lastAck: number;
   let releaseAll: () => void = () => undefined;
@@ -67,7 +79,14 @@ export async function runWriters(o: RunOptions): Promise<RunResult> {
       const p = spawn(process.execPath, ['--import', 'tsx', SCRIPT], {
         cwd: ROOT,
         stdio: ['pipe', 'pipe', 'pipe'],
-        env: { ...process.env, MNEMOS_WRITER_CONFIG: JSON.stringify(o.configFor(w)), WRITER_INDEX: String(w), WRITER_COUNT: String(perWriter), WRITER_RETRIES: String(o.retries ?? 0), ...(o.rawUrl ? { WRITER_RAW_URL: o.rawUrl } : {}) },
+        env: {
+          ...process.env,
+          MNEMOS_WRITER_CONFIG: JSON.stringify(o.configFor(w)),
+          WRITER_INDEX: String(w),
+          WRITER_COUNT: String(perWriter),
+          WRITER_RETRIES: String(o.retries ?? 0),
+          ...(o.rawUrl ? { WRITER_RAW_URL: o.rawUrl } : {}),
+        },
       });
       procs.push(p);
       let buf = '';
@@ -93,14 +112,20 @@ export async function runWriters(o: RunOptions): Promise<RunResult> {
     }
     // A writer that dies while opening would leave the others waiting: race readiness against exits.
     await Promise.race([allReady, Promise.all(exits)]);
-    if (ready !== writers) throw new Error(`only ${ready} of ${writers} writers opened the store: ${r.errors.join('; ')} ${r.logs.join('\n')}`);
+    if (ready !== writers)
+      throw new Error(
+        `only ${ready} of ${writers} writers opened the store: ${r.errors.join('; ')} ${r.logs.join('\n')}`,
+      );
     const t0 = performance.now();
     lastAck = Date.now();
     for (const p of procs) p.stdin!.write('go\n');
     let stalled: string | undefined;
     const all = Promise.all(exits);
     while (!stalled) {
-      const done = await Promise.race([all.then(() => true), new Promise<false>((res) => setTimeout(() => res(false), 1000))]);
+      const done = await Promise.race([
+        all.then(() => true),
+        new Promise<false>((res) => setTimeout(() => res(false), 1000)),
+      ]);
       if (done) break;
       if (Date.now() - lastAck > stallMs && o.onStall) {
         stalled = await o.onStall();
@@ -124,9 +149,15 @@ export async function runWriters(o: RunOptions): Promise<RunResult> {
 export async function serverAcceptsWrites(url: string): Promise<boolean> {
   const c = createClient({ url });
   try {
-    const write = c.execute({ sql: `INSERT OR REPLACE INTO icm_metadata(key, value) VALUES ('concurrency_probe', ?)`, args: [String(Date.now())] });
+    const write = c.execute({
+      sql: `INSERT OR REPLACE INTO icm_metadata(key, value) VALUES ('concurrency_probe', ?)`,
+      args: [String(Date.now())],
+    });
     write.catch(() => undefined);
-    return await Promise.race([write.then(() => true), new Promise<boolean>((res) => setTimeout(() => res(false), 5000))]);
+    return await Promise.race([
+      write.then(() => true),
+      new Promise<boolean>((res) => setTimeout(() => res(false), 5000)),
+    ]);
   } finally {
     c.close();
   }

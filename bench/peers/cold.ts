@@ -17,7 +17,11 @@ import { generateCorpus } from './corpus';
 import { ROOT } from './servers';
 
 const { values: opt } = parseArgs({
-  options: { n: { type: 'string', default: '10000' }, runs: { type: 'string', default: '15' }, entry: { type: 'string', default: 'dist/cli.js' } },
+  options: {
+    n: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '15' },
+    entry: { type: 'string', default: 'dist/cli.js' },
+  },
 });
 const now = () => performance.now();
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -48,7 +52,12 @@ function toFirstList(entry: string, db: string): Promise<number> {
     });
     p.on('exit', () => (took ? resolve(took) : reject(new Error('serve exited before tools/list'))));
     const msgs = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cold', version: '0' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cold', version: '0' } },
+      },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
       { jsonrpc: '2.0', id: 2, method: 'tools/list' },
     ];
@@ -66,11 +75,21 @@ async function main() {
     const { memories, queries } = generateCorpus(n);
     const store = await openStore(configFromEnv({ db }, {}));
     for (let i = 0; i < memories.length; i += 500) {
-      await store.storeMany(memories.slice(i, i + 500).map((m) => ({ topic: m.topic, summary: m.content, importance: m.importance, keywords: m.keywords })));
+      await store.storeMany(
+        memories
+          .slice(i, i + 500)
+          .map((m) => ({ topic: m.topic, summary: m.content, importance: m.importance, keywords: m.keywords })),
+      );
     }
     await store.close();
     const words = queries.filter((q) => q.kind === 'natural').map((q) => q.text);
-    const t = { node: [] as number[], recall: [] as number[], serve: [] as number[], rRatio: [] as number[], sRatio: [] as number[] };
+    const t = {
+      node: [] as number[],
+      recall: [] as number[],
+      serve: [] as number[],
+      rRatio: [] as number[],
+      sRatio: [] as number[],
+    };
     for (let i = -2; i < runs; i++) {
       const a = await toExit(['-e', '0']);
       const r = await toExit([entry, 'recall', words[(i + 2) % words.length], '--db', db]);
@@ -84,7 +103,12 @@ async function main() {
       t.sRatio.push(s / b);
     }
     const f = (x: number) => x.toFixed(1);
-    console.log(`cold start, ${runs} paired turns, store of ${n} memories; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, Node ${process.version}`);
+    console.log(
+      `cold start, ${runs} paired turns, store of ${n} memories; load ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}, Node ${process.version}`,
+    );
     console.log('| process | median ms | median ratio to node -e 0 (paired) |\n| --- | --- | --- |');
     console.log(`| node -e 0 | ${f(med(t.node))} | 1 |`);
     console.log(`| mnemos recall <words> (to exit) | ${f(med(t.recall))} | ${med(t.rRatio).toFixed(2)} |`);

@@ -45,76 +45,313 @@ export { rng } from '../lib/rng';
 import { rng } from '../lib/rng';
 
 const PROJECTS = ['atlas', 'borealis', 'cobalt', 'dynamo', 'ember', 'fjord', 'granite', 'harbor'];
-const PROJECT_KEY: Record<string, string> = { atlas: 'ATL', borealis: 'BOR', cobalt: 'COB', dynamo: 'DYN', ember: 'EMB', fjord: 'FJD', granite: 'GRN', harbor: 'HBR' };
+const PROJECT_KEY: Record<string, string> = {
+  atlas: 'ATL',
+  borealis: 'BOR',
+  cobalt: 'COB',
+  dynamo: 'DYN',
+  ember: 'EMB',
+  fjord: 'FJD',
+  granite: 'GRN',
+  harbor: 'HBR',
+};
 const SUBSYSTEMS = [
-  'invoice', 'session', 'webhook', 'payment', 'ledger', 'upload', 'thumbnail', 'email', 'audit', 'billing',
-  'cart', 'checkout', 'inventory', 'report', 'export', 'tenant', 'quota', 'notification', 'schedule', 'metrics',
-  'permission', 'profile', 'catalog', 'shipment', 'refund', 'coupon', 'subscription', 'search', 'avatar', 'pricing',
+  'invoice',
+  'session',
+  'webhook',
+  'payment',
+  'ledger',
+  'upload',
+  'thumbnail',
+  'email',
+  'audit',
+  'billing',
+  'cart',
+  'checkout',
+  'inventory',
+  'report',
+  'export',
+  'tenant',
+  'quota',
+  'notification',
+  'schedule',
+  'metrics',
+  'permission',
+  'profile',
+  'catalog',
+  'shipment',
+  'refund',
+  'coupon',
+  'subscription',
+  'search',
+  'avatar',
+  'pricing',
 ];
 const ROLES = [
-  'renderer', 'store', 'dispatcher', 'worker', 'queue', 'service', 'controller', 'scheduler', 'resolver', 'validator',
-  'importer', 'exporter', 'gateway', 'indexer', 'poller', 'syncer', 'migrator', 'client', 'parser', 'aggregator',
+  'renderer',
+  'store',
+  'dispatcher',
+  'worker',
+  'queue',
+  'service',
+  'controller',
+  'scheduler',
+  'resolver',
+  'validator',
+  'importer',
+  'exporter',
+  'gateway',
+  'indexer',
+  'poller',
+  'syncer',
+  'migrator',
+  'client',
+  'parser',
+  'aggregator',
 ];
 const TECHS = [
-  'Redis', 'Postgres', 'SQLite', 'Kafka', 'RabbitMQ', 'NATS', 'gRPC', 'GraphQL', 'protobuf', 'msgpack',
-  'zstd', 'Rust', 'Go', 'esbuild', 'Vite', 'pnpm', 'Prisma', 'Drizzle', 'Knex', 'OpenTelemetry',
-  'Prometheus', 'Grafana', 'Sentry', 'Temporal', 'BullMQ', 'MinIO', 'Elasticsearch', 'Meilisearch', 'DuckDB', 'ClickHouse',
+  'Redis',
+  'Postgres',
+  'SQLite',
+  'Kafka',
+  'RabbitMQ',
+  'NATS',
+  'gRPC',
+  'GraphQL',
+  'protobuf',
+  'msgpack',
+  'zstd',
+  'Rust',
+  'Go',
+  'esbuild',
+  'Vite',
+  'pnpm',
+  'Prisma',
+  'Drizzle',
+  'Knex',
+  'OpenTelemetry',
+  'Prometheus',
+  'Grafana',
+  'Sentry',
+  'Temporal',
+  'BullMQ',
+  'MinIO',
+  'Elasticsearch',
+  'Meilisearch',
+  'DuckDB',
+  'ClickHouse',
 ];
 const PURPOSES = [
-  'caching', 'fanout', 'retries', 'ordering', 'deduplication', 'throttling', 'storage', 'indexing', 'serialization',
-  'compression', 'tracing', 'alerting', 'batching', 'sharding', 'backfills',
+  'caching',
+  'fanout',
+  'retries',
+  'ordering',
+  'deduplication',
+  'throttling',
+  'storage',
+  'indexing',
+  'serialization',
+  'compression',
+  'tracing',
+  'alerting',
+  'batching',
+  'sharding',
+  'backfills',
 ];
 const REASONS = [
-  'it halves p99 latency in the load test', 'the team already runs it in production', 'it survives a node restart without losing jobs',
-  'its client has no native dependencies', 'licensing of the alternative changed', 'it keeps ordering per account',
-  'benchmarks showed a third of the memory use', 'it works offline on developer laptops', 'the managed offering is cheaper at our volume',
-  'it gives exactly-once delivery with idempotency keys', 'its schema evolution rules are stricter', 'the alternative needed a JVM sidecar',
+  'it halves p99 latency in the load test',
+  'the team already runs it in production',
+  'it survives a node restart without losing jobs',
+  'its client has no native dependencies',
+  'licensing of the alternative changed',
+  'it keeps ordering per account',
+  'benchmarks showed a third of the memory use',
+  'it works offline on developer laptops',
+  'the managed offering is cheaper at our volume',
+  'it gives exactly-once delivery with idempotency keys',
+  'its schema evolution rules are stricter',
+  'the alternative needed a JVM sidecar',
 ];
 const SYMPTOMS = [
-  'deadlock', 'timeout', 'memory leak', 'race condition', 'double charge', 'stale read', 'null dereference', 'connection reset',
-  'OOM kill', 'integer overflow', 'clock skew', 'infinite retry', 'duplicate events', 'lost update', 'slow query', 'cache stampede',
-  'encoding error', 'timezone drift', 'descriptor leak', 'panic', 'segfault', 'hang', 'crash loop', 'starvation',
-  'backpressure stall', 'schema drift', 'partial write', 'truncated payload', 'zombie process', 'port exhaustion',
-  'handshake failure', 'DNS flake', 'certificate expiry', 'rounding error', 'normalisation bug', 'heap fragmentation',
-  'lock contention', 'thundering herd', 'phantom rows', 'checksum mismatch',
+  'deadlock',
+  'timeout',
+  'memory leak',
+  'race condition',
+  'double charge',
+  'stale read',
+  'null dereference',
+  'connection reset',
+  'OOM kill',
+  'integer overflow',
+  'clock skew',
+  'infinite retry',
+  'duplicate events',
+  'lost update',
+  'slow query',
+  'cache stampede',
+  'encoding error',
+  'timezone drift',
+  'descriptor leak',
+  'panic',
+  'segfault',
+  'hang',
+  'crash loop',
+  'starvation',
+  'backpressure stall',
+  'schema drift',
+  'partial write',
+  'truncated payload',
+  'zombie process',
+  'port exhaustion',
+  'handshake failure',
+  'DNS flake',
+  'certificate expiry',
+  'rounding error',
+  'normalisation bug',
+  'heap fragmentation',
+  'lock contention',
+  'thundering herd',
+  'phantom rows',
+  'checksum mismatch',
 ];
 const CONDITIONS = [
-  'under load', 'after deploy', 'on cold start', 'during failover', 'with large batches', 'on ARM runners',
-  'when the tenant has no quota', 'after the daylight saving change', 'with concurrent writers', 'on retry',
-  'behind the corporate proxy', 'in the nightly job', 'when the queue is empty', 'with emoji in names', 'at month end',
-  'on Windows paths', 'with IPv6 only', 'after token refresh', 'with gzip enabled', 'in read-only mode',
+  'under load',
+  'after deploy',
+  'on cold start',
+  'during failover',
+  'with large batches',
+  'on ARM runners',
+  'when the tenant has no quota',
+  'after the daylight saving change',
+  'with concurrent writers',
+  'on retry',
+  'behind the corporate proxy',
+  'in the nightly job',
+  'when the queue is empty',
+  'with emoji in names',
+  'at month end',
+  'on Windows paths',
+  'with IPv6 only',
+  'after token refresh',
+  'with gzip enabled',
+  'in read-only mode',
 ];
 const CAUSES = [
-  'two workers took the locks in opposite order', 'the retry loop had no backoff cap', 'a cached prepared statement outlived its connection',
-  'the client reused a closed socket', 'floating point was used for cents', 'the cursor was not advanced after an empty page',
-  'the timeout was in seconds, the caller passed milliseconds', 'an unbounded in-memory buffer grew per request',
-  'the migration ran before the old pods drained', 'the hash was computed before trimming whitespace',
-  'the handler was registered twice on hot reload', 'UTC and local time were mixed in one comparison',
+  'two workers took the locks in opposite order',
+  'the retry loop had no backoff cap',
+  'a cached prepared statement outlived its connection',
+  'the client reused a closed socket',
+  'floating point was used for cents',
+  'the cursor was not advanced after an empty page',
+  'the timeout was in seconds, the caller passed milliseconds',
+  'an unbounded in-memory buffer grew per request',
+  'the migration ran before the old pods drained',
+  'the hash was computed before trimming whitespace',
+  'the handler was registered twice on hot reload',
+  'UTC and local time were mixed in one comparison',
 ];
 const FIXES = [
-  'acquire the locks sorted by account id', 'cap retries at five with jittered backoff', 'prepare statements per connection',
-  'check the socket state before reuse', 'store amounts as integer cents', 'advance the cursor on every page',
-  'convert the timeout at the boundary', 'stream the body with a fixed-size buffer', 'gate the migration on a drained rollout',
-  'trim before hashing and rehash old rows', 'register the handler once in the module scope', 'compare instants in UTC only',
+  'acquire the locks sorted by account id',
+  'cap retries at five with jittered backoff',
+  'prepare statements per connection',
+  'check the socket state before reuse',
+  'store amounts as integer cents',
+  'advance the cursor on every page',
+  'convert the timeout at the boundary',
+  'stream the body with a fixed-size buffer',
+  'gate the migration on a drained rollout',
+  'trim before hashing and rehash old rows',
+  'register the handler once in the module scope',
+  'compare instants in UTC only',
 ];
 const RULES = [
-  'log with structured fields only', 'never retry non-idempotent calls', 'wrap every handler in the tracing span helper',
-  'keep amounts as integer cents', 'return typed errors, never strings', 'validate inputs at the module boundary',
-  'page with keyset cursors, never offsets', 'name metrics with the service prefix', 'put feature flags behind one accessor',
-  'pin dependency versions exactly', 'store timestamps as RFC 3339 in UTC', 'read secrets from the environment only',
+  'log with structured fields only',
+  'never retry non-idempotent calls',
+  'wrap every handler in the tracing span helper',
+  'keep amounts as integer cents',
+  'return typed errors, never strings',
+  'validate inputs at the module boundary',
+  'page with keyset cursors, never offsets',
+  'name metrics with the service prefix',
+  'put feature flags behind one accessor',
+  'pin dependency versions exactly',
+  'store timestamps as RFC 3339 in UTC',
+  'read secrets from the environment only',
 ];
-const VERBS = ['flush', 'resolve', 'drain', 'reconcile', 'hydrate', 'rebuild', 'prune', 'retry', 'encode', 'verify', 'shard', 'compact', 'replay', 'snapshot', 'throttle', 'rotate', 'seal', 'warm', 'expire', 'dedupe'];
-const SETTINGS = ['RETRY_BUDGET_MS', 'POOL_SIZE', 'BATCH_LIMIT', 'TTL_SECONDS', 'MAX_INFLIGHT', 'FLUSH_INTERVAL_MS', 'LOCK_TIMEOUT_MS', 'SHARD_COUNT', 'PAGE_SIZE', 'QUEUE_DEPTH'];
-const ERROR_PREFIXES = ['ERR_LOCK', 'ERR_STREAM', 'ERR_QUOTA', 'ERR_STATE', 'ERR_DECODE', 'ERR_TLS', 'ERR_POOL', 'ERR_SCHEMA', 'ERR_CLOCK', 'ERR_IO'];
-const TASKS = ['the migration', 'the rewrite', 'the cleanup', 'the split', 'the rollout', 'the backfill', 'the upgrade', 'the audit'];
-const LEFT = ['load testing', 'the docs page', 'a rollback script', 'dashboard panels', 'the flag removal', 'a follow-up for old rows'];
+const VERBS = [
+  'flush',
+  'resolve',
+  'drain',
+  'reconcile',
+  'hydrate',
+  'rebuild',
+  'prune',
+  'retry',
+  'encode',
+  'verify',
+  'shard',
+  'compact',
+  'replay',
+  'snapshot',
+  'throttle',
+  'rotate',
+  'seal',
+  'warm',
+  'expire',
+  'dedupe',
+];
+const SETTINGS = [
+  'RETRY_BUDGET_MS',
+  'POOL_SIZE',
+  'BATCH_LIMIT',
+  'TTL_SECONDS',
+  'MAX_INFLIGHT',
+  'FLUSH_INTERVAL_MS',
+  'LOCK_TIMEOUT_MS',
+  'SHARD_COUNT',
+  'PAGE_SIZE',
+  'QUEUE_DEPTH',
+];
+const ERROR_PREFIXES = [
+  'ERR_LOCK',
+  'ERR_STREAM',
+  'ERR_QUOTA',
+  'ERR_STATE',
+  'ERR_DECODE',
+  'ERR_TLS',
+  'ERR_POOL',
+  'ERR_SCHEMA',
+  'ERR_CLOCK',
+  'ERR_IO',
+];
+const TASKS = [
+  'the migration',
+  'the rewrite',
+  'the cleanup',
+  'the split',
+  'the rollout',
+  'the backfill',
+  'the upgrade',
+  'the audit',
+];
+const LEFT = [
+  'load testing',
+  'the docs page',
+  'a rollback script',
+  'dashboard panels',
+  'the flag removal',
+  'a follow-up for old rows',
+];
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
 const hex = (r: () => number, n: number) => Array.from({ length: n }, () => Math.floor(r() * 16).toString(16)).join('');
 
 /** Lower-cased whole words (letters/digits) of a text: the unit "contains all words" is checked on. */
 export function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** The text each server searches for a memory (Mnemos: topic+summary+keywords; peers: name+type+observation). */
@@ -154,30 +391,69 @@ export function generateMemories(n: number, seed = 20240611): BenchMemory[] {
       while (alt === tech) alt = pick(TECHS);
       const purpose = pick(PURPOSES);
       const t = ticket(project);
-      const env = unique(() => `${project.toUpperCase()}_${subsys.toUpperCase()}_${role.toUpperCase()}_${pick(SETTINGS)}`);
+      const env = unique(
+        () => `${project.toUpperCase()}_${subsys.toUpperCase()}_${role.toUpperCase()}_${pick(SETTINGS)}`,
+      );
       const content = `Decided to use ${tech} instead of ${alt} for ${subsys} ${role} ${purpose} in ${project}: ${pick(REASONS)}. Tracked in ${t}; tuned by ${env}.`;
-      m = { kind, topic: `decisions-${project}`, importance: 'high', content, keywords: [tech.toLowerCase(), subsys, role, purpose], identifiers: [t, env], slots: [tech, alt, subsys, role, purpose] };
+      m = {
+        kind,
+        topic: `decisions-${project}`,
+        importance: 'high',
+        content,
+        keywords: [tech.toLowerCase(), subsys, role, purpose],
+        identifiers: [t, env],
+        slots: [tech, alt, subsys, role, purpose],
+      };
     } else if (kind === 'error') {
       const symptom = pick(SYMPTOMS);
       const code = unique(() => `${pick(ERROR_PREFIXES)}_${hex(r, 4).toUpperCase()}`);
       const commit = sha();
       const content = `${code}: ${subsys} ${role} ${symptom} ${pick(CONDITIONS)} in ${project}. Cause: ${pick(CAUSES)}. Fix: ${pick(FIXES)} in ${file} (commit ${commit}).`;
-      m = { kind, topic: 'errors-resolved', importance: 'high', content, keywords: [subsys, role, ...words(symptom)], identifiers: [code, commit], slots: [subsys, role, ...symptom.split(' ')] };
+      m = {
+        kind,
+        topic: 'errors-resolved',
+        importance: 'high',
+        content,
+        keywords: [subsys, role, ...words(symptom)],
+        identifiers: [code, commit],
+        slots: [subsys, role, ...symptom.split(' ')],
+      };
     } else if (kind === 'convention') {
       const fn = unique(() => `${pick(VERBS)}${cap(subsys)}${cap(role)}${r() < 0.5 ? '' : cap(pick(PURPOSES))}`);
       const t = ticket(project);
       const preference = r() < 0.25;
       const content = `Convention in ${project}: ${pick(RULES)} for the ${subsys} ${role}; the helper ${fn}() in ${file} does it. Agreed in ${t}.`;
-      m = { kind, topic: preference ? 'preferences' : `conventions-${project}`, importance: preference ? 'critical' : 'medium', content, keywords: [subsys, role, 'convention'], identifiers: [fn, t], slots: [subsys, role] };
+      m = {
+        kind,
+        topic: preference ? 'preferences' : `conventions-${project}`,
+        importance: preference ? 'critical' : 'medium',
+        content,
+        keywords: [subsys, role, 'convention'],
+        identifiers: [fn, t],
+        slots: [subsys, role],
+      };
     } else {
       const t = ticket(project);
       const branch = unique(() => `feat/${subsys}-${role}-${t.toLowerCase()}`);
       const task = pick(TASKS);
       const content = `Finished ${task} of the ${subsys} ${role} in ${project} on branch ${branch}; still open: ${pick(LEFT)} (${t}).`;
-      m = { kind, topic: `context-${project}`, importance: 'medium', content, keywords: [subsys, role, words(task)[1]], identifiers: [branch, t], slots: [words(task)[1], subsys, role] };
+      m = {
+        kind,
+        topic: `context-${project}`,
+        importance: 'medium',
+        content,
+        keywords: [subsys, role, words(task)[1]],
+        identifiers: [branch, t],
+        slots: [words(task)[1], subsys, role],
+      };
     }
     const { slots, ...rest } = m;
-    out.push({ index, entityName: `${kind}-${String(index).padStart(5, '0')}`, slotWords: slots.map((s) => s.toLowerCase()), ...rest });
+    out.push({
+      index,
+      entityName: `${kind}-${String(index).padStart(5, '0')}`,
+      slotWords: slots.map((s) => s.toLowerCase()),
+      ...rest,
+    });
   }
   return out;
 }

@@ -79,7 +79,8 @@ async function main() {
   }
   const t1 = performance.now();
   for (let r = 0; r < rounds; r++) {
-    for (const q of queries) await client.callTool({ name: 'icm_memory_recall', arguments: { query: q.text, limit: 5 } });
+    for (const q of queries)
+      await client.callTool({ name: 'icm_memory_recall', arguments: { query: q.text, limit: 5 } });
   }
   const t2 = performance.now();
   for (let i = 0; i < 2000; i++) await client.ping();
@@ -111,15 +112,22 @@ async function main() {
   const calls = memories.length + rounds * queries.length + 2000;
   console.log(
     `N ${n}: ${memories.length} stores in ${((t1 - t0) / 1000).toFixed(1)} s, ${rounds * queries.length} recalls in ` +
-      `${((t2 - t1) / 1000).toFixed(1)} s, 2000 pings in ${((t3 - t2) / 1000).toFixed(1)} s; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`,
+      `${((t2 - t1) / 1000).toFixed(1)} s, 2000 pings in ${((t3 - t2) / 1000).toFixed(1)} s; load ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')}`,
   );
-  console.log(`server CPU (non-idle samples) ${(busy / 1000).toFixed(0)} ms over ${calls} calls = ${(busy / calls).toFixed(0)} µs/call\n`);
+  console.log(
+    `server CPU (non-idle samples) ${(busy / 1000).toFixed(0)} ms over ${calls} calls = ${(busy / calls).toFixed(0)} µs/call\n`,
+  );
   console.log('| what | self ms | share of busy |\n| --- | --- | --- |');
   for (const [c, us] of [...cats].sort((a, b) => b[1] - a[1])) {
     if (c === 'idle') continue;
     console.log(`| ${c} | ${(us / 1000).toFixed(0)} | ${((100 * us) / busy).toFixed(1)}% |`);
   }
-  console.log(`\nidle ${((cats.get('idle') ?? 0) / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled\n\nTop functions by self time:`);
+  console.log(
+    `\nidle ${((cats.get('idle') ?? 0) / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled\n\nTop functions by self time:`,
+  );
   for (const [k, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, Number(opt.top))) {
     console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / busy).toFixed(1).padStart(5)}%  ${k}`);
   }
@@ -137,7 +145,8 @@ async function main() {
     stacks.set(k, (stacks.get(k) ?? 0) + us);
   }
   if (stacks.size) console.log(`\nWho calls ${opt.callers}:`);
-  for (const [k, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`);
+  for (const [k, us] of [...stacks].sort((a, b) => b[1] - a[1]).slice(0, 8))
+    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${k}`);
 }
 
 main().then(

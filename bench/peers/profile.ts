@@ -19,10 +19,13 @@ import { configFromEnv, type MnemosStore, openStore } from '../../src/store';
 import { type BenchMemory, type BenchQuery, generateCorpus } from './corpus';
 import { ROOT } from './servers';
 
-const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '1000,10000' }, queries: { type: 'string', default: '200' } } });
+const { values: opt } = parseArgs({
+  options: { n: { type: 'string', default: '1000,10000' }, queries: { type: 'string', default: '200' } },
+});
 const SIZES = opt.n.split(',').map(Number);
 const now = () => performance.now();
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const q = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const f = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
@@ -61,7 +64,11 @@ async function openTmpStore(): Promise<{ store: MnemosStore; dir: string }> {
 
 async function storeLayer(memories: BenchMemory[], queries: BenchQuery[]): Promise<Layer> {
   const { store, dir } = await openTmpStore();
-  const split = { 'store()': [] as number[], 'count(topic)': [] as number[], 'recall() no access bump': [] as number[] };
+  const split = {
+    'store()': [] as number[],
+    'count(topic)': [] as number[],
+    'recall() no access bump': [] as number[],
+  };
   const res = await drive(
     'store API',
     {
@@ -93,7 +100,10 @@ async function storeLayer(memories: BenchMemory[], queries: BenchQuery[]): Promi
 function mcpOps(client: Client): Ops {
   return {
     async store(m) {
-      const r = await client.callTool({ name: 'icm_memory_store', arguments: { topic: m.topic, content: m.content, importance: m.importance, keywords: m.keywords } });
+      const r = await client.callTool({
+        name: 'icm_memory_store',
+        arguments: { topic: m.topic, content: m.content, importance: m.importance, keywords: m.keywords },
+      });
       if (r.isError) throw new Error(JSON.stringify(r.content));
     },
     async recall(text) {
@@ -147,13 +157,24 @@ async function stdioLayer(memories: BenchMemory[], queries: BenchQuery[]): Promi
 }
 
 async function main() {
-  console.log(`Mnemos MCP profile: ${os.cpus().length} CPUs, Node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `Mnemos MCP profile: ${os.cpus().length} CPUs, Node ${process.version}, load ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   for (const n of SIZES) {
     const { memories, queries: all } = generateCorpus(n);
     const queries = all.slice(0, Number(opt.queries));
-    const layers = [await storeLayer(memories, queries), await mcpLayer(memories, queries), await stdioLayer(memories, queries)];
+    const layers = [
+      await storeLayer(memories, queries),
+      await mcpLayer(memories, queries),
+      await stdioLayer(memories, queries),
+    ];
     console.log(`\nN = ${f(n)} (${queries.length} queries)\n`);
-    console.log('| layer | store µs/call mean | store p50 µs | store p95 µs | recall p50 ms | recall p95 ms | this process CPU ms |');
+    console.log(
+      '| layer | store µs/call mean | store p50 µs | store p95 µs | recall p50 ms | recall p95 ms | this process CPU ms |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const l of layers) {
       console.log(
@@ -162,11 +183,18 @@ async function main() {
     }
     for (const l of layers) {
       for (const [k, xs] of Object.entries(l.extra ?? {})) {
-        console.log(`  ${l.layer}: ${k} p50 ${f(q(xs, 0.5) * 1000)} µs, p95 ${f(q(xs, 0.95) * 1000)} µs, mean ${f(mean(xs) * 1000)} µs`);
+        console.log(
+          `  ${l.layer}: ${k} p50 ${f(q(xs, 0.5) * 1000)} µs, p95 ${f(q(xs, 0.95) * 1000)} µs, mean ${f(mean(xs) * 1000)} µs`,
+        );
       }
     }
   }
-  console.log(`load at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load at the end: ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 main().then(

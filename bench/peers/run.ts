@@ -26,7 +26,15 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { type BenchMemory, type BenchQuery, generateCorpus } from './corpus';
-import { aiDevkitSpec, libsqlSpec, memoryKeeperSpec, mnemosSpec, ROOT, type ServerSpec, serverMemorySpec } from './servers';
+import {
+  aiDevkitSpec,
+  libsqlSpec,
+  memoryKeeperSpec,
+  mnemosSpec,
+  ROOT,
+  type ServerSpec,
+  serverMemorySpec,
+} from './servers';
 
 const { values: opt } = parseArgs({
   options: {
@@ -124,7 +132,11 @@ interface Phase {
 }
 
 /** Runs `step(i)` for i < count, one at a time, until done or out of time. */
-async function phase(pid: number, count: number, step: (i: number, remainingMs: number) => Promise<number>): Promise<Phase> {
+async function phase(
+  pid: number,
+  count: number,
+  step: (i: number, remainingMs: number) => Promise<number>,
+): Promise<Phase> {
   const deadline = now() + TIMEOUT_MS;
   const cpu0 = procCpuMs(pid);
   const c0 = process.cpuUsage();
@@ -144,7 +156,8 @@ async function phase(pid: number, count: number, step: (i: number, remainingMs: 
       i++;
     } catch (e) {
       // A call still running when the phase's time is up is "did not finish", not an error.
-      if ((e as { code?: number }).code !== ErrorCode.RequestTimeout) error = e instanceof Error ? e.message : String(e);
+      if ((e as { code?: number }).code !== ErrorCode.RequestTimeout)
+        error = e instanceof Error ? e.message : String(e);
       break;
     }
   }
@@ -156,7 +169,15 @@ async function phase(pid: number, count: number, step: (i: number, remainingMs: 
   } catch {
     /* the process is gone */
   }
-  return { finished: i >= count && !error, done, wallMs, serverCpuMs, clientCpuMs: (c1.user + c1.system) / 1000, latMs, error };
+  return {
+    finished: i >= count && !error,
+    done,
+    wallMs,
+    serverCpuMs,
+    clientCpuMs: (c1.user + c1.system) / 1000,
+    latMs,
+    error,
+  };
 }
 
 function storePhase(spec: ServerSpec, p: Proc, ms: BenchMemory[], batch: number): Promise<Phase> {
@@ -192,7 +213,19 @@ async function searchPhase(spec: ServerSpec, p: Proc, queries: BenchQuery[]): Pr
     got.push(await spec.search(p.client, queries[i].text, remaining));
     return 1;
   });
-  const o: SearchOutcome = { ...ph, needleHits: 0, needles: 0, naturalHits: 0, naturals: 0, phraseHits: 0, phrases: 0, wordsHits: 0, wordsQueries: 0, empty: 0, misses: [] };
+  const o: SearchOutcome = {
+    ...ph,
+    needleHits: 0,
+    needles: 0,
+    naturalHits: 0,
+    naturals: 0,
+    phraseHits: 0,
+    phrases: 0,
+    wordsHits: 0,
+    wordsQueries: 0,
+    empty: 0,
+    misses: [],
+  };
   queries.forEach((q, i) => {
     const r = got[i];
     const hit = !!r && r.includes(q.answer);
@@ -250,10 +283,22 @@ interface ServerRun {
   error?: string;
 }
 
-const slim = (p: Phase) => ({ ...p, latMs: undefined, p50Ms: quantile(p.latMs, 0.5), p95Ms: quantile(p.latMs, 0.95), maxMs: Math.max(...p.latMs, 0) });
+const slim = (p: Phase) => ({
+  ...p,
+  latMs: undefined,
+  p50Ms: quantile(p.latMs, 0.5),
+  p95Ms: quantile(p.latMs, 0.95),
+  maxMs: Math.max(...p.latMs, 0),
+});
 
 async function runServer(spec: ServerSpec, memories: BenchMemory[], queries: BenchQuery[]): Promise<ServerRun> {
-  const run: ServerRun = { server: spec.id, version: spec.version, n: memories.length, loadBefore: load(), cpuPressureBefore: cpuPressure() };
+  const run: ServerRun = {
+    server: spec.id,
+    version: spec.version,
+    n: memories.length,
+    loadBefore: load(),
+    cpuPressureBefore: cpuPressure(),
+  };
   const dirs: string[] = [];
   const fresh = () => {
     const d = mkdtempSync(path.join(os.tmpdir(), `peers-${spec.id}-`));
@@ -270,7 +315,9 @@ async function runServer(spec: ServerSpec, memories: BenchMemory[], queries: Ben
     run.pingP50Ms = await pingFloor(a);
     log(`started in ${a.startMs.toFixed(0)} ms, ping p50 ${run.pingP50Ms.toFixed(3)} ms; storing one per call`);
     run.perCall = await storePhase(spec, a, memories, 1);
-    log(`per call: ${run.perCall.finished ? 'done' : `stopped after ${run.perCall.done}`} in ${(run.perCall.wallMs / 1000).toFixed(1)} s${run.perCall.error ? ` (${run.perCall.error})` : ''}`);
+    log(
+      `per call: ${run.perCall.finished ? 'done' : `stopped after ${run.perCall.done}`} in ${(run.perCall.wallMs / 1000).toFixed(1)} s${run.perCall.error ? ` (${run.perCall.error})` : ''}`,
+    );
 
     let q: Proc = a;
     let qDir = dirA;
@@ -280,7 +327,9 @@ async function runServer(spec: ServerSpec, memories: BenchMemory[], queries: Ben
       b = await start(spec, dirB);
       const ph = await storePhase(spec, b, memories, spec.batchMax);
       run.batched = { ...ph, batchSize: spec.batchMax };
-      log(`batched (${spec.batchMax}/call): ${ph.finished ? 'done' : `stopped after ${ph.done}`} in ${(ph.wallMs / 1000).toFixed(1)} s`);
+      log(
+        `batched (${spec.batchMax}/call): ${ph.finished ? 'done' : `stopped after ${ph.done}`} in ${(ph.wallMs / 1000).toFixed(1)} s`,
+      );
       if (!run.perCall.finished && ph.finished) {
         // The per-call store is incomplete: query the complete batched one instead.
         await a.close();
@@ -297,7 +346,9 @@ async function runServer(spec: ServerSpec, memories: BenchMemory[], queries: Ben
     if (complete) {
       run.search = await searchPhase(spec, q, queries);
       const s = run.search;
-      log(`search: ${s.done}/${queries.length} in ${(s.wallMs / 1000).toFixed(1)} s, needle ${s.needleHits}/${s.needles}, natural ${s.naturalHits}/${s.naturals}`);
+      log(
+        `search: ${s.done}/${queries.length} in ${(s.wallMs / 1000).toFixed(1)} s, needle ${s.needleHits}/${s.needles}, natural ${s.naturalHits}/${s.naturals}`,
+      );
     } else {
       log('no complete store to query');
     }
@@ -324,7 +375,10 @@ async function runServer(spec: ServerSpec, memories: BenchMemory[], queries: Ben
 
 // -------------------------------------------------------------------------------------- report
 
-const fmt = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+const fmt = (x: number | undefined, d = 0) =>
+  x === undefined || !Number.isFinite(x)
+    ? '—'
+    : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const min = TIMEOUT_MS / 60_000;
 
 function storeCell(p: Phase | undefined, n: number): string {
@@ -335,7 +389,19 @@ function storeCell(p: Phase | undefined, n: number): string {
 }
 
 function table(runs: ServerRun[]): string {
-  const head = ['N', 'server', 'store µs/op (1 per call)', 'store p50 µs (1 per call)', 'store µs/op (batched)', 'search p50 ms', 'search p95 ms', 'needle hit@5', 'natural in top 5 (phrase / words)', 'peak RSS MB', 'disk MB'];
+  const head = [
+    'N',
+    'server',
+    'store µs/op (1 per call)',
+    'store p50 µs (1 per call)',
+    'store µs/op (batched)',
+    'search p50 ms',
+    'search p95 ms',
+    'needle hit@5',
+    'natural in top 5 (phrase / words)',
+    'peak RSS MB',
+    'disk MB',
+  ];
   const rows = runs.map((r) => {
     const s = r.search;
     return [
@@ -347,20 +413,44 @@ function table(runs: ServerRun[]): string {
       s ? fmt(quantile(s.latMs, 0.5), 2) : r.error ? 'error' : '—',
       s ? fmt(quantile(s.latMs, 0.95), 2) : '—',
       s ? (s.finished ? `${s.needleHits}/${s.needles}` : `DNF (${s.done} queries)`) : '—',
-      s && s.finished ? `${s.naturalHits}/${s.naturals} (${s.phraseHits}/${s.phrases} / ${s.wordsHits}/${s.wordsQueries})` : '—',
+      s && s.finished
+        ? `${s.naturalHits}/${s.naturals} (${s.phraseHits}/${s.phrases} / ${s.wordsHits}/${s.wordsQueries})`
+        : '—',
       fmt((r.peakRssKb ?? NaN) / 1024, 0),
       fmt((r.diskBytes ?? NaN) / 1e6, 1),
     ];
   });
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 function cpuTable(runs: ServerRun[]): string {
-  const head = ['N', 'server', 'ping p50 ms', 'store 1/call: wall / server CPU / client CPU µs per call', 'search: wall / server CPU / client CPU ms per query'];
+  const head = [
+    'N',
+    'server',
+    'ping p50 ms',
+    'store 1/call: wall / server CPU / client CPU µs per call',
+    'search: wall / server CPU / client CPU ms per query',
+  ];
   const per = (p: Phase | undefined, k: number, unit: number) =>
-    p && p.latMs.length ? `${fmt((p.wallMs * unit) / k, unit === 1000 ? 0 : 2)} / ${fmt((p.serverCpuMs * unit) / k, unit === 1000 ? 0 : 2)} / ${fmt((p.clientCpuMs * unit) / k, unit === 1000 ? 0 : 2)}` : '—';
-  const rows = runs.map((r) => [fmt(r.n), r.server, fmt(r.pingP50Ms, 3), per(r.perCall, r.perCall?.latMs.length ?? 1, 1000), per(r.search, r.search?.latMs.length ?? 1, 1)]);
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+    p && p.latMs.length
+      ? `${fmt((p.wallMs * unit) / k, unit === 1000 ? 0 : 2)} / ${fmt((p.serverCpuMs * unit) / k, unit === 1000 ? 0 : 2)} / ${fmt((p.clientCpuMs * unit) / k, unit === 1000 ? 0 : 2)}`
+      : '—';
+  const rows = runs.map((r) => [
+    fmt(r.n),
+    r.server,
+    fmt(r.pingP50Ms, 3),
+    per(r.perCall, r.perCall?.latMs.length ?? 1, 1000),
+    per(r.search, r.search?.latMs.length ?? 1, 1),
+  ]);
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------- main
@@ -386,16 +476,28 @@ async function main() {
       }
     })(),
   };
-  const machine = { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGb: Number((os.totalmem() / 2 ** 30).toFixed(1)), node: process.version, platform: `${os.type()} ${os.release()}` };
-  console.log(`Peer MCP memory servers: N = ${SIZES.join(', ')}, per-phase timeout ${min} min, ${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, load ${load().join(' ')}, CPU pressure ${cpuPressure()}%`);
-  console.log(`Mnemos source ${source.commit}${source.uncommittedSrc.length ? ` + uncommitted ${source.uncommittedSrc.join(', ')}` : ''}, dist/cli.js built ${source.bundleBuilt}`);
+  const machine = {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memGb: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
+  console.log(
+    `Peer MCP memory servers: N = ${SIZES.join(', ')}, per-phase timeout ${min} min, ${machine.cpus} CPUs (${machine.model}), Node ${machine.node}, load ${load().join(' ')}, CPU pressure ${cpuPressure()}%`,
+  );
+  console.log(
+    `Mnemos source ${source.commit}${source.uncommittedSrc.length ? ` + uncommitted ${source.uncommittedSrc.join(', ')}` : ''}, dist/cli.js built ${source.bundleBuilt}`,
+  );
   const runs: ServerRun[] = [];
   const specsSeen: Record<string, { version: string; notes: string }> = {};
   for (const n of SIZES) {
     const t = now();
     const { memories, queries } = generateCorpus(n);
     const contentIndex = new Map(memories.map((m) => [m.content, m.index]));
-    console.log(`\nN = ${fmt(n)}: corpus + ${queries.length} queries generated in ${fmt(now() - t)} ms (avg memory ${fmt(memories.reduce((a, m) => a + m.content.length, 0) / n)} chars)`);
+    console.log(
+      `\nN = ${fmt(n)}: corpus + ${queries.length} queries generated in ${fmt(now() - t)} ms (avg memory ${fmt(memories.reduce((a, m) => a + m.content.length, 0) / n)} chars)`,
+    );
     const makers: Record<string, () => ServerSpec> = {
       mnemos: () => mnemosSpec(contentIndex, opt.mnemos === 'source' ? 'source' : 'bundle'),
       'server-memory': serverMemorySpec,
@@ -411,9 +513,17 @@ async function main() {
     }
     console.log(`\n${table(runs.filter((r) => r.n === n))}`);
   }
-  console.log(`\nAll sizes:\n\n${table(runs)}\n\nWhere the time goes (wall time vs CPU of the server process and of this client):\n\n${cpuTable(runs)}`);
-  console.log(`\nServers:\n${Object.entries(specsSeen).map(([id, s]) => `- ${id} ${s.version}: ${s.notes}`).join('\n')}`);
-  console.log(`load average at the end: ${load().join(' ')}; per server run (load 1 min before→after, CPU pressure %): ${runs.map((r) => `${r.server}@${r.n} ${r.loadBefore[0]}→${r.loadAfter?.[0]}, ${r.cpuPressureBefore}→${r.cpuPressureAfter}`).join('; ')}`);
+  console.log(
+    `\nAll sizes:\n\n${table(runs)}\n\nWhere the time goes (wall time vs CPU of the server process and of this client):\n\n${cpuTable(runs)}`,
+  );
+  console.log(
+    `\nServers:\n${Object.entries(specsSeen)
+      .map(([id, s]) => `- ${id} ${s.version}: ${s.notes}`)
+      .join('\n')}`,
+  );
+  console.log(
+    `load average at the end: ${load().join(' ')}; per server run (load 1 min before→after, CPU pressure %): ${runs.map((r) => `${r.server}@${r.n} ${r.loadBefore[0]}→${r.loadAfter?.[0]}, ${r.cpuPressureBefore}→${r.cpuPressureAfter}`).join('; ')}`,
+  );
 
   const stamp = started.toISOString().slice(0, 16).replace(':', '');
   const out = opt.out ?? path.join(ROOT, 'bench', 'results', `peers-${stamp}.json`);

@@ -16,7 +16,9 @@ import { LineTransport } from '../../src/mcp/transport';
 import { configFromEnv, newId, openStore } from '../../src/store';
 import { generateCorpus } from './corpus';
 
-const { values: opt } = parseArgs({ options: { n: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '5' } } });
+const { values: opt } = parseArgs({
+  options: { n: { type: 'string', default: '2000' }, rounds: { type: 'string', default: '5' } },
+});
 const now = () => performance.now();
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -67,7 +69,16 @@ async function main() {
 
   const rounds = Number(opt.rounds);
   const per = Math.floor(memories.length / rounds / 2);
-  const t = { storeApi: [] as number[], storeMcp: [] as number[], recallApi: [] as number[], recallMcp: [] as number[], ping: [] as number[], noStore: [] as number[], list: [] as number[], recallNoBump: [] as number[] };
+  const t = {
+    storeApi: [] as number[],
+    storeMcp: [] as number[],
+    recallApi: [] as number[],
+    recallMcp: [] as number[],
+    ping: [] as number[],
+    noStore: [] as number[],
+    list: [] as number[],
+    recallNoBump: [] as number[],
+  };
   const rest = { store: [] as number[], recall: [] as number[] };
   let k = 0;
   const c0 = process.cpuUsage();
@@ -75,7 +86,13 @@ async function main() {
     for (let i = 0; i < per; i++) {
       const m = memories[k++];
       const s = now();
-      await store.store({ id: newId(), topic: m.topic, summary: m.content, importance: m.importance, keywords: m.keywords });
+      await store.store({
+        id: newId(),
+        topic: m.topic,
+        summary: m.content,
+        importance: m.importance,
+        keywords: m.keywords,
+      });
       await store.count(m.topic);
       t.storeApi.push(now() - s);
     }
@@ -119,13 +136,24 @@ async function main() {
   }
   const cpu = process.cpuUsage(c0);
   const f = (x: number) => (x * 1000).toFixed(0);
-  console.log(`N ${n}, ${rounds} interleaved rounds; load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`);
-  console.log('| call | store API p50 µs | server path p50 µs | of which outside the store p50 µs |\n| --- | --- | --- | --- |');
+  console.log(
+    `N ${n}, ${rounds} interleaved rounds; load ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')}; CPU ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms`,
+  );
+  console.log(
+    '| call | store API p50 µs | server path p50 µs | of which outside the store p50 µs |\n| --- | --- | --- | --- |',
+  );
   console.log(`| store (+ count) | ${f(med(t.storeApi))} | ${f(med(t.storeMcp))} | ${f(med(rest.store))} |`);
   console.log(`| recall limit 5, no access bump | ${f(med(t.recallNoBump))} | — | — |`);
-  console.log(`| recall limit 5 (+ its access bump, flushed) | ${f(med(t.recallApi))} | ${f(med(t.recallMcp))} | ${f(med(rest.recall))} |`);
+  console.log(
+    `| recall limit 5 (+ its access bump, flushed) | ${f(med(t.recallApi))} | ${f(med(t.recallMcp))} | ${f(med(rest.recall))} |`,
+  );
   console.log(`| ping | — | ${f(med(t.ping))} | ${f(med(t.ping))} |`);
-  console.log(`| tools/call that answers before the store (empty query) | — | ${f(med(t.noStore))} | ${f(med(t.noStore))} |`);
+  console.log(
+    `| tools/call that answers before the store (empty query) | — | ${f(med(t.noStore))} | ${f(med(t.noStore))} |`,
+  );
   console.log(`| tools/list | — | ${f(med(t.list))} | ${f(med(t.list))} |`);
   await server.close();
   await store.close();

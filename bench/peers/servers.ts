@@ -34,7 +34,9 @@ type ToolResult = { content?: { type: string; text?: string }[]; isError?: boole
 async function call(c: Client, name: string, args: Record<string, unknown>, timeoutMs: number): Promise<string> {
   // The raw request: no client-side output-schema validation (tools/list is never cached), so the
   // time measured is the server's plus the transport's, not Ajv's on the client.
-  const res = (await c.callTool({ name, arguments: args }, undefined, { timeout: Math.max(1, timeoutMs) })) as ToolResult;
+  const res = (await c.callTool({ name, arguments: args }, undefined, {
+    timeout: Math.max(1, timeoutMs),
+  })) as ToolResult;
   const text = (res.content ?? []).map((p) => p.text ?? '').join('\n');
   if (res.isError) throw new Error(`${name}: ${text.slice(0, 300)}`);
   return text;
@@ -108,16 +110,23 @@ const entity = (m: BenchMemory) => ({ name: m.entityName, entityType: m.topic, o
 
 export function mnemosSpec(contentIndex: Map<string, number>, entry: 'bundle' | 'source'): ServerSpec {
   const bundle = path.join(ROOT, 'dist', 'cli.js');
-  if (entry === 'bundle' && !existsSync(bundle)) throw new Error('dist/cli.js is missing: run `node scripts/build.mjs` first (or pass --mnemos source)');
+  if (entry === 'bundle' && !existsSync(bundle))
+    throw new Error('dist/cli.js is missing: run `node scripts/build.mjs` first (or pass --mnemos source)');
   return {
     id: 'mnemos',
     label: 'Mnemos',
     version: `${(require(path.join(ROOT, 'package.json')) as { version: string }).version} (${entry === 'bundle' ? 'dist/cli.js serve' : 'src/mcp/stdio-entry.ts'})`,
-    args: () => (entry === 'bundle' ? [bundle, 'serve'] : ['--import', 'tsx', path.join(ROOT, 'src', 'mcp', 'stdio-entry.ts')]),
+    args: () =>
+      entry === 'bundle' ? [bundle, 'serve'] : ['--import', 'tsx', path.join(ROOT, 'src', 'mcp', 'stdio-entry.ts')],
     env: (dir) => ({ MNEMOS_DB: path.join(dir, 'mnemos.db') }),
     batchMax: 0,
     async storeOne(c, m, t) {
-      const out = await call(c, 'icm_memory_store', { topic: m.topic, content: m.content, importance: m.importance, keywords: m.keywords }, t);
+      const out = await call(
+        c,
+        'icm_memory_store',
+        { topic: m.topic, content: m.content, importance: m.importance, keywords: m.keywords },
+        t,
+      );
       if (!out.startsWith('ok:')) throw new Error(`icm_memory_store: unexpected answer ${out.slice(0, 200)}`);
     },
     async search(c, query, t) {
@@ -129,7 +138,8 @@ export function mnemosSpec(contentIndex: Map<string, number>, entry: 'bundle' | 
         .map((line) => contentIndex.get(line.replace(/^\[[^\]]*\] /, '')) ?? -1)
         .slice(0, 5);
     },
-    notes: 'icm_memory_store / icm_memory_recall (FTS5 BM25 over memories with every term; with none, memories with some terms by BM25; limit 5); no batch tool. Commit: WAL, synchronous NORMAL (src/store/conn.ts), libsql',
+    notes:
+      'icm_memory_store / icm_memory_recall (FTS5 BM25 over memories with every term; with none, memories with some terms by BM25; limit 5); no batch tool. Commit: WAL, synchronous NORMAL (src/store/conn.ts), libsql',
   };
 }
 
@@ -154,7 +164,8 @@ export function serverMemorySpec(): ServerSpec {
       const graph = JSON.parse(out) as { entities: { name: string }[] };
       return graph.entities.slice(0, 5).map((e) => indexOfEntity(e.name));
     },
-    notes: 'create_entities / search_nodes: case-insensitive substring of the whole query over a JSONL file re-read on every call; all matches returned in file order, first 5 taken. Commit: the whole file rewritten, no fsync',
+    notes:
+      'create_entities / search_nodes: case-insensitive substring of the whole query over a JSONL file re-read on every call; all matches returned in file order, first 5 taken. Commit: the whole file rewritten, no fsync',
   };
 }
 
@@ -178,7 +189,8 @@ export function libsqlSpec(): ServerSpec {
       const graph = JSON.parse(out) as { entities: { name: string }[] };
       return graph.entities.slice(0, 5).map((e) => indexOfEntity(e.name));
     },
-    notes: "create_entities (≤ 50 per call, one transaction per entity) / search_nodes: SQL LIKE '%w1%w2%' (words in order) over name, type and observations, ranked name > type > observation, then newest; limit 5",
+    notes:
+      "create_entities (≤ 50 per call, one transaction per entity) / search_nodes: SQL LIKE '%w1%w2%' (words in order) over name, type and observations, ranked name > type > observation, then newest; limit 5",
   };
 }
 
@@ -196,7 +208,12 @@ export function aiDevkitSpec(): ServerSpec {
     env: (dir) => ({ HOME: dir, USERPROFILE: dir }),
     batchMax: 0,
     async storeOne(c, m, t) {
-      const out = await call(c, 'memory_storeKnowledge', { title: devkitTitle(m), content: m.content, tags: m.keywords }, t);
+      const out = await call(
+        c,
+        'memory_storeKnowledge',
+        { title: devkitTitle(m), content: m.content, tags: m.keywords },
+        t,
+      );
       if (!out.includes('"id"')) throw new Error(`memory_storeKnowledge: unexpected answer ${out.slice(0, 200)}`);
     },
     async search(c, query, t) {
@@ -232,7 +249,13 @@ export function memoryKeeperSpec(): ServerSpec {
       const out = await call(
         c,
         'context_save',
-        { key: m.entityName, value: m.content, category: KEEPER_CATEGORY[m.kind], priority: KEEPER_PRIORITY[m.importance], channel: m.topic },
+        {
+          key: m.entityName,
+          value: m.content,
+          category: KEEPER_CATEGORY[m.kind],
+          priority: KEEPER_PRIORITY[m.importance],
+          channel: m.topic,
+        },
         t,
       );
       if (!out.startsWith('Saved:')) throw new Error(`context_save: unexpected answer ${out.slice(0, 200)}`);

@@ -18,7 +18,12 @@ export const RRF_K = 60;
 export const ICM_KEYWORD_WEIGHT = 0.3;
 export const ICM_VECTOR_WEIGHT = 0.7;
 
-interface Scored { id: string; score: number; kRank: number; vRank: number }
+interface Scored {
+  id: string;
+  score: number;
+  kRank: number;
+  vRank: number;
+}
 
 /** Sort by score; ties go to the better keyword rank, then the better vector rank, then the id (deterministic). */
 function ranked(m: Map<string, Scored>): string[] {
@@ -41,7 +46,9 @@ function union(kw: KeywordHit[], vec: VectorHit[]): Map<string, Scored> {
 /** Reciprocal rank fusion: Σ 1/(k + rank) over the arms a memory appears in (rank from 1). */
 export function fuseRrf(kw: KeywordHit[], vec: VectorHit[], k = RRF_K): string[] {
   const m = union(kw, vec);
-  for (const s of m.values()) s.score = (Number.isFinite(s.kRank) ? 1 / (k + s.kRank + 1) : 0) + (Number.isFinite(s.vRank) ? 1 / (k + s.vRank + 1) : 0);
+  for (const s of m.values())
+    s.score =
+      (Number.isFinite(s.kRank) ? 1 / (k + s.kRank + 1) : 0) + (Number.isFinite(s.vRank) ? 1 / (k + s.vRank + 1) : 0);
   return ranked(m);
 }
 
@@ -49,10 +56,16 @@ export function fuseRrf(kw: KeywordHit[], vec: VectorHit[], k = RRF_K): string[]
  * 0.3 × keyword + 0.7 × cosine, keyword min-max normalised over the candidates (monotone: a stronger
  * BM25 match never scores lower), cosine clamped to [0, 1]; a missing arm contributes 0.
  */
-export function fuseWeightedMinMax(kw: KeywordHit[], vec: VectorHit[], wk = ICM_KEYWORD_WEIGHT, wv = ICM_VECTOR_WEIGHT): string[] {
+export function fuseWeightedMinMax(
+  kw: KeywordHit[],
+  vec: VectorHit[],
+  wk = ICM_KEYWORD_WEIGHT,
+  wv = ICM_VECTOR_WEIGHT,
+): string[] {
   const m = union(kw, vec);
   const scores = kw.map((k) => k.score);
-  const lo = Math.min(...scores), hi = Math.max(...scores);
+  const lo = Math.min(...scores),
+    hi = Math.max(...scores);
   for (const k of kw) m.get(k.id)!.score += wk * (hi > lo ? (k.score - lo) / (hi - lo) : 1);
   for (const v of vec) m.get(v.id)!.score += wv * clamp01(v.similarity);
   return ranked(m);
@@ -62,7 +75,12 @@ export function fuseWeightedMinMax(kw: KeywordHit[], vec: VectorHit[], wk = ICM_
  * The store owner's draft (src/store/hybrid.ts, uncommitted when this was written): full matches lifted
  * above partial ones by adding the best partial score, then divided by the best; same 0.3/0.7 weights.
  */
-export function fuseWeightedLiftMax(kw: KeywordHit[], vec: VectorHit[], wk = ICM_KEYWORD_WEIGHT, wv = ICM_VECTOR_WEIGHT): string[] {
+export function fuseWeightedLiftMax(
+  kw: KeywordHit[],
+  vec: VectorHit[],
+  wk = ICM_KEYWORD_WEIGHT,
+  wv = ICM_VECTOR_WEIGHT,
+): string[] {
   const m = union(kw, vec);
   const maxPartial = Math.max(0, ...kw.map((k) => k.score));
   const adj = (k: KeywordHit) => Math.max(0, k.score) + (k.fullMatch ? maxPartial : 0);
@@ -112,13 +130,20 @@ export function firstHitRank(ranking: readonly string[], relevant: ReadonlySet<s
   return 0;
 }
 
-export interface Metrics { n: number; hit1: number; hit5: number; mrr10: number }
+export interface Metrics {
+  n: number;
+  hit1: number;
+  hit5: number;
+  mrr10: number;
+}
 
 /** hit@1, hit@5 and MRR@10 from first-hit ranks (0 = not in the top 10). */
 export function metrics(ranks: readonly number[]): Metrics {
   const n = ranks.length;
   if (n === 0) return { n, hit1: 0, hit5: 0, mrr10: 0 };
-  let h1 = 0, h5 = 0, rr = 0;
+  let h1 = 0,
+    h5 = 0,
+    rr = 0;
   for (const r of ranks) {
     if (r === 1) h1++;
     if (r >= 1 && r <= 5) h5++;
@@ -131,13 +156,18 @@ export function metrics(ranks: readonly number[]): Metrics {
  * Paired comparison of two methods on the same queries: wins/losses by reciprocal rank and a
  * bootstrap 95% interval for the MRR@10 difference (a − b), seeded so reruns agree.
  */
-export function pairedMrr(a: readonly number[], b: readonly number[], rounds = 2000, seed = 7): { diff: number; lo: number; hi: number; wins: number; losses: number; ties: number } {
+export function pairedMrr(
+  a: readonly number[],
+  b: readonly number[],
+  rounds = 2000,
+  seed = 7,
+): { diff: number; lo: number; hi: number; wins: number; losses: number; ties: number } {
   const rr = (r: number) => (r >= 1 && r <= 10 ? 1 / r : 0);
   const d = a.map((x, i) => rr(x) - rr(b[i]));
   const n = d.length;
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
   const means: number[] = [];
   for (let k = 0; k < rounds; k++) {
     let t = 0;

@@ -6,9 +6,44 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { contentStems, pick, prng, type Rand, shuffle, tokens, isStop } from './text';
-import { CATEGORIES, DECISION_FORMS, DECISION_TAILS, KNOB_WHYS, KNOBS, NEAR_MISS_FORMS, NEAR_MISS_WHYS, REASONS, type Category, type Reason } from './vocab-decisions';
-import { ADOPTION_BENEFITS, COMPONENTS, DOMAIN_FACTS, INCIDENT_CAUSES, LINKS, OPEN_QUESTIONS, PEOPLE, PORTS, PROGRESS_DONE, PROGRESS_NEXT, PROJECTS, type Project, REVIEW_FEEDBACK, SETTINGS } from './vocab-context';
-import { COMMANDS, CONVENTIONS, ERRORS, type FactType, GOTCHAS, type Importance, PREFERENCES, type Seed } from './vocab-seeds';
+import {
+  CATEGORIES,
+  DECISION_FORMS,
+  DECISION_TAILS,
+  KNOB_WHYS,
+  KNOBS,
+  NEAR_MISS_FORMS,
+  NEAR_MISS_WHYS,
+  REASONS,
+  type Category,
+  type Reason,
+} from './vocab-decisions';
+import {
+  ADOPTION_BENEFITS,
+  COMPONENTS,
+  DOMAIN_FACTS,
+  INCIDENT_CAUSES,
+  LINKS,
+  OPEN_QUESTIONS,
+  PEOPLE,
+  PORTS,
+  PROGRESS_DONE,
+  PROGRESS_NEXT,
+  PROJECTS,
+  type Project,
+  REVIEW_FEEDBACK,
+  SETTINGS,
+} from './vocab-context';
+import {
+  COMMANDS,
+  CONVENTIONS,
+  ERRORS,
+  type FactType,
+  GOTCHAS,
+  type Importance,
+  PREFERENCES,
+  type Seed,
+} from './vocab-seeds';
 
 export const SEED = 20240613;
 export const DATASET_PATH = path.join(__dirname, 'dataset.json');
@@ -38,12 +73,30 @@ export interface Dataset {
   queries: DatasetQuery[];
 }
 
-interface Draft { topic: string; summary: string; keywords: string[]; importance: Importance; type: FactType; id?: string }
-interface QDraft { kind: QueryKind; text: string; answers: Draft[]; type: FactType }
+interface Draft {
+  topic: string;
+  summary: string;
+  keywords: string[];
+  importance: Importance;
+  type: FactType;
+  id?: string;
+}
+interface QDraft {
+  kind: QueryKind;
+  text: string;
+  answers: Draft[];
+  type: FactType;
+}
 
 const projectByName = new Map(PROJECTS.map((p) => [p.name, p]));
 const ERROR_TOPIC_PROJECTS = new Set(['billing-api', 'mobile-app', 'data-pipeline']);
-const CONVENTION_TOPIC_PROJECTS = new Set(['billing-api', 'mobile-app', 'search-indexer', 'data-pipeline', 'payments-gateway']);
+const CONVENTION_TOPIC_PROJECTS = new Set([
+  'billing-api',
+  'mobile-app',
+  'search-indexer',
+  'data-pipeline',
+  'payments-gateway',
+]);
 
 /** {{p}} project, {{pm}} its package manager, {{a|b}} one option (the same option for the same text within one instance). */
 function fill(tpl: string, p: Project | undefined, choices: Map<string, string>, r: Rand): string {
@@ -61,9 +114,12 @@ function fill(tpl: string, p: Project | undefined, choices: Map<string, string>,
 }
 
 const ucfirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const sub = (tpl: string, vars: Record<string, string>) => tpl.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? vars[k] : m));
-const ticket = (r: Rand) => `${pick(r, ['BIL', 'WEB', 'MOB', 'AUTH', 'SRCH', 'DATA', 'OPS'])}-${100 + Math.floor(r() * 900)}`;
-const date = (r: Rand) => `2024-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
+const sub = (tpl: string, vars: Record<string, string>) =>
+  tpl.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? vars[k] : m));
+const ticket = (r: Rand) =>
+  `${pick(r, ['BIL', 'WEB', 'MOB', 'AUTH', 'SRCH', 'DATA', 'OPS'])}-${100 + Math.floor(r() * 900)}`;
+const date = (r: Rand) =>
+  `2024-${String(1 + Math.floor(r() * 12)).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
 
 export function generate(seed = SEED): Dataset {
   const r = prng(seed);
@@ -72,7 +128,8 @@ export function generate(seed = SEED): Dataset {
   const add = (d: Draft) => (drafts.push(d), d);
 
   // ---------------------------------------------------------------- seeds (errors, gotchas, commands, conventions, preferences)
-  for (const seed of [...ERRORS, ...GOTCHAS, ...COMMANDS, ...CONVENTIONS, ...PREFERENCES]) seedMemories(seed, r, add, queries);
+  for (const seed of [...ERRORS, ...GOTCHAS, ...COMMANDS, ...CONVENTIONS, ...PREFERENCES])
+    seedMemories(seed, r, add, queries);
 
   // ---------------------------------------------------------------- technology decisions: unique (category, reason) pairs
   const usedPair = new Set<string>();
@@ -81,7 +138,9 @@ export function generate(seed = SEED): Dataset {
   for (let round = 0; round < 4; round++) {
     for (const p of PROJECTS) {
       for (const cat of shuffle(r, [...CATEGORIES]).slice(0, 9)) {
-        const fits = REASONS.filter((x) => x.fits.some((t) => cat.traits.includes(t)) && !usedPair.has(`${cat.id}/${x.id}`));
+        const fits = REASONS.filter(
+          (x) => x.fits.some((t) => cat.traits.includes(t)) && !usedPair.has(`${cat.id}/${x.id}`),
+        );
         if (!fits.length) continue;
         const reason = pick(r, fits);
         usedPair.add(`${cat.id}/${reason.id}`);
@@ -89,8 +148,24 @@ export function generate(seed = SEED): Dataset {
         const reasonText = sub(reason.text, { old, new: nu });
         let summary = sub(pick(r, DECISION_FORMS), { label: cat.label, old, new: nu, reason: reasonText });
         summary = ucfirst(summary);
-        if (r() < 0.55) summary += ' ' + sub(pick(r, DECISION_TAILS), { old, new: nu, ticket: ticket(r), person: pick(r, PEOPLE), adr: String(1 + Math.floor(r() * 60)).padStart(4, '0'), date: date(r) });
-        const d = add({ topic: `decisions-${p.name}`, summary, keywords: [nu.toLowerCase(), old.toLowerCase(), cat.id], importance: r() < 0.5 ? 'high' : 'medium', type: 'decision' });
+        if (r() < 0.55)
+          summary +=
+            ' ' +
+            sub(pick(r, DECISION_TAILS), {
+              old,
+              new: nu,
+              ticket: ticket(r),
+              person: pick(r, PEOPLE),
+              adr: String(1 + Math.floor(r() * 60)).padStart(4, '0'),
+              date: date(r),
+            });
+        const d = add({
+          topic: `decisions-${p.name}`,
+          summary,
+          keywords: [nu.toLowerCase(), old.toLowerCase(), cat.id],
+          importance: r() < 0.5 ? 'high' : 'medium',
+          type: 'decision',
+        });
         decisionsByCat.set(cat.id, [...(decisionsByCat.get(cat.id) ?? []), d]);
         decisionQueryPool.push({ d, cat, reason, old, nu, p });
       }
@@ -98,24 +173,70 @@ export function generate(seed = SEED): Dataset {
   }
   // Near misses: the same category and names, but the decision went the other way.
   for (const q of shuffle(r, [...decisionQueryPool]).slice(0, 130)) {
-    const other = pick(r, PROJECTS.filter((x) => x !== q.p));
-    const summary = sub(pick(r, NEAR_MISS_FORMS), { label: q.cat.label, old: q.old, new: q.nu, why: pick(r, NEAR_MISS_WHYS) });
-    add({ topic: `decisions-${other.name}`, summary, keywords: [q.nu.toLowerCase(), q.cat.id, 'evaluation'], importance: 'low', type: 'near-miss' });
+    const other = pick(
+      r,
+      PROJECTS.filter((x) => x !== q.p),
+    );
+    const summary = sub(pick(r, NEAR_MISS_FORMS), {
+      label: q.cat.label,
+      old: q.old,
+      new: q.nu,
+      why: pick(r, NEAR_MISS_WHYS),
+    });
+    add({
+      topic: `decisions-${other.name}`,
+      summary,
+      keywords: [q.nu.toLowerCase(), q.cat.id, 'evaluation'],
+      importance: 'low',
+      type: 'near-miss',
+    });
   }
   const REASON_KW: Record<string, string> = {
-    unmaintained: 'unmaintained', licence: 'licence', bundle: 'bundle KB', leak: 'leaked memory', coldstart: 'cold starts', types: 'TypeScript types',
-    cve: 'CVE', esm: 'ESM', familiar: 'team knows', pricing: 'pricing', flaky: 'flaky CI', faster: 'benchmark', node20: 'Node 20', cancel: 'cancel in-flight',
-    streaming: 'streaming', boilerplate: 'boilerplate', arm: 'ARM', swallow: 'swallowed errors', residency: 'self-host EU', docs: 'docs outdated',
-    slowtests: 'test suite minutes', native: 'native build Windows', otel: 'OpenTelemetry', concurrency: 'concurrent connections', churn: 'breaking major release',
-    daemon: 'daemon', a11y: 'accessibility audit', ssr: 'server-side rendering', outage: 'outages', support: 'support P1',
+    unmaintained: 'unmaintained',
+    licence: 'licence',
+    bundle: 'bundle KB',
+    leak: 'leaked memory',
+    coldstart: 'cold starts',
+    types: 'TypeScript types',
+    cve: 'CVE',
+    esm: 'ESM',
+    familiar: 'team knows',
+    pricing: 'pricing',
+    flaky: 'flaky CI',
+    faster: 'benchmark',
+    node20: 'Node 20',
+    cancel: 'cancel in-flight',
+    streaming: 'streaming',
+    boilerplate: 'boilerplate',
+    arm: 'ARM',
+    swallow: 'swallowed errors',
+    residency: 'self-host EU',
+    docs: 'docs outdated',
+    slowtests: 'test suite minutes',
+    native: 'native build Windows',
+    otel: 'OpenTelemetry',
+    concurrency: 'concurrent connections',
+    churn: 'breaking major release',
+    daemon: 'daemon',
+    a11y: 'accessibility audit',
+    ssr: 'server-side rendering',
+    outage: 'outages',
+    support: 'support P1',
   };
-  for (const [i, q] of shuffle(r, [...decisionQueryPool]).slice(0, 75).entries()) {
+  for (const [i, q] of shuffle(r, [...decisionQueryPool])
+    .slice(0, 75)
+    .entries()) {
     const cp = pick(r, q.cat.para);
     const rp = pick(r, q.reason.para);
     const kind: QueryKind = (['keyword', 'paraphrase', 'mixed'] as const)[i % 3];
     let text: string;
     if (kind === 'keyword') text = `${q.old} ${q.nu} ${REASON_KW[q.reason.id]}`;
-    else if (kind === 'paraphrase') text = pick(r, [`what did we pick for ${cp}, given that ${rp}?`, `${cp} — what do we run now, since ${rp}?`, `${cp}: why is it different these days? something about how ${rp}`]);
+    else if (kind === 'paraphrase')
+      text = pick(r, [
+        `what did we pick for ${cp}, given that ${rp}?`,
+        `${cp} — what do we run now, since ${rp}?`,
+        `${cp}: why is it different these days? something about how ${rp}`,
+      ]);
     else text = pick(r, [`why ${q.nu}? was it because ${rp}`, `${cp}: did we drop ${q.old} because ${rp}?`]);
     queries.push({ kind, text, answers: [q.d], type: 'decision' });
   }
@@ -135,31 +256,62 @@ export function generate(seed = SEED): Dataset {
         usedProjKnob.add(`${p.name}/${knob.id}`);
         const [old, nu] = pick(r, knob.values);
         const whyText = sub(why.text, { inc: `INC-${200 + Math.floor(r() * 700)}` });
-        const summary = sub(pick(r, [
-          'Set the {label} in {p} from {old} to {new} because {why}.',
-          "Changed {p}'s {label}: {old} -> {new}, since {why}.",
-          '{Label} for {p} is now {new} (was {old}); {why}.',
-        ]), { label: knob.label, Label: ucfirst(knob.label), p: p.name, old, new: nu, why: whyText });
-        const d = add({ topic: `decisions-${p.name}`, summary, keywords: ['config', 'tuning'], importance: 'medium', type: 'config' });
+        const summary = sub(
+          pick(r, [
+            'Set the {label} in {p} from {old} to {new} because {why}.',
+            "Changed {p}'s {label}: {old} -> {new}, since {why}.",
+            '{Label} for {p} is now {new} (was {old}); {why}.',
+          ]),
+          { label: knob.label, Label: ucfirst(knob.label), p: p.name, old, new: nu, why: whyText },
+        );
+        const d = add({
+          topic: `decisions-${p.name}`,
+          summary,
+          keywords: ['config', 'tuning'],
+          importance: 'medium',
+          type: 'config',
+        });
         knobPool.push({ d, kpara: knob.para, wpara: why.para, p, label: knob.label });
       }
     }
   }
-  for (const [i, k] of shuffle(r, [...knobPool]).slice(0, 30).entries()) {
+  for (const [i, k] of shuffle(r, [...knobPool])
+    .slice(0, 30)
+    .entries()) {
     const kind: QueryKind = (['keyword', 'paraphrase', 'mixed'] as const)[i % 3];
     const kp = pick(r, k.kpara);
     const wp = pick(r, k.wpara);
-    const text = kind === 'keyword' ? `${k.p.name} ${k.label}`
-      : kind === 'paraphrase' ? pick(r, [`what did we do to ${kp}? the reason was that ${wp}`, `${kp}: adjusted because ${wp} — to what?`])
-      : `${k.p.name}: ${kp}, what changed? (${wp})`;
+    const text =
+      kind === 'keyword'
+        ? `${k.p.name} ${k.label}`
+        : kind === 'paraphrase'
+          ? pick(r, [`what did we do to ${kp}? the reason was that ${wp}`, `${kp}: adjusted because ${wp} — to what?`])
+          : `${k.p.name}: ${kp}, what changed? (${wp})`;
     queries.push({ kind, text, answers: [k.d], type: 'config' });
   }
 
   // ---------------------------------------------------------------- architecture and context
   for (const p of PROJECTS) {
-    const d = add({ topic: `context-${p.name}`, summary: `${p.name} is ${p.stack}; it owns ${p.purpose}.`, keywords: [p.name, 'architecture'], importance: 'high', type: 'architecture' });
-    queries.push({ kind: 'paraphrase', text: `which codebase is in charge of ${p.purposePara}?`, answers: [d], type: 'architecture' });
-    add({ topic: `context-${p.name}`, summary: `The ${p.team} team owns ${p.name}; on-call uses the PagerDuty schedule "${p.name}-primary". It is deployed on ${p.host}.`, keywords: [p.team.toLowerCase(), 'on-call', 'ownership'], importance: 'medium', type: 'architecture' });
+    const d = add({
+      topic: `context-${p.name}`,
+      summary: `${p.name} is ${p.stack}; it owns ${p.purpose}.`,
+      keywords: [p.name, 'architecture'],
+      importance: 'high',
+      type: 'architecture',
+    });
+    queries.push({
+      kind: 'paraphrase',
+      text: `which codebase is in charge of ${p.purposePara}?`,
+      answers: [d],
+      type: 'architecture',
+    });
+    add({
+      topic: `context-${p.name}`,
+      summary: `The ${p.team} team owns ${p.name}; on-call uses the PagerDuty schedule "${p.name}-primary". It is deployed on ${p.host}.`,
+      keywords: [p.team.toLowerCase(), 'on-call', 'ownership'],
+      importance: 'medium',
+      type: 'architecture',
+    });
   }
   for (const c of COMPONENTS) {
     const p = projectByName.get(c.project)!;
@@ -167,31 +319,57 @@ export function generate(seed = SEED): Dataset {
       `The ${c.name} in ${p.name} lives in \`${c.path}\` and ${c.does}.`,
       `${p.name}: \`${c.path}\` (${c.name}) ${c.does}.`,
     ];
-    const d = add({ topic: `context-${p.name}`, summary: pick(r, forms), keywords: [c.name.split(' ')[0].toLowerCase(), 'architecture'], importance: 'medium', type: 'architecture' });
+    const d = add({
+      topic: `context-${p.name}`,
+      summary: pick(r, forms),
+      keywords: [c.name.split(' ')[0].toLowerCase(), 'architecture'],
+      importance: 'medium',
+      type: 'architecture',
+    });
     queries.push({ kind: 'keyword', text: c.kw ?? `${c.path} ${c.name}`, answers: [d], type: 'architecture' });
     if (c.para) queries.push({ kind: 'paraphrase', text: c.para, answers: [d], type: 'architecture' });
     if (c.mixed) queries.push({ kind: 'mixed', text: c.mixed, answers: [d], type: 'architecture' });
   }
   for (const s of SETTINGS) {
-    const d = add({ topic: `context-${s.project}`, summary: `${s.project} reads \`${s.name}\`, which ${s.does}.`, keywords: [s.name, 'env'], importance: 'medium', type: 'architecture' });
+    const d = add({
+      topic: `context-${s.project}`,
+      summary: `${s.project} reads \`${s.name}\`, which ${s.does}.`,
+      keywords: [s.name, 'env'],
+      importance: 'medium',
+      type: 'architecture',
+    });
     queries.push({ kind: 'keyword', text: s.name, answers: [d], type: 'architecture' });
     if (s.para) queries.push({ kind: 'paraphrase', text: s.para, answers: [d], type: 'architecture' });
   }
   for (const [a, b, how, why] of LINKS) {
-    const d = add({ topic: `context-${a}`, summary: `${a} talks to ${b} over ${how} to ${why}.`, keywords: [b, how.split(' ')[0].toLowerCase()], importance: 'medium', type: 'architecture' });
+    const d = add({
+      topic: `context-${a}`,
+      summary: `${a} talks to ${b} over ${how} to ${why}.`,
+      keywords: [b, how.split(' ')[0].toLowerCase()],
+      importance: 'medium',
+      type: 'architecture',
+    });
     queries.push({ kind: 'keyword', text: `${a} ${b} ${how}`, answers: [d], type: 'architecture' });
   }
   // Session progress notes and people facts: realistic filler that shares words with everything.
   for (let i = 0; i < 340; i++) {
     const p = pick(r, PROJECTS);
-    const summary = `${date(r)}: ${pick(r, PROGRESS_DONE)} in ${p.name}; next: ${pick(r, PROGRESS_NEXT)}.` + (r() < 0.3 ? ` Ticket ${ticket(r)}.` : '');
+    const summary =
+      `${date(r)}: ${pick(r, PROGRESS_DONE)} in ${p.name}; next: ${pick(r, PROGRESS_NEXT)}.` +
+      (r() < 0.3 ? ` Ticket ${ticket(r)}.` : '');
     add({ topic: `context-${p.name}`, summary, keywords: ['progress'], importance: 'low', type: 'progress' });
   }
   for (const p of PROJECTS) {
     for (const person of shuffle(r, [...PEOPLE]).slice(0, 5)) {
       const comp = COMPONENTS.filter((c) => c.project === p.name);
       const about = comp.length ? pick(r, comp).name : pick(r, ['the build', 'the release process', 'the data model']);
-      add({ topic: `context-${p.name}`, summary: `${person} knows ${p.name} best; ask them about ${about}.`, keywords: [person.toLowerCase(), 'people'], importance: 'low', type: 'architecture' });
+      add({
+        topic: `context-${p.name}`,
+        summary: `${person} knows ${p.name} best; ask them about ${about}.`,
+        keywords: [person.toLowerCase(), 'people'],
+        importance: 'low',
+        type: 'architecture',
+      });
     }
   }
 
@@ -203,14 +381,24 @@ export function generate(seed = SEED): Dataset {
     if (usedProjCat.has(`${p.name}/${cat.id}`)) continue;
     usedProjCat.add(`${p.name}/${cat.id}`);
     const nu = pick(r, cat.names);
-    add({ topic: `decisions-${p.name}`, summary: `Adopted ${nu} as the ${cat.label} for ${p.name} (we had none before): ${pick(r, ADOPTION_BENEFITS)}.`,
-      keywords: [nu.toLowerCase(), cat.id], importance: 'medium', type: 'adoption' });
+    add({
+      topic: `decisions-${p.name}`,
+      summary: `Adopted ${nu} as the ${cat.label} for ${p.name} (we had none before): ${pick(r, ADOPTION_BENEFITS)}.`,
+      keywords: [nu.toLowerCase(), cat.id],
+      importance: 'medium',
+      type: 'adoption',
+    });
   }
   for (let i = 0; i < 150; i++) {
     const p = pick(r, PROJECTS);
     const [cause, action] = pick(r, INCIDENT_CAUSES);
-    add({ topic: 'incidents', summary: `Postmortem INC-${100 + i * 7} (${date(r)}): ${p.name} was degraded for ${5 + Math.floor(r() * 115)} minutes; root cause: ${cause}. Action item: ${action}.`,
-      keywords: [`INC-${100 + i * 7}`, p.name, 'postmortem'], importance: 'high', type: 'incident' });
+    add({
+      topic: 'incidents',
+      summary: `Postmortem INC-${100 + i * 7} (${date(r)}): ${p.name} was degraded for ${5 + Math.floor(r() * 115)} minutes; root cause: ${cause}. Action item: ${action}.`,
+      keywords: [`INC-${100 + i * 7}`, p.name, 'postmortem'],
+      importance: 'high',
+      type: 'incident',
+    });
   }
   const asked = new Set<string>();
   for (let i = 0; i < 400 && asked.size < 150; i++) {
@@ -218,7 +406,13 @@ export function generate(seed = SEED): Dataset {
     const q = pick(r, OPEN_QUESTIONS);
     if (asked.has(`${p.name}/${q}`)) continue;
     asked.add(`${p.name}/${q}`);
-    add({ topic: `context-${p.name}`, summary: `Open question (${date(r)}): in ${p.name}, ${q}; not investigated yet.`, keywords: ['open-question'], importance: 'low', type: 'open-question' });
+    add({
+      topic: `context-${p.name}`,
+      summary: `Open question (${date(r)}): in ${p.name}, ${q}; not investigated yet.`,
+      keywords: ['open-question'],
+      importance: 'low',
+      type: 'open-question',
+    });
   }
   const reviewed = new Set<string>();
   for (let i = 0; i < 400 && reviewed.size < 70; i++) {
@@ -227,12 +421,30 @@ export function generate(seed = SEED): Dataset {
     const fb = pick(r, REVIEW_FEEDBACK);
     if (reviewed.has(`${person}/${fb}`)) continue;
     reviewed.add(`${person}/${fb}`);
-    add({ topic: 'team', summary: `Code review habit: ${person} (reviews ${p.name}) ${fb}.`, keywords: [person.toLowerCase(), 'review'], importance: 'low', type: 'team' });
+    add({
+      topic: 'team',
+      summary: `Code review habit: ${person} (reviews ${p.name}) ${fb}.`,
+      keywords: [person.toLowerCase(), 'review'],
+      importance: 'low',
+      type: 'team',
+    });
   }
-  for (const [p, fact] of DOMAIN_FACTS) add({ topic: `context-${p}`, summary: `${p}: ${fact}`, keywords: ['domain'], importance: 'high', type: 'architecture' });
+  for (const [p, fact] of DOMAIN_FACTS)
+    add({
+      topic: `context-${p}`,
+      summary: `${p}: ${fact}`,
+      keywords: ['domain'],
+      importance: 'high',
+      type: 'architecture',
+    });
   for (const p of PROJECTS) {
-    add({ topic: `context-${p.name}`, summary: `${p.name} runs on port ${PORTS[p.name]} locally (\`${p.pm} run dev\`); use the docker compose file in the repo root for its dependencies.`,
-      keywords: ['port', 'local-dev'], importance: 'low', type: 'architecture' });
+    add({
+      topic: `context-${p.name}`,
+      summary: `${p.name} runs on port ${PORTS[p.name]} locally (\`${p.pm} run dev\`); use the docker compose file in the repo root for its dependencies.`,
+      keywords: ['port', 'local-dev'],
+      importance: 'low',
+      type: 'architecture',
+    });
   }
 
   return finish(r, seed, drafts, queries);
@@ -256,9 +468,17 @@ function seedMemories(seed: Seed, r: Rand, add: (d: Draft) => Draft, queries: QD
     const choices = new Map<string, string>();
     const summary = fill(seed.m[made.length % seed.m.length], p, choices, r);
     let topic = seed.type === 'command' && !perProject ? 'commands' : fill(seed.topic, p, choices, r);
-    if (seed.type === 'error' && topic === 'errors-resolved' && p && ERROR_TOPIC_PROJECTS.has(p.name) && r() < 0.6) topic = `errors-${p.name}`;
+    if (seed.type === 'error' && topic === 'errors-resolved' && p && ERROR_TOPIC_PROJECTS.has(p.name) && r() < 0.6)
+      topic = `errors-${p.name}`;
     if (seed.type === 'command' && !perProject) topic = p ? `runbook-${p.name}` : 'commands';
-    if (seed.type === 'convention' && topic === 'conventions' && p && CONVENTION_TOPIC_PROJECTS.has(p.name) && perProject) topic = `conventions-${p.name}`;
+    if (
+      seed.type === 'convention' &&
+      topic === 'conventions' &&
+      p &&
+      CONVENTION_TOPIC_PROJECTS.has(p.name) &&
+      perProject
+    )
+      topic = `conventions-${p.name}`;
     const key = `${topic.toLowerCase()}\0${summary.toLowerCase()}`;
     if (seen.has(key)) continue; // an alternation picked the same text twice
     seen.add(key);
@@ -267,7 +487,11 @@ function seedMemories(seed: Seed, r: Rand, add: (d: Draft) => Draft, queries: QD
     made.push(add({ topic, summary, keywords, importance: seed.imp ?? 'medium', type: seed.type }));
   }
   if (!seed.q) return;
-  for (const [k, kind] of [['k', 'keyword'], ['p', 'paraphrase'], ['x', 'mixed']] as const) {
+  for (const [k, kind] of [
+    ['k', 'keyword'],
+    ['p', 'paraphrase'],
+    ['x', 'mixed'],
+  ] as const) {
     const tpl = seed.q[k];
     if (!tpl) continue;
     const first = perProject ? candidates[0] : undefined;
@@ -286,9 +510,20 @@ function finish(r: Rand, seed: number, drafts: Draft[], qdrafts: QDraft[]): Data
     byKey.set(key, d);
   }
   shuffle(r, drafts).forEach((d, i) => (d.id = `m${String(i + 1).padStart(4, '0')}`));
-  const memories: DatasetMemory[] = drafts.map((d) => ({ id: d.id!, topic: d.topic, summary: d.summary, keywords: d.keywords, importance: d.importance, type: d.type }));
+  const memories: DatasetMemory[] = drafts.map((d) => ({
+    id: d.id!,
+    topic: d.topic,
+    summary: d.summary,
+    keywords: d.keywords,
+    importance: d.importance,
+    type: d.type,
+  }));
   const queries: DatasetQuery[] = shuffle(r, qdrafts).map((q, i) => ({
-    id: `q${String(i + 1).padStart(3, '0')}`, kind: q.kind, text: q.text, answers: q.answers.map((a) => a.id!), type: q.type,
+    id: `q${String(i + 1).padStart(3, '0')}`,
+    kind: q.kind,
+    text: q.text,
+    answers: q.answers.map((a) => a.id!),
+    type: q.type,
   }));
   const stats = validate(memories, queries);
   return { name: 'mnemos-recall-v1', seed, generator: 'bench/recall/make-dataset.ts', stats, memories, queries };
@@ -305,10 +540,53 @@ export function validate(memories: DatasetMemory[], queries: DatasetQuery[]): Re
   for (const s of stemsOf.values()) for (const w of s) df.set(w, (df.get(w) ?? 0) + 1);
   const problems: string[] = [];
   const RARE = 20; // a paraphrase query may share a word with its answer only if ≥ RARE memories contain it
-  const per: Record<QueryKind, { n: number; sharedStems: number[]; zeroStem: number; zeroToken: number; rareShared: number; minDf: number[]; distractors1: number[]; distractors2: number[]; answers: number[] }> = {
-    keyword: { n: 0, sharedStems: [], zeroStem: 0, zeroToken: 0, rareShared: 0, minDf: [], distractors1: [], distractors2: [], answers: [] },
-    paraphrase: { n: 0, sharedStems: [], zeroStem: 0, zeroToken: 0, rareShared: 0, minDf: [], distractors1: [], distractors2: [], answers: [] },
-    mixed: { n: 0, sharedStems: [], zeroStem: 0, zeroToken: 0, rareShared: 0, minDf: [], distractors1: [], distractors2: [], answers: [] },
+  const per: Record<
+    QueryKind,
+    {
+      n: number;
+      sharedStems: number[];
+      zeroStem: number;
+      zeroToken: number;
+      rareShared: number;
+      minDf: number[];
+      distractors1: number[];
+      distractors2: number[];
+      answers: number[];
+    }
+  > = {
+    keyword: {
+      n: 0,
+      sharedStems: [],
+      zeroStem: 0,
+      zeroToken: 0,
+      rareShared: 0,
+      minDf: [],
+      distractors1: [],
+      distractors2: [],
+      answers: [],
+    },
+    paraphrase: {
+      n: 0,
+      sharedStems: [],
+      zeroStem: 0,
+      zeroToken: 0,
+      rareShared: 0,
+      minDf: [],
+      distractors1: [],
+      distractors2: [],
+      answers: [],
+    },
+    mixed: {
+      n: 0,
+      sharedStems: [],
+      zeroStem: 0,
+      zeroToken: 0,
+      rareShared: 0,
+      minDf: [],
+      distractors1: [],
+      distractors2: [],
+      answers: [],
+    },
   };
   for (const q of queries) {
     if (!q.answers.length) problems.push(`${q.id}: no answers`);
@@ -333,15 +611,23 @@ export function validate(memories: DatasetMemory[], queries: DatasetQuery[]): Re
     s.minDf.push(dfs.length ? Math.min(...dfs) : Infinity);
     const rare = [...shared].filter((w) => df.get(w)! < RARE);
     if (rare.length) s.rareShared++;
-    if (q.kind === 'paraphrase' && rare.length) problems.push(`${q.id} (paraphrase) shares rare word(s) ${rare.map((w) => `${w}[df ${df.get(w)}]`).join(', ')} with its answer: "${q.text}"`);
-    if (q.kind !== 'paraphrase' && shared.size === 0) problems.push(`${q.id} (${q.kind}) shares no word with its answer: "${q.text}"`);
+    if (q.kind === 'paraphrase' && rare.length)
+      problems.push(
+        `${q.id} (paraphrase) shares rare word(s) ${rare.map((w) => `${w}[df ${df.get(w)}]`).join(', ')} with its answer: "${q.text}"`,
+      );
+    if (q.kind !== 'paraphrase' && shared.size === 0)
+      problems.push(`${q.id} (${q.kind}) shares no word with its answer: "${q.text}"`);
     if (q.kind === 'keyword' && !dfs.some((d) => d < RARE)) {
       // Common words can still be distinctive together: the answer must be (nearly) the only memory holding all of them.
       const holders = memories.filter((m) => [...shared].every((w) => stemsOf.get(m.id)!.has(w))).length;
-      if (holders > q.answers.length + 2) problems.push(`${q.id} (keyword) shares only common words (together in ${holders} memories) with its answer: "${q.text}"`);
+      if (holders > q.answers.length + 2)
+        problems.push(
+          `${q.id} (keyword) shares only common words (together in ${holders} memories) with its answer: "${q.text}"`,
+        );
     }
     const answers = new Set(q.answers);
-    let d1 = 0, d2 = 0;
+    let d1 = 0,
+      d2 = 0;
     for (const m of memories) {
       if (answers.has(m.id)) continue;
       let k = 0;
@@ -353,9 +639,13 @@ export function validate(memories: DatasetMemory[], queries: DatasetQuery[]): Re
     s.distractors2.push(d2);
   }
   if (problems.length) throw new Error(`dataset validation failed:\n  ${problems.join('\n  ')}`);
-  const median = (xs: number[]) => { const a = [...xs].sort((x, y) => x - y); return a[Math.floor(a.length / 2)]; };
+  const median = (xs: number[]) => {
+    const a = [...xs].sort((x, y) => x - y);
+    return a[Math.floor(a.length / 2)];
+  };
   const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100;
-  const count = <T extends string>(xs: T[]) => Object.fromEntries([...new Set(xs)].sort().map((k) => [k, xs.filter((x) => x === k).length]));
+  const count = <T extends string>(xs: T[]) =>
+    Object.fromEntries([...new Set(xs)].sort().map((k) => [k, xs.filter((x) => x === k).length]));
   const words = memories.map((m) => m.summary.split(/\s+/).length);
   const sentences = memories.map((m) => m.summary.split(/(?<=[.!?])\s+(?=[A-Z`])/).length);
   return {
@@ -369,17 +659,22 @@ export function validate(memories: DatasetMemory[], queries: DatasetQuery[]): Re
     queriesByKind: count(queries.map((q) => q.kind)),
     queriesByType: count(queries.map((q) => q.type)),
     answersPerQuery: count(queries.map((q) => String(q.answers.length))),
-    overlap: Object.fromEntries(Object.entries(per).map(([k, s]) => [k, {
-      queries: s.n,
-      meanSharedContentStems: mean(s.sharedStems),
-      noSharedContentStem: s.zeroStem,
-      noSharedContentToken: s.zeroToken,
-      sharingARareWord: s.rareShared,
-      rareMeans: `document frequency < ${RARE} of ${memories.length}`,
-      medianMinDfOfSharedStems: median(s.minDf.filter(Number.isFinite)) ?? null,
-      medianDistractorsSharing1Stem: median(s.distractors1),
-      medianDistractorsSharing2Stems: median(s.distractors2),
-    }])),
+    overlap: Object.fromEntries(
+      Object.entries(per).map(([k, s]) => [
+        k,
+        {
+          queries: s.n,
+          meanSharedContentStems: mean(s.sharedStems),
+          noSharedContentStem: s.zeroStem,
+          noSharedContentToken: s.zeroToken,
+          sharingARareWord: s.rareShared,
+          rareMeans: `document frequency < ${RARE} of ${memories.length}`,
+          medianMinDfOfSharedStems: median(s.minDf.filter(Number.isFinite)) ?? null,
+          medianDistractorsSharing1Stem: median(s.distractors1),
+          medianDistractorsSharing2Stems: median(s.distractors2),
+        },
+      ]),
+    ),
   };
 }
 
@@ -406,7 +701,9 @@ if (require.main === module) {
   if (process.argv.includes('--check')) {
     const onDisk = fs.existsSync(DATASET_PATH) ? fs.readFileSync(DATASET_PATH, 'utf8') : '';
     if (onDisk !== text) {
-      console.error(`${path.relative(process.cwd(), DATASET_PATH)} differs from what make-dataset.ts generates; rerun it without --check`);
+      console.error(
+        `${path.relative(process.cwd(), DATASET_PATH)} differs from what make-dataset.ts generates; rerun it without --check`,
+      );
       process.exit(1);
     }
     console.log('dataset.json is up to date');
@@ -414,6 +711,8 @@ if (require.main === module) {
     fs.writeFileSync(DATASET_PATH, text);
     const d = JSON.parse(text) as Dataset;
     console.log(JSON.stringify(d.stats, null, 2));
-    console.log(`wrote ${path.relative(process.cwd(), DATASET_PATH)} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)`);
+    console.log(
+      `wrote ${path.relative(process.cwd(), DATASET_PATH)} (${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB)`,
+    );
   }
 }

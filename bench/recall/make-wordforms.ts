@@ -46,9 +46,18 @@ function lemmas(w: string): string[] {
     for (const a of adds) out.add(b + a);
     if (/([bdgmnprt])\1$/.test(b)) out.add(b.slice(0, -1));
   };
-  undo('ies', 'y'); undo('ied', 'y'); undo('es', ''); undo('s', ''); undo('ed', '', 'e'); undo('ing', '', 'e');
-  undo('ers', '', 'e'); undo('er', '', 'e'); undo('ations', 'e', 'ate', ''); undo('ation', 'e', 'ate', '');
-  undo('ions', 'e', ''); undo('ion', 'e', '');
+  undo('ies', 'y');
+  undo('ied', 'y');
+  undo('es', '');
+  undo('s', '');
+  undo('ed', '', 'e');
+  undo('ing', '', 'e');
+  undo('ers', '', 'e');
+  undo('er', '', 'e');
+  undo('ations', 'e', 'ate', '');
+  undo('ation', 'e', 'ate', '');
+  undo('ions', 'e', '');
+  undo('ion', 'e', '');
   return [...out].filter((b) => VOWEL.test(b));
 }
 

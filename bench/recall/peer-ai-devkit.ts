@@ -25,7 +25,10 @@ export function findAiDevkit(): string | undefined {
     process.env.AI_DEVKIT_MEMORY_DIR,
     path.join(ROOT, 'node_modules', '@ai-devkit', 'memory'),
     // bench/peers/install.sh's default folder
-    path.join(process.env.MNEMOS_PEERS_DIR ?? path.join(os.homedir(), '.cache/mnemos/peers'), 'node_modules/@ai-devkit/memory'),
+    path.join(
+      process.env.MNEMOS_PEERS_DIR ?? path.join(os.homedir(), '.cache/mnemos/peers'),
+      'node_modules/@ai-devkit/memory',
+    ),
   ];
   return dirs.find((d): d is string => !!d && fs.existsSync(path.join(d, 'dist', 'index.js')));
 }
@@ -83,7 +86,8 @@ export async function startAiDevkit(memories: DatasetMemory[], pkgDir: string): 
         toDataset.set((JSON.parse(r.text) as { id: string }).id, m.id);
         break;
       }
-      if (attempt > 1 || !/similar title/i.test(r.text)) throw new Error(`@ai-devkit/memory refused ${m.id}: ${r.text.slice(0, 300)}`);
+      if (attempt > 1 || !/similar title/i.test(r.text))
+        throw new Error(`@ai-devkit/memory refused ${m.id}: ${r.text.slice(0, 300)}`);
       title = attempt === 0 ? cutTitle(`${m.topic}: ${m.summary}`) : `${title.slice(0, 90)} (${m.id})`;
     }
   }

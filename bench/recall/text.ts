@@ -27,7 +27,9 @@ const STOP = new Set(
   then there these they this those through to too under until up upon us use used uses using very via was way we were what when
   where which while who whom why will with without would yet you your yours s t don isn wasn didn doesn ll re ve d m o
   again anything something thing things someone people person we'd we're it's there's what's how's
-  again why how what which who whose whom`.split(/\s+/).filter(Boolean),
+  again why how what which who whose whom`
+    .split(/\s+/)
+    .filter(Boolean),
 );
 export const isStop = (t: string) => STOP.has(t) || /^\d+$/.test(t) || t.length < 2;
 
@@ -36,11 +38,44 @@ export function stem(w: string): string {
   let s = w.toLowerCase();
   if (s.length <= 3) return s;
   const rules: [RegExp, string][] = [
-    [/ies$/, 'y'], [/sses$/, 'ss'], [/([^s])s$/, '$1'],
+    [/ies$/, 'y'],
+    [/sses$/, 'ss'],
+    [/([^s])s$/, '$1'],
   ];
-  for (const [re, to] of rules) if (re.test(s)) { s = s.replace(re, to); break; }
-  const suffixes = ['ational', 'ization', 'isation', 'fulness', 'iveness', 'ations', 'ation', 'ments', 'ment', 'ness', 'ingly', 'edly',
-    'ings', 'ing', 'able', 'ible', 'ally', 'ers', 'er', 'ed', 'ly', 'ive', 'al', 'ity', 'ize', 'ise', 'e'];
+  for (const [re, to] of rules)
+    if (re.test(s)) {
+      s = s.replace(re, to);
+      break;
+    }
+  const suffixes = [
+    'ational',
+    'ization',
+    'isation',
+    'fulness',
+    'iveness',
+    'ations',
+    'ation',
+    'ments',
+    'ment',
+    'ness',
+    'ingly',
+    'edly',
+    'ings',
+    'ing',
+    'able',
+    'ible',
+    'ally',
+    'ers',
+    'er',
+    'ed',
+    'ly',
+    'ive',
+    'al',
+    'ity',
+    'ize',
+    'ise',
+    'e',
+  ];
   for (const suf of suffixes) {
     if (s.endsWith(suf) && s.length - suf.length >= 3) {
       s = s.slice(0, -suf.length);

@@ -30,7 +30,11 @@ function suggestDash(arg: string): string {
  * Parses `args` against `table`. With `stopAtPositional`, parsing stops at the first positional
  * and the rest is returned untouched in `rest` (used to find the command after global options).
  */
-export function parseArgs(args: readonly string[], table: OptionTable, opts: { stopAtPositional?: boolean } = {}): Parsed & { rest: string[] } {
+export function parseArgs(
+  args: readonly string[],
+  table: OptionTable,
+  opts: { stopAtPositional?: boolean } = {},
+): Parsed & { rest: string[] } {
   const values: OptionValues = {};
   const positionals: string[] = [];
   const byShort = new Map<string, string>();
@@ -60,7 +64,8 @@ export function parseArgs(args: readonly string[], table: OptionTable, opts: { s
       } else if (eq !== -1) {
         set(name, a.slice(eq + 1));
       } else {
-        if (i + 1 >= args.length) throw new CliError('usage', `option --${name} needs a value (${spec.value ?? 'VALUE'})`);
+        if (i + 1 >= args.length)
+          throw new CliError('usage', `option --${name} needs a value (${spec.value ?? 'VALUE'})`);
         set(name, args[++i]);
       }
       continue;

@@ -72,6 +72,8 @@ export function renderError(e: unknown, secrets: readonly (string | undefined)[]
     code = 'internal';
     message = `unexpected error: ${String((e as Error)?.message ?? e)} (run with MNEMOS_DEBUG=1 for details)`;
   }
-  message = redactSecrets(message, secrets).replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  message = redactSecrets(message, secrets)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim();
   return { code, message, exitCode: exitCodeFor(code) };
 }

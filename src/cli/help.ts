@@ -4,8 +4,16 @@ import type { CommandGroup, CommandSpec } from './command';
 import { table } from './output';
 
 export const GLOBAL_OPTIONS = {
-  db: { type: 'string', value: 'PATH', help: 'database file (local), or the replica file with --replica [env MNEMOS_DB]' },
-  url: { type: 'string', value: 'URL', help: 'libSQL server (libsql://, https://, wss://; http:// on localhost) [env TURSO_DATABASE_URL, LIBSQL_URL]' },
+  db: {
+    type: 'string',
+    value: 'PATH',
+    help: 'database file (local), or the replica file with --replica [env MNEMOS_DB]',
+  },
+  url: {
+    type: 'string',
+    value: 'URL',
+    help: 'libSQL server (libsql://, https://, wss://; http:// on localhost) [env TURSO_DATABASE_URL, LIBSQL_URL]',
+  },
   replica: { type: 'boolean', help: 'keep an embedded replica of --url in the --db file [env ICM_TURSO_REPLICA=1]' },
   format: { type: 'string', value: 'text|json', help: 'output format (default text)' },
   json: { type: 'boolean', help: 'same as --format json' },

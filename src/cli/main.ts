@@ -41,10 +41,16 @@ function sniffFormat(argv: readonly string[]): OutputFormat {
 
 function globalsFrom(values: Parsed['values']): GlobalOptions {
   const format = values.json === true ? 'json' : ((values.format as string | undefined) ?? 'text');
-  if (format !== 'text' && format !== 'json') throw new CliError('usage', `--format must be text or json (got ${JSON.stringify(format)})`, '');
+  if (format !== 'text' && format !== 'json')
+    throw new CliError('usage', `--format must be text or json (got ${JSON.stringify(format)})`, '');
   if (values.url === '') throw new CliError('usage', '--url needs a server URL (leave it out for the local file)', '');
   if (values.db === '') throw new CliError('usage', '--db needs a file path', '');
-  return { db: values.db as string | undefined, url: values.url as string | undefined, replica: values.replica === true, format };
+  return {
+    db: values.db as string | undefined,
+    url: values.url as string | undefined,
+    replica: values.replica === true,
+    format,
+  };
 }
 
 function suggest(name: string, names: readonly string[]): string {
@@ -53,8 +59,7 @@ function suggest(name: string, names: readonly string[]): string {
 }
 
 type Resolved =
-  | { name: string; spec: CommandSpec; rest: string[] }
-  | { name: string; summary: string; group: CommandGroup };
+  { name: string; spec: CommandSpec; rest: string[] } | { name: string; summary: string; group: CommandGroup };
 
 /**
  * The command that `words` name, loaded: `recall …`, or `memoir create …` inside a family of
@@ -89,7 +94,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let store: MnemosStore | undefined;
   let embedder: Embedder | undefined;
   let code: number = EXIT.ok;
-  const write = (stream: 'stdout' | 'stderr', text: string) => io[stream].write(text.endsWith('\n') ? text : text + '\n');
+  const write = (stream: 'stdout' | 'stderr', text: string) =>
+    io[stream].write(text.endsWith('\n') ? text : text + '\n');
 
   const fail = (e: unknown): number => {
     const r = renderError(e, secrets);
@@ -146,7 +152,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       } catch (e) {
         throw e instanceof CliError ? new CliError(e.code, e.message, name) : e;
       }
-      const merged = { ...g.values, ...Object.fromEntries(Object.entries(parsed.values).filter(([k]) => k in GLOBAL_OPTIONS)) };
+      const merged = {
+        ...g.values,
+        ...Object.fromEntries(Object.entries(parsed.values).filter(([k]) => k in GLOBAL_OPTIONS)),
+      };
       global = globalsFrom(merged);
       format = global.format;
       if (parsed.values.version === true && !(spec.options && 'version' in spec.options)) {
@@ -171,7 +180,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       debug,
       configOverrides() {
         if (global.db !== undefined && global.url !== undefined && !global.replica) {
-          throw new CliError('usage', '--db with --url needs --replica (a local replica of the server); give one of them otherwise', '');
+          throw new CliError(
+            'usage',
+            '--db with --url needs --replica (a local replica of the server); give one of them otherwise',
+            '',
+          );
         }
         let url = global.url;
         // --db names the replica file; the primary may still come from the environment.
@@ -210,7 +223,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
           return await fs.promises.readFile(abs, 'utf8');
         } catch (e) {
           const err = e as NodeJS.ErrnoException;
-          const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
+          const why =
+            err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'it is a directory' : err.message;
           throw new CliError('invalid_input', `cannot read ${abs}: ${why}`);
         }
       },
@@ -247,7 +261,12 @@ async function runAsProcess(): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); // `mnemos list | head`
   });
-  const code = await main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+  });
   process.exitCode = code;
   // Once stdout has drained, a driver's idle socket must not keep a one-shot command alive.
   process.stdout.write('', () => setTimeout(() => process.exit(code), 500).unref());

@@ -20,7 +20,17 @@ import type { OptionTable } from './args';
 import type { Command, CommandContext } from './command';
 import { CliError } from './errors';
 import { oneLine, plural } from '../shared/text';
-import { healthJson, jsonLine, localTime, memoryDetail, memoryJson, memoryLine, safeText, scoredJson, table } from './output';
+import {
+  healthJson,
+  jsonLine,
+  localTime,
+  memoryDetail,
+  memoryJson,
+  memoryLine,
+  safeText,
+  scoredJson,
+  table,
+} from './output';
 
 // ------------------------------------------------------------------------------ argument helpers
 
@@ -41,12 +51,14 @@ function required(ctx: CommandContext, name: string, short: string): string {
 }
 
 function noPositionals(ctx: CommandContext): void {
-  if (ctx.positionals.length) ctx.usage(`unexpected argument "${safeText(oneLine(ctx.positionals[0], 40))}" for ${ctx.command}`);
+  if (ctx.positionals.length)
+    ctx.usage(`unexpected argument "${safeText(oneLine(ctx.positionals[0], 40))}" for ${ctx.command}`);
 }
 
 function onePositional(ctx: CommandContext, what: string): string {
   if (ctx.positionals.length === 0) ctx.usage(`${ctx.command} needs ${what}`);
-  if (ctx.positionals.length > 1) ctx.usage(`${ctx.command} takes one ${what} (got ${ctx.positionals.length} arguments)`);
+  if (ctx.positionals.length > 1)
+    ctx.usage(`${ctx.command} takes one ${what} (got ${ctx.positionals.length} arguments)`);
   return ctx.positionals[0];
 }
 
@@ -65,14 +77,16 @@ function importances(ctx: CommandContext): Importance[] | undefined {
 
 function positiveInt(v: string | undefined, what: string): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\s*\d+\s*$/.test(v) || Number(v) < 1) throw new CliError('invalid_input', `${what} must be a whole number ≥ 1 (got ${JSON.stringify(v)})`);
+  if (!/^\s*\d+\s*$/.test(v) || Number(v) < 1)
+    throw new CliError('invalid_input', `${what} must be a whole number ≥ 1 (got ${JSON.stringify(v)})`);
   return Number(v);
 }
 
 function fraction(v: string | undefined, what: string, ok: (n: number) => boolean, range: string): number | undefined {
   if (v === undefined) return undefined;
   const n = v.trim() === '' ? NaN : Number(v);
-  if (!Number.isFinite(n) || !ok(n)) throw new CliError('invalid_input', `${what} must be a number in ${range} (got ${JSON.stringify(v)})`);
+  if (!Number.isFinite(n) || !ok(n))
+    throw new CliError('invalid_input', `${what} must be a number in ${range} (got ${JSON.stringify(v)})`);
   return n;
 }
 
@@ -93,8 +107,19 @@ const O = {
   topic: { type: 'string', short: 't', value: 'TOPIC', help: 'topic (category), e.g. decisions-myproject' },
   content: { type: 'string', short: 'c', value: 'CONTENT', help: 'the memory text ("-" reads stdin)' },
   importance: { type: 'string', short: 'i', value: 'IMPORTANCE', help: `${IMPORTANCES.join(' | ')}` },
-  keywords: { type: 'string', short: 'k', multiple: true, value: 'KW1,KW2', help: 'keywords, comma-separated (repeatable)' },
-  raw: { type: 'string', short: 'r', value: 'RAW', help: 'verbatim excerpt: code, an error message… ("-" reads stdin)' },
+  keywords: {
+    type: 'string',
+    short: 'k',
+    multiple: true,
+    value: 'KW1,KW2',
+    help: 'keywords, comma-separated (repeatable)',
+  },
+  raw: {
+    type: 'string',
+    short: 'r',
+    value: 'RAW',
+    help: 'verbatim excerpt: code, an error message… ("-" reads stdin)',
+  },
   limit: { type: 'string', short: 'l', value: 'N', help: 'maximum results' },
 } as const satisfies OptionTable;
 
@@ -136,11 +161,15 @@ const recall: Command = {
   usage: 'QUERY... [-t TOPIC] [-l LIMIT] [-i IMPORTANCE]',
   description:
     'Words are searched as words: quotes, OR, parentheses, * and - are never query syntax. Put a query that starts with "-" after --.\n' +
-    'A topic ending in * matches every topic with that prefix. Results count as accesses (they slow the memory\'s decay).',
+    "A topic ending in * matches every topic with that prefix. Results count as accesses (they slow the memory's decay).",
   options: {
     topic: { ...O.topic, help: 'only this topic ("prefix*" for a prefix)' },
     limit: { ...O.limit, help: 'maximum results (default 5)' },
-    importance: { ...O.importance, multiple: true, help: `only these importances, comma-separated (${IMPORTANCES.join(', ')})` },
+    importance: {
+      ...O.importance,
+      multiple: true,
+      help: `only these importances, comma-separated (${IMPORTANCES.join(', ')})`,
+    },
   },
   async run(ctx) {
     const query = ctx.positionals.join(' ');
@@ -166,7 +195,12 @@ const listCmd: Command = {
     limit: { ...O.limit, help: 'page size (default 50)' },
     cursor: { type: 'string', value: 'CURSOR', help: 'continue after the previous page (its nextCursor)' },
     all: { type: 'boolean', short: 'a', help: 'every memory, no paging' },
-    sort: { type: 'string', short: 's', value: 'weight|recent', help: 'heaviest first (default, as ICM) or newest first' },
+    sort: {
+      type: 'string',
+      short: 's',
+      value: 'weight|recent',
+      help: 'heaviest first (default, as ICM) or newest first',
+    },
     importance: { ...O.importance, multiple: true, help: 'only these importances, comma-separated' },
   },
   async run(ctx) {
@@ -176,9 +210,11 @@ const listCmd: Command = {
     const limit = positiveInt(str(ctx, 'limit'), 'limit');
     const cursor = str(ctx, 'cursor');
     const all = flag(ctx, 'all');
-    if (all && (limit !== undefined || cursor !== undefined)) ctx.usage('--all lists everything; it does not combine with --limit or --cursor');
+    if (all && (limit !== undefined || cursor !== undefined))
+      ctx.usage('--all lists everything; it does not combine with --limit or --cursor');
     const sort = str(ctx, 'sort') ?? 'weight';
-    if (sort !== 'weight' && sort !== 'recent') throw new CliError('invalid_input', `sort must be weight or recent (got ${JSON.stringify(sort)})`);
+    if (sort !== 'weight' && sort !== 'recent')
+      throw new CliError('invalid_input', `sort must be weight or recent (got ${JSON.stringify(sort)})`);
     const importance = importances(ctx);
     const s = await ctx.openStore();
     let items;
@@ -192,7 +228,9 @@ const listCmd: Command = {
       nextCursor = page.nextCursor;
     }
     if (nextCursor) ctx.note(`(more: repeat with --cursor ${nextCursor})`);
-    ctx.output({ items: items.map(memoryJson), nextCursor }, () => (items.length ? items.map(memoryLine).join('\n') : 'No memories.'));
+    ctx.output({ items: items.map(memoryJson), nextCursor }, () =>
+      items.length ? items.map(memoryLine).join('\n') : 'No memories.',
+    );
   },
 };
 
@@ -202,7 +240,12 @@ const topics: Command = {
     const s = await ctx.openStore();
     const rows = await s.topics();
     ctx.output({ topics: rows.map((t) => ({ topic: t.topic, count: t.count })) }, () =>
-      rows.length ? table(rows.map((t) => [String(t.count), safeText(oneLine(t.topic, 200))]), ['r', 'l']) : 'No topics.',
+      rows.length
+        ? table(
+            rows.map((t) => [String(t.count), safeText(oneLine(t.topic, 200))]),
+            ['r', 'l'],
+          )
+        : 'No topics.',
     );
   },
 };
@@ -237,7 +280,8 @@ const stats: Command = {
 
 const health: Command = {
   usage: '[-t TOPIC]',
-  description: 'A topic needs consolidation above 5 memories; a memory is stale below weight 0.5 and unused for 14 days (ICM\'s rules).',
+  description:
+    "A topic needs consolidation above 5 memories; a memory is stale below weight 0.5 and unused for 14 days (ICM's rules).",
   options: { topic: { ...O.topic, help: 'check one topic (default: all)' } },
   async run(ctx) {
     noPositionals(ctx);
@@ -249,7 +293,13 @@ const health: Command = {
       rows.length
         ? table([
             ['STATUS', 'ENTRIES', 'AVG WEIGHT', 'STALE', 'TOPIC'],
-            ...rows.map((h) => [h.status, String(h.entryCount), h.avgWeight.toFixed(2), String(h.staleCount), safeText(oneLine(h.topic, 200))]),
+            ...rows.map((h) => [
+              h.status,
+              String(h.entryCount),
+              h.avgWeight.toFixed(2),
+              String(h.staleCount),
+              safeText(oneLine(h.topic, 200)),
+            ]),
           ])
         : 'No topics.',
     );
@@ -277,7 +327,11 @@ const forget: Command = {
       const topic = validateTopic(t);
       const s = await ctx.openStore();
       const n = await s.forgetTopic(topic);
-      ctx.output({ deleted: n, topic }, () => (n ? `Deleted ${memories(n)} from topic: ${safeText(oneLine(topic, 200))}` : `No memories in topic: ${safeText(oneLine(topic, 200))}`));
+      ctx.output({ deleted: n, topic }, () =>
+        n
+          ? `Deleted ${memories(n)} from topic: ${safeText(oneLine(topic, 200))}`
+          : `No memories in topic: ${safeText(oneLine(topic, 200))}`,
+      );
       return;
     }
     const id = validateId(onePositional(ctx, 'a memory ID (or -t TOPIC)'));
@@ -318,7 +372,7 @@ const consolidate: Command = {
   usage: '-t TOPIC [-c SUMMARY] [-k KW1,KW2] [-i IMPORTANCE]',
   description:
     'Without -c the summary is ICM\'s: the three heaviest summaries joined with " | " (lossy; prefer writing one).\n' +
-    'Keywords default to the union of the topic\'s keywords; importance defaults to high.',
+    "Keywords default to the union of the topic's keywords; importance defaults to high.",
   options: {
     topic: { ...O.topic, help: 'the topic to consolidate' },
     content: { ...O.content, value: 'SUMMARY', help: 'the summary that replaces the topic ("-" reads stdin)' },
@@ -338,10 +392,17 @@ const consolidate: Command = {
       const top = (await s.list({ topic, limit: 3, order: 'weight' })).items;
       if (!top.length) throw new NotFoundError(`topic "${topic}" has no memories to consolidate`);
       summary = top.map((m) => m.summary.trim()).join(' | ');
-      if (Buffer.byteLength(summary) > MAX_SUMMARY_BYTES) summary = Buffer.from(summary).subarray(0, MAX_SUMMARY_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+      if (Buffer.byteLength(summary) > MAX_SUMMARY_BYTES)
+        summary = Buffer.from(summary)
+          .subarray(0, MAX_SUMMARY_BYTES)
+          .toString('utf8')
+          .replace(/\uFFFD$/, '');
     }
     const res = await s.consolidate(topic, summary, { keywords: kws, importance });
-    ctx.output({ id: res.id, topic, replaced: res.replaced }, `Consolidated ${memories(res.replaced)} of topic ${safeText(oneLine(topic, 200))} into ${res.id}`);
+    ctx.output(
+      { id: res.id, topic, replaced: res.replaced },
+      `Consolidated ${memories(res.replaced)} of topic ${safeText(oneLine(topic, 200))} into ${res.id}`,
+    );
   },
 };
 
@@ -375,7 +436,9 @@ const prune: Command = {
     const res = await s.prune(threshold, { dryRun });
     const n = memories(res.count);
     ctx.output({ threshold, dryRun, count: res.count, ids: res.ids }, () =>
-      dryRun ? [`Would prune ${n} (weight < ${threshold}, not critical/high)`, ...res.ids].join('\n') : `Pruned ${n} (weight < ${threshold})`,
+      dryRun
+        ? [`Would prune ${n} (weight < ${threshold}, not critical/high)`, ...res.ids].join('\n')
+        : `Pruned ${n} (weight < ${threshold})`,
     );
   },
 };
@@ -387,7 +450,12 @@ const exportCmd: Command = {
     const file = onePositional(ctx, 'a FILE ("-" for stdout)');
     const s = await ctx.openStore();
     const data = await s.exportAll();
-    const doc = { format: data.format, version: data.version, exportedAt: data.exportedAt, memories: data.memories.map(memoryJson) };
+    const doc = {
+      format: data.format,
+      version: data.version,
+      exportedAt: data.exportedAt,
+      memories: data.memories.map(memoryJson),
+    };
     const text = jsonLine(doc, true) + '\n';
     if (file === '-') {
       ctx.io.stdout.write(text);
@@ -408,7 +476,8 @@ const exportCmd: Command = {
 
 const importCmd: Command = {
   usage: 'FILE',
-  description: 'All or nothing: one invalid memory and nothing is written. Memories whose id (or topic and content) exists are skipped.',
+  description:
+    'All or nothing: one invalid memory and nothing is written. Memories whose id (or topic and content) exists are skipped.',
   async run(ctx) {
     const file = onePositional(ctx, 'a FILE ("-" for stdin)');
     const text = await ctx.readInput(file);
@@ -419,16 +488,23 @@ const importCmd: Command = {
       throw new CliError('invalid_input', `${file === '-' ? 'stdin' : file} is not JSON: ${(e as Error).message}`);
     }
     if (!data || typeof data !== 'object' || !Array.isArray((data as { memories?: unknown }).memories)) {
-      throw new CliError('invalid_input', `${file === '-' ? 'stdin' : file} is not a Mnemos export (expected {"format":"mnemos-export","memories":[…]})`);
+      throw new CliError(
+        'invalid_input',
+        `${file === '-' ? 'stdin' : file} is not a Mnemos export (expected {"format":"mnemos-export","memories":[…]})`,
+      );
     }
     const s = await ctx.openStore();
     const res = await s.importAll(data);
-    ctx.output({ imported: res.imported, skipped: res.skipped }, `Imported ${memories(res.imported)}${res.skipped ? ` (${res.skipped} skipped: already present)` : ''}`);
+    ctx.output(
+      { imported: res.imported, skipped: res.skipped },
+      `Imported ${memories(res.imported)}${res.skipped ? ` (${res.skipped} skipped: already present)` : ''}`,
+    );
   },
 };
 
 const sync: Command = {
-  description: 'Only meaningful with --replica (or ICM_TURSO_REPLICA=1); elsewhere it reports that there is nothing to sync.',
+  description:
+    'Only meaningful with --replica (or ICM_TURSO_REPLICA=1); elsewhere it reports that there is nothing to sync.',
   async run(ctx) {
     noPositionals(ctx);
     const s = await ctx.openStore();

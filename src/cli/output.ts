@@ -21,7 +21,10 @@ export function safeText(s: string): string {
 
 /** JSON with the C1 controls and separators escaped too (JSON.stringify leaves them raw). */
 export function jsonLine(v: unknown, pretty = false): string {
-  return JSON.stringify(v, null, pretty ? 2 : undefined).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(v, null, pretty ? 2 : undefined).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The documented JSON shape of one memory (stable key order). */

@@ -18,9 +18,18 @@ const memory = (name: keyof (typeof import('./memories'))['commands']) => () =>
   import('./memories').then((m) => m.commands[name]);
 
 /** A command or group of the ICM families (src/cli/memoir.ts, icmRest.ts, agents.ts). */
-const memoirCli = <K extends keyof typeof import('./memoir')>(k: K) => () => import('./memoir').then((m) => m[k]);
-const restCli = <K extends keyof typeof import('./icmRest')>(k: K) => () => import('./icmRest').then((m) => m[k]);
-const agentCli = <K extends keyof typeof import('./agents')>(k: K) => () => import('./agents').then((m) => m[k]);
+const memoirCli =
+  <K extends keyof typeof import('./memoir')>(k: K) =>
+  () =>
+    import('./memoir').then((m) => m[k]);
+const restCli =
+  <K extends keyof typeof import('./icmRest')>(k: K) =>
+  () =>
+    import('./icmRest').then((m) => m[k]);
+const agentCli =
+  <K extends keyof typeof import('./agents')>(k: K) =>
+  () =>
+    import('./agents').then((m) => m[k]);
 
 const COMMANDS: Record<string, RegistryEntry> = {
   store: { summary: 'Store a memory', load: memory('store') },

@@ -16,9 +16,13 @@ export const embed: Command = {
   async run(ctx) {
     if (ctx.positionals.length) ctx.usage(`unexpected argument "${ctx.positionals[0]}"`);
     const bs = ctx.values['batch-size'] === undefined ? undefined : Number(ctx.values['batch-size']);
-    if (bs !== undefined && !(Number.isInteger(bs) && bs >= 1 && bs <= 512)) ctx.usage('--batch-size must be an integer from 1 to 512');
+    if (bs !== undefined && !(Number.isInteger(bs) && bs >= 1 && bs <= 512))
+      ctx.usage('--batch-size must be an integer from 1 to 512');
     const s = await ctx.openStore();
-    if (!s.embeddingModel) throw new InvalidInputError('no embedding model configured: set MNEMOS_EMBED_MODEL (e.g. Xenova/all-MiniLM-L6-v2)');
+    if (!s.embeddingModel)
+      throw new InvalidInputError(
+        'no embedding model configured: set MNEMOS_EMBED_MODEL (e.g. Xenova/all-MiniLM-L6-v2)',
+      );
     const ac = new AbortController();
     const stop = () => ac.abort();
     process.once('SIGINT', stop);
@@ -36,8 +40,12 @@ export const embed: Command = {
           }
         },
       });
-      ctx.output({ model: s.embeddingModel, embedded: p.done, total: p.total, errors: p.errors, cancelled: ac.signal.aborted }, () =>
-        p.total === 0 ? 'All memories already have embeddings.' : `Embedded ${p.done}/${p.total} memories (${p.errors} errors)${ac.signal.aborted ? ', cancelled' : ''}`,
+      ctx.output(
+        { model: s.embeddingModel, embedded: p.done, total: p.total, errors: p.errors, cancelled: ac.signal.aborted },
+        () =>
+          p.total === 0
+            ? 'All memories already have embeddings.'
+            : `Embedded ${p.done}/${p.total} memories (${p.errors} errors)${ac.signal.aborted ? ', cancelled' : ''}`,
       );
       return p.errors ? 5 : 0;
     } finally {

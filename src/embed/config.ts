@@ -13,7 +13,10 @@ import { Embedder } from './embedder';
 
 export const DEFAULT_MODEL = 'Xenova/all-MiniLM-L6-v2';
 
-export function embedderFromEnv(env: NodeJS.ProcessEnv = process.env, over: { model?: string } = {}): Embedder | undefined {
+export function embedderFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  over: { model?: string } = {},
+): Embedder | undefined {
   const model = (over.model ?? env.MNEMOS_EMBED_MODEL ?? '').trim();
   if (!model || model === 'off' || model === '0') return undefined;
   const threads = Number(env.MNEMOS_EMBED_THREADS ?? 1);

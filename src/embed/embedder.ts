@@ -36,7 +36,10 @@ export interface EmbedderOptions {
 }
 
 export type EmbedKind = 'query' | 'passage';
-export interface EmbedderInfo { modelId: string; dim: number }
+export interface EmbedderInfo {
+  modelId: string;
+  dim: number;
+}
 export type EmbedderState = 'idle' | 'loading' | 'ready' | 'failed' | 'disposed';
 
 /**
@@ -67,8 +70,15 @@ function defaultWorkerPath(): string {
   return __filename.endsWith('.ts') ? path.join(__dirname, 'worker.ts') : path.join(__dirname, 'embed-worker.js');
 }
 
-interface Batch { n: number; dim: number; data: Float32Array }
-interface Pending { resolve(b: Batch): void; reject(e: Error): void }
+interface Batch {
+  n: number;
+  dim: number;
+  data: Float32Array;
+}
+interface Pending {
+  resolve(b: Batch): void;
+  reject(e: Error): void;
+}
 
 export class Embedder {
   private readonly opts: Required<Omit<EmbedderOptions, 'localModelPath' | 'remoteHost'>> &
@@ -100,9 +110,13 @@ export class Embedder {
     if (!(this.opts.batchSize >= 1)) throw new RangeError('batchSize must be >= 1');
   }
 
-  get state(): EmbedderState { return this._state; }
+  get state(): EmbedderState {
+    return this._state;
+  }
   /** The model this embedder runs (recorded with every vector it makes). */
-  get modelId(): string { return this.opts.modelId; }
+  get modelId(): string {
+    return this.opts.modelId;
+  }
 
   onStateChange(cb: (s: EmbedderState) => void): () => void {
     this.listeners.add(cb);
@@ -111,13 +125,15 @@ export class Embedder {
 
   /** Unit-normalised, mean-pooled vectors, one per text, in order. Loads the model on first call. */
   async embed(texts: string[], kind: EmbedKind): Promise<Float32Array[]> {
-    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('embed() takes an array of strings');
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string'))
+      throw new TypeError('embed() takes an array of strings');
     this.startIfNeeded();
     if (texts.length === 0) return [];
     const prefix = prefixFor(this.opts.modelId, kind);
     const inputs = prefix ? texts.map((t) => prefix + t) : texts;
     const requests: Promise<Batch>[] = [];
-    for (let i = 0; i < inputs.length; i += this.opts.batchSize) requests.push(this.request(inputs.slice(i, i + this.opts.batchSize)));
+    for (let i = 0; i < inputs.length; i += this.opts.batchSize)
+      requests.push(this.request(inputs.slice(i, i + this.opts.batchSize)));
     const out: Float32Array[] = [];
     for (const b of await Promise.all(requests)) {
       // slice, not subarray: each vector owns its buffer, so callers may keep or send it on its own
@@ -157,8 +173,13 @@ export class Embedder {
   private spawn(): void {
     const o = this.opts;
     const init: WorkerInit = {
-      modelId: o.modelId, cacheDir: o.cacheDir, localModelPath: o.localModelPath,
-      allowRemote: o.allowRemote, remoteHost: o.remoteHost, threads: o.threads, dtype: o.dtype,
+      modelId: o.modelId,
+      cacheDir: o.cacheDir,
+      localModelPath: o.localModelPath,
+      allowRemote: o.allowRemote,
+      remoteHost: o.remoteHost,
+      threads: o.threads,
+      dtype: o.dtype,
     };
     // From TypeScript source (tests, bench) the worker needs tsx's require hook; `--import tsx` is not
     // applied to a Worker's entry file on Node 20 ("Unknown file extension .ts"). createRequire keeps
@@ -171,13 +192,21 @@ export class Embedder {
     this.setState('loading');
 
     let settle!: { resolve(i: EmbedderInfo): void; reject(e: Error): void };
-    this.loaded = new Promise<EmbedderInfo>((resolve, reject) => { settle = { resolve, reject }; });
+    this.loaded = new Promise<EmbedderInfo>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
     this.loaded.catch(() => {}); // failures reach callers through their own requests; info() awaits it directly
 
     this.loadTimer = setTimeout(() => {
-      this.fail(w, settle, new EmbedderUnavailableError('timeout',
-        `The embedding model ${o.modelId} did not load within ${Math.round(o.loadTimeoutMs / 1000)} s` +
-        (o.allowRemote ? ' (slow or blocked download?).' : '.')));
+      this.fail(
+        w,
+        settle,
+        new EmbedderUnavailableError(
+          'timeout',
+          `The embedding model ${o.modelId} did not load within ${Math.round(o.loadTimeoutMs / 1000)} s` +
+            (o.allowRemote ? ' (slow or blocked download?).' : '.'),
+        ),
+      );
     }, o.loadTimeoutMs);
     this.loadTimer.unref();
 
@@ -207,19 +236,29 @@ export class Embedder {
         }
       }
     });
-    w.on('error', (e) => { this.workerError = e; });
+    w.on('error', (e) => {
+      this.workerError = e;
+    });
     w.on('exit', (code) => {
       if (this.worker !== w) return; // we stopped it on purpose
       const why = `exit code ${code}${this.workerError ? `: ${this.workerError.message}` : ''}`;
       if (this._state === 'loading') {
-        this.fail(w, settle, new EmbedderUnavailableError('load-failed',
-          `The embedding worker stopped while loading ${o.modelId}.`, why));
+        this.fail(
+          w,
+          settle,
+          new EmbedderUnavailableError('load-failed', `The embedding worker stopped while loading ${o.modelId}.`, why),
+        );
         return;
       }
       this.worker = undefined;
       clearTimeout(this.idleTimer);
-      this.rejectAll(new EmbedderUnavailableError('crashed',
-        'The embedding worker stopped unexpectedly; the request was not completed. The next call restarts it.', why));
+      this.rejectAll(
+        new EmbedderUnavailableError(
+          'crashed',
+          'The embedding worker stopped unexpectedly; the request was not completed. The next call restarts it.',
+          why,
+        ),
+      );
       this.setState('idle');
     });
   }
@@ -275,7 +314,11 @@ export class Embedder {
     if (this._state === s) return;
     this._state = s;
     for (const cb of [...this.listeners]) {
-      try { cb(s); } catch { /* a listener's bug must not break the embedder */ }
+      try {
+        cb(s);
+      } catch {
+        /* a listener's bug must not break the embedder */
+      }
     }
   }
 

@@ -11,9 +11,11 @@ const init = workerData as WorkerInit;
 const port = parentPort!;
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
 
-const NETWORK_ERROR = /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network/i;
+const NETWORK_ERROR =
+  /fetch failed|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|network/i;
 /** onnxruntime's "Protobuf parsing failed", a truncated or garbled JSON file: the files are there but damaged. */
-const DAMAGED = /Protobuf parsing failed|Load model from .* failed|invalid (onnx )?model|SyntaxError|in JSON at position|Unexpected end of JSON/i;
+const DAMAGED =
+  /Protobuf parsing failed|Load model from .* failed|invalid (onnx )?model|SyntaxError|in JSON at position|Unexpected end of JSON/i;
 
 /**
  * Why the model could not be loaded, as a typed reason and one sentence a person can read; the raw
@@ -21,20 +23,38 @@ const DAMAGED = /Protobuf parsing failed|Load model from .* failed|invalid (onnx
  */
 function classifyLoadError(e: unknown): { reason: LoadFailure; message: string; detail: string } {
   const err = e as { name?: string; message?: string; cause?: unknown };
-  const detail = `${err?.name ? `${err.name}: ` : ''}${err?.message ?? String(e)}${err?.cause ? ` (${textOf(err.cause)})` : ''}`.trim();
+  const detail =
+    `${err?.name ? `${err.name}: ` : ''}${err?.message ?? String(e)}${err?.cause ? ` (${textOf(err.cause)})` : ''}`.trim();
   const model = init.modelId;
-  const where = init.localModelPath ? `the local model folder (${init.localModelPath})` : `the model cache (${init.cacheDir})`;
-  if (/Could not locate file/i.test(detail)) { // the hub answered 404: wrong id (or a file this model lacks)
+  const where = init.localModelPath
+    ? `the local model folder (${init.localModelPath})`
+    : `the model cache (${init.cacheDir})`;
+  if (/Could not locate file/i.test(detail)) {
+    // the hub answered 404: wrong id (or a file this model lacks)
     const hub = init.remoteHost ? ` (${init.remoteHost})` : '';
-    return { reason: 'not-found', message: `The embedding model ${model} was not found on the model hub${hub}.`, detail };
+    return {
+      reason: 'not-found',
+      message: `The embedding model ${model} was not found on the model hub${hub}.`,
+      detail,
+    };
   }
   if (err?.name === 'ModelFileNotFoundError' || /not found locally/i.test(detail)) {
     return init.allowRemote
       ? { reason: 'no-network', message: `Could not download the embedding model ${model}: no network.`, detail }
-      : { reason: 'not-downloaded', message: `The embedding model ${model} is not in ${where}, and downloading is off.`, detail };
+      : {
+          reason: 'not-downloaded',
+          message: `The embedding model ${model} is not in ${where}, and downloading is off.`,
+          detail,
+        };
   }
-  if (NETWORK_ERROR.test(detail)) return { reason: 'no-network', message: `Could not download the embedding model ${model}: no network.`, detail };
-  if (DAMAGED.test(detail)) return { reason: 'corrupt-cache', message: `The files of the embedding model ${model} in ${where} are damaged.`, detail };
+  if (NETWORK_ERROR.test(detail))
+    return { reason: 'no-network', message: `Could not download the embedding model ${model}: no network.`, detail };
+  if (DAMAGED.test(detail))
+    return {
+      reason: 'corrupt-cache',
+      message: `The files of the embedding model ${model} in ${where} are damaged.`,
+      detail,
+    };
   return { reason: 'load-failed', message: `The embedding model ${model} could not be loaded.`, detail };
 }
 

@@ -29,10 +29,7 @@ export class ChangeWatcher implements vscode.Disposable {
     private readonly host: StoreHost,
     private readonly log: Log,
   ) {
-    this.subs = [
-      host.onDidOpen((s) => this.start(s)),
-      host.onDidChangeStore(() => this.stop()),
-    ];
+    this.subs = [host.onDidOpen((s) => this.start(s)), host.onDidChangeStore(() => this.stop())];
     const open = host.peek();
     if (open) this.start(open);
   }
@@ -105,7 +102,8 @@ export class ChangeWatcher implements vscode.Disposable {
     } catch (e) {
       if (store !== this.store) return;
       this.failures++;
-      if (this.failures === 1) this.log.error(`checking ${store.describe()} for changes failed; retrying with backoff`, e);
+      if (this.failures === 1)
+        this.log.error(`checking ${store.describe()} for changes failed; retrying with backoff`, e);
       this.host.noteConnection(false, e);
     } finally {
       this.running = false;
@@ -113,7 +111,11 @@ export class ChangeWatcher implements vscode.Disposable {
     if (changed) this.emitter.fire();
     if (store !== this.store) return;
     const base = POLL_MS[store.mode];
-    const delay = this.again ? 0 : this.failures ? Math.min(MAX_BACKOFF_MS, base * 2 ** Math.min(this.failures, 5)) : base;
+    const delay = this.again
+      ? 0
+      : this.failures
+        ? Math.min(MAX_BACKOFF_MS, base * 2 ** Math.min(this.failures, 5))
+        : base;
     this.again = false;
     this.schedule(delay);
   }

@@ -36,13 +36,26 @@ export function recallNotice(s: EmbeddingStatus): RecallNotice | undefined {
     case 'ready':
       return undefined;
     case 'disabled':
-      return { reason: 'disabled', text: 'Embeddings are turned off (mnemos.embeddings.enabled): search is keyword-only.', action: 'settings' };
+      return {
+        reason: 'disabled',
+        text: 'Embeddings are turned off (mnemos.embeddings.enabled): search is keyword-only.',
+        action: 'settings',
+      };
     case 'not-loaded':
-      return { reason: 'not-loaded', text: `The embedding model (${s.model}) loads with the first search; search is keyword-only until then.` };
+      return {
+        reason: 'not-loaded',
+        text: `The embedding model (${s.model}) loads with the first search; search is keyword-only until then.`,
+      };
     case 'loading':
-      return { reason: 'loading', text: `The embedding model (${s.model}) is loading; search is keyword-only meanwhile.` };
+      return {
+        reason: 'loading',
+        text: `The embedding model (${s.model}) is loading; search is keyword-only meanwhile.`,
+      };
     case 'unloaded':
-      return { reason: 'unloaded', text: 'The embedding model was unloaded while idle and reloads with the next search; keyword-only meanwhile.' };
+      return {
+        reason: 'unloaded',
+        text: 'The embedding model was unloaded while idle and reloads with the next search; keyword-only meanwhile.',
+      };
     case 'failed':
       return failureNotice(s.reason, s.model);
   }
@@ -51,17 +64,41 @@ export function recallNotice(s: EmbeddingStatus): RecallNotice | undefined {
 function failureNotice(reason: UnavailableReason, model: string): RecallNotice {
   switch (reason) {
     case 'no-network':
-      return { reason, text: 'Could not download the embedding model: no network. Search is keyword-only until it can.', action: 'retry' };
+      return {
+        reason,
+        text: 'Could not download the embedding model: no network. Search is keyword-only until it can.',
+        action: 'retry',
+      };
     case 'not-found':
-      return { reason, text: `The embedding model ${model} does not exist on the model hub. Search is keyword-only; check the model setting.`, action: 'settings' };
+      return {
+        reason,
+        text: `The embedding model ${model} does not exist on the model hub. Search is keyword-only; check the model setting.`,
+        action: 'settings',
+      };
     case 'not-downloaded':
-      return { reason, text: `The embedding model ${model} is not on this machine and downloading is off. Search is keyword-only.`, action: 'settings' };
+      return {
+        reason,
+        text: `The embedding model ${model} is not on this machine and downloading is off. Search is keyword-only.`,
+        action: 'settings',
+      };
     case 'corrupt-cache':
-      return { reason, text: 'The downloaded embedding model is damaged. Search is keyword-only; Retry downloads it again.', action: 'retry' };
+      return {
+        reason,
+        text: 'The downloaded embedding model is damaged. Search is keyword-only; Retry downloads it again.',
+        action: 'retry',
+      };
     case 'timeout':
-      return { reason, text: 'The embedding model took too long to load (slow or blocked download?). Search is keyword-only until it loads.', action: 'retry' };
+      return {
+        reason,
+        text: 'The embedding model took too long to load (slow or blocked download?). Search is keyword-only until it loads.',
+        action: 'retry',
+      };
     default:
-      return { reason: 'failed', text: 'The embedding model could not be loaded (details in the Mnemos log). Search is keyword-only.', action: 'retry' };
+      return {
+        reason: 'failed',
+        text: 'The embedding model could not be loaded (details in the Mnemos log). Search is keyword-only.',
+        action: 'retry',
+      };
   }
 }
 
@@ -142,7 +179,9 @@ export class EmbeddingsHost implements vscode.Disposable {
     this.failure = undefined;
     this.everReady = false;
     this.unsubscribe = e.onStateChange((s) => this.onState(e, s));
-    this.log.info(`embeddings: ${st.model} (${options.localModelPath ? `local folder ${options.localModelPath}, no download` : `cache ${options.cacheDir}`}); loads on the first search`);
+    this.log.info(
+      `embeddings: ${st.model} (${options.localModelPath ? `local folder ${options.localModelPath}, no download` : `cache ${options.cacheDir}`}); loads on the first search`,
+    );
     return e;
   }
 
@@ -166,14 +205,15 @@ export class EmbeddingsHost implements vscode.Disposable {
     store.setEmbedder(e ?? null, { waitForModel: false });
     this.coverage = undefined;
     // Another database with the model already loaded: its memories may lack vectors too.
-    if (e?.state === 'ready') void this.checkBackfill(e).catch((err) => this.log.error('checking for memories without embeddings failed', err));
+    if (e?.state === 'ready')
+      void this.checkBackfill(e).catch((err) => this.log.error('checking for memories without embeddings failed', err));
   }
 
   /** Embedding settings may have changed: swap the embedder and tell the open store. */
   settingsChanged(): void {
     const st = this.host.settings().embeddings;
     const wanted = st.enabled ? this.options(st.model).key : '';
-    if (wanted === this.embedderKey && (!!this.embedder === st.enabled)) return;
+    if (wanted === this.embedderKey && !!this.embedder === st.enabled) return;
     this.drop();
     const open = this.host.peek();
     if (open) this.attach(open);
@@ -188,7 +228,8 @@ export class EmbeddingsHost implements vscode.Disposable {
         () => undefined,
         (err) => {
           if (e !== this.embedder) return;
-          this.failure = err instanceof EmbedderUnavailableError ? err : new EmbedderUnavailableError('load-failed', messageOf(err));
+          this.failure =
+            err instanceof EmbedderUnavailableError ? err : new EmbedderUnavailableError('load-failed', messageOf(err));
           // An expected condition (offline, no model): one warning line, the raw error at its end.
           const raw = this.failure.detail ? ` (${oneLine(this.failure.detail, 400)})` : '';
           this.log.warn(`embeddings: ${this.failure.message} Recall is keyword-only.${raw}`);
@@ -202,7 +243,10 @@ export class EmbeddingsHost implements vscode.Disposable {
       const first = !this.everReady;
       this.everReady = true;
       this.log.info(`embeddings: ${e.modelId} loaded; recall is hybrid (keywords + meaning)`);
-      if (first) void this.checkBackfill(e).catch((err) => this.log.error('checking for memories without embeddings failed', err));
+      if (first)
+        void this.checkBackfill(e).catch((err) =>
+          this.log.error('checking for memories without embeddings failed', err),
+        );
     }
     this.fire();
   }
@@ -323,7 +367,10 @@ export class EmbeddingsHost implements vscode.Disposable {
       },
       async (progress, cancel) => {
         const ac = new AbortController();
-        const subs = [cancel.onCancellationRequested(() => ac.abort()), opts.token?.onCancellationRequested(() => ac.abort())];
+        const subs = [
+          cancel.onCancellationRequested(() => ac.abort()),
+          opts.token?.onCancellationRequested(() => ac.abort()),
+        ];
         if (opts.token?.isCancellationRequested) ac.abort();
         try {
           progress.report({ message: `loading ${model}…` });
@@ -335,7 +382,10 @@ export class EmbeddingsHost implements vscode.Disposable {
             signal: ac.signal,
             onProgress: (x) => {
               const pct = x.total ? (x.done / x.total) * 100 : 100;
-              progress.report({ increment: Math.max(0, pct - last), message: `${x.done} / ${x.total}${x.errors ? ` (${x.errors} failed)` : ''}` });
+              progress.report({
+                increment: Math.max(0, pct - last),
+                message: `${x.done} / ${x.total}${x.errors ? ` (${x.errors} failed)` : ''}`,
+              });
               last = pct;
               try {
                 opts.onProgress?.(x);
@@ -356,7 +406,8 @@ export class EmbeddingsHost implements vscode.Disposable {
     if ('unavailable' in r && r.unavailable) {
       const u = r.unavailable;
       this.log.warn(`embeddings: backfill not started: ${u.message}${u.detail ? ` (${oneLine(u.detail, 400)})` : ''}`);
-      const retry = failureNotice(u.reason, model).action === 'retry' ? [{ title: 'Retry', run: () => this.reload() }] : [];
+      const retry =
+        failureNotice(u.reason, model).action === 'retry' ? [{ title: 'Retry', run: () => this.reload() }] : [];
       this.notify.warn(`Mnemos: ${u.message} Recall stays keyword-only.`, ...retry, {
         title: 'Open Settings',
         run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'mnemos.embeddings'),
@@ -364,14 +415,20 @@ export class EmbeddingsHost implements vscode.Disposable {
       return { available: false, embedded: 0, total: 0, errors: 0, cancelled: false, model, reason: u.message };
     }
     const ms = Math.round(performance.now() - t0);
-    this.log.info(`embeddings: backfill with ${model} embedded ${r.done} of ${r.total} in ${ms} ms${r.errors ? `, ${r.errors} failed` : ''}${r.cancelled ? ' (cancelled)' : ''}`);
+    this.log.info(
+      `embeddings: backfill with ${model} embedded ${r.done} of ${r.total} in ${ms} ms${r.errors ? `, ${r.errors} failed` : ''}${r.cancelled ? ' (cancelled)' : ''}`,
+    );
     if (r.done) this.changed();
     await this.refreshCoverage(store).catch(() => undefined);
     const n = (k: number) => plural(k, 'memory', 'memories');
     if (!quiet || r.errors) {
       if (r.cancelled) this.notify.info(`Mnemos: stopped after embedding ${n(r.done)} of ${r.total}.`);
-      else if (r.errors) this.notify.warn(`Mnemos: embedded ${n(r.done)}; ${n(r.errors)} could not be embedded (details in the output channel).`);
-      else this.notify.info(r.total ? `Mnemos: embedded ${n(r.done)}.` : 'Mnemos: every memory already has an embedding.');
+      else if (r.errors)
+        this.notify.warn(
+          `Mnemos: embedded ${n(r.done)}; ${n(r.errors)} could not be embedded (details in the output channel).`,
+        );
+      else
+        this.notify.info(r.total ? `Mnemos: embedded ${n(r.done)}.` : 'Mnemos: every memory already has an embedding.');
     }
     return { available: true, embedded: r.done, total: r.total, errors: r.errors, cancelled: r.cancelled, model };
   }

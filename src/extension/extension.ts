@@ -73,7 +73,9 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   };
   const docs = new MemoryDocumentProvider(getStore);
   const embeddings = new EmbeddingsHost(context, host, log, notify, () => watcher.poke());
-  const offline = new OfflineQueue(path.join(context.globalStorageUri.fsPath, 'outbox.db'), host, log, notify, () => watcher.poke());
+  const offline = new OfflineQueue(path.join(context.globalStorageUri.fsPath, 'outbox.db'), host, log, notify, () =>
+    watcher.poke(),
+  );
   host.setOutboxInfo(() => offline.status());
   host.setRecallInfo(() => {
     const c = embeddings.lastCoverage();
@@ -107,7 +109,8 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
       if (!wasActive) return;
       void getStore().then(
         () => watcher.fire(),
-        (e) => notify.report(e, { what: why, opening: true, retry: () => vscode.commands.executeCommand('mnemos.refresh') }),
+        (e) =>
+          notify.report(e, { what: why, opening: true, retry: () => vscode.commands.executeCommand('mnemos.refresh') }),
       );
     },
   };
@@ -118,7 +121,8 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
   let shown = '';
-  const statusKey = (s: StoreStatus) => `${s.mode}|${s.connected}|${s.keywordNote}|${s.state}|${s.offlineCopy}|${s.pending}|${s.parked}`;
+  const statusKey = (s: StoreStatus) =>
+    `${s.mode}|${s.connected}|${s.keywordNote}|${s.state}|${s.offlineCopy}|${s.pending}|${s.parked}`;
   const deps: SidebarDeps = {
     getStore,
     onDidChangeData: watcher.onDidChange,
@@ -128,8 +132,19 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     status: () => {
       // The sidebar's status line shows `mode`: say there what waits and where reads come from.
       const s = host.status();
-      const mode = [s.mode, s.offlineCopy ? 'offline copy' : s.offline ? 'offline' : '', s.pending ? `${s.pending} pending` : ''].filter(Boolean).join(' · ');
-      return { mode, keywordOnly: s.keywordOnly, connected: s.connected, recall: s.keywordOnly ? recallNotice(embeddings.status()) : undefined };
+      const mode = [
+        s.mode,
+        s.offlineCopy ? 'offline copy' : s.offline ? 'offline' : '',
+        s.pending ? `${s.pending} pending` : '',
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      return {
+        mode,
+        keywordOnly: s.keywordOnly,
+        connected: s.connected,
+        recall: s.keywordOnly ? recallNotice(embeddings.status()) : undefined,
+      };
     },
     reloadModel: () => embeddings.reload(),
     offlineMessage: (e) => (offline.isOffline(e) ? offline.offlineMessage() : undefined),
@@ -151,7 +166,11 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     ...registerTools(services, tools),
     ...registerMcpProvider(mcp, log),
     embeddings.onDidChange(() => host.refreshStatus()),
-    vscode.window.registerWebviewViewProvider(MemoriesViewProvider.viewType, new MemoriesViewProvider(context.extensionUri, deps), MemoriesViewProvider.options),
+    vscode.window.registerWebviewViewProvider(
+      MemoriesViewProvider.viewType,
+      new MemoriesViewProvider(context.extensionUri, deps),
+      MemoriesViewProvider.options,
+    ),
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
     host.onDidChangeStore(() => storeChanged.fire()),
     offline,

@@ -81,7 +81,14 @@ export function isExpectedCondition(err: unknown): boolean {
 /** An expected condition on one line: its message, then the raw cause (the driver's or the loader's words). */
 function expectedLine(err: unknown): string {
   const e = err as Error & { detail?: unknown; cause?: unknown };
-  const raw = typeof e.detail === 'string' ? e.detail : e.cause instanceof Error ? e.cause.message : e.cause ? textOf(e.cause) : '';
+  const raw =
+    typeof e.detail === 'string'
+      ? e.detail
+      : e.cause instanceof Error
+        ? e.cause.message
+        : e.cause
+          ? textOf(e.cause)
+          : '';
   return oneLine(`${e.message}${raw ? ` (${raw})` : ''}`, 600);
 }
 
@@ -92,7 +99,9 @@ export function describeError(err: unknown): string {
   for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
     if (cur instanceof Error) {
       const code = (cur as { code?: unknown }).code;
-      parts.push(`${depth ? 'caused by: ' : ''}${cur.stack ?? `${cur.name}: ${cur.message}`}${code !== undefined ? ` [code ${textOf(code)}]` : ''}`);
+      parts.push(
+        `${depth ? 'caused by: ' : ''}${cur.stack ?? `${cur.name}: ${cur.message}`}${code !== undefined ? ` [code ${textOf(code)}]` : ''}`,
+      );
       cur = (cur as { cause?: unknown }).cause;
     } else {
       parts.push(`${depth ? 'caused by: ' : ''}${textOf(cur)}`);

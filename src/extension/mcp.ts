@@ -16,7 +16,9 @@ import type { StoreHost } from './storeHost';
 export const MCP_PROVIDER_ID = 'mnemos.mcpServer';
 export const MCP_SERVER_LABEL = 'Mnemos memory';
 
-export class McpServerProvider implements vscode.McpServerDefinitionProvider<vscode.McpStdioServerDefinition>, vscode.Disposable {
+export class McpServerProvider
+  implements vscode.McpServerDefinitionProvider<vscode.McpStdioServerDefinition>, vscode.Disposable
+{
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeMcpServerDefinitions = this.emitter.event;
   private lastKey = '';
@@ -48,7 +50,11 @@ export class McpServerProvider implements vscode.McpServerDefinitionProvider<vsc
   }
 
   private embedEnv(): McpEnv {
-    return embeddingEnv(this.host.settings().embeddings, this.modelCache, process.env.MNEMOS_MODEL_DIR?.trim() || undefined);
+    return embeddingEnv(
+      this.host.settings().embeddings,
+      this.modelCache,
+      process.env.MNEMOS_MODEL_DIR?.trim() || undefined,
+    );
   }
 
   /** Listed eagerly by VS Code: command, arguments and the store's location; no token. */
@@ -58,7 +64,13 @@ export class McpServerProvider implements vscode.McpServerDefinitionProvider<vsc
     const env: McpEnv = { ...storeEnv(s.store, s.syncIntervalSec), ...this.embedEnv(), ...rt.env };
     // The version changes with the store, so VS Code re-reads the tools of a server that now points elsewhere.
     const version = `${this.version}+${crypto.createHash('sha256').update(this.key()).digest('hex').slice(0, 8)}`;
-    const def = new vscode.McpStdioServerDefinition(MCP_SERVER_LABEL, rt.command, [path.join(this.extensionPath, 'dist', 'cli.js'), 'serve'], env, version);
+    const def = new vscode.McpStdioServerDefinition(
+      MCP_SERVER_LABEL,
+      rt.command,
+      [path.join(this.extensionPath, 'dist', 'cli.js'), 'serve'],
+      env,
+      version,
+    );
     def.cwd = vscode.Uri.file(this.extensionPath);
     return [def];
   }

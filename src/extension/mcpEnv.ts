@@ -6,7 +6,13 @@ import * as path from 'node:path';
 import type { StoreConfig } from '../store';
 
 /** Environment variables the server reads for its store; each is set or removed, so the editor's own environment cannot redirect it. */
-export const STORE_ENV = ['MNEMOS_DB', 'TURSO_DATABASE_URL', 'LIBSQL_URL', 'ICM_TURSO_REPLICA', 'MNEMOS_SYNC_INTERVAL'] as const;
+export const STORE_ENV = [
+  'MNEMOS_DB',
+  'TURSO_DATABASE_URL',
+  'LIBSQL_URL',
+  'ICM_TURSO_REPLICA',
+  'MNEMOS_SYNC_INTERVAL',
+] as const;
 export const TOKEN_ENV = ['TURSO_AUTH_TOKEN', 'LIBSQL_AUTH_TOKEN'] as const;
 /** The server's own pull interval when the editor's replica syncs only on demand (it has no Sync Now). */
 export const MCP_REPLICA_DEFAULT_SYNC_SEC = 60;
@@ -33,7 +39,12 @@ export function mcpReplicaPath(editorReplica: string): string {
   return `${editorReplica.slice(0, editorReplica.length - ext.length)}.mcp${ext || '.db'}`;
 }
 
-export const EMBED_ENV = ['MNEMOS_EMBED_MODEL', 'MNEMOS_MODEL_CACHE', 'MNEMOS_MODEL_DIR', 'MNEMOS_EMBED_OFFLINE'] as const;
+export const EMBED_ENV = [
+  'MNEMOS_EMBED_MODEL',
+  'MNEMOS_MODEL_CACHE',
+  'MNEMOS_MODEL_DIR',
+  'MNEMOS_EMBED_OFFLINE',
+] as const;
 
 /**
  * The editor's embedding settings for the server: same model, same download cache (a model the
@@ -59,6 +70,9 @@ export function tokenEnv(token: string | undefined): McpEnv {
 }
 
 /** The editor's runtime as Node: Electron (desktop VS Code) needs ELECTRON_RUN_AS_NODE; a Node host (code-server, remote) does not. */
-export function runtime(execPath: string = process.execPath, versions: NodeJS.ProcessVersions = process.versions): { command: string; env: McpEnv } {
+export function runtime(
+  execPath: string = process.execPath,
+  versions: NodeJS.ProcessVersions = process.versions,
+): { command: string; env: McpEnv } {
   return { command: execPath, env: versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {} };
 }

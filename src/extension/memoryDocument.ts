@@ -54,12 +54,16 @@ export function renderMemory(m: Memory): string {
   const out = [`# ${m.topic}`, '', m.summary, '', '---', ''];
   out.push(`- id: ${m.id}`);
   out.push(`- importance: ${m.importance} · weight ${m.weight.toFixed(2)} · accessed ${m.accessCount}×`);
-  out.push(`- created: ${m.createdAt}${m.updatedAt && m.updatedAt !== m.createdAt ? ` · updated: ${m.updatedAt}` : ''}`);
+  out.push(
+    `- created: ${m.createdAt}${m.updatedAt && m.updatedAt !== m.createdAt ? ` · updated: ${m.updatedAt}` : ''}`,
+  );
   if (m.keywords.length) out.push(`- keywords: ${m.keywords.join(', ')}`);
   const src = m.sourceData;
   if (src && src.type === 'vscode') {
     const s = src as { file?: unknown; startLine?: unknown; endLine?: unknown; commit?: unknown; workspace?: unknown };
-    out.push(`- source: ${String(s.file)}:${String(s.startLine)}-${String(s.endLine)}${s.commit ? ` @ ${textOf(s.commit).slice(0, 12)}` : ''}${s.workspace ? ` (${textOf(s.workspace)})` : ''}`);
+    out.push(
+      `- source: ${String(s.file)}:${String(s.startLine)}-${String(s.endLine)}${s.commit ? ` @ ${textOf(s.commit).slice(0, 12)}` : ''}${s.workspace ? ` (${textOf(s.workspace)})` : ''}`,
+    );
   } else if (src) {
     out.push(`- source: ${src.type}`);
   } else {
@@ -67,7 +71,10 @@ export function renderMemory(m: Memory): string {
   }
   if (m.relatedIds.length) out.push(`- related: ${m.relatedIds.join(', ')}`);
   if (m.rawExcerpt) {
-    const lang = src && src.type === 'vscode' && typeof (src as { language?: unknown }).language === 'string' ? (src as { language: string }).language : '';
+    const lang =
+      src && src.type === 'vscode' && typeof (src as { language?: unknown }).language === 'string'
+        ? (src as { language: string }).language
+        : '';
     const f = fence(m.rawExcerpt);
     out.push('', '## Raw excerpt', '', f + lang, m.rawExcerpt, f);
   }

@@ -25,7 +25,10 @@ export const openSettingsAction: Action = {
   title: 'Open Settings',
   run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'mnemos.database'),
 };
-export const setTokenAction: Action = { title: 'Set Auth Token', run: () => vscode.commands.executeCommand('mnemos.setAuthToken') };
+export const setTokenAction: Action = {
+  title: 'Set Auth Token',
+  run: () => vscode.commands.executeCommand('mnemos.setAuthToken'),
+};
 
 export class Notifier {
   private readonly recent: Notice[] = [];
@@ -87,7 +90,12 @@ export class Notifier {
     const text = this.log.redact(message);
     this.recent.push({ severity, message: text, actions: actions.map((a) => a.title), at: Date.now() });
     if (this.recent.length > KEEP) this.recent.shift();
-    const fn = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const fn =
+      severity === 'error'
+        ? vscode.window.showErrorMessage
+        : severity === 'warning'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
     const titles = actions.map((a) => a.title);
     void Promise.resolve(fn(text, ...titles)).then(
       (picked) => {

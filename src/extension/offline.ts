@@ -65,7 +65,12 @@ export class OfflineQueue implements vscode.Disposable {
     const t = this.target();
     const here = this.counts.find((c) => c.target === t);
     const elsewhere = this.counts.filter((c) => c.target !== t).reduce((n, c) => n + c.pending + c.parked, 0);
-    return { pending: here?.pending ?? 0, parked: here?.parked ?? 0, pendingElsewhere: elsewhere, nextRetryAt: this.nextAt };
+    return {
+      pending: here?.pending ?? 0,
+      parked: here?.parked ?? 0,
+      pendingElsewhere: elsewhere,
+      nextRetryAt: this.nextAt,
+    };
   }
 
   /** A connection problem with a server: saves can wait it out in the outbox. */
@@ -85,7 +90,9 @@ export class OfflineQueue implements vscode.Disposable {
       await this.enqueue(target, memory);
       const st = this.host.status();
       if (st.connected && !st.offlineCopy) {
-        const w = (await this.drainNow('a save behind earlier offline saves'))?.written.find((x) => x.queuedId === memory.id);
+        const w = (await this.drainNow('a save behind earlier offline saves'))?.written.find(
+          (x) => x.queuedId === memory.id,
+        );
         if (w) return { id: w.id, action: w.action };
       }
       this.schedule();
@@ -101,7 +108,9 @@ export class OfflineQueue implements vscode.Disposable {
       return await store.store(memory);
     } catch (e) {
       if (!target || !this.isOffline(e)) throw e;
-      this.log.warn(`saving to ${target} failed; the memory waits in the outbox until it is reachable: ${messageOf(e)}`);
+      this.log.warn(
+        `saving to ${target} failed; the memory waits in the outbox until it is reachable: ${messageOf(e)}`,
+      );
       await this.enqueue(target, memory);
       return { id: memory.id, action: 'queued', target };
     }
@@ -137,7 +146,9 @@ export class OfflineQueue implements vscode.Disposable {
     try {
       await this.refresh();
       if (this.status().pending > 0) {
-        this.log.info(`${plural(this.status().pending, 'memory', 'memories')} saved offline ${this.status().pending === 1 ? 'waits' : 'wait'} for ${this.target()}`);
+        this.log.info(
+          `${plural(this.status().pending, 'memory', 'memories')} saved offline ${this.status().pending === 1 ? 'waits' : 'wait'} for ${this.target()}`,
+        );
         void this.drainNow('start-up');
       }
     } catch (e) {
@@ -182,7 +193,8 @@ export class OfflineQueue implements vscode.Disposable {
     try {
       store = await this.host.onlineStore();
     } catch (e) {
-      if (this.failures === 0) this.log.warn(`${target} is still unreachable (${why}); retrying with backoff: ${messageOf(e)}`);
+      if (this.failures === 0)
+        this.log.warn(`${target} is still unreachable (${why}); retrying with backoff: ${messageOf(e)}`);
       this.failures++;
       this.schedule();
       return undefined;
@@ -201,7 +213,10 @@ export class OfflineQueue implements vscode.Disposable {
     }
     if (r.parked.length) this.reportParked(target, r.parked);
     if (r.error) {
-      if (this.failures === 0) this.log.warn(`${target} did not take the memories saved offline (${why}); retrying with backoff: ${messageOf(r.error)}`);
+      if (this.failures === 0)
+        this.log.warn(
+          `${target} did not take the memories saved offline (${why}); retrying with backoff: ${messageOf(r.error)}`,
+        );
       if (isStoreError(r.error) && r.error.code === 'connection') this.host.noteConnection(false, r.error);
       this.failures++;
     } else if (r.busy) {
@@ -215,7 +230,9 @@ export class OfflineQueue implements vscode.Disposable {
 
   private reportParked(target: string, parked: { id: string; error: string }[]): void {
     const ids = parked.map((p) => p.id);
-    this.log.error(`${target} refused ${plural(parked.length, 'memory', 'memories')} saved offline; kept in the outbox: ${parked.map((p) => `${p.id}: ${p.error}`).join('; ')}`);
+    this.log.error(
+      `${target} refused ${plural(parked.length, 'memory', 'memories')} saved offline; kept in the outbox: ${parked.map((p) => `${p.id}: ${p.error}`).join('; ')}`,
+    );
     this.notify.warn(
       `Mnemos: ${target} refused ${plural(parked.length, 'memory', 'memories')} saved offline (${parked[0].error}). ${parked.length === 1 ? 'It is' : 'They are'} kept in the outbox.`,
       { title: 'Show', run: () => this.showParked(target) },
@@ -231,7 +248,14 @@ export class OfflineQueue implements vscode.Disposable {
         run: async () => {
           const yes = 'Discard';
           const n = plural(ids.length, 'memory', 'memories');
-          if ((await vscode.window.showWarningMessage(`Discard ${n} saved offline?`, { modal: true, detail: 'They were never written to the server. This cannot be undone.' }, yes)) !== yes) return;
+          if (
+            (await vscode.window.showWarningMessage(
+              `Discard ${n} saved offline?`,
+              { modal: true, detail: 'They were never written to the server. This cannot be undone.' },
+              yes,
+            )) !== yes
+          )
+            return;
           await (await this.outbox()).discard(ids);
           await this.refresh();
         },
@@ -243,7 +267,11 @@ export class OfflineQueue implements vscode.Disposable {
   async showParked(target = this.target()): Promise<void> {
     if (!target) return;
     const items = await (await this.outbox()).list(target, { parked: true });
-    const content = JSON.stringify(items.map((i) => ({ refusedBecause: i.lastError, ...i.memory })), null, 2);
+    const content = JSON.stringify(
+      items.map((i) => ({ refusedBecause: i.lastError, ...i.memory })),
+      null,
+      2,
+    );
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'json', content }));
   }
 
@@ -259,14 +287,18 @@ export class OfflineQueue implements vscode.Disposable {
   /** One sentence for "offline" (sidebar banner, notifications). */
   offlineMessage(): string {
     const { pending } = this.status();
-    const waiting = pending ? ` ${plural(pending, 'memory', 'memories')} saved offline ${pending === 1 ? 'waits' : 'wait'} to be written.` : '';
+    const waiting = pending
+      ? ` ${plural(pending, 'memory', 'memories')} saved offline ${pending === 1 ? 'waits' : 'wait'} to be written.`
+      : '';
     return `Mnemos is offline: ${this.target() ?? 'the server'} is unreachable.${waiting} Retry when it is back, or check the URL in the settings.`;
   }
 
   /** Writes other than saves cannot wait in the outbox: refuse them plainly while reading the offline copy. */
   requireServer(what: string): void {
     if (!this.host.isOfflineCopy()) return;
-    throw new ConnectionError(`${this.target()} is unreachable: ${what} needs the server. Meanwhile Mnemos shows the replica's last synced copy (read-only).`);
+    throw new ConnectionError(
+      `${this.target()} is unreachable: ${what} needs the server. Meanwhile Mnemos shows the replica's last synced copy (read-only).`,
+    );
   }
 
   /** Keeps trying while memories wait (or while the offline copy stands in for the replica). */

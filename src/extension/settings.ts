@@ -32,20 +32,37 @@ function str(v: unknown): string {
 export function readSettings(globalStorageDir: string): MnemosSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const trusted = vscode.workspace.isTrusted;
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const folders = (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => f.uri.fsPath);
 
   const p = pickSetting(cfg.inspect<string>('database.path'), trusted);
   const u = pickSetting(cfg.inspect<string>('database.url'), trusted);
   const s = pickSetting(cfg.inspect<string>('database.syncUrl'), trusted);
-  const ignoredUntrusted = ([['database.path', p], ['database.url', u], ['database.syncUrl', s]] as const).filter(([, r]) => r.ignored).map(([k]) => `${SECTION}.${k}`);
+  const ignoredUntrusted = (
+    [
+      ['database.path', p],
+      ['database.url', u],
+      ['database.syncUrl', s],
+    ] as const
+  )
+    .filter(([, r]) => r.ignored)
+    .map(([k]) => `${SECTION}.${k}`);
 
   const interval = Number(cfg.get('database.syncInterval', DEFAULT_SYNC_INTERVAL_SEC));
   const limit = Number(cfg.get('recall.limit', 10));
-  const { store, warnings } = storeConfigFrom({ path: str(p.value), url: str(u.value), syncUrl: str(s.value) }, globalStorageDir, folders);
+  const { store, warnings } = storeConfigFrom(
+    { path: str(p.value), url: str(u.value), syncUrl: str(s.value) },
+    globalStorageDir,
+    folders,
+  );
   return {
     store,
     origin: { path: p.origin, url: u.origin, syncUrl: s.origin },
-    embeddings: { enabled: cfg.get<boolean>('embeddings.enabled') !== false, model: str(cfg.get('embeddings.model')) || DEFAULT_MODEL },
+    embeddings: {
+      enabled: cfg.get<boolean>('embeddings.enabled') !== false,
+      model: str(cfg.get('embeddings.model')) || DEFAULT_MODEL,
+    },
     recallLimit: Number.isFinite(limit) ? Math.min(100, Math.max(1, Math.floor(limit))) : 10,
     syncIntervalSec: Number.isFinite(interval) && interval >= 0 ? interval : DEFAULT_SYNC_INTERVAL_SEC,
     ignoredUntrusted,

@@ -69,12 +69,18 @@ export function storeConfigFrom(
   const url = v.url?.trim() ?? '';
   const syncUrl = v.syncUrl?.trim() ?? '';
   if (url) {
-    if (syncUrl) warnings.push('mnemos.database.url and mnemos.database.syncUrl are both set; using the remote URL (clear one of them)');
+    if (syncUrl)
+      warnings.push(
+        'mnemos.database.url and mnemos.database.syncUrl are both set; using the remote URL (clear one of them)',
+      );
     return { store: { mode: 'remote', url }, warnings };
   }
   if (syncUrl) {
     // The store's own timer stays off: the ChangeWatcher pulls at the sync interval and then looks for changes.
-    return { store: { mode: 'replica', path: dbPath || defaultReplicaPath(storageDir, syncUrl), syncUrl, syncIntervalSec: 0 }, warnings };
+    return {
+      store: { mode: 'replica', path: dbPath || defaultReplicaPath(storageDir, syncUrl), syncUrl, syncIntervalSec: 0 },
+      warnings,
+    };
   }
   return { store: { mode: 'local', path: dbPath || path.join(storageDir, 'memories.db') }, warnings };
 }

@@ -15,10 +15,23 @@ export function selectionLines(sel: vscode.Selection | vscode.Range): { startLin
   return { startLine, endLine };
 }
 
-export async function editorSource(doc: vscode.TextDocument, lines: { startLine: number; endLine: number }): Promise<EditorSource> {
+export async function editorSource(
+  doc: vscode.TextDocument,
+  lines: { startLine: number; endLine: number },
+): Promise<EditorSource> {
   const folder = vscode.workspace.getWorkspaceFolder(doc.uri);
-  const file = folder ? vscode.workspace.asRelativePath(doc.uri, false) : doc.uri.scheme === 'file' ? doc.uri.fsPath : doc.uri.toString();
-  const src: EditorSource = { type: 'vscode', file, startLine: lines.startLine, endLine: lines.endLine, language: doc.languageId };
+  const file = folder
+    ? vscode.workspace.asRelativePath(doc.uri, false)
+    : doc.uri.scheme === 'file'
+      ? doc.uri.fsPath
+      : doc.uri.toString();
+  const src: EditorSource = {
+    type: 'vscode',
+    file,
+    startLine: lines.startLine,
+    endLine: lines.endLine,
+    language: doc.languageId,
+  };
   if (folder) src.workspace = folder.name;
   const commit = doc.uri.scheme === 'file' ? await headCommit(doc.uri) : undefined;
   if (commit) src.commit = commit;

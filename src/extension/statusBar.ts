@@ -27,7 +27,11 @@ export class StatusBar implements vscode.Disposable {
     if (s.state === 'opening' || s.syncing) icon = '$(loading~spin)';
     else if (problem) icon = s.mode === 'local' ? '$(error)' : '$(debug-disconnect)';
     // Offline, "offline" and what waits matter more than keyword-only (which stays in the tooltip).
-    const tags = [s.offline ? 'offline' : s.keywordOnly ? 'keyword-only' : '', s.pending ? `${s.pending} pending` : '', s.parked ? `${s.parked} refused` : ''].filter(Boolean);
+    const tags = [
+      s.offline ? 'offline' : s.keywordOnly ? 'keyword-only' : '',
+      s.pending ? `${s.pending} pending` : '',
+      s.parked ? `${s.parked} refused` : '',
+    ].filter(Boolean);
     const text = `${icon} Mnemos ${s.mode}${tags.map((t) => ` · ${t}`).join('')}`;
     const lines = [`Mnemos: ${s.description}`];
     const state =
@@ -50,10 +54,17 @@ export class StatusBar implements vscode.Disposable {
     if (s.mode === 'replica') lines.push(`Last sync: ${s.lastSyncAt ? ago(s.lastSyncAt) : 'not yet'}`);
     if (s.error) lines.push(`Error: ${s.error}`);
     if (s.pending) {
-      const next = s.nextRetryAt ? ` (next try ${s.nextRetryAt <= Date.now() ? 'now' : `in ${Math.ceil((s.nextRetryAt - Date.now()) / 1000)} s`})` : '';
-      lines.push(`Pending: ${s.pending} ${s.pending === 1 ? 'memory' : 'memories'} saved offline, written when the server is reachable${next}`);
+      const next = s.nextRetryAt
+        ? ` (next try ${s.nextRetryAt <= Date.now() ? 'now' : `in ${Math.ceil((s.nextRetryAt - Date.now()) / 1000)} s`})`
+        : '';
+      lines.push(
+        `Pending: ${s.pending} ${s.pending === 1 ? 'memory' : 'memories'} saved offline, written when the server is reachable${next}`,
+      );
     }
-    if (s.parked) lines.push(`Refused: ${s.parked} ${s.parked === 1 ? 'memory' : 'memories'} saved offline that the server refused (kept; see the Mnemos log)`);
+    if (s.parked)
+      lines.push(
+        `Refused: ${s.parked} ${s.parked === 1 ? 'memory' : 'memories'} saved offline that the server refused (kept; see the Mnemos log)`,
+      );
     if (s.pendingElsewhere) lines.push(`Also waiting: ${s.pendingElsewhere} saved offline for another database`);
     lines.push(s.keywordOnly ? `Recall: keyword-only — ${s.keywordNote}` : 'Recall: hybrid (keywords + embeddings)');
     if (s.embeddings) lines.push(`Embeddings: ${s.embeddings}`);

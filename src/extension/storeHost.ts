@@ -5,7 +5,16 @@
  * copy of its file (the "offline copy") until `reconnect()` gets the real replica.
  */
 import * as vscode from 'vscode';
-import { ConnectionError, describeConfig, isStoreError, type MnemosStore, openStore, type RecallResult, type StoreConfig, type StoreMode } from '../store';
+import {
+  ConnectionError,
+  describeConfig,
+  isStoreError,
+  type MnemosStore,
+  openStore,
+  type RecallResult,
+  type StoreConfig,
+  type StoreMode,
+} from '../store';
 import { openOfflineCopy } from '../store/outbox';
 import type { Log } from './log';
 import { messageOf } from './notify';
@@ -60,7 +69,14 @@ export class StoreHost implements vscode.Disposable {
   /** The token the open (or opening, or failed) store uses. */
   private usedToken: string | undefined;
   private tokenOrigin: TokenOrigin = 'none';
-  private st: { state: StoreState; connected: boolean; syncing: boolean; lastSyncAt?: number; error?: string; errorCode?: string } = {
+  private st: {
+    state: StoreState;
+    connected: boolean;
+    syncing: boolean;
+    lastSyncAt?: number;
+    error?: string;
+    errorCode?: string;
+  } = {
     state: 'closed',
     connected: false,
     syncing: false,
@@ -127,7 +143,8 @@ export class StoreHost implements vscode.Disposable {
     const t0 = performance.now();
     const config = await this.configWithToken();
     for (const w of s.warnings) this.log.warn(w);
-    if (s.ignoredUntrusted.length) this.log.warn(`untrusted workspace: ignoring its ${s.ignoredUntrusted.join(', ')} (user settings apply)`);
+    if (s.ignoredUntrusted.length)
+      this.log.warn(`untrusted workspace: ignoring its ${s.ignoredUntrusted.join(', ')} (user settings apply)`);
     try {
       const store = await openStore(config);
       if (gen !== this.gen) {
@@ -137,7 +154,13 @@ export class StoreHost implements vscode.Disposable {
       store.onBackgroundError = (e) => this.log.error('background store work failed', e);
       store.onWarning = (m) => this.log.warn(m);
       this.store = store;
-      this.update({ state: 'open', connected: true, lastSyncAt: store.mode === 'replica' ? Date.now() : undefined, error: undefined, errorCode: undefined });
+      this.update({
+        state: 'open',
+        connected: true,
+        lastSyncAt: store.mode === 'replica' ? Date.now() : undefined,
+        error: undefined,
+        errorCode: undefined,
+      });
       const tokenInfo = s.store.mode === 'local' ? '' : ` (token: ${this.tokenOrigin})`;
       this.log.info(`opened ${describeConfig(s.store)}${tokenInfo} in ${Math.round(performance.now() - t0)} ms`);
       this.openEmitter.fire(store);
@@ -157,7 +180,9 @@ export class StoreHost implements vscode.Disposable {
           this.copy = copy;
           this.store = copy.store;
           this.update({ state: 'open', connected: false, error, errorCode });
-          this.log.warn(`${describeConfig(s.store)}: the primary is unreachable; reading the replica's last synced copy (read-only) until it is back`);
+          this.log.warn(
+            `${describeConfig(s.store)}: the primary is unreachable; reading the replica's last synced copy (read-only) until it is back`,
+          );
           return copy.store;
         }
       }
@@ -220,7 +245,14 @@ export class StoreHost implements vscode.Disposable {
     this.copy = undefined;
     this.opening = undefined;
     this.usedToken = undefined;
-    this.update({ state: 'closed', connected: false, syncing: false, lastSyncAt: undefined, error: undefined, errorCode: undefined });
+    this.update({
+      state: 'closed',
+      connected: false,
+      syncing: false,
+      lastSyncAt: undefined,
+      error: undefined,
+      errorCode: undefined,
+    });
     if (copy) {
       this.log.info(`closing the replica's offline copy: ${reason}`);
       await copy.dispose();
@@ -267,13 +299,23 @@ export class StoreHost implements vscode.Disposable {
     this.update({ syncing: true });
   }
   noteSync(ok: boolean, err?: unknown): void {
-    this.update(ok ? { syncing: false, lastSyncAt: Date.now(), connected: true, error: undefined } : { syncing: false, connected: false, error: this.log.redact(messageOf(err)) });
+    this.update(
+      ok
+        ? { syncing: false, lastSyncAt: Date.now(), connected: true, error: undefined }
+        : { syncing: false, connected: false, error: this.log.redact(messageOf(err)) },
+    );
   }
   noteConnection(ok: boolean, err?: unknown): void {
     if (this.isOfflineCopy()) return; // only reconnect() ends that
     if (ok && this.st.connected && !this.st.error) return;
     this.update(
-      ok ? { connected: true, error: undefined, errorCode: undefined } : { connected: false, error: this.log.redact(messageOf(err)), errorCode: isStoreError(err) ? err.code : undefined },
+      ok
+        ? { connected: true, error: undefined, errorCode: undefined }
+        : {
+            connected: false,
+            error: this.log.redact(messageOf(err)),
+            errorCode: isStoreError(err) ? err.code : undefined,
+          },
     );
   }
 
@@ -300,12 +342,16 @@ export class StoreHost implements vscode.Disposable {
     const info = this.recallInfo?.();
     if (!s.embeddings.enabled) keywordNote = 'embeddings are turned off (mnemos.embeddings.enabled)';
     else if (info) keywordNote = info.keywordNote;
-    else if (this.lastRecall?.mode !== 'hybrid') keywordNote = this.lastRecall?.note ?? 'no embeddings yet: recall uses keyword search';
+    else if (this.lastRecall?.mode !== 'hybrid')
+      keywordNote = this.lastRecall?.note ?? 'no embeddings yet: recall uses keyword search';
     const { errorCode, ...st } = this.st;
     const mode = s.store.mode;
     const offlineCopy = this.isOfflineCopy();
     const offline =
-      mode !== 'local' && (offlineCopy || (st.state === 'error' && errorCode === 'connection') || (st.state === 'open' && !st.connected && errorCode !== 'auth'));
+      mode !== 'local' &&
+      (offlineCopy ||
+        (st.state === 'error' && errorCode === 'connection') ||
+        (st.state === 'open' && !st.connected && errorCode !== 'auth'));
     const outbox = this.outboxInfo?.() ?? { pending: 0, parked: 0, pendingElsewhere: 0 };
     return {
       ...st,

@@ -74,7 +74,9 @@ export function createTools(s: Services): MnemosTools {
 
   const store: Tool<StoreInput> = {
     prepareInvocation: ({ input }) => ({
-      invocationMessage: plain(`Remembering in “${oneLine(String(input?.topic ?? ''), 60)}”: ${oneLine(String(input?.content ?? ''), 100)}`),
+      invocationMessage: plain(
+        `Remembering in “${oneLine(String(input?.topic ?? ''), 60)}”: ${oneLine(String(input?.content ?? ''), 100)}`,
+      ),
     }),
     invoke: ({ input }) =>
       guard(TOOL.store, async () => {
@@ -91,7 +93,9 @@ export function createTools(s: Services): MnemosTools {
           () => s.store(),
         );
         if (r.action === 'queued') {
-          return result(`Saved offline as memory ${r.id}: ${r.target ?? 'the server'} is unreachable; it will be written there when it is reachable. Do not store it again.`);
+          return result(
+            `Saved offline as memory ${r.id}: ${r.target ?? 'the server'} is unreachable; it will be written there when it is reachable. Do not store it again.`,
+          );
         }
         s.changed();
         return result(storedText(r, topic.trim()));
@@ -99,7 +103,9 @@ export function createTools(s: Services): MnemosTools {
   };
 
   const recall: Tool<RecallInput> = {
-    prepareInvocation: ({ input }) => ({ invocationMessage: plain(`Recalling memories about “${oneLine(String(input?.query ?? ''), 80)}”`) }),
+    prepareInvocation: ({ input }) => ({
+      invocationMessage: plain(`Recalling memories about “${oneLine(String(input?.query ?? ''), 80)}”`),
+    }),
     invoke: ({ input }) =>
       guard(TOOL.recall, async () => {
         const query = str(input.query, 'query', true)!;
@@ -117,14 +123,20 @@ export function createTools(s: Services): MnemosTools {
   const memoryOf = async (id: unknown): Promise<Memory> => {
     const mid = str(id, 'id', true)!.trim();
     const m = await (await s.store()).get(mid);
-    if (!m) throw new NotFoundError(`no memory with id ${mid} (it may have been deleted); call mnemos_recall for current ids`);
+    if (!m)
+      throw new NotFoundError(
+        `no memory with id ${mid} (it may have been deleted); call mnemos_recall for current ids`,
+      );
     return m;
   };
 
   const update: Tool<UpdateInput> = {
     async prepareInvocation({ input }) {
       const before = await memoryOf(input?.id);
-      return { invocationMessage: plain(`Updating memory ${before.id}`), confirmationMessages: confirmation(updateConfirmation(before, input)) };
+      return {
+        invocationMessage: plain(`Updating memory ${before.id}`),
+        confirmationMessages: confirmation(updateConfirmation(before, input)),
+      };
     },
     invoke: ({ input }) =>
       guard(TOOL.update, async () => {
@@ -137,11 +149,14 @@ export function createTools(s: Services): MnemosTools {
           importance: input.importance === undefined ? undefined : parseImportance(input.importance),
           keywords,
         };
-        if (Object.values(patch).every((v) => v === undefined)) throw new InvalidInputError('nothing to update: give content, topic, importance or keywords');
+        if (Object.values(patch).every((v) => v === undefined))
+          throw new InvalidInputError('nothing to update: give content, topic, importance or keywords');
         const next = await (await s.store()).update(m.id, patch);
         s.changed();
         s.docs.refreshOpen();
-        return result(`Updated memory ${next.id} in topic "${oneLine(next.topic, 200)}" (importance ${next.importance}).`);
+        return result(
+          `Updated memory ${next.id} in topic "${oneLine(next.topic, 200)}" (importance ${next.importance}).`,
+        );
       }),
   };
 
@@ -158,13 +173,19 @@ export function createTools(s: Services): MnemosTools {
       const t = forgetTarget(input);
       if (t.id) {
         const m = await memoryOf(t.id);
-        return { invocationMessage: plain(`Deleting memory ${m.id}`), confirmationMessages: confirmation(forgetOneConfirmation(m)) };
+        return {
+          invocationMessage: plain(`Deleting memory ${m.id}`),
+          confirmationMessages: confirmation(forgetOneConfirmation(m)),
+        };
       }
       const st = await s.store();
       const count = await st.count(t.topic);
       if (!count) throw new NotFoundError(`topic "${t.topic}" has no memories; mnemos_topics lists the topics`);
       const sample = (await st.list({ topic: t.topic, limit: 5, order: 'recent' })).items;
-      return { invocationMessage: plain(`Forgetting topic “${oneLine(t.topic!, 60)}”`), confirmationMessages: confirmation(forgetTopicConfirmation(t.topic!, count, sample)) };
+      return {
+        invocationMessage: plain(`Forgetting topic “${oneLine(t.topic!, 60)}”`),
+        confirmationMessages: confirmation(forgetTopicConfirmation(t.topic!, count, sample)),
+      };
     },
     invoke: ({ input }) =>
       guard(TOOL.forget, async () => {

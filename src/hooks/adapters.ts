@@ -89,7 +89,8 @@ function toolOf(o: Obj): ToolCall | undefined {
 
 /** Parses an agent's stdin payload for `event`. Throws PayloadError for anything that is not an object. */
 export function parseHookInput(dialect: Dialect, event: HookEventName, raw: unknown): HookEvent {
-  if (!isObj(raw)) throw new PayloadError(`expected a JSON object on stdin, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
+  if (!isObj(raw))
+    throw new PayloadError(`expected a JSON object on stdin, got ${Array.isArray(raw) ? 'an array' : typeof raw}`);
   const o = raw;
   const ev: HookEvent = {
     event,
@@ -126,10 +127,16 @@ export function capContext(text: string, max = MAX_CONTEXT_CHARS): string {
 }
 
 /** The agent's stdout for a result; empty when there is nothing to say. Exit code is always 0. */
-export function renderHookOutput(dialect: Dialect, event: HookEventName, result: HookResult): { stdout: string; exitCode: 0 } {
+export function renderHookOutput(
+  dialect: Dialect,
+  event: HookEventName,
+  result: HookResult,
+): { stdout: string; exitCode: 0 } {
   if (!result.context || (event !== 'start' && event !== 'prompt')) return { stdout: '', exitCode: 0 };
   // Copilot CLI documents sessionStart and userPromptSubmitted output as "not processed".
   if (dialect === 'copilot-cli') return { stdout: '', exitCode: 0 };
-  const out = { hookSpecificOutput: { hookEventName: AGENT_EVENT[event], additionalContext: capContext(result.context) } };
+  const out = {
+    hookSpecificOutput: { hookEventName: AGENT_EVENT[event], additionalContext: capContext(result.context) },
+  };
   return { stdout: JSON.stringify(out) + '\n', exitCode: 0 };
 }

@@ -53,7 +53,8 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promis
   const store = () =>
     (opened ??= (async () => {
       const s = await openStore(configFromEnv({}, o.env));
-      s.onBackgroundError = (e) => o.logger.log('warn', 'store background error', { error: String((e as Error)?.message ?? e) });
+      s.onBackgroundError = (e) =>
+        o.logger.log('warn', 'store background error', { error: String((e as Error)?.message ?? e) });
       if (o.env.MNEMOS_HOOK_HYBRID === '1') {
         // Hybrid only with a locally cached model: a download would blow every prompt's latency budget.
         const { embedderFromEnv } = await import('../embed/config');
@@ -73,7 +74,13 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promis
       return r.items
         .filter((h) => relevantToProject(h.memory.topic, project))
         .slice(0, limit)
-        .map((h) => ({ id: h.memory.id, topic: h.memory.topic, summary: h.memory.summary, score: h.score, fullMatch: h.fullMatch }));
+        .map((h) => ({
+          id: h.memory.id,
+          topic: h.memory.topic,
+          summary: h.memory.summary,
+          score: h.score,
+          fullMatch: h.fullMatch,
+        }));
     },
     async wakeUp({ project, maxTokens }) {
       return buildWakeUp(await store(), { project, maxTokens, format: 'markdown' });

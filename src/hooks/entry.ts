@@ -31,8 +31,10 @@ function parseArgv(argv: readonly string[]): { event: HookEventName; dialect: Di
     else if (!a.startsWith('-') && event === undefined) event = a;
     else return `unexpected argument ${JSON.stringify(a)}`;
   }
-  if (!event || !(HOOK_EVENTS as readonly string[]).includes(event)) return `unknown hook event ${JSON.stringify(event ?? '')}`;
-  if (!dialect || !(DIALECTS as readonly string[]).includes(dialect)) return `unknown agent ${JSON.stringify(dialect ?? '')}`;
+  if (!event || !(HOOK_EVENTS as readonly string[]).includes(event))
+    return `unknown hook event ${JSON.stringify(event ?? '')}`;
+  if (!dialect || !(DIALECTS as readonly string[]).includes(dialect))
+    return `unknown agent ${JSON.stringify(dialect ?? '')}`;
   return { event: event as HookEventName, dialect: dialect as Dialect };
 }
 
@@ -127,11 +129,13 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
   } catch (e) {
     work.catch(() => undefined);
     const level = e instanceof PayloadError ? 'warn' : 'error';
-    logger.log(level, 'hook failed; the agent got no output', { error: String((e as Error)?.message ?? e).slice(0, 500), ms: Date.now() - t0 });
+    logger.log(level, 'hook failed; the agent got no output', {
+      error: String((e as Error)?.message ?? e).slice(0, 500),
+      ms: Date.now() - t0,
+    });
   } finally {
     clearTimeout(timer);
     if (closeStore) await Promise.race([closeStore().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
   }
   return 0;
 }
-

@@ -80,8 +80,12 @@ export function keywordsOf(text: string): string[] {
   const words = text.match(/`[^`]{2,40}`|[\p{L}\p{N}_.\-/]{4,40}/gu) ?? [];
   const out: string[] = [];
   for (const raw of words) {
-    const w = raw.replace(/`/g, '').replace(/^[.\-/]+|[.\-/]+$/g, '').toLowerCase();
-    if (w.length < 4 || /^(that|this|with|from|have|were|will|into|because|should|would|could|there)$/.test(w)) continue;
+    const w = raw
+      .replace(/`/g, '')
+      .replace(/^[.\-/]+|[.\-/]+$/g, '')
+      .toLowerCase();
+    if (w.length < 4 || /^(that|this|with|from|have|were|will|into|because|should|would|could|there)$/.test(w))
+      continue;
     if (!out.includes(w)) out.push(w);
     if (out.length >= 6) break;
   }
@@ -89,7 +93,10 @@ export function keywordsOf(text: string): string[] {
 }
 
 /** The category a sentence states, with a score, or null. Questions and secrets never qualify. */
-export function classify(sentence: string, role: TranscriptMessage['role']): { category: Category; score: number } | null {
+export function classify(
+  sentence: string,
+  role: TranscriptMessage['role'],
+): { category: Category; score: number } | null {
   const s = sentence.trim();
   if (s.endsWith('?') || looksSecret(s)) return null;
   for (const r of RULES) {
@@ -115,7 +122,12 @@ export function extractFromMessages(
       if (!hit || hit.score < (opts.minScore ?? 3)) continue;
       const summary = oneLine(s, MAX_SENTENCE);
       found.push({
-        c: { topic: TOPIC[hit.category](opts.project), summary, importance: IMPORTANCE[hit.category], keywords: keywordsOf(s) },
+        c: {
+          topic: TOPIC[hit.category](opts.project),
+          summary,
+          importance: IMPORTANCE[hit.category],
+          keywords: keywordsOf(s),
+        },
         score: hit.score,
         order: order++,
       });
@@ -159,7 +171,12 @@ export function toolKey(tool: ToolCall): string {
  * Feeds one tool call into the session state. A failed call is remembered; a later success of the same
  * command resolves it into an `errors-resolved` candidate naming the error and the files edited between.
  */
-export function observeTool(state: SessionState, tool: ToolCall, editedNow: readonly string[], at: number): CandidateMemory[] {
+export function observeTool(
+  state: SessionState,
+  tool: ToolCall,
+  editedNow: readonly string[],
+  at: number,
+): CandidateMemory[] {
   for (const f of editedNow) if (!state.edited.includes(f)) state.edited.push(f);
   if (state.edited.length > 200) state.edited.splice(0, state.edited.length - 200);
   const key = toolKey(tool);

@@ -11,7 +11,8 @@ import type { HookLogger, SessionState, TranscriptMessage } from './types';
 
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.MNEMOS_STATE_DIR) return env.MNEMOS_STATE_DIR;
-  if (process.platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'mnemos', 'state');
+  if (process.platform === 'win32')
+    return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'mnemos', 'state');
   return path.join(env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state'), 'mnemos');
 }
 
@@ -49,7 +50,8 @@ export function loadState(dir: string, sessionId: string): SessionState {
     const v = JSON.parse(fs.readFileSync(idFile(dir, sessionId), 'utf8')) as Partial<SessionState>;
     const s = emptyState();
     if (Number.isFinite(v.calls)) s.calls = Math.max(0, Math.floor(Number(v.calls)));
-    if (Array.isArray(v.openErrors)) s.openErrors = v.openErrors.filter((e) => e && typeof e.key === 'string').slice(-20);
+    if (Array.isArray(v.openErrors))
+      s.openErrors = v.openErrors.filter((e) => e && typeof e.key === 'string').slice(-20);
     if (Array.isArray(v.edited)) s.edited = v.edited.filter((e) => typeof e === 'string').slice(-200);
     if (Array.isArray(v.extracted)) s.extracted = v.extracted.filter((e) => typeof e === 'string').slice(-500);
     return s;
@@ -107,7 +109,8 @@ export function sweepOnce(dir: string, now = Date.now()): void {
 
 // ------------------------------------------------------------------------------------ transcript
 
-const INJECTED = /Mnemos memories that may be relevant|^# Mnemos Wake-up|<system-reminder>|<command-(?:name|message|args)>/;
+const INJECTED =
+  /Mnemos memories that may be relevant|^# Mnemos Wake-up|<system-reminder>|<command-(?:name|message|args)>/;
 
 function partsText(content: unknown, out: TranscriptMessage[], role: 'user' | 'assistant'): string {
   if (typeof content === 'string') return content;
@@ -139,7 +142,8 @@ function collect(v: unknown, out: TranscriptMessage[], depth: number): void {
     if (text.trim() && !INJECTED.test(text)) out.push({ role, text: text.slice(0, 50_000) });
     return;
   }
-  for (const k of ['message', 'payload', 'item', 'data', 'messages', 'turns', 'requests', 'response']) if (k in o) collect(o[k], out, depth + 1);
+  for (const k of ['message', 'payload', 'item', 'data', 'messages', 'turns', 'requests', 'response'])
+    if (k in o) collect(o[k], out, depth + 1);
 }
 
 /** The last `maxBytes` of a transcript (JSONL, or one JSON document), as messages; [] when unreadable. */
@@ -185,7 +189,11 @@ export function readTranscript(file: string, maxBytes: number): TranscriptMessag
 function originName(configText: string): string | undefined {
   const m = /\[remote "origin"\][^[]*?\burl\s*=\s*(\S+)/.exec(configText);
   if (!m) return undefined;
-  const name = m[1].replace(/\/+$/, '').replace(/\.git$/, '').split(/[/:]/).pop();
+  const name = m[1]
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .split(/[/:]/)
+    .pop();
   return name || undefined;
 }
 

@@ -112,13 +112,20 @@ function editEventArray(doc: JsonDoc, name: string, ours: (h: unknown) => boolea
 }
 
 function checkHooksObject(doc: JsonDoc): void {
-  if (doc.value.hooks !== undefined && !isObj(doc.value.hooks)) throw new ConfigFileError(`${doc.file}: "hooks" is not an object; nothing was changed`);
+  if (doc.value.hooks !== undefined && !isObj(doc.value.hooks))
+    throw new ConfigFileError(`${doc.file}: "hooks" is not an object; nothing was changed`);
 }
 
 const ourEntry = (h: unknown) => isObj(h) && (isMnemosHookCommand(h.command) || isMnemosHookCommand(h.bash));
 
 /** Claude Code / Codex: event → [{ matcher?, hooks: [{ type, command, timeout }] }]. Others' groups kept as they are. */
-function mergeGroupedHooks(doc: JsonDoc, events: [string, string, string?][], dialect: string, launcher: string, remove: boolean): void {
+function mergeGroupedHooks(
+  doc: JsonDoc,
+  events: [string, string, string?][],
+  dialect: string,
+  launcher: string,
+  remove: boolean,
+): void {
   checkHooksObject(doc);
   const names = new Set([...Object.keys((doc.value.hooks as object | undefined) ?? {}), ...events.map((e) => e[0])]);
   for (const name of names) {
@@ -137,7 +144,10 @@ function mergeGroupedHooks(doc: JsonDoc, events: [string, string, string?][], di
 /** `.github/hooks/*.json` (version 1): event → [{ type, command, bash, powershell, timeout, timeoutSec }]. */
 function mergeFlatHooks(doc: JsonDoc, launcher: string, remove: boolean): void {
   checkHooksObject(doc);
-  const names = new Set([...Object.keys((doc.value.hooks as object | undefined) ?? {}), ...GITHUB_EVENTS.map((e) => e[0])]);
+  const names = new Set([
+    ...Object.keys((doc.value.hooks as object | undefined) ?? {}),
+    ...GITHUB_EVENTS.map((e) => e[0]),
+  ]);
   for (const name of names) {
     const mine = GITHUB_EVENTS.find((e) => e[0] === name);
     let add: unknown;
@@ -156,13 +166,24 @@ function mergeFlatHooks(doc: JsonDoc, launcher: string, remove: boolean): void {
 }
 
 /** `mcpServers.mnemos` (Claude Code, Copilot CLI). An existing `mnemos` entry is kept as the user left it. */
-function mergeMcp(doc: JsonDoc, key: string, entry: Record<string, unknown>, remove: boolean): 'kept' | 'set' | 'removed' | 'none' {
+function mergeMcp(
+  doc: JsonDoc,
+  key: string,
+  entry: Record<string, unknown>,
+  remove: boolean,
+): 'kept' | 'set' | 'removed' | 'none' {
   const servers = doc.value[key];
-  if (servers !== undefined && !isObj(servers)) throw new ConfigFileError(`${doc.file}: "${key}" is not an object; nothing was changed`);
+  if (servers !== undefined && !isObj(servers))
+    throw new ConfigFileError(`${doc.file}: "${key}" is not an object; nothing was changed`);
   const cur = servers?.mnemos;
   if (remove) {
     if (cur === undefined) return 'none';
-    if (!(isObj(cur) && typeof cur.command === 'string' && /mnemos/.test(`${cur.command} ${JSON.stringify(cur.args ?? [])}`))) return 'kept';
+    if (!(
+      isObj(cur) &&
+      typeof cur.command === 'string' &&
+      /mnemos/.test(`${cur.command} ${JSON.stringify(cur.args ?? [])}`)
+    ))
+      return 'kept';
     setAt(doc, [key, 'mnemos'], undefined);
     if (isObj(doc.value[key]) && Object.keys(doc.value[key]).length === 0) setAt(doc, [key], undefined);
     return 'removed';
@@ -173,7 +194,14 @@ function mergeMcp(doc: JsonDoc, key: string, entry: Record<string, unknown>, rem
   return 'set';
 }
 
-function jsonStep(agent: Agent, file: string, what: string, fn: (doc: JsonDoc) => void | string, remove: boolean, deleteIfEmpty = false): InitChange {
+function jsonStep(
+  agent: Agent,
+  file: string,
+  what: string,
+  fn: (doc: JsonDoc) => void | string,
+  remove: boolean,
+  deleteIfEmpty = false,
+): InitChange {
   const doc = readJson(file);
   const original = doc.text;
   const note = fn(doc);
@@ -186,7 +214,8 @@ export function runInit(o: InitOptions): InitChange[] {
   const env = o.env ?? process.env;
   const home = o.home ?? os.homedir();
   const launcher = (o.launcher ?? 'mnemos hook').trim();
-  if (!launcher || /[\n\r\0]/.test(launcher)) throw new ConfigFileError('--command must be one line, e.g. "mnemos hook"');
+  if (!launcher || /[\n\r\0]/.test(launcher))
+    throw new ConfigFileError('--command must be one line, e.g. "mnemos hook"');
   const server = o.server ?? { command: 'mnemos', args: ['serve'] };
   const remove = o.remove === true;
   const ws = (...p: string[]) => path.join(o.cwd, ...p);
@@ -200,39 +229,87 @@ export function runInit(o: InitOptions): InitChange[] {
     if (agent === 'vscode' || agent === 'copilot-cli') {
       if (!githubDone) {
         githubDone = true;
-        const file = o.scope === 'workspace' ? ws('.github', 'hooks', 'mnemos.json') : path.join(copilotDir, 'hooks', 'mnemos.json');
-        changes.push(jsonStep(agent, file, 'hooks (VS Code agent hooks, Copilot CLI)', (d) => mergeFlatHooks(d, launcher, remove), remove, true));
+        const file =
+          o.scope === 'workspace'
+            ? ws('.github', 'hooks', 'mnemos.json')
+            : path.join(copilotDir, 'hooks', 'mnemos.json');
+        changes.push(
+          jsonStep(
+            agent,
+            file,
+            'hooks (VS Code agent hooks, Copilot CLI)',
+            (d) => mergeFlatHooks(d, launcher, remove),
+            remove,
+            true,
+          ),
+        );
       }
       // VS Code gets the MCP server from the Mnemos extension itself; Copilot CLI reads ~/.copilot/mcp-config.json.
       if (agent === 'copilot-cli') {
         const file = path.join(copilotDir, 'mcp-config.json');
         let r = '';
         changes.push(
-          jsonStep(agent, file, 'MCP server', (d) => {
-            r = mergeMcp(d, 'mcpServers', { type: 'local', command: server.command, args: server.args, tools: ['*'] }, remove);
-            return r === 'kept' ? 'kept' : undefined;
-          }, remove),
+          jsonStep(
+            agent,
+            file,
+            'MCP server',
+            (d) => {
+              r = mergeMcp(
+                d,
+                'mcpServers',
+                { type: 'local', command: server.command, args: server.args, tools: ['*'] },
+                remove,
+              );
+              return r === 'kept' ? 'kept' : undefined;
+            },
+            remove,
+          ),
         );
       }
     } else if (agent === 'claude') {
-      const hooksFile = o.scope === 'workspace' ? ws('.claude', 'settings.json') : path.join(claudeDir, 'settings.json');
-      changes.push(jsonStep(agent, hooksFile, 'hooks', (d) => mergeGroupedHooks(d, CLAUDE_EVENTS, 'claude', launcher, remove), remove));
+      const hooksFile =
+        o.scope === 'workspace' ? ws('.claude', 'settings.json') : path.join(claudeDir, 'settings.json');
+      changes.push(
+        jsonStep(
+          agent,
+          hooksFile,
+          'hooks',
+          (d) => mergeGroupedHooks(d, CLAUDE_EVENTS, 'claude', launcher, remove),
+          remove,
+        ),
+      );
       const mcpFile = o.scope === 'workspace' ? ws('.mcp.json') : path.join(path.dirname(claudeDir), '.claude.json');
       changes.push(
-        jsonStep(agent, env.CLAUDE_CONFIG_DIR && o.scope === 'user' ? path.join(claudeDir, '.claude.json') : mcpFile, 'MCP server', (d) =>
-          mergeMcp(d, 'mcpServers', { type: 'stdio', command: server.command, args: server.args }, remove) === 'kept' ? 'kept' : undefined,
-        remove),
+        jsonStep(
+          agent,
+          env.CLAUDE_CONFIG_DIR && o.scope === 'user' ? path.join(claudeDir, '.claude.json') : mcpFile,
+          'MCP server',
+          (d) =>
+            mergeMcp(d, 'mcpServers', { type: 'stdio', command: server.command, args: server.args }, remove) === 'kept'
+              ? 'kept'
+              : undefined,
+          remove,
+        ),
       );
     } else if (agent === 'codex') {
       const dir = o.scope === 'workspace' ? ws('.codex') : codexDir;
-      changes.push(jsonStep(agent, path.join(dir, 'hooks.json'), 'hooks', (d) => mergeGroupedHooks(d, CODEX_EVENTS, 'codex', launcher, remove), remove));
+      changes.push(
+        jsonStep(
+          agent,
+          path.join(dir, 'hooks.json'),
+          'hooks',
+          (d) => mergeGroupedHooks(d, CODEX_EVENTS, 'codex', launcher, remove),
+          remove,
+        ),
+      );
       const file = path.join(dir, 'config.toml');
       let text = '';
       let existed = true;
       try {
         text = fs.readFileSync(file, 'utf8');
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigFileError(`cannot read ${file}: ${(e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+          throw new ConfigFileError(`cannot read ${file}: ${(e as Error).message}`);
         existed = false;
       }
       let next: string;
@@ -241,7 +318,8 @@ export function runInit(o: InitOptions): InitChange[] {
       else {
         const f = enableCodexHooks(addMcpServer(text, 'mnemos', server.command, server.args));
         next = f.text;
-        if (f.disabledByUser) what += ' (codex_hooks = false left as you set it: hooks stay off until you turn them on)';
+        if (f.disabledByUser)
+          what += ' (codex_hooks = false left as you set it: hooks stay off until you turn them on)';
       }
       let action: InitChange['action'] = 'unchanged';
       if (next !== text) {
@@ -270,7 +348,8 @@ export function parseInitArgs(argv: readonly string[]): Omit<InitOptions, 'cwd'>
   let remove = false;
   let launcher: string | undefined;
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const [flag, inline] =
+      argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
     const value = () => inline ?? argv[++i];
     if (flag === '--agent') {
       const v = value();
@@ -291,14 +370,23 @@ export function parseInitArgs(argv: readonly string[]): Omit<InitOptions, 'cwd'>
 }
 
 /** `mnemos init …` for the CLI: prints what changed; exit 0, or 1 with a message when a file cannot be merged. */
-export function initCommand(argv: readonly string[], io: { stdout: { write(s: string): unknown }; stderr: { write(s: string): unknown }; cwd: string; env: NodeJS.ProcessEnv }): number {
+export function initCommand(
+  argv: readonly string[],
+  io: {
+    stdout: { write(s: string): unknown };
+    stderr: { write(s: string): unknown };
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+  },
+): number {
   const parsed = parseInitArgs(argv);
   if (typeof parsed === 'string') {
     io.stderr.write(`mnemos init: ${parsed}\n${INIT_USAGE}\n`);
     return 64;
   }
   try {
-    for (const c of runInit({ ...parsed, cwd: io.cwd, env: io.env, home: io.env.HOME || undefined })) io.stdout.write(`${c.action.padEnd(9)} ${c.file}  (${c.agent}: ${c.what})\n`);
+    for (const c of runInit({ ...parsed, cwd: io.cwd, env: io.env, home: io.env.HOME || undefined }))
+      io.stdout.write(`${c.action.padEnd(9)} ${c.file}  (${c.agent}: ${c.what})\n`);
     return 0;
   } catch (e) {
     io.stderr.write(`mnemos init: ${(e as Error).message}\n`);

@@ -23,16 +23,20 @@ export function readJson(file: string): JsonDoc {
     text = fs.readFileSync(file, 'utf8');
     existed = true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigFileError(`cannot read ${file}: ${(e as Error).message}`);
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+      throw new ConfigFileError(`cannot read ${file}: ${(e as Error).message}`);
   }
   if (!text.trim()) return { file, text: '', value: {}, existed };
   const errors: ParseError[] = [];
   const value = parse(text, errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
   if (errors.length) {
     const e = errors[0];
-    throw new ConfigFileError(`${file} is not valid JSON (${printParseErrorCode(e.error)} at offset ${e.offset}); fix it first, nothing was changed`);
+    throw new ConfigFileError(
+      `${file} is not valid JSON (${printParseErrorCode(e.error)} at offset ${e.offset}); fix it first, nothing was changed`,
+    );
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new ConfigFileError(`${file} does not hold a JSON object; nothing was changed`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new ConfigFileError(`${file} does not hold a JSON object; nothing was changed`);
   return { file, text, value: value as Record<string, unknown>, existed };
 }
 

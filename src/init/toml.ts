@@ -68,7 +68,8 @@ export function enableCodexHooks(text: string): { text: string; disabledByUser: 
     lines.splice(at, 0, `codex_hooks = true ${MARK}`);
     return { text: lines.join('\n'), disabledByUser: false };
   }
-  if (/^\s*features\.codex_hooks\s*=/m.test(text)) return { text, disabledByUser: /^\s*features\.codex_hooks\s*=\s*false/m.test(text) };
+  if (/^\s*features\.codex_hooks\s*=/m.test(text))
+    return { text, disabledByUser: /^\s*features\.codex_hooks\s*=\s*false/m.test(text) };
   const block = `[features] ${MARK}\ncodex_hooks = true ${MARK}\n`;
   const body = text.replace(/\s*$/, '');
   return { text: body ? `${body}\n\n${block}` : block, disabledByUser: false };

@@ -9,7 +9,9 @@ export function flatten(text: string): string {
 
 export function truncate(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
-  const cut = Array.from(text.slice(0, maxChars + 1)).slice(0, -1).join('');
+  const cut = Array.from(text.slice(0, maxChars + 1))
+    .slice(0, -1)
+    .join('');
   return `${cut} […${text.length - cut.length} more characters]`;
 }
 
@@ -29,7 +31,13 @@ export function renderRecall(result: RecallResult, items: RecallResult['items'],
   if (compact) return items.map((s) => `[${s.memory.topic}] ${flatten(s.memory.summary)}`).join('\n');
   const blocks = items.map(({ memory: m, score }) => {
     const head = result.mode === 'hybrid' ? `--- ${m.id} [score: ${score.toFixed(3)}] ---` : `--- ${m.id} ---`;
-    const lines = [head, `topic: ${m.topic}`, `importance: ${m.importance}`, `weight: ${m.weight.toFixed(3)}`, `summary: ${m.summary}`];
+    const lines = [
+      head,
+      `topic: ${m.topic}`,
+      `importance: ${m.importance}`,
+      `weight: ${m.weight.toFixed(3)}`,
+      `summary: ${m.summary}`,
+    ];
     if (m.keywords.length) lines.push(`keywords: ${m.keywords.join(', ')}`);
     if (m.rawExcerpt) lines.push(`raw: ${truncate(m.rawExcerpt, RAW_SHOWN)}`);
     return lines.join('\n');
@@ -78,11 +86,14 @@ export function renderHealth(report: readonly TopicHealth[]): string {
   let stale = 0;
   for (const h of report) {
     lines.push(`  ${h.topic}: ${h.status}`);
-    lines.push(`    entries: ${h.entryCount}  avg_weight: ${h.avgWeight.toFixed(3)}  stale: ${h.staleCount}  avg_access: ${h.avgAccessCount.toFixed(1)}`);
+    lines.push(
+      `    entries: ${h.entryCount}  avg_weight: ${h.avgWeight.toFixed(3)}  stale: ${h.staleCount}  avg_access: ${h.avgAccessCount.toFixed(1)}`,
+    );
     if (h.needsConsolidation) consolidate++;
     stale += h.staleCount;
   }
-  lines.push(`Summary: ${plural(report.length, 'topic', 'topics')}, ${consolidate} need consolidation, ${stale} stale entries total`);
+  lines.push(
+    `Summary: ${plural(report.length, 'topic', 'topics')}, ${consolidate} need consolidation, ${stale} stale entries total`,
+  );
   return lines.join('\n');
 }
-

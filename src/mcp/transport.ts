@@ -147,7 +147,8 @@ export class LineTransport implements Transport {
   };
 
   private write(data: string): Promise<void> {
-    if (this.isClosed || this.output.destroyed || this.output.writableEnded) return Promise.reject(new Error('transport closed'));
+    if (this.isClosed || this.output.destroyed || this.output.writableEnded)
+      return Promise.reject(new Error('transport closed'));
     return new Promise((resolve, reject) => {
       this.output.write(data, (err) => (err ? reject(err) : resolve()));
     });

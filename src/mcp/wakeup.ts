@@ -50,8 +50,14 @@ export function sectionOf(m: Memory): Section {
   const summary = m.summary.toLowerCase();
   const start = summary.trimStart();
   if (isPreferenceTopic(m.topic)) return 'Identity & preferences';
-  if (topic.includes('decision') || summary.includes('decided ') || summary.includes('chose ')) return 'Critical decisions';
-  if (topic.includes('constraint') || topic.includes('rule') || topic.includes('convention') || /^(always|never|must) /.test(start)) {
+  if (topic.includes('decision') || summary.includes('decided ') || summary.includes('chose '))
+    return 'Critical decisions';
+  if (
+    topic.includes('constraint') ||
+    topic.includes('rule') ||
+    topic.includes('convention') ||
+    /^(always|never|must) /.test(start)
+  ) {
     return 'Active constraints';
   }
   if (topic.includes('error') || topic.includes('bug') || start.startsWith('fixed ')) return 'Recent errors resolved';
@@ -105,7 +111,8 @@ export function renderWakeUp(candidates: readonly Memory[], opts: WakeUpOptions 
   }
 
   if (!picked.size) {
-    const hint = 'No critical or high-importance memories yet. Store decisions, preferences and resolved errors with icm_memory_store.';
+    const hint =
+      'No critical or high-importance memories yet. Store decisions, preferences and resolved errors with icm_memory_store.';
     return format === 'plain' ? hint : `# Mnemos Wake-up (empty)\n\n${hint}`;
   }
   const out: string[] = [];

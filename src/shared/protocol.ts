@@ -151,7 +151,9 @@ export interface ErrorInfo {
   message: string;
 }
 
-export type ResponseMessage = { type: 'response'; seq: number; ok: true; result: unknown } | { type: 'response'; seq: number; ok: false; error: ErrorInfo };
+export type ResponseMessage =
+  | { type: 'response'; seq: number; ok: true; result: unknown }
+  | { type: 'response'; seq: number; ok: false; error: ErrorInfo };
 
 /** host → webview */
 export type HostMessage = ResponseMessage | { type: 'dataChanged' } | { type: 'status'; status: SidebarStatus };
@@ -159,7 +161,9 @@ export type HostMessage = ResponseMessage | { type: 'dataChanged' } | { type: 's
 export function isHostMessage(v: unknown): v is HostMessage {
   if (!v || typeof v !== 'object') return false;
   const t = (v as { type?: unknown }).type;
-  if (t === 'response') return typeof (v as { seq?: unknown }).seq === 'number' && typeof (v as { ok?: unknown }).ok === 'boolean';
-  if (t === 'status') return !!(v as { status?: unknown }).status && typeof (v as { status?: unknown }).status === 'object';
+  if (t === 'response')
+    return typeof (v as { seq?: unknown }).seq === 'number' && typeof (v as { ok?: unknown }).ok === 'boolean';
+  if (t === 'status')
+    return !!(v as { status?: unknown }).status && typeof (v as { status?: unknown }).status === 'object';
   return t === 'dataChanged';
 }

@@ -43,19 +43,29 @@ export function validateRemoteUrl(raw: string): URL {
     u = new URL(raw.trim());
   } catch {
     // Never echo what may be a password or a token: drop user info, query and fragment.
-    const shown = String(raw).replace(/\/\/[^/@]*@/, '//').replace(/[?#].*$/s, '');
-    throw new InvalidInputError(`"${shown}" is not a URL; expected libsql://, https://, wss:// (or http:// on localhost)`);
+    const shown = String(raw)
+      .replace(/\/\/[^/@]*@/, '//')
+      .replace(/[?#].*$/s, '');
+    throw new InvalidInputError(
+      `"${shown}" is not a URL; expected libsql://, https://, wss:// (or http:// on localhost)`,
+    );
   }
   const scheme = u.protocol.replace(/:$/, '');
   if (!['libsql', 'https', 'wss', 'http', 'ws'].includes(scheme)) {
-    throw new InvalidInputError(`unsupported URL scheme "${scheme}:"; use libsql://, https://, wss:// (or http:// on localhost)`);
+    throw new InvalidInputError(
+      `unsupported URL scheme "${scheme}:"; use libsql://, https://, wss:// (or http:// on localhost)`,
+    );
   }
   if (!u.hostname) throw new InvalidInputError(`URL "${raw}" has no host`);
   if ((scheme === 'http' || scheme === 'ws') && !LOOPBACK.has(u.hostname)) {
-    throw new InvalidInputError(`refusing ${scheme}:// to ${u.hostname}: tokens would travel unencrypted; use https:// or libsql://`);
+    throw new InvalidInputError(
+      `refusing ${scheme}:// to ${u.hostname}: tokens would travel unencrypted; use https:// or libsql://`,
+    );
   }
-  if (u.username || u.password) throw new InvalidInputError('put the auth token in secret storage or TURSO_AUTH_TOKEN, not in the URL');
-  if (u.searchParams.has('authToken')) throw new InvalidInputError('put the auth token in secret storage or TURSO_AUTH_TOKEN, not in the URL');
+  if (u.username || u.password)
+    throw new InvalidInputError('put the auth token in secret storage or TURSO_AUTH_TOKEN, not in the URL');
+  if (u.searchParams.has('authToken'))
+    throw new InvalidInputError('put the auth token in secret storage or TURSO_AUTH_TOKEN, not in the URL');
   return u;
 }
 
@@ -64,14 +74,17 @@ function validateToken(token: string | undefined): string | undefined {
   if (token === undefined || token === null) return undefined;
   const t = String(token).trim();
   if (/[^\x20-\x7e]/.test(t)) {
-    throw new InvalidInputError('the auth token contains a line break, a control character or non-ASCII text; set it again with only the token');
+    throw new InvalidInputError(
+      'the auth token contains a line break, a control character or non-ASCII text; set it again with only the token',
+    );
   }
   return t || undefined;
 }
 
 export function validateConfig(cfg: StoreConfig): StoreConfig {
   if (!cfg || typeof cfg !== 'object') throw new InvalidInputError('store config missing');
-  if ('path' in cfg && typeof cfg.path === 'string' && cfg.path.includes('\0')) throw new InvalidInputError('the database path contains a NUL byte');
+  if ('path' in cfg && typeof cfg.path === 'string' && cfg.path.includes('\0'))
+    throw new InvalidInputError('the database path contains a NUL byte');
   switch (cfg.mode) {
     case 'local':
       if (!cfg.path || typeof cfg.path !== 'string') throw new InvalidInputError('local store needs a database path');
@@ -80,7 +93,8 @@ export function validateConfig(cfg: StoreConfig): StoreConfig {
       validateRemoteUrl(cfg.url);
       return { ...cfg, authToken: validateToken(cfg.authToken) };
     case 'replica':
-      if (!cfg.path || cfg.path === ':memory:') throw new InvalidInputError('an embedded replica needs a local file path');
+      if (!cfg.path || cfg.path === ':memory:')
+        throw new InvalidInputError('an embedded replica needs a local file path');
       validateRemoteUrl(cfg.syncUrl);
       if (cfg.syncIntervalSec !== undefined && (!(cfg.syncIntervalSec >= 0) || !Number.isFinite(cfg.syncIntervalSec))) {
         throw new InvalidInputError('sync interval must be a number of seconds ≥ 0');
@@ -103,7 +117,10 @@ export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** The default replica file for a primary: one per server, beside (never instead of) the local file. */
 export function defaultReplicaPath(url: string, env: NodeJS.ProcessEnv = process.env): string {
-  const host = redactUrl(url).replace(/^[a-z]+:\/\//i, '').replace(/[^A-Za-z0-9.-]+/g, '_').slice(0, 80);
+  const host = redactUrl(url)
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/[^A-Za-z0-9.-]+/g, '_')
+    .slice(0, 80);
   return path.join(path.dirname(defaultDbPath(env)), 'replicas', `${host}.db`);
 }
 
@@ -131,7 +148,13 @@ export function configFromEnv(over: ConfigOverrides = {}, env: NodeJS.ProcessEnv
       const interval = over.syncIntervalSec ?? (env.MNEMOS_SYNC_INTERVAL ? Number(env.MNEMOS_SYNC_INTERVAL) : 60);
       // Never turn the default local memories file into a replica: each primary gets its own file.
       const replicaPath = explicitPath ?? defaultReplicaPath(url, env);
-      return validateConfig({ mode: 'replica', path: replicaPath, syncUrl: url, authToken: token, syncIntervalSec: interval });
+      return validateConfig({
+        mode: 'replica',
+        path: replicaPath,
+        syncUrl: url,
+        authToken: token,
+        syncIntervalSec: interval,
+      });
     }
     return validateConfig({ mode: 'remote', url, authToken: token });
   }

@@ -68,13 +68,19 @@ function mapSqliteError(e: unknown, where: string): unknown {
   const code = String((e as { code?: string })?.code ?? '');
   const msg = String((e as Error)?.message ?? e);
   if (code === 'SQLITE_NOTADB' || /file is not a database|file is encrypted/i.test(msg)) {
-    return new CorruptDatabaseError(`${where} is not a SQLite/libSQL database (${msg}); point Mnemos at another file or move this one aside`, e);
+    return new CorruptDatabaseError(
+      `${where} is not a SQLite/libSQL database (${msg}); point Mnemos at another file or move this one aside`,
+      e,
+    );
   }
   if (code === 'SQLITE_CORRUPT' || /malformed/i.test(msg)) {
     return new CorruptDatabaseError(`${where} is corrupted (${msg}); restore a backup or export what can be read`, e);
   }
   if (code === 'SQLITE_CANTOPEN' || /unable to open database/i.test(msg)) {
-    return new ConnectionError(`cannot open ${where} (${msg}); check that the folder exists and is writable and that the path is not a directory`, e);
+    return new ConnectionError(
+      `cannot open ${where} (${msg}); check that the folder exists and is writable and that the path is not a directory`,
+      e,
+    );
   }
   if (code === 'SQLITE_READONLY') return new StoreError('read_only', `${where} is read-only (${msg})`, { cause: e });
   return e;
@@ -235,7 +241,9 @@ function openLocal(file: string, busyTimeoutMs: number): LocalConn {
   if (file !== ':memory:') {
     const abs = path.resolve(file);
     if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
-      throw new InvalidInputError(`database path ${abs} is a directory; give a file path such as ${path.join(abs, 'memories.db')}`);
+      throw new InvalidInputError(
+        `database path ${abs} is a directory; give a file path such as ${path.join(abs, 'memories.db')}`,
+      );
     }
     try {
       fs.mkdirSync(path.dirname(abs), { recursive: true });
@@ -255,10 +263,15 @@ function openLocal(file: string, busyTimeoutMs: number): LocalConn {
   try {
     db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     // Another application's table called memories: refuse before anything (even the journal mode) changes.
-    const cols = db.prepare(`SELECT name FROM pragma_table_info('memories')`).all([]).map((r) => String(r.name));
+    const cols = db
+      .prepare(`SELECT name FROM pragma_table_info('memories')`)
+      .all([])
+      .map((r) => String(r.name));
     const missing = ['id', 'topic', 'summary', 'importance'].filter((c) => !cols.includes(c));
     if (cols.length && missing.length) {
-      throw new CorruptDatabaseError(`${file} is not an ICM/Mnemos database: its "memories" table has no ${missing.join(', ')} column (another application's?); point Mnemos at another file`);
+      throw new CorruptDatabaseError(
+        `${file} is not an ICM/Mnemos database: its "memories" table has no ${missing.join(', ')} column (another application's?); point Mnemos at another file`,
+      );
     }
     if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
@@ -349,11 +362,15 @@ class ReplicaConn implements Conn {
 
 async function openReplica(cfg: Extract<StoreConfig, { mode: 'replica' }>): Promise<ReplicaConn> {
   const abs = path.resolve(cfg.path);
-  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new InvalidInputError(`replica path ${abs} is a directory; give a file path`);
+  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
+    throw new InvalidInputError(`replica path ${abs} is a directory; give a file path`);
   fs.mkdirSync(path.dirname(abs), { recursive: true });
   const where = `replica ${abs} of ${redactUrl(cfg.syncUrl)}`;
   // The writer side first: it also reports a refused token clearly (the native replica only times out).
-  const remote = await openRemote({ mode: 'remote', url: cfg.syncUrl, authToken: cfg.authToken, busyTimeoutMs: cfg.busyTimeoutMs }, cfg.retries ?? 4);
+  const remote = await openRemote(
+    { mode: 'remote', url: cfg.syncUrl, authToken: cfg.authToken, busyTimeoutMs: cfg.busyTimeoutMs },
+    cfg.retries ?? 4,
+  );
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Database = require('libsql') as new (p: string, o?: object) => SyncDb & { sync(): unknown };
   let db: SyncDb & { sync(): unknown };
@@ -378,7 +395,8 @@ async function openReplica(cfg: Extract<StoreConfig, { mode: 'replica' }>): Prom
 /** Replicas sync over HTTP(S); libsql:// means https:// (http:// on loopback). */
 function toHttpUrl(u: string): string {
   const url = new URL(u);
-  if (url.protocol === 'libsql:') url.protocol = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? 'http:' : 'https:';
+  if (url.protocol === 'libsql:')
+    url.protocol = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? 'http:' : 'https:';
   if (url.protocol === 'wss:') url.protocol = 'https:';
   if (url.protocol === 'ws:') url.protocol = 'http:';
   return url.toString().replace(/\/$/, '');
@@ -392,25 +410,47 @@ function mapRemoteError(e: unknown, where: string, token?: string): unknown {
   const cause = String(((e as { cause?: Error })?.cause as Error)?.message ?? '');
   const msg = redactSecrets(`${raw}${cause && !raw.includes(cause) ? ` (${cause})` : ''}`, [token]);
   const code = String((e as { code?: string })?.code ?? '');
-  if (/\b401\b|\b403\b|unauthori[sz]ed|forbidden|authentication|invalid token|jwt/i.test(msg) || code === 'SERVER_ERROR' && /40[13]/.test(msg)) {
-    return new AuthError(`${where} refused the auth token (${msg}); set a valid token with "Mnemos: Set Auth Token" or TURSO_AUTH_TOKEN`, e);
+  if (
+    /\b401\b|\b403\b|unauthori[sz]ed|forbidden|authentication|invalid token|jwt/i.test(msg) ||
+    (code === 'SERVER_ERROR' && /40[13]/.test(msg))
+  ) {
+    return new AuthError(
+      `${where} refused the auth token (${msg}); set a valid token with "Mnemos: Set Auth Token" or TURSO_AUTH_TOKEN`,
+      e,
+    );
   }
-  if (isTransient(e)) return new ConnectionError(`cannot reach ${where} (${msg}); check the URL and that the server is running`, e);
+  if (isTransient(e))
+    return new ConnectionError(`cannot reach ${where} (${msg}); check the URL and that the server is running`, e);
   return e;
 }
 
 function isTransient(e: unknown): boolean {
-  if (/Replication\(|PrimaryHandshake|sync error|snapshot not found|request timed out/i.test(String((e as Error)?.message ?? ''))) return true;
+  if (
+    /Replication\(|PrimaryHandshake|sync error|snapshot not found|request timed out/i.test(
+      String((e as Error)?.message ?? ''),
+    )
+  )
+    return true;
   if (e instanceof StoreError) return e.code === 'connection';
-  const text = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause as Error)?.message ?? ''} ${(e as { code?: string })?.code ?? ''} ${((e as { cause?: { code?: string } })?.cause)?.code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|TRANSACTION_TIMEOUT|\b(404|502|503|504)\b|other side closed|sync error|connection/i.test(text);
+  const text = `${(e as Error)?.message ?? ''} ${((e as { cause?: Error })?.cause as Error)?.message ?? ''} ${(e as { code?: string })?.code ?? ''} ${(e as { cause?: { code?: string } })?.cause?.code ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|fetch failed|socket hang up|network|stream.*(closed|expired)|HRANA_WEBSOCKET|WEBSOCKET|TRANSACTION_TIMEOUT|\b(404|502|503|504)\b|other side closed|sync error|connection/i.test(
+    text,
+  );
 }
 
 /** Rejects with a transient ConnectionError when `p` takes longer than `ms` (the request itself is abandoned). */
 function withTimeout<T>(p: Promise<T>, ms: number, where: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ConnectionError(`${where}: request timed out after ${Math.round(ms / 1000)} s; the server may be overloaded or stuck`)), ms);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ConnectionError(
+            `${where}: request timed out after ${Math.round(ms / 1000)} s; the server may be overloaded or stuck`,
+          ),
+        ),
+      ms,
+    );
     timer.unref?.();
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
@@ -477,10 +517,21 @@ class RemoteConn implements Conn {
     return this.retry(async () => RemoteConn.rows(await this.client.execute(RemoteConn.stmt(sql, args))));
   }
   run(sql: string, args?: SqlArg[]): Promise<number> {
-    return this.serialWrite(() => this.retry(async () => (await this.client.execute(RemoteConn.stmt(sql, args))).rowsAffected));
+    return this.serialWrite(() =>
+      this.retry(async () => (await this.client.execute(RemoteConn.stmt(sql, args))).rowsAffected),
+    );
   }
   private batchResults<T>(stmts: Stmt[], each: (r: ResultSet) => T): Promise<T[]> {
-    return this.serialWrite(() => this.retry(async () => (await this.client.batch(stmts.map((s) => RemoteConn.stmt(s.sql, s.args)), 'write')).map(each)));
+    return this.serialWrite(() =>
+      this.retry(async () =>
+        (
+          await this.client.batch(
+            stmts.map((s) => RemoteConn.stmt(s.sql, s.args)),
+            'write',
+          )
+        ).map(each),
+      ),
+    );
   }
   batch(stmts: Stmt[]): Promise<Row[][]> {
     return this.batchResults(stmts, (r) => RemoteConn.rows(r));
@@ -525,7 +576,10 @@ class RemoteConn implements Conn {
   }
 }
 
-async function openRemote(cfg: Extract<StoreConfig, { mode: 'remote' }> & { busyTimeoutMs?: number }, retries: number): Promise<RemoteConn> {
+async function openRemote(
+  cfg: Extract<StoreConfig, { mode: 'remote' }> & { busyTimeoutMs?: number },
+  retries: number,
+): Promise<RemoteConn> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createClient } = require('@libsql/client') as typeof import('@libsql/client');
   const where = `libSQL server ${redactUrl(cfg.url)}`;

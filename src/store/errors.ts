@@ -4,7 +4,8 @@ import { str } from './values';
  * Typed store errors. Every message says what failed and, where possible, what to do about it;
  * front ends map `code` to exit codes (CLI), tool errors (MCP) or notifications (extension).
  */
-export type StoreErrorCode = 'invalid_input' | 'not_found' | 'connection' | 'auth' | 'conflict' | 'read_only' | 'corrupt';
+export type StoreErrorCode =
+  'invalid_input' | 'not_found' | 'connection' | 'auth' | 'conflict' | 'read_only' | 'corrupt';
 
 export class StoreError extends Error {
   constructor(
@@ -81,6 +82,9 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[redacted]');
   return out
-    .replace(/(authToken|auth_token|token|authorization)(["'=:\s]+(Bearer\s+)?)[A-Za-z0-9._~+/-]{8,}=*/gi, '$1$2[redacted]')
+    .replace(
+      /(authToken|auth_token|token|authorization)(["'=:\s]+(Bearer\s+)?)[A-Za-z0-9._~+/-]{8,}=*/gi,
+      '$1$2[redacted]',
+    )
     .replace(/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, '[redacted-jwt]');
 }

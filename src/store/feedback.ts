@@ -85,10 +85,16 @@ export class FeedbackStore {
     const reason = optionalText(input.reason, 'reason', BODY);
     const source = optionalText(input.source, 'source', { maxBytes: 256 }) ?? '';
     await this.tables.ensure();
-    await this.conn.run(
-      `INSERT OR IGNORE INTO feedback (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
-      [id, topic, context, predicted, corrected, reason, source, icmNow()],
-    );
+    await this.conn.run(`INSERT OR IGNORE INTO feedback (${COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`, [
+      id,
+      topic,
+      context,
+      predicted,
+      corrected,
+      reason,
+      source,
+      icmNow(),
+    ]);
     return id;
   }
 

@@ -105,10 +105,12 @@ export function buildFtsQuery(query: string, opts: { prefixLast?: boolean } = {}
   const t = wordFormTuning;
   // A repeated word counts once.
   const seen = new Set<string>();
-  const keep = terms.map((_, i) => i).filter((i) => {
-    const k = parts[i].toLowerCase();
-    return !seen.has(k) && !!seen.add(k);
-  });
+  const keep = terms
+    .map((_, i) => i)
+    .filter((i) => {
+      const k = parts[i].toLowerCase();
+      return !seen.has(k) && !!seen.add(k);
+    });
   const strong = keep.filter((i) => !isWeak(terms[i]));
   const must = t.weak === 'dropped' && strong.length ? strong : keep;
   const some = t.weak !== 'required' && strong.length ? strong : keep;

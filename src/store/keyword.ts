@@ -54,7 +54,8 @@ export interface KeywordStatement {
 /** `("a" AND "b") OR ("a" AND "c") OR ("b" AND "c")`: rows with at least two of the phrases or groups. */
 export function anyPair(phrases: readonly string[]): string {
   const out: string[] = [];
-  for (let i = 0; i < phrases.length; i++) for (let j = i + 1; j < phrases.length; j++) out.push(`(${phrases[i]} AND ${phrases[j]})`);
+  for (let i = 0; i < phrases.length; i++)
+    for (let j = i + 1; j < phrases.length; j++) out.push(`(${phrases[i]} AND ${phrases[j]})`);
   return out.join(' OR ');
 }
 

@@ -85,7 +85,8 @@ export function summaryHash(topic: string, summary: string): string {
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
 export function parseImportance(v: unknown, field = 'importance'): Importance {
-  if (typeof v === 'string' && (IMPORTANCES as readonly string[]).includes(v.toLowerCase())) return v.toLowerCase() as Importance;
+  if (typeof v === 'string' && (IMPORTANCES as readonly string[]).includes(v.toLowerCase()))
+    return v.toLowerCase() as Importance;
   throw new InvalidInputError(`${field} must be one of ${IMPORTANCES.join(', ')} (got ${JSON.stringify(v)})`);
 }
 
@@ -112,7 +113,9 @@ export function validateSummary(summary: unknown): string {
   if (!summary.trim()) throw new InvalidInputError('content (summary) must not be blank');
   if (summary.includes('\0')) throw new InvalidInputError('content (summary) must not contain NUL bytes');
   if (bytes(summary) > MAX_SUMMARY_BYTES) {
-    throw new InvalidInputError(`summary exceeds ${MAX_SUMMARY_BYTES} bytes (${bytes(summary)}); put long text in the raw excerpt`);
+    throw new InvalidInputError(
+      `summary exceeds ${MAX_SUMMARY_BYTES} bytes (${bytes(summary)}); put long text in the raw excerpt`,
+    );
   }
   checkWellFormed(summary, 'content');
   return summary;
@@ -139,7 +142,8 @@ export function validateRawExcerpt(raw: unknown): string | null {
   if (raw === undefined || raw === null) return null;
   if (typeof raw !== 'string') throw new InvalidInputError('raw excerpt must be a string');
   if (raw.includes('\0')) throw new InvalidInputError('raw excerpt must not contain NUL bytes');
-  if (bytes(raw) > MAX_RAW_EXCERPT_BYTES) throw new InvalidInputError(`raw excerpt exceeds ${MAX_RAW_EXCERPT_BYTES} bytes`);
+  if (bytes(raw) > MAX_RAW_EXCERPT_BYTES)
+    throw new InvalidInputError(`raw excerpt exceeds ${MAX_RAW_EXCERPT_BYTES} bytes`);
   checkWellFormed(raw, 'raw excerpt');
   return raw === '' ? null : raw;
 }
@@ -165,7 +169,10 @@ export function parseJsonList(text: unknown): string[] {
     const v = JSON.parse(text) as unknown;
     return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
   } catch {
-    return text.split(',').map((s) => s.trim()).filter(Boolean);
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 }
 
@@ -177,8 +184,11 @@ export function unionKeywords(existing: readonly string[], added: readonly strin
 }
 
 /** A NewMemory checked with ICM's rules and given its defaults (id, importance): the one place input is validated. */
-export function validateNewMemory(input: NewMemory): Required<Omit<NewMemory, 'rawExcerpt' | 'source'>> & { rawExcerpt: string | null; source: SourceData | null } {
-  if (!input || typeof input !== 'object') throw new InvalidInputError('memory must be an object with topic and content');
+export function validateNewMemory(
+  input: NewMemory,
+): Required<Omit<NewMemory, 'rawExcerpt' | 'source'>> & { rawExcerpt: string | null; source: SourceData | null } {
+  if (!input || typeof input !== 'object')
+    throw new InvalidInputError('memory must be an object with topic and content');
   return {
     id: input.id === undefined ? newId() : validateId(input.id),
     topic: validateTopic(input.topic),

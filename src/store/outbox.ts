@@ -241,7 +241,12 @@ export class Outbox {
     const t = normaliseTarget(target);
     const m = queuedMemory(memory);
     return this.tx(() => {
-      this.run(`INSERT OR IGNORE INTO outbox(id, target, memory, queued_at) VALUES (?, ?, ?, ?)`, [m.id, t, JSON.stringify(m), Date.now()]);
+      this.run(`INSERT OR IGNORE INTO outbox(id, target, memory, queued_at) VALUES (?, ?, ?, ?)`, [
+        m.id,
+        t,
+        JSON.stringify(m),
+        Date.now(),
+      ]);
       return toItem(this.all(`SELECT * FROM outbox WHERE id = ?`, [m.id])[0]);
     });
   }
@@ -254,13 +259,17 @@ export class Outbox {
       where.push(`target = ?`);
       args.push(normaliseTarget(target));
     }
-    return this.locked(() => this.all(`SELECT * FROM outbox WHERE ${where.join(' AND ')} ORDER BY seq`, args).map(toItem));
+    return this.locked(() =>
+      this.all(`SELECT * FROM outbox WHERE ${where.join(' AND ')} ORDER BY seq`, args).map(toItem),
+    );
   }
 
   /** Pending and parked counts per target. */
   async counts(): Promise<OutboxCounts[]> {
     return this.locked(() =>
-      this.all(`SELECT target, SUM(parked = 0) AS pending, SUM(parked = 1) AS parked FROM outbox GROUP BY target ORDER BY target`).map((r) => ({
+      this.all(
+        `SELECT target, SUM(parked = 0) AS pending, SUM(parked = 1) AS parked FROM outbox GROUP BY target ORDER BY target`,
+      ).map((r) => ({
         target: String(r.target),
         pending: Number(r.pending ?? 0),
         parked: Number(r.parked ?? 0),
@@ -279,14 +288,19 @@ export class Outbox {
     const t = normaliseTarget(target);
     return this.tx(() =>
       ids
-        ? this.run(`UPDATE outbox SET parked = 0 WHERE target = ? AND id IN (SELECT value FROM json_each(?))`, [t, JSON.stringify(ids)])
+        ? this.run(`UPDATE outbox SET parked = 0 WHERE target = ? AND id IN (SELECT value FROM json_each(?))`, [
+            t,
+            JSON.stringify(ids),
+          ])
         : this.run(`UPDATE outbox SET parked = 0 WHERE target = ? AND parked = 1`, [t]),
     );
   }
 
   /** Removes items without sending them (the user said so). Returns how many. */
   async discard(ids: string[]): Promise<number> {
-    return this.tx(() => this.run(`DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]));
+    return this.tx(() =>
+      this.run(`DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]),
+    );
   }
 
   /**
@@ -300,7 +314,10 @@ export class Outbox {
     try {
       t = normaliseTarget(target);
       const storeTarget = store.config ? outboxTarget(store.config) : t;
-      if (storeTarget !== t) throw new InvalidInputError(`the outbox holds memories for ${t}; this store writes to ${storeTarget ?? 'a local file'}`);
+      if (storeTarget !== t)
+        throw new InvalidInputError(
+          `the outbox holds memories for ${t}; this store writes to ${storeTarget ?? 'a local file'}`,
+        );
     } catch (e) {
       // The caught error, unchanged: the rejection an async function would give (not a new value).
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
@@ -323,7 +340,11 @@ export class Outbox {
     const batchSize = Math.max(1, Math.min(500, Math.floor(opts.batchSize ?? 50)));
     try {
       outer: for (;;) {
-        const batch = await this.locked(() => this.all(`SELECT * FROM outbox WHERE target = ? AND parked = 0 ORDER BY seq LIMIT ?`, [t, batchSize]).map(toItem));
+        const batch = await this.locked(() =>
+          this.all(`SELECT * FROM outbox WHERE target = ? AND parked = 0 ORDER BY seq LIMIT ?`, [t, batchSize]).map(
+            toItem,
+          ),
+        );
         if (!batch.length) break;
         if (!(await this.claim(t))) {
           result.busy = true; // our lease ran out and another drainer took over
@@ -344,9 +365,20 @@ export class Outbox {
   }
 
   /** One round trip. 'isolate': a permanent refusal in a batch of several; 'stop': try again later. */
-  private async send(t: string, items: OutboxItem[], store: DrainTarget, opts: DrainOptions, result: DrainResult): Promise<'ok' | 'isolate' | 'stop'> {
+  private async send(
+    t: string,
+    items: OutboxItem[],
+    store: DrainTarget,
+    opts: DrainOptions,
+    result: DrainResult,
+  ): Promise<'ok' | 'isolate' | 'stop'> {
     const ids = items.map((i) => i.id);
-    await this.tx(() => this.run(`UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?))`, [Date.now(), JSON.stringify(ids)]));
+    await this.tx(() =>
+      this.run(
+        `UPDATE outbox SET attempts = attempts + 1, last_attempt_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
+        [Date.now(), JSON.stringify(ids)],
+      ),
+    );
     let results: StoreResult[];
     try {
       results = await store.storeMany(items.map((i) => i.memory));
@@ -358,12 +390,22 @@ export class Outbox {
         result.parked.push({ id: ids[0], error: msg });
         return 'ok';
       }
-      await this.tx(() => this.run(`UPDATE outbox SET last_error = ? WHERE id IN (SELECT value FROM json_each(?))`, [msg, JSON.stringify(ids)]));
+      await this.tx(() =>
+        this.run(`UPDATE outbox SET last_error = ? WHERE id IN (SELECT value FROM json_each(?))`, [
+          msg,
+          JSON.stringify(ids),
+        ]),
+      );
       result.error = e;
       return 'stop';
     }
     await opts.afterAcknowledged?.(ids);
-    await this.tx(() => this.run(`DELETE FROM outbox WHERE target = ? AND id IN (SELECT value FROM json_each(?))`, [t, JSON.stringify(ids)]));
+    await this.tx(() =>
+      this.run(`DELETE FROM outbox WHERE target = ? AND id IN (SELECT value FROM json_each(?))`, [
+        t,
+        JSON.stringify(ids),
+      ]),
+    );
     results.forEach((r, i) => result.written.push({ ...r, queuedId: ids[i] }));
     return 'ok';
   }
@@ -380,7 +422,13 @@ export class Outbox {
         Number(cur.expires_at) <= now ||
         (cur.host === host && Number(cur.pid) !== process.pid && !pidAlive(Number(cur.pid)));
       if (!free) return false;
-      this.run(`INSERT OR REPLACE INTO outbox_lease(target, owner, host, pid, expires_at) VALUES (?, ?, ?, ?, ?)`, [t, this.owner, host, process.pid, now + this.leaseMs]);
+      this.run(`INSERT OR REPLACE INTO outbox_lease(target, owner, host, pid, expires_at) VALUES (?, ?, ?, ?, ?)`, [
+        t,
+        this.owner,
+        host,
+        process.pid,
+        now + this.leaseMs,
+      ]);
       return true;
     });
   }
@@ -417,7 +465,9 @@ function toItem(r: Row): OutboxItem {
  * opened as a local store with `query_only`, so any write fails; `dispose` closes and deletes it.
  * Undefined when the replica has no file yet.
  */
-export async function openOfflineCopy(replicaFile: string): Promise<{ store: MnemosStore; dispose(): Promise<void> } | undefined> {
+export async function openOfflineCopy(
+  replicaFile: string,
+): Promise<{ store: MnemosStore; dispose(): Promise<void> } | undefined> {
   const src = path.resolve(replicaFile);
   if (!fs.existsSync(src) || !fs.statSync(src).isFile()) return undefined;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-offline-'));

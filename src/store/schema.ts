@@ -104,7 +104,12 @@ const PROBE = `SELECT
 
 async function probe(conn: Conn) {
   const [r] = await conn.query(PROBE);
-  const objects = new Set(str(r?.objects).split(',').filter(Boolean).map((s) => s.split('=')[0]));
+  const objects = new Set(
+    str(r?.objects)
+      .split(',')
+      .filter(Boolean)
+      .map((s) => s.split('=')[0]),
+  );
   const cols = new Set(str(r?.cols).split(',').filter(Boolean));
   let version = 0;
   if (objects.has('mnemos_state')) {
@@ -123,16 +128,29 @@ export async function migrate(conn: Conn): Promise<SchemaInfo> {
     const p = await probe(conn);
     const info = { hasIcmVecTable: p.objects.has('vec_memories'), hasIcmEmbeddingColumn: p.cols.has('embedding') };
     const upToDate =
-      p.version >= SCHEMA_VERSION && p.cols.has('summary_hash') && p.objects.has('idx_memories_topic_hash') && /UPDATE\s+OF/i.test(p.auSql) && p.objects.has('mnemos_change_au') && !p.objects.has('mnemos_change_ai') && p.objects.has('mnemos_vectors');
+      p.version >= SCHEMA_VERSION &&
+      p.cols.has('summary_hash') &&
+      p.objects.has('idx_memories_topic_hash') &&
+      /UPDATE\s+OF/i.test(p.auSql) &&
+      p.objects.has('mnemos_change_au') &&
+      !p.objects.has('mnemos_change_ai') &&
+      p.objects.has('mnemos_vectors');
     if (upToDate) return info;
     const stmts: string[] = [...statements(ICM_CORE)];
-    if (p.objects.has('memories') && !p.cols.has('summary_hash')) stmts.push(`ALTER TABLE memories ADD COLUMN summary_hash TEXT`);
+    if (p.objects.has('memories') && !p.cols.has('summary_hash'))
+      stmts.push(`ALTER TABLE memories ADD COLUMN summary_hash TEXT`);
     else if (!p.objects.has('memories')) stmts.splice(1, 0, `ALTER TABLE memories ADD COLUMN summary_hash TEXT`);
     // Created after the ALTER so databases from before ICM 0.10.43 upgrade (legacy rows keep NULL hashes).
-    stmts.push(`CREATE UNIQUE INDEX IF NOT EXISTS idx_memories_topic_hash ON memories(LOWER(topic), summary_hash) WHERE summary_hash IS NOT NULL`);
+    stmts.push(
+      `CREATE UNIQUE INDEX IF NOT EXISTS idx_memories_topic_hash ON memories(LOWER(topic), summary_hash) WHERE summary_hash IS NOT NULL`,
+    );
     if (p.auSql && !/UPDATE\s+OF/i.test(p.auSql)) {
       // Old any-column trigger (before ICM's #44 fix) churned FTS and left ghost rows: replace, then rebuild.
-      stmts.push(`DROP TRIGGER memories_au`, ...statements(ICM_UPDATE_TRIGGER), `INSERT INTO memories_fts(memories_fts) VALUES('rebuild')`);
+      stmts.push(
+        `DROP TRIGGER memories_au`,
+        ...statements(ICM_UPDATE_TRIGGER),
+        `INSERT INTO memories_fts(memories_fts) VALUES('rebuild')`,
+      );
     } else {
       stmts.push(...statements(ICM_UPDATE_TRIGGER));
     }

@@ -22,7 +22,12 @@ const MAX_DEPTH = 16;
 
 function truncate(s: string): string {
   const b = Buffer.from(s, 'utf8');
-  return b.length <= MAX_QUERY_BYTES ? s : b.subarray(0, MAX_QUERY_BYTES).toString('utf8').replace(/\uFFFD$/u, '');
+  return b.length <= MAX_QUERY_BYTES
+    ? s
+    : b
+        .subarray(0, MAX_QUERY_BYTES)
+        .toString('utf8')
+        .replace(/\uFFFD$/u, '');
 }
 
 function tokenize(query: string): Tok[] {

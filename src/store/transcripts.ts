@@ -289,9 +289,11 @@ export class TranscriptStore {
        ORDER BY score ASC LIMIT ?`,
       [match, sid, sid, project, project, limit],
     );
-    return rows.map(
-      (r): TranscriptHit => ({ message: rowToMessage(r), session: rowToSession(r, 's_'), score: -num(r.score) }),
-    );
+    return rows.map((r): TranscriptHit => ({
+      message: rowToMessage(r),
+      session: rowToSession(r, 's_'),
+      score: -num(r.score),
+    }));
   }
 
   /** Deletes a session and its messages; returns what was deleted (zeros: no such session). */

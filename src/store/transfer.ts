@@ -20,7 +20,10 @@ function importedMemory(raw: unknown): { memory: Memory; hash: string } {
   const m = raw as Memory;
   if (!m || typeof m !== 'object') throw new InvalidInputError('not an object');
   const { id, topic, summary, importance, keywords, rawExcerpt, sourceData: source } = m;
-  const { memory, hash } = prepareMemory({ id, topic, summary, importance, keywords, rawExcerpt, source }, nowRfc3339());
+  const { memory, hash } = prepareMemory(
+    { id, topic, summary, importance, keywords, rawExcerpt, source },
+    nowRfc3339(),
+  );
   const ts = (v: unknown, d: string) => (typeof v === 'string' && v ? v : d);
   const full: Memory = {
     ...memory,

@@ -129,7 +129,10 @@ export class VectorIndex {
   async refresh(conn: Conn, opts: { full?: boolean } = {}): Promise<void> {
     let full = opts.full || (this.tombstones > 1000 && this.tombstones > this.rows / 4);
     if (!full && this.size > 0) {
-      const [c] = await conn.query(`SELECT COUNT(*) AS n FROM mnemos_vectors WHERE model = ? AND seq <= ?`, [this.model, this.lastSeq]);
+      const [c] = await conn.query(`SELECT COUNT(*) AS n FROM mnemos_vectors WHERE model = ? AND seq <= ?`, [
+        this.model,
+        this.lastSeq,
+      ]);
       full = Number(c?.n ?? 0) < this.size;
     }
     if (full) {
@@ -142,7 +145,10 @@ export class VectorIndex {
       this.lastSeq = 0;
     }
     for (;;) {
-      const rows = await conn.query(`SELECT seq, memory_id, vec FROM mnemos_vectors WHERE model = ? AND seq > ? ORDER BY seq LIMIT 5000`, [this.model, this.lastSeq]);
+      const rows = await conn.query(
+        `SELECT seq, memory_id, vec FROM mnemos_vectors WHERE model = ? AND seq > ? ORDER BY seq LIMIT 5000`,
+        [this.model, this.lastSeq],
+      );
       for (const r of rows) {
         const v = blobToVec(r.vec);
         if (v) this.put(String(r.memory_id), v);

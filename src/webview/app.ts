@@ -61,7 +61,10 @@ export class App {
 
   constructor(root: HTMLElement) {
     const ui = this.saved.ui;
-    this.search = el('vscode-textfield', { class: 'search', attrs: { type: 'search', placeholder: 'Search memories', id: 'search' } });
+    this.search = el('vscode-textfield', {
+      class: 'search',
+      attrs: { type: 'search', placeholder: 'Search memories', id: 'search' },
+    });
     this.search.label = 'Search memories';
     this.search.append(el('span', { slot: 'content-before', class: 'search-icon' }, icon('search')));
     this.search.value = ui.query;
@@ -72,7 +75,8 @@ export class App {
     this.importanceSelect = el('vscode-single-select', { class: 'filter', attrs: { id: 'importance-filter' } });
     this.importanceSelect.label = 'Filter by importance';
     this.importanceSelect.title = 'Filter by importance';
-    for (const [value, f] of Object.entries(IMPORTANCE_FILTERS)) this.importanceSelect.append(el('vscode-option', { text: f.label, attrs: { value } }));
+    for (const [value, f] of Object.entries(IMPORTANCE_FILTERS))
+      this.importanceSelect.append(el('vscode-option', { text: f.label, attrs: { value } }));
     this.setTopicOptions([]);
 
     const run = (command: SidebarCommand, arg: { id?: string; topic?: string } = {}) => this.run(command, arg);
@@ -102,7 +106,13 @@ export class App {
       },
     });
     this.results = new SearchResults({ ...common, rendered: (r, more) => this.searchRendered(r, more) });
-    this.detail = new DetailPane({ rpc: this.rpc, saved: this.saved, showError, run, closed: () => this.focus.focusSelected() });
+    this.detail = new DetailPane({
+      rpc: this.rpc,
+      saved: this.saved,
+      showError,
+      run,
+      closed: () => this.focus.focusSelected(),
+    });
     new TreeKeyboard({
       tree: this.tree,
       scroller: this.scroller,
@@ -116,7 +126,12 @@ export class App {
         'header',
         { class: 'top' },
         this.search,
-        el('div', { class: 'filters', attrs: { role: 'group', 'aria-label': 'Filters' } }, this.topicSelect, this.importanceSelect),
+        el(
+          'div',
+          { class: 'filters', attrs: { role: 'group', 'aria-label': 'Filters' } },
+          this.topicSelect,
+          this.importanceSelect,
+        ),
         this.note.root,
       ),
       this.banner.root,
@@ -179,7 +194,8 @@ export class App {
       const searching = !!ui.query.trim();
       const searchP = searching ? parallel(this.results.run()) : undefined;
       const lists = new Map<string, Promise<Result<'list'>>>();
-      if (!searching) for (const topic of this.pager.expandedTopics()) lists.set(topic, parallel(this.pager.requestFirstRows(topic)));
+      if (!searching)
+        for (const topic of this.pager.expandedTopics()) lists.set(topic, parallel(this.pager.requestFirstRows(topic)));
       const shown = this.detail.shownId;
       const detailP = shown ? parallel(this.detail.open(shown, true)) : undefined;
       const { topics } = await topicsP;
@@ -230,7 +246,11 @@ export class App {
       if (n === undefined) return;
       await this.focus.renderedRows();
       await frame();
-      performance.measure('mnemos:search', { start: t0, end: performance.now(), detail: { query: this.saved.ui.query, results: n } });
+      performance.measure('mnemos:search', {
+        start: t0,
+        end: performance.now(),
+        detail: { query: this.saved.ui.query, results: n },
+      });
       this.banner.hide();
     } catch (e) {
       this.banner.showError(e);
@@ -247,7 +267,9 @@ export class App {
     this.note.set(r.mode === 'keyword' ? this.keywordNotice(r.notice) : undefined);
     this.showEmpty(r.items.length === 0);
     const n = r.items.length;
-    this.live.textContent = n ? `${hasMore ? 'At least ' : ''}${plural(n, 'memory', 'memories')} found` : 'No memories found';
+    this.live.textContent = n
+      ? `${hasMore ? 'At least ' : ''}${plural(n, 'memory', 'memories')} found`
+      : 'No memories found';
     this.focus.applySelection();
   }
 
@@ -372,7 +394,9 @@ export class App {
 
     this.tree.addEventListener('vsc-tree-select', (e: Event) => {
       const d = (e as CustomEvent).detail as unknown;
-      const items = (Array.isArray(d) ? d : ((d as { selectedItems?: unknown[] })?.selectedItems ?? [])) as VscodeTreeItem[];
+      const items = (
+        Array.isArray(d) ? d : ((d as { selectedItems?: unknown[] })?.selectedItems ?? [])
+      ) as VscodeTreeItem[];
       const row = items[0];
       if (!row) return;
       const kind = kindOf(row);
@@ -393,7 +417,8 @@ export class App {
     // Expanding a topic (click, Enter, →) reflects `open`; the tree has no event for it.
     new MutationObserver((records) => {
       if (this.mode !== 'browse') return;
-      for (const r of records) if (kindOf(r.target as Element) === 'topic') this.pager.openChanged(r.target as VscodeTreeItem);
+      for (const r of records)
+        if (kindOf(r.target as Element) === 'topic') this.pager.openChanged(r.target as VscodeTreeItem);
     }).observe(this.tree, { attributes: true, attributeFilter: ['open'], subtree: true });
 
     this.tree.addEventListener('dblclick', (e) => {

@@ -32,7 +32,14 @@ export class DetailView {
         'div',
         { class: 'detail-head' },
         this.title,
-        el('div', { class: 'detail-actions', attrs: { role: 'toolbar', 'aria-label': 'Memory actions' } }, this.buttons.open, this.buttons.edit, this.buttons.delete, button('close', 'close', 'Close details')),
+        el(
+          'div',
+          { class: 'detail-actions', attrs: { role: 'toolbar', 'aria-label': 'Memory actions' } },
+          this.buttons.open,
+          this.buttons.edit,
+          this.buttons.delete,
+          button('close', 'close', 'Close details'),
+        ),
       ),
       this.body,
     );
@@ -80,24 +87,43 @@ export class DetailView {
     this.buttons.open.setAttribute('label', openLabel);
     this.buttons.open.setAttribute('title', openLabel);
 
-    this.title.replaceChildren(icon(IMPORTANCE_ICON[m.importance], `importance importance-${m.importance}`), el('span', { text: m.topic }));
+    this.title.replaceChildren(
+      icon(IMPORTANCE_ICON[m.importance], `importance importance-${m.importance}`),
+      el('span', { text: m.topic }),
+    );
 
     const rows: [string, Node][] = [
       ['Importance', el('span', { text: m.importance })],
       ['Weight', el('span', { text: m.weight.toFixed(3) })],
-      ['Accessed', el('span', { text: `${m.accessCount} ${m.accessCount === 1 ? 'time' : 'times'}, last ${relativeTime(m.lastAccessed)}`, attrs: { title: fullTime(m.lastAccessed) } })],
+      [
+        'Accessed',
+        el('span', {
+          text: `${m.accessCount} ${m.accessCount === 1 ? 'time' : 'times'}, last ${relativeTime(m.lastAccessed)}`,
+          attrs: { title: fullTime(m.lastAccessed) },
+        }),
+      ],
       ['Created', el('span', { text: relativeTime(m.createdAt), attrs: { title: fullTime(m.createdAt) } })],
     ];
-    if (m.updatedAt && m.updatedAt !== m.createdAt) rows.push(['Updated', el('span', { text: relativeTime(m.updatedAt), attrs: { title: fullTime(m.updatedAt) } })]);
+    if (m.updatedAt && m.updatedAt !== m.createdAt)
+      rows.push(['Updated', el('span', { text: relativeTime(m.updatedAt), attrs: { title: fullTime(m.updatedAt) } })]);
     if (m.source) {
-      const link = el('button', { class: 'link', attrs: { type: 'button', title: 'Open the source of this memory' } }, icon('go-to-file'), el('span', { text: m.source.label }));
+      const link = el(
+        'button',
+        { class: 'link', attrs: { type: 'button', title: 'Open the source of this memory' } },
+        icon('go-to-file'),
+        el('span', { text: m.source.label }),
+      );
       const id = m.id;
       link.addEventListener('click', () => this.sourceClick(id));
       rows.push(['Source', link]);
     } else {
       rows.push(['Source', el('span', { text: m.sourceType })]);
     }
-    if (m.keywords.length) rows.push(['Keywords', el('span', { class: 'chips' }, ...m.keywords.map((k) => el('span', { class: 'chip', text: k })))]);
+    if (m.keywords.length)
+      rows.push([
+        'Keywords',
+        el('span', { class: 'chips' }, ...m.keywords.map((k) => el('span', { class: 'chip', text: k }))),
+      ]);
     rows.push(['ID', el('code', { class: 'memory-id', text: m.id })]);
 
     const dl = el('dl', { class: 'meta' });
@@ -106,8 +132,15 @@ export class DetailView {
     const parts: Node[] = [el('p', { class: 'summary', text: m.summary }), dl];
     if (m.rawExcerpt !== null) {
       parts.push(el('h3', { text: m.source?.language ? `Excerpt (${m.source.language})` : 'Excerpt' }));
-      parts.push(el('pre', { class: 'excerpt', attrs: { tabindex: '0', 'aria-label': 'Raw excerpt' } }, el('code', { text: m.rawExcerpt })));
-      if (m.rawExcerptTruncated) parts.push(el('p', { class: 'muted', text: 'The excerpt is long; open the memory to see all of it.' }));
+      parts.push(
+        el(
+          'pre',
+          { class: 'excerpt', attrs: { tabindex: '0', 'aria-label': 'Raw excerpt' } },
+          el('code', { text: m.rawExcerpt }),
+        ),
+      );
+      if (m.rawExcerptTruncated)
+        parts.push(el('p', { class: 'muted', text: 'The excerpt is long; open the memory to see all of it.' }));
     }
     this.body.replaceChildren(...parts);
   }

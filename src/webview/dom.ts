@@ -6,7 +6,11 @@ export interface ElProps {
   attrs?: Record<string, string>;
 }
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElProps = {}, ...children: (Node | null | undefined)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: ElProps = {},
+  ...children: (Node | null | undefined)[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (props.class) e.className = props.class;
   if (props.text !== undefined) e.textContent = props.text;
@@ -18,7 +22,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: ElProps
 
 /** A decorative codicon; screen readers skip it (the row or button carries the words). */
 export function icon(name: string, extraClass = ''): HTMLSpanElement {
-  return el('span', { class: `codicon codicon-${name}${extraClass ? ' ' + extraClass : ''}`, attrs: { 'aria-hidden': 'true' } });
+  return el('span', {
+    class: `codicon codicon-${name}${extraClass ? ' ' + extraClass : ''}`,
+    attrs: { 'aria-hidden': 'true' },
+  });
 }
 
 export function setText(e: Element, text: string): void {

@@ -109,7 +109,9 @@ export class TreeFocus {
 
   focusedRow(): VscodeTreeItem | null {
     const a = document.activeElement;
-    return a instanceof HTMLElement && a.tagName === 'VSCODE-TREE-ITEM' && this.tree.contains(a) ? (a as VscodeTreeItem) : null;
+    return a instanceof HTMLElement && a.tagName === 'VSCODE-TREE-ITEM' && this.tree.contains(a)
+      ? (a as VscodeTreeItem)
+      : null;
   }
 
   async renderedRows(): Promise<void> {

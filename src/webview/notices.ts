@@ -50,7 +50,10 @@ export class RecallNote {
       return;
     }
     this.root.dataset.reason = notice.reason;
-    const parts: Node[] = [icon(notice.action === 'retry' ? 'warning' : 'info'), el('span', { class: 'message', text: notice.text })];
+    const parts: Node[] = [
+      icon(notice.action === 'retry' ? 'warning' : 'info'),
+      el('span', { class: 'message', text: notice.text }),
+    ];
     if (notice.action === 'retry') {
       const b = button('Retry', true, async () => {
         b.setAttribute('disabled', '');
@@ -85,9 +88,16 @@ export class StatusLine {
     if (s.keywordOnly) parts.push('keyword search only');
     const text = parts.join(' · ');
     const where = s.connected ? 'Connected to the memory store' : 'Not connected to the memory store';
-    this.root.replaceChildren(icon(s.connected ? 'database' : 'debug-disconnect'), el('span', { class: 'message', text }));
+    this.root.replaceChildren(
+      icon(s.connected ? 'database' : 'debug-disconnect'),
+      el('span', { class: 'message', text }),
+    );
     // The title adds the reason search is keyword-only, in words.
-    this.root.title = [text, where + '.', s.keywordOnly ? (s.recall?.text ?? 'Search is keyword-only.') : 'Search: keywords and meaning.'].join('\n');
+    this.root.title = [
+      text,
+      where + '.',
+      s.keywordOnly ? (s.recall?.text ?? 'Search is keyword-only.') : 'Search: keywords and meaning.',
+    ].join('\n');
   }
 }
 
@@ -100,7 +110,10 @@ export interface EmptyHost {
 export function renderEmpty(root: HTMLElement, filtered: false | 'search' | 'filters', h: EmptyHost): void {
   if (filtered) {
     root.replaceChildren(
-      el('p', { class: 'empty-title', text: filtered === 'search' ? 'No memories match your search.' : 'No memories match these filters.' }),
+      el('p', {
+        class: 'empty-title',
+        text: filtered === 'search' ? 'No memories match your search.' : 'No memories match these filters.',
+      }),
       button('Clear search and filters', true, () => h.clearFilters()),
     );
     return;
@@ -111,10 +124,14 @@ export function renderEmpty(root: HTMLElement, filtered: false | 'search' | 'fil
   connect.dataset.command = 'connect';
   root.replaceChildren(
     el('p', { class: 'empty-title', text: 'No memories yet' }),
-    el('p', { text: 'Select code or text in an editor, right-click it and choose “Save Selection as Memory”. Or save a note now:' }),
+    el('p', {
+      text: 'Select code or text in an editor, right-click it and choose “Save Selection as Memory”. Or save a note now:',
+    }),
     save,
     el('p', { text: 'Your agents can save memories too, through the Mnemos tools and MCP server.' }),
-    el('p', { text: 'Working with a team? Point Mnemos at a shared libSQL or Turso database to see everyone’s memories.' }),
+    el('p', {
+      text: 'Working with a team? Point Mnemos at a shared libSQL or Turso database to see everyone’s memories.',
+    }),
     connect,
   );
 }

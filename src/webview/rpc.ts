@@ -1,5 +1,12 @@
 /** The webview end of the protocol: one private VS Code API handle, requests as promises, pushes as callbacks. */
-import { type HostMessage, isHostMessage, type Method, type Params, type Result, type WebviewMessage } from '../shared/protocol';
+import {
+  type HostMessage,
+  isHostMessage,
+  type Method,
+  type Params,
+  type Result,
+  type WebviewMessage,
+} from '../shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -23,7 +30,10 @@ const REQUEST_TIMEOUT_MS = 30_000;
 export class Rpc {
   private readonly api: VsCodeApi = acquireVsCodeApi();
   private seq = 0;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }
+  >();
   private pushHandler: (m: Exclude<HostMessage, { type: 'response' }>) => void = () => undefined;
 
   constructor() {
@@ -73,6 +83,9 @@ export class Rpc {
     this.pending.delete(data.seq);
     clearTimeout(p.timer);
     if (data.ok) p.resolve(data.result);
-    else p.reject(new RequestError(String(data.error?.code ?? 'internal'), String(data.error?.message ?? 'Request failed.')));
+    else
+      p.reject(
+        new RequestError(String(data.error?.code ?? 'internal'), String(data.error?.message ?? 'Request failed.')),
+      );
   }
 }

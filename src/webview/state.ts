@@ -24,7 +24,16 @@ export interface UiState {
 }
 
 export function defaultState(): UiState {
-  return { v: 1, query: '', topic: '', importance: 'any', expanded: {}, selected: null, detailOpen: false, scrollTop: 0 };
+  return {
+    v: 1,
+    query: '',
+    topic: '',
+    importance: 'any',
+    expanded: {},
+    selected: null,
+    detailOpen: false,
+    scrollTop: 0,
+  };
 }
 
 /** getState() returns whatever an older build saved; keep what is well-formed, drop the rest. */
@@ -34,7 +43,8 @@ export function restoreState(raw: unknown): UiState {
   const r = raw as Record<string, unknown>;
   if (typeof r.query === 'string') s.query = r.query.slice(0, 1000);
   if (typeof r.topic === 'string') s.topic = r.topic.slice(0, 256);
-  if (typeof r.importance === 'string' && Object.prototype.hasOwnProperty.call(IMPORTANCE_FILTERS, r.importance)) s.importance = r.importance as ImportanceFilter;
+  if (typeof r.importance === 'string' && Object.prototype.hasOwnProperty.call(IMPORTANCE_FILTERS, r.importance))
+    s.importance = r.importance as ImportanceFilter;
   if (r.expanded && typeof r.expanded === 'object' && !Array.isArray(r.expanded)) {
     for (const [k, v] of Object.entries(r.expanded as Record<string, unknown>).slice(0, 200)) {
       if (typeof v === 'number' && Number.isFinite(v) && v >= 0) s.expanded[k] = Math.floor(v);

@@ -5,7 +5,16 @@
 import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
 import { LIMITS, type MemoryItem, type Result, type TopicInfo } from '../shared/protocol';
 import { plural } from '../shared/text';
-import { placeholderRow, reconcile, type RowsHost, setMoreText, syncMemoryRows, syncMoreRow, topicRow, updateTopicRow } from './tree';
+import {
+  placeholderRow,
+  reconcile,
+  type RowsHost,
+  setMoreText,
+  syncMemoryRows,
+  syncMoreRow,
+  topicRow,
+  updateTopicRow,
+} from './tree';
 
 const PAGE = 100;
 /** Topic rows drawn at first (3,000 tree items took ~10 s to paint); "Show more topics" adds as many again. */
@@ -73,7 +82,11 @@ export class TopicPager {
     }
     for (const k of [...this.nodes.keys()]) if (!seen.has(k)) this.nodes.delete(k);
     const left = all.length - visible.length;
-    this.topicsMore = syncMoreRow(this.topicsMore, left > 0 ? `Show more topics (${plural(left, 'topic')} not shown)` : null, this.h.moreObserver);
+    this.topicsMore = syncMoreRow(
+      this.topicsMore,
+      left > 0 ? `Show more topics (${plural(left, 'topic')} not shown)` : null,
+      this.h.moreObserver,
+    );
     if (this.topicsMore) rows.push(this.topicsMore);
     reconcile(this.h.tree, rows);
     const loads: Promise<void>[] = [];
@@ -154,7 +167,12 @@ export class TopicPager {
     let first: VscodeTreeItem | undefined;
     node.loading = (async () => {
       const importance = this.h.saved.importanceLevels();
-      const page = await this.h.rpc.request('list', { topic: node.topic, cursor: node.nextCursor, limit: PAGE, importance });
+      const page = await this.h.rpc.request('list', {
+        topic: node.topic,
+        cursor: node.nextCursor,
+        limit: PAGE,
+        importance,
+      });
       if (gen !== node.gen) return;
       const have = new Set(node.items.map((m) => m.id));
       const fresh = page.items.filter((m) => !have.has(m.id));

@@ -100,7 +100,12 @@ export function setMoreText(row: VscodeTreeItem, text: string): void {
  * The "more" row at the end of a page: made (and watched for scrolling into view) when there is
  * more (`text`), updated in place, or unwatched and dropped when there is not (`text` null).
  */
-export function syncMoreRow(row: VscodeTreeItem | null, text: string | null, observer: IntersectionObserver, topic?: string): VscodeTreeItem | null {
+export function syncMoreRow(
+  row: VscodeTreeItem | null,
+  text: string | null,
+  observer: IntersectionObserver,
+  topic?: string,
+): VscodeTreeItem | null {
   if (text === null) {
     if (row) observer.unobserve(row);
     return null;
@@ -174,7 +179,11 @@ export function visibleRows(tree: Element): VscodeTreeItem[] {
  * The one row reconcile for memory rows (a topic's page, search results): updates rows in place by
  * id, creates the new ones, forgets the gone ones, and returns them in the items' order.
  */
-export function syncMemoryRows(rows: Map<string, VscodeTreeItem>, items: readonly MemoryItem[], showTopic: boolean): VscodeTreeItem[] {
+export function syncMemoryRows(
+  rows: Map<string, VscodeTreeItem>,
+  items: readonly MemoryItem[],
+  showTopic: boolean,
+): VscodeTreeItem[] {
   const out: VscodeTreeItem[] = [];
   const ids = new Set<string>();
   for (const m of items) {

@@ -22,7 +22,10 @@ interface Proc {
 }
 function mnemos(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string | Buffer } = {}): Promise<Proc> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, XDG_DATA_HOME: tmpDir('mnemos-bad-home-'), ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, XDG_DATA_HOME: tmpDir('mnemos-bad-home-'), ...opts.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -57,7 +60,8 @@ async function seedsUnchanged(what: string): Promise<void> {
   try {
     const now = await snapshot(s);
     // New rows from accepted cases are allowed; the seeded ones must be exactly as they were.
-    const seeded = (x: string) => JSON.stringify((JSON.parse(x).rows as { id: string }[]).filter((r) => Object.values(SEED_ID).includes(r.id)));
+    const seeded = (x: string) =>
+      JSON.stringify((JSON.parse(x).rows as { id: string }[]).filter((r) => Object.values(SEED_ID).includes(r.id)));
     assert.equal(seeded(now), seeded(baseline), `${what} changed a stored memory`);
   } finally {
     await s.close();
@@ -78,7 +82,9 @@ describe('bad input through node dist/cli.js', () => {
   });
 
   test('a NUL byte read from stdin is refused, and nothing is written', async () => {
-    const r = await mnemos(['--db', db, '--json', 'store', '-t', 'bin', '-c', '-'], { stdin: Buffer.from('before\u0000after') });
+    const r = await mnemos(['--db', db, '--json', 'store', '-t', 'bin', '-c', '-'], {
+      stdin: Buffer.from('before\u0000after'),
+    });
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, '');
     assert.match(errorOf(r).message, /content \(summary\) must not contain NUL bytes/);
@@ -90,7 +96,10 @@ describe('bad input through node dist/cli.js', () => {
     const r = await mnemos(['--db', db, '--json', 'store', '-t', 'bin', '-c', '-'], { stdin: big });
     assert.equal(r.code, 2);
     assert.match(errorOf(r).message, /summary exceeds 65536 bytes \(1048576\); put long text in the raw excerpt/);
-    const ok = await mnemos(['--db', db, '--json', 'store', '-t', 'bin', '-c', 'a long log, kept verbatim', '-r', '-'], { stdin: big });
+    const ok = await mnemos(
+      ['--db', db, '--json', 'store', '-t', 'bin', '-c', 'a long log, kept verbatim', '-r', '-'],
+      { stdin: big },
+    );
     assert.equal(ok.code, 0, ok.stderr);
     const got = await mnemos(['--db', db, '--json', 'get', JSON.parse(ok.stdout).id]);
     assert.equal(JSON.parse(got.stdout).memory.rawExcerpt.length, 1 << 20);
@@ -98,7 +107,9 @@ describe('bad input through node dist/cli.js', () => {
   });
 
   test('invalid UTF-8 on stdin becomes U+FFFD, never a crash', async () => {
-    const r = await mnemos(['--db', db, '--json', 'store', '-t', 'bin', '-c', '-'], { stdin: Buffer.from([0x61, 0xff, 0xfe, 0xc3, 0x62]) });
+    const r = await mnemos(['--db', db, '--json', 'store', '-t', 'bin', '-c', '-'], {
+      stdin: Buffer.from([0x61, 0xff, 0xfe, 0xc3, 0x62]),
+    });
     assert.equal(r.code, 0, r.stderr);
     const got = await mnemos(['--db', db, '--json', 'get', JSON.parse(r.stdout).id]);
     assert.match(JSON.parse(got.stdout).memory.summary, /^a\ufffd+b$/);
@@ -113,7 +124,10 @@ describe('bad input through node dist/cli.js', () => {
     assert.equal(JSON.parse(json.stdout).memory.summary, text);
     const plain = await mnemos(['--db', db, 'get', id]);
     assert.equal(plain.code, 0);
-    assert.ok(!plain.stdout.includes('\u001b') && !plain.stdout.includes('\u202e'), 'no raw escape or bidi override reaches the terminal');
+    assert.ok(
+      !plain.stdout.includes('\u001b') && !plain.stdout.includes('\u202e'),
+      'no raw escape or bidi override reaches the terminal',
+    );
     assert.match(plain.stdout, /\\x1b\[2J/);
   });
 
@@ -129,7 +143,9 @@ describe('bad input through node dist/cli.js', () => {
     assert.equal(errorOf(r2).code, 'corrupt');
     const copy = path.join(dir, 'copy.db');
     const s = await openStore({ mode: 'local', path: copy });
-    await s.storeMany(Array.from({ length: 200 }, (_, i) => ({ topic: `t${i % 5}`, summary: `row ${i} ${'z'.repeat(300)}` })));
+    await s.storeMany(
+      Array.from({ length: 200 }, (_, i) => ({ topic: `t${i % 5}`, summary: `row ${i} ${'z'.repeat(300)}` })),
+    );
     await s.sql('PRAGMA wal_checkpoint(TRUNCATE)');
     await s.close();
     for (const f of fs.readdirSync(dir)) if (/-(wal|shm)$/.test(f)) fs.rmSync(path.join(dir, f));
@@ -161,7 +177,9 @@ describe('bad input through node dist/cli.js', () => {
   });
 
   test('a token with a line break: a clear error, exit 2', async () => {
-    const r = await mnemos(['--url', sqld.url, '--json', 'topics'], { env: { TURSO_AUTH_TOKEN: `${sqld.token}\r\nX-Injected: 1` } });
+    const r = await mnemos(['--url', sqld.url, '--json', 'topics'], {
+      env: { TURSO_AUTH_TOKEN: `${sqld.token}\r\nX-Injected: 1` },
+    });
     assert.equal(r.code, 2, r.stderr);
     assert.ok(!r.stderr.includes(sqld.token!));
   });

@@ -44,7 +44,13 @@ function noise(n: number, seed = 7): Buffer {
 /** A real Mnemos database with enough rows to span many pages, checkpointed into the main file. */
 async function realDb(file: string, rows = 400): Promise<void> {
   const s = await openStore({ mode: 'local', path: file });
-  await s.storeMany(Array.from({ length: rows }, (_, i) => ({ topic: `topic-${i % 7}`, summary: `memory number ${i}: ${noise(120, i).toString('base64')}`, keywords: [`k${i}`] })));
+  await s.storeMany(
+    Array.from({ length: rows }, (_, i) => ({
+      topic: `topic-${i % 7}`,
+      summary: `memory number ${i}: ${noise(120, i).toString('base64')}`,
+      keywords: [`k${i}`],
+    })),
+  );
   await s.sql('PRAGMA wal_checkpoint(TRUNCATE)');
   await s.close();
   // libsql frees the native connection only when its statements are garbage-collected, and SQLite then
@@ -84,7 +90,8 @@ const BAD_FILES: BadFile[] = [
       return f;
     },
     code: 'corrupt',
-    message: /random\.db is not a SQLite\/libSQL database \(file is not a database\); point Mnemos at another file or move this one aside/,
+    message:
+      /random\.db is not a SQLite\/libSQL database \(file is not a database\); point Mnemos at another file or move this one aside/,
   },
   {
     name: 'a text file',
@@ -135,7 +142,9 @@ const BAD_FILES: BadFile[] = [
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const Database = require('libsql');
       const db = new Database(f);
-      db.exec(`CREATE TABLE memories (x INTEGER, y TEXT); INSERT INTO memories VALUES (1, 'their data'); CREATE TABLE notes (a TEXT)`);
+      db.exec(
+        `CREATE TABLE memories (x INTEGER, y TEXT); INSERT INTO memories VALUES (1, 'their data'); CREATE TABLE notes (a TEXT)`,
+      );
       db.close();
       return f;
     },
@@ -190,10 +199,12 @@ describe('database files that are not databases, or not ours', () => {
     const pages = size / 4096;
     assert.ok(pages > 30, `a database of ${pages} pages`);
     const fd = fs.openSync(file, 'r+');
-    for (let p = Math.floor(pages / 3); p < Math.floor((2 * pages) / 3); p++) fs.writeSync(fd, noise(4096, p), 0, 4096, p * 4096);
+    for (let p = Math.floor(pages / 3); p < Math.floor((2 * pages) / 3); p++)
+      fs.writeSync(fd, noise(4096, p), 0, 4096, p * 4096);
     fs.closeSync(fd);
     const hash = sha(file);
-    const corrupt = /corrupt\.db is corrupted \(database disk image is malformed\); restore a backup or export what can be read/;
+    const corrupt =
+      /corrupt\.db is corrupted \(database disk image is malformed\); restore a backup or export what can be read/;
 
     // Store: wherever the damage is met (open, list, recall, a write), the error is the typed "corrupt" one.
     let met = 0;
@@ -218,7 +229,11 @@ describe('database files that are not databases, or not ours', () => {
       await s!.close().catch(() => undefined);
     }
     assert.ok(met > 0, 'the damage is reported');
-    for (const cmd of [['list', '--all'], ['recall', 'memory', 'number', '-l', '1000'], ['export', '-']]) {
+    for (const cmd of [
+      ['list', '--all'],
+      ['recall', 'memory', 'number', '-l', '1000'],
+      ['export', '-'],
+    ]) {
       const r = await runCli(['--db', file, '--format', 'json', ...cmd]);
       assert.equal(r.code, 5, `mnemos ${cmd[0]}: ${r.stderr}`);
       assert.equal(r.errJson().error.code, 'corrupt');
@@ -246,25 +261,35 @@ describe('database files that are not databases, or not ours', () => {
     const s = await openStore({ mode: 'local', path: file });
     assert.equal(await s.count(), 0);
     await s.close();
-    const r = await runCli(['--db', file, '--format', 'json', 'store', '-t', 'x', '-c', 'first memory in an empty file']);
+    const r = await runCli([
+      '--db',
+      file,
+      '--format',
+      'json',
+      'store',
+      '-t',
+      'x',
+      '-c',
+      'first memory in an empty file',
+    ]);
     assert.equal(r.code, 0, r.stderr);
   });
 
-  test(
-    'db: a NUL byte in the path is refused with a clear error, and the process survives',
-    async () => {
-      const dir = tmpDir();
-      const r = await runChild(path.join(__dirname, 'nul-path-child.ts'), [dir]);
-      assert.equal(r.signal, null, `the process was killed by ${r.signal}: ${r.stderr.slice(0, 300)}`);
-      assert.equal(r.code, 0, r.stderr.slice(0, 500));
-      const [store, cli] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-      assert.equal(store.code, 'invalid_input');
-      assert.match(store.message, /NUL/);
-      assert.equal(cli.exit, 2);
-      assert.match(JSON.parse(cli.stderr).error.message, /NUL/);
-      assert.deepEqual(fs.readdirSync(dir), [], 'no file created');
-    },
-  );
+  test('db: a NUL byte in the path is refused with a clear error, and the process survives', async () => {
+    const dir = tmpDir();
+    const r = await runChild(path.join(__dirname, 'nul-path-child.ts'), [dir]);
+    assert.equal(r.signal, null, `the process was killed by ${r.signal}: ${r.stderr.slice(0, 300)}`);
+    assert.equal(r.code, 0, r.stderr.slice(0, 500));
+    const [store, cli] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(store.code, 'invalid_input');
+    assert.match(store.message, /NUL/);
+    assert.equal(cli.exit, 2);
+    assert.match(JSON.parse(cli.stderr).error.message, /NUL/);
+    assert.deepEqual(fs.readdirSync(dir), [], 'no file created');
+  });
 });
 
 describe('an ICM database with 768-dimensional vectors and a sqlite-vec vec_memories table', () => {
@@ -278,13 +303,34 @@ describe('an ICM database with 768-dimensional vectors and a sqlite-vec vec_memo
   function icmState(): typeof icmBefore {
     const db = openWithVec(file);
     try {
-      const q = (sql: string) => JSON.stringify(db.prepare(sql).all([]).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Uint8Array || Buffer.isBuffer(v) ? createHash('sha256').update(v as Uint8Array).digest('hex') : v]))));
+      const q = (sql: string) =>
+        JSON.stringify(
+          db
+            .prepare(sql)
+            .all([])
+            .map((r) =>
+              Object.fromEntries(
+                Object.entries(r).map(([k, v]) => [
+                  k,
+                  v instanceof Uint8Array || Buffer.isBuffer(v)
+                    ? createHash('sha256')
+                        .update(v as Uint8Array)
+                        .digest('hex')
+                    : v,
+                ]),
+              ),
+            ),
+        );
       return {
         vec: q(`SELECT memory_id, embedding FROM vec_memories ORDER BY memory_id`),
-        blobs: q(`SELECT id, embedding FROM memories WHERE id IN (${icmIds.map((i) => `'${i}'`).join(',')}) ORDER BY id`),
+        blobs: q(
+          `SELECT id, embedding FROM memories WHERE id IN (${icmIds.map((i) => `'${i}'`).join(',')}) ORDER BY id`,
+        ),
         meta: q(`SELECT key, value FROM icm_metadata WHERE key IN ('embedding_dims', 'hook_counter') ORDER BY key`),
         vecSql: q(`SELECT sql FROM sqlite_master WHERE name = 'vec_memories'`),
-        others: q(`SELECT (SELECT count(*) FROM memoirs) AS memoirs, (SELECT count(*) FROM concepts) AS concepts, (SELECT count(*) FROM facts) AS facts, (SELECT count(*) FROM sessions) AS sessions`),
+        others: q(
+          `SELECT (SELECT count(*) FROM memoirs) AS memoirs, (SELECT count(*) FROM concepts) AS concepts, (SELECT count(*) FROM facts) AS facts, (SELECT count(*) FROM sessions) AS sessions`,
+        ),
       };
     } finally {
       db.close();
@@ -308,7 +354,10 @@ describe('an ICM database with 768-dimensional vectors and a sqlite-vec vec_memo
       assert.equal(await s.count(), icmIds.length);
       const hit = await s.recall('busy_timeout parallel hooks', { limit: 5, bumpAccess: false });
       assert.match(hit.items[0].memory.summary, /SQLITE_BUSY during parallel hooks/);
-      const { id } = await s.store({ topic: 'mnemos-on-icm', summary: 'written by Mnemos into an ICM database with 768-d vectors' });
+      const { id } = await s.store({
+        topic: 'mnemos-on-icm',
+        summary: 'written by Mnemos into an ICM database with 768-d vectors',
+      });
       assert.equal((await s.get(id))?.topic, 'mnemos-on-icm');
       await s.update(id, { summary: 'updated by Mnemos next to ICM vectors' });
       await s.forget(id);
@@ -319,8 +368,18 @@ describe('an ICM database with 768-dimensional vectors and a sqlite-vec vec_memo
     assert.deepEqual(icmState(), icmBefore);
   });
 
-  test('icm-768: the CLI works on it, also with its own (64-d) embedding model, and leaves ICM\'s vectors alone', async () => {
-    const st = await runCli(['--db', file, '--format', 'json', 'store', '-t', 'mnemos-on-icm', '-c', 'the CLI stored this next to 768-d vectors']);
+  test("icm-768: the CLI works on it, also with its own (64-d) embedding model, and leaves ICM's vectors alone", async () => {
+    const st = await runCli([
+      '--db',
+      file,
+      '--format',
+      'json',
+      'store',
+      '-t',
+      'mnemos-on-icm',
+      '-c',
+      'the CLI stored this next to 768-d vectors',
+    ]);
     assert.equal(st.code, 0, st.stderr);
     const r = await runCli(['--db', file, '--format', 'json', 'recall', 'libSQL', 'Turso', 'team']);
     assert.equal(r.code, 0, r.stderr);
@@ -340,7 +399,11 @@ describe('an ICM database with 768-dimensional vectors and a sqlite-vec vec_memo
     assert.ok(srv.ok, srv.ok ? '' : srv.stderr);
     if (!srv.ok) return;
     try {
-      const stored = await srv.served.call('icm_memory_store', { topic: 'mnemos-on-icm', content: 'stored over MCP next to ICM vectors', keywords: ['icm'] });
+      const stored = await srv.served.call('icm_memory_store', {
+        topic: 'mnemos-on-icm',
+        content: 'stored over MCP next to ICM vectors',
+        keywords: ['icm'],
+      });
       assert.equal(stored.isError, false, stored.text);
       const id = /([0-9A-HJKMNP-TV-Z]{26})/.exec(stored.text)![1];
       const rec = await srv.served.call('icm_memory_recall', { query: 'sqlite-vec vec_memories KNN' });
@@ -355,8 +418,10 @@ describe('an ICM database with 768-dimensional vectors and a sqlite-vec vec_memo
     assert.deepEqual(icmState(), icmBefore);
     const db = openWithVec(file);
     try {
-      const knn = db.prepare(`SELECT memory_id FROM vec_memories WHERE embedding MATCH ? ORDER BY distance LIMIT 3`).all([embeddingBlob(fakeEmbedding(1, DIMS))]);
-      assert.equal(knn[0].memory_id, icmIds[0], 'ICM\'s nearest neighbour of its own first vector is that memory');
+      const knn = db
+        .prepare(`SELECT memory_id FROM vec_memories WHERE embedding MATCH ? ORDER BY distance LIMIT 3`)
+        .all([embeddingBlob(fakeEmbedding(1, DIMS))]);
+      assert.equal(knn[0].memory_id, icmIds[0], "ICM's nearest neighbour of its own first vector is that memory");
     } finally {
       db.close();
     }

@@ -8,7 +8,16 @@ import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { newId } from '../../src/store';
 import { FIELD_CASES, type Outcome, TYPE_CASES, type Want } from './fields';
-import { type Fronts, cliError, ftsIntact, memoryEquals, mcpStoredId, openFronts, SEED_ID, watchProcess } from './fixture';
+import {
+  type Fronts,
+  cliError,
+  ftsIntact,
+  memoryEquals,
+  mcpStoredId,
+  openFronts,
+  SEED_ID,
+  watchProcess,
+} from './fixture';
 
 let f: Fronts;
 const watch = watchProcess();
@@ -26,10 +35,18 @@ async function judge(where: string, attempt: Attempt, outcome: Outcome, base: Wa
   const isSeed = attempt.ok && Object.values(SEED_ID).includes(attempt.id);
   try {
     if (outcome instanceof RegExp) {
-      assert.equal(attempt.ok, false, `${where}: should be refused with ${outcome}, but stored ${attempt.ok ? attempt.id : ''}`);
+      assert.equal(
+        attempt.ok,
+        false,
+        `${where}: should be refused with ${outcome}, but stored ${attempt.ok ? attempt.id : ''}`,
+      );
       if (!attempt.ok) {
         assert.match(attempt.message, outcome, `${where}: message`);
-        assert.doesNotMatch(attempt.message, /internal error|unexpected error|SQLITE|stack/i, `${where}: a user-facing message`);
+        assert.doesNotMatch(
+          attempt.message,
+          /internal error|unexpected error|SQLITE|stack/i,
+          `${where}: a user-facing message`,
+        );
       }
     } else {
       assert.equal(attempt.ok, true, `${where}: should be stored, but: ${attempt.ok ? '' : attempt.message}`);
@@ -51,7 +68,11 @@ async function viaStore(input: Record<string, unknown>): Promise<Attempt> {
   try {
     return { ok: true, id: (await f.store.store(input as never)).id };
   } catch (e) {
-    assert.equal((e as { code?: string }).code, 'invalid_input', `store: a typed invalid_input error, got ${String(e)}`);
+    assert.equal(
+      (e as { code?: string }).code,
+      'invalid_input',
+      `store: a typed invalid_input error, got ${String(e)}`,
+    );
     return { ok: false, message: (e as Error).message };
   }
 }
@@ -74,10 +95,27 @@ async function viaMcp(args: Record<string, unknown>): Promise<Attempt> {
 describe('new-memory fields through the store, the CLI and the MCP server', () => {
   for (const c of FIELD_CASES) {
     test(`field: ${c.name}`, c.todo ? { todo: c.todo } : {}, async () => {
-      const base: Want = { topic: c.topic.trim(), summary: c.content, keywords: c.keywords ?? [], rawExcerpt: c.raw ?? null, importance: c.importance ?? 'medium' };
+      const base: Want = {
+        topic: c.topic.trim(),
+        summary: c.content,
+        keywords: c.keywords ?? [],
+        rawExcerpt: c.raw ?? null,
+        importance: c.importance ?? 'medium',
+      };
       const expect = c.expect ?? {};
 
-      await judge('store', await viaStore({ topic: c.topic, summary: c.content, keywords: c.keywords, rawExcerpt: c.raw, importance: c.importance }), expect, base);
+      await judge(
+        'store',
+        await viaStore({
+          topic: c.topic,
+          summary: c.content,
+          keywords: c.keywords,
+          rawExcerpt: c.raw,
+          importance: c.importance,
+        }),
+        expect,
+        base,
+      );
 
       const args = ['store', '-t', c.topic, '-c', c.content];
       for (const k of c.keywords ?? []) args.push('-k', k);
@@ -105,9 +143,27 @@ describe('values of the wrong type through the store, an import file and the MCP
         rawExcerpt: typeof a.raw_excerpt === 'string' ? a.raw_excerpt : null,
         importance: typeof a.importance === 'string' ? a.importance : 'medium',
       };
-      await judge('store', await viaStore({ topic: a.topic, summary: a.content, keywords: a.keywords, rawExcerpt: a.raw_excerpt, importance: a.importance }), c.store ?? c.expect, base);
+      await judge(
+        'store',
+        await viaStore({
+          topic: a.topic,
+          summary: a.content,
+          keywords: a.keywords,
+          rawExcerpt: a.raw_excerpt,
+          importance: a.importance,
+        }),
+        c.store ?? c.expect,
+        base,
+      );
 
-      const memory: Record<string, unknown> = { id: newId(), topic: a.topic, summary: a.content, keywords: a.keywords, importance: a.importance, rawExcerpt: a.raw_excerpt };
+      const memory: Record<string, unknown> = {
+        id: newId(),
+        topic: a.topic,
+        summary: a.content,
+        keywords: a.keywords,
+        importance: a.importance,
+        rawExcerpt: a.raw_excerpt,
+      };
       const doc = JSON.stringify({ format: 'mnemos-export', version: 1, memories: [memory] });
       const r = await f.cli(['import', '-'], doc);
       const cliOutcome = c.cli ?? c.expect;

@@ -20,8 +20,16 @@ export function tmpDir(prefix = 'mnemos-bad-'): string {
 export const SEEDS = {
   greek: { topic: 'greek', summary: 'alpha beta gamma are the first Greek letters', keywords: ['letters'] },
   greek2: { topic: 'greek', summary: 'delta and epsilon follow gamma in the alphabet', keywords: [] },
-  sql: { topic: 'sql', summary: 'SELECT reads rows, DROP TABLE removes a table, UNION joins results: never build SQL from strings', keywords: ['injection'] },
-  fts: { topic: 'search', summary: 'NEAR, OR, AND and NOT are FTS5 operators; a star makes a prefix query', keywords: ['fts5'] },
+  sql: {
+    topic: 'sql',
+    summary: 'SELECT reads rows, DROP TABLE removes a table, UNION joins results: never build SQL from strings',
+    keywords: ['injection'],
+  },
+  fts: {
+    topic: 'search',
+    summary: 'NEAR, OR, AND and NOT are FTS5 operators; a star makes a prefix query',
+    keywords: ['fts5'],
+  },
   columns: { topic: 'search', summary: 'summary topic keywords and id are the indexed column names', keywords: [] },
   cafe: { topic: 'unicode', summary: 'café au lait and crème brûlée', keywords: ['food'] },
   rtl: { topic: 'unicode', summary: 'שלום עולם and مرحبا بالعالم are greetings', keywords: [] },
@@ -46,9 +54,26 @@ export async function seededDb(dir: string = tmpDir()): Promise<string> {
     const ts = '2026-01-01T00:00:00.000+00:00';
     await s.importAll({
       format: 'mnemos-export',
-      memories: SEED_KEYS.map((k) => ({ id: SEED_ID[k], ...SEEDS[k], keywords: [...SEEDS[k].keywords], importance: 'medium', rawExcerpt: null, weight: 1, accessCount: 0, createdAt: ts, updatedAt: ts, lastAccessed: ts, sourceType: 'manual', sourceData: null, relatedIds: [] })),
+      memories: SEED_KEYS.map((k) => ({
+        id: SEED_ID[k],
+        ...SEEDS[k],
+        keywords: [...SEEDS[k].keywords],
+        importance: 'medium',
+        rawExcerpt: null,
+        weight: 1,
+        accessCount: 0,
+        createdAt: ts,
+        updatedAt: ts,
+        lastAccessed: ts,
+        sourceType: 'manual',
+        sourceData: null,
+        relatedIds: [],
+      })),
     });
-    await s.sql(`INSERT INTO icm_metadata(key, value) VALUES ('last_decay_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`, [nowRfc3339()]);
+    await s.sql(
+      `INSERT INTO icm_metadata(key, value) VALUES ('last_decay_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`,
+      [nowRfc3339()],
+    );
   } finally {
     await s.close();
   }
@@ -129,7 +154,18 @@ export function cliError(r: CliResult): { code: string; message: string } {
   return e;
 }
 
-export const EXIT_OF: Record<string, number> = { usage: 2, invalid_input: 2, not_found: 1, connection: 3, auth: 4, conflict: 5, read_only: 5, corrupt: 5, io: 5, internal: 5 };
+export const EXIT_OF: Record<string, number> = {
+  usage: 2,
+  invalid_input: 2,
+  not_found: 1,
+  connection: 3,
+  auth: 4,
+  conflict: 5,
+  read_only: 5,
+  corrupt: 5,
+  io: 5,
+  internal: 5,
+};
 
 /** Counts unhandled rejections / uncaught errors in this test process (a bad case must not leave any). */
 export function watchProcess(): { check(): void } {
@@ -144,7 +180,11 @@ export function watchProcess(): { check(): void } {
   };
 }
 
-export function memoryEquals(m: Memory | null, want: { topic: string; summary: string; keywords: string[]; rawExcerpt: string | null; importance: string }, what: string): void {
+export function memoryEquals(
+  m: Memory | null,
+  want: { topic: string; summary: string; keywords: string[]; rawExcerpt: string | null; importance: string },
+  what: string,
+): void {
   assert.ok(m, `${what}: the memory was stored`);
   assert.deepEqual(
     { topic: m.topic, summary: m.summary, keywords: m.keywords, rawExcerpt: m.rawExcerpt, importance: m.importance },

@@ -27,7 +27,12 @@ async function run(): Promise<void> {
   }
   const out = new Sink();
   const err = new Sink();
-  const exit = await main(['--db', file, '--format', 'json', 'store', '-t', 'x', '-c', 'y'], { stdout: out, stderr: err, stdin: Readable.from([]), env: { PATH: process.env.PATH } });
+  const exit = await main(['--db', file, '--format', 'json', 'store', '-t', 'x', '-c', 'y'], {
+    stdout: out,
+    stderr: err,
+    stdin: Readable.from([]),
+    env: { PATH: process.env.PATH },
+  });
   console.log(JSON.stringify({ via: 'cli', exit, stdout: out.text, stderr: err.text }));
 }
 

@@ -6,8 +6,27 @@
  */
 import * as assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CURSOR_CASES, EVERY_SEED_QUERY, FACTOR_CASES, FILTER_CASES, ID_CASES, IMPORT_CASES, LIMIT_CASES, TOPIC_OP_CASES } from './ops';
-import { type Fronts, cliError, EXIT_OF, ftsIntact, KEY_OF_ID, mcpIds, openFronts, SEED_ID, watchProcess } from './fixture';
+import {
+  CURSOR_CASES,
+  EVERY_SEED_QUERY,
+  FACTOR_CASES,
+  FILTER_CASES,
+  ID_CASES,
+  IMPORT_CASES,
+  LIMIT_CASES,
+  TOPIC_OP_CASES,
+} from './ops';
+import {
+  type Fronts,
+  cliError,
+  EXIT_OF,
+  ftsIntact,
+  KEY_OF_ID,
+  mcpIds,
+  openFronts,
+  SEED_ID,
+  watchProcess,
+} from './fixture';
 
 let f: Fronts;
 const watch = watchProcess();
@@ -26,7 +45,13 @@ async function storeRejects(p: Promise<unknown>, code: string, message: RegExp, 
     return true;
   });
 }
-async function cliFails(args: string[], code: string, message: RegExp, where = `mnemos ${args[0]}`, stdin?: string): Promise<void> {
+async function cliFails(
+  args: string[],
+  code: string,
+  message: RegExp,
+  where = `mnemos ${args[0]}`,
+  stdin?: string,
+): Promise<void> {
   const r = await f.cli(args, stdin);
   assert.equal(r.code, EXIT_OF[code], `${where}: exit ${EXIT_OF[code]} for ${code}, got ${r.code}: ${r.stderr}`);
   const e = cliError(r);
@@ -108,7 +133,11 @@ describe('topic filters with LIKE wildcards, stars, quotes and case', () => {
       assert.deepEqual(keys(r.json().items.map((m: { id: string }) => m.id)), want, 'mnemos list');
       const rc = await f.cli(['recall', '-t', c.topic, '-l', '100', '--', EVERY_SEED_QUERY]);
       assert.equal(rc.code, 0, rc.stderr);
-      assert.deepEqual(keys(rc.json().items.map((i: { memory: { id: string } }) => i.memory.id)), want, 'mnemos recall');
+      assert.deepEqual(
+        keys(rc.json().items.map((i: { memory: { id: string } }) => i.memory.id)),
+        want,
+        'mnemos recall',
+      );
       const m = await f.mcp.call('icm_memory_recall', { query: EVERY_SEED_QUERY, topic: c.topic, limit: 100 });
       assert.equal(m.isError, false, m.text);
       assert.deepEqual(keys(mcpIds(m.text)), [...(c.mcp ?? c.list)].sort(), 'icm_memory_recall');
@@ -126,13 +155,25 @@ describe('limits of every shape', () => {
     test(`limit: ${c.name}`, async () => {
       const q = 'alpha delta gamma';
       if (c.expectStore instanceof RegExp) {
-        await storeRejects(f.store.recall(q, { limit: c.store as number }), 'invalid_input', c.expectStore, 'store.recall');
+        await storeRejects(
+          f.store.recall(q, { limit: c.store as number }),
+          'invalid_input',
+          c.expectStore,
+          'store.recall',
+        );
         await storeRejects(f.store.list({ limit: c.store as number }), 'invalid_input', c.expectStore, 'store.list');
       } else {
-        atMost(c.expectStore, (await f.store.recall(q, { limit: c.store as number, bumpAccess: false })).items.length, 'store.recall');
+        atMost(
+          c.expectStore,
+          (await f.store.recall(q, { limit: c.store as number, bumpAccess: false })).items.length,
+          'store.recall',
+        );
         atMost(c.expectStore, (await f.store.list({ limit: c.store as number })).items.length, 'store.list');
       }
-      for (const cmd of [['recall', '-l', c.cli, '--', q], ['list', '-l', c.cli]]) {
+      for (const cmd of [
+        ['recall', '-l', c.cli, '--', q],
+        ['list', '-l', c.cli],
+      ]) {
         if (c.expectCli instanceof RegExp) await cliFails(cmd, 'invalid_input', c.expectCli, `mnemos ${cmd[0]}`);
         else {
           const r = await f.cli(cmd);

@@ -16,7 +16,7 @@ export interface IdCase {
 const NF = /no memory with id/;
 export const ID_CASES: IdCase[] = [
   { name: 'SQL after a quote', id: "'; DROP TABLE memories; --", kind: 'not_found', message: NF },
-  { name: "OR 1=1", id: "' OR 1=1 --", kind: 'not_found', message: NF },
+  { name: 'OR 1=1', id: "' OR 1=1 --", kind: 'not_found', message: NF },
   { name: 'a seed id with OR appended', id: `${SEED_ID.greek}' OR '1'='1`, kind: 'not_found', message: NF },
   { name: 'a LIKE wildcard', id: '%', kind: 'not_found', message: NF },
   { name: 'a seed id with a wildcard appended', id: `${SEED_ID.greek}%`, kind: 'not_found', message: NF },
@@ -52,7 +52,11 @@ export const TOPIC_OP_CASES: TopicOpCase[] = [
   { name: 'an empty topic', topic: '', invalid: /topic must not be empty/ },
   { name: 'a topic with a newline', topic: 'greek\nsql', invalid: /topic must not contain newlines or tabs/ },
   { name: 'a topic of 300 bytes', topic: 'x'.repeat(300), invalid: /topic exceeds 256 bytes \(300\)/ },
-  { name: 'a topic with a lone surrogate', topic: 'greek\ud800', invalid: /topic contains an unpaired UTF-16 surrogate/ },
+  {
+    name: 'a topic with a lone surrogate',
+    topic: 'greek\ud800',
+    invalid: /topic contains an unpaired UTF-16 surrogate/,
+  },
 ];
 
 export interface FilterCase {
@@ -102,11 +106,35 @@ export const LIMIT_CASES: LimitCase[] = [
   { name: 'minus one', store: -1, cli: '-1', mcp: -1, expectStore: LIM, expectCli: LIM_CLI, expectMcp: 1 },
   { name: 'a fraction', store: 1.5, cli: '1.5', mcp: 1.5, expectStore: 1, expectCli: LIM_CLI, expectMcp: 1 },
   { name: 'NaN', store: NaN, cli: 'NaN', mcp: NaN, expectStore: LIM, expectCli: LIM_CLI, expectMcp: LIM_MCP },
-  { name: 'Infinity', store: Infinity, cli: 'Infinity', mcp: Infinity, expectStore: LIM, expectCli: LIM_CLI, expectMcp: LIM_MCP },
-  { name: 'a billion (clamped)', store: 1e9, cli: '1000000000', mcp: 1e9, expectStore: 1000, expectCli: 1000, expectMcp: 100 },
+  {
+    name: 'Infinity',
+    store: Infinity,
+    cli: 'Infinity',
+    mcp: Infinity,
+    expectStore: LIM,
+    expectCli: LIM_CLI,
+    expectMcp: LIM_MCP,
+  },
+  {
+    name: 'a billion (clamped)',
+    store: 1e9,
+    cli: '1000000000',
+    mcp: 1e9,
+    expectStore: 1000,
+    expectCli: 1000,
+    expectMcp: 100,
+  },
   { name: 'a number as a string', store: '2', cli: ' 2 ', mcp: '2', expectStore: 2, expectCli: 2, expectMcp: LIM_MCP },
   { name: 'letters', store: 'abc', cli: 'abc', mcp: 'abc', expectStore: LIM, expectCli: LIM_CLI, expectMcp: LIM_MCP },
-  { name: 'SQL', store: '1; DROP TABLE memories', cli: '1; DROP TABLE memories', mcp: '1; DROP TABLE memories', expectStore: LIM, expectCli: LIM_CLI, expectMcp: LIM_MCP },
+  {
+    name: 'SQL',
+    store: '1; DROP TABLE memories',
+    cli: '1; DROP TABLE memories',
+    mcp: '1; DROP TABLE memories',
+    expectStore: LIM,
+    expectCli: LIM_CLI,
+    expectMcp: LIM_MCP,
+  },
 ];
 
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
@@ -150,7 +178,14 @@ export const FACTOR_CASES: FactorCase[] = [
   { name: 'prune below NaN', command: 'prune', value: NaN, cli: 'x', message: PRU, cliMessage: PRU_CLI },
 ];
 
-const mem = (over: Record<string, unknown>) => ({ id: '01JBADNEW00000000000000001', topic: 'imported', summary: 'an imported memory', importance: 'medium', keywords: [], ...over });
+const mem = (over: Record<string, unknown>) => ({
+  id: '01JBADNEW00000000000000001',
+  topic: 'imported',
+  summary: 'an imported memory',
+  importance: 'medium',
+  keywords: [],
+  ...over,
+});
 const doc = (memories: unknown[]) => JSON.stringify({ format: 'mnemos-export', version: 1, memories });
 export interface ImportCase {
   name: string;
@@ -165,13 +200,33 @@ export const IMPORT_CASES: ImportCase[] = [
   { name: 'JSON null', text: 'null', message: /not a Mnemos export/ },
   { name: 'memories as a string', text: '{"memories": "x"}', message: /not a Mnemos export/ },
   { name: 'another format', text: '{"format": "other", "memories": []}', message: /unknown export format "other"/ },
-  { name: 'a bad second memory: nothing is written', text: doc([mem({}), mem({ id: '01JBADNEW00000000000000002', topic: '' })]), message: /memory #2: topic must not be empty/ },
-  { name: 'a 1 MB summary', text: doc([mem({ summary: 's'.repeat(1 << 20) })]), message: /memory #1: summary exceeds 65536 bytes/ },
+  {
+    name: 'a bad second memory: nothing is written',
+    text: doc([mem({}), mem({ id: '01JBADNEW00000000000000002', topic: '' })]),
+    message: /memory #2: topic must not be empty/,
+  },
+  {
+    name: 'a 1 MB summary',
+    text: doc([mem({ summary: 's'.repeat(1 << 20) })]),
+    message: /memory #1: summary exceeds 65536 bytes/,
+  },
   { name: 'a NUL in the id', text: doc([mem({ id: 'a\u0000b' })]), message: /memory #1: id is not a memory id/ },
-  { name: 'a lone surrogate escape in the summary', text: doc([mem({ summary: 'SURROGATE' })]).replace('"SURROGATE"', '"\\ud800"'), message: /memory #1: content contains an unpaired UTF-16 surrogate/ },
+  {
+    name: 'a lone surrogate escape in the summary',
+    text: doc([mem({ summary: 'SURROGATE' })]).replace('"SURROGATE"', '"\\ud800"'),
+    message: /memory #1: content contains an unpaired UTF-16 surrogate/,
+  },
   { name: 'a number instead of a memory', text: doc([42]), message: /memory #1: not an object/ },
   { name: '100,000 nested lists', text: '['.repeat(100_000) + ']'.repeat(100_000), message: /not a Mnemos export/ },
-  { name: "a seed's id with other content (skipped, the seed is kept)", text: doc([mem({ id: SEED_ID.greek, topic: 'greek', summary: 'overwritten?' })]), result: { imported: 0, skipped: 1 } },
-  { name: "a seed's topic and content under a new id (skipped)", text: doc([mem({ topic: 'greek', summary: 'alpha beta gamma are the first Greek letters' })]), result: { imported: 0, skipped: 1 } },
+  {
+    name: "a seed's id with other content (skipped, the seed is kept)",
+    text: doc([mem({ id: SEED_ID.greek, topic: 'greek', summary: 'overwritten?' })]),
+    result: { imported: 0, skipped: 1 },
+  },
+  {
+    name: "a seed's topic and content under a new id (skipped)",
+    text: doc([mem({ topic: 'greek', summary: 'alpha beta gamma are the first Greek letters' })]),
+    result: { imported: 0, skipped: 1 },
+  },
   { name: 'an empty list of memories', text: doc([]), result: { imported: 0, skipped: 0 } },
 ];

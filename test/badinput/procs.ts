@@ -8,11 +8,18 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { baseEnv, NODE_ARGS, ROOT, type Served, type ToolReply } from '../mcp/harness';
 
-export type Started = { ok: true; served: Served } | { ok: false; error: string; stderr: string; exitCode: number | null };
+export type Started =
+  { ok: true; served: Served } | { ok: false; error: string; stderr: string; exitCode: number | null };
 
 /** Starts `src/mcp/stdio-entry.ts` with this environment; resolves either way, with the server's stderr. */
 export async function tryServe(env: Record<string, string>, timeoutMs = 30_000): Promise<Started> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: NODE_ARGS, env: baseEnv(env), cwd: ROOT, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: NODE_ARGS,
+    env: baseEnv(env),
+    cwd: ROOT,
+    stderr: 'pipe',
+  });
   let err = '';
   let exitCode: number | null = null;
   const stderrDone = new Promise<void>((resolve) => {
@@ -60,9 +67,18 @@ export interface ChildResult {
 }
 
 /** Runs a TypeScript file under tsx in its own process (argv and environment as given). */
-export function runChild(file: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<ChildResult> {
+export function runChild(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 60_000,
+): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));

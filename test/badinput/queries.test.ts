@@ -25,7 +25,8 @@ function checkIds(c: QueryCase, ids: string[], where: string): void {
     assert.deepEqual(ids, [], `${where}: nothing to find, got ${show(ids)}`);
     return;
   }
-  for (const k of c.find ?? []) assert.ok(ids.includes(SEED_ID[k]), `${where}: "${k}" should be found; got ${show(ids)}`);
+  for (const k of c.find ?? [])
+    assert.ok(ids.includes(SEED_ID[k]), `${where}: "${k}" should be found; got ${show(ids)}`);
   assert.equal(new Set(ids).size, ids.length, `${where}: no duplicates`);
   for (const id of ids) assert.ok(KEY_OF_ID.has(id), `${where}: ${id} is not a stored memory`);
 }
@@ -35,10 +36,18 @@ describe('search text through the store, the CLI and the MCP server', () => {
     test(`query: ${c.name}`, c.todo ? { todo: c.todo } : {}, async () => {
       // store: keyword and (embedder-less) hybrid entry points
       const kw = await f.store.recallKeyword(c.q, { limit: LIMIT, bumpAccess: false });
-      checkIds(c, kw.map((s) => s.memory.id), 'store.recallKeyword');
+      checkIds(
+        c,
+        kw.map((s) => s.memory.id),
+        'store.recallKeyword',
+      );
       const rc = await f.store.recall(c.q, { limit: LIMIT, bumpAccess: false });
       assert.equal(rc.mode, 'keyword');
-      checkIds(c, rc.items.map((s) => s.memory.id), 'store.recall');
+      checkIds(
+        c,
+        rc.items.map((s) => s.memory.id),
+        'store.recall',
+      );
 
       // CLI: the query after --, so one starting with "-" is a query, not an option
       const r = await f.cli(['recall', '-l', String(LIMIT), '--', c.q]);
@@ -47,7 +56,11 @@ describe('search text through the store, the CLI and the MCP server', () => {
         assert.match(cliError(r).message, /recall needs a QUERY/);
       } else {
         assert.equal(r.code, 0, `mnemos recall exited ${r.code}: ${r.stderr}`);
-        checkIds(c, r.json().items.map((i: { memory: { id: string } }) => i.memory.id), 'mnemos recall');
+        checkIds(
+          c,
+          r.json().items.map((i: { memory: { id: string } }) => i.memory.id),
+          'mnemos recall',
+        );
       }
 
       // MCP

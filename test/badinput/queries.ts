@@ -118,7 +118,11 @@ export const QUERY_CASES: QueryCase[] = [
   { name: '1 MB of quotes', q: '"'.repeat(MB), none: true },
   { name: '1 MB of parentheses', q: '('.repeat(MB), none: true },
   { name: '1 MB of stars and minuses', q: repeatTo('*-', MB), none: true },
-  { name: '1 MB of different words, the match in the first 100', q: 'gamma ' + Array.from({ length: 120_000 }, (_, i) => `w${i}`).join(' '), find: ['greek'] },
+  {
+    name: '1 MB of different words, the match in the first 100',
+    q: 'gamma ' + Array.from({ length: 120_000 }, (_, i) => `w${i}`).join(' '),
+    find: ['greek'],
+  },
   { name: 'a word of 10,000 letters', q: 'alpha ' + 'b'.repeat(10_000), find: ['greek'] },
   { name: '1 MB of multi-byte text cut inside a character', q: repeatTo('é', MB), none: true },
   // ---- empty and whitespace
@@ -145,7 +149,11 @@ export const QUERY_CASES: QueryCase[] = [
   { name: 'a decomposed accent (NFD)', q: 'cafe\u0301', find: ['cafe'] },
   { name: 'no accent', q: 'creme brulee', find: ['cafe'] },
   { name: 'upper case with accents', q: 'CAFÉ', find: ['cafe'] },
-  { name: 'a stack of combining marks (zalgo)', q: 'a\u0300\u0301\u0302\u0303\u0304\u0305lpha c\u0327afe\u0301', find: ['cafe'] },
+  {
+    name: 'a stack of combining marks (zalgo)',
+    q: 'a\u0300\u0301\u0302\u0303\u0304\u0305lpha c\u0327afe\u0301',
+    find: ['cafe'],
+  },
   { name: 'a combining mark alone', q: '\u0301', none: true },
   { name: 'combining marks only', q: '\u0301\u0302\u0303', none: true },
   { name: 'a grapheme joiner inside a word', q: 'al\u034fpha', find: [] },
@@ -177,7 +185,11 @@ export const QUERY_CASES: QueryCase[] = [
   { name: 'a format string', q: '%s %n %x alpha', find: ['greek'] },
   { name: 'a template literal', q: '${process.exit(1)} alpha', find: ['greek'] },
   { name: 'numbers', q: '100 5', find: ['percent'] },
-  { name: 'a hundred and one terms (the first 100 are searched)', q: Array.from({ length: 100 }, (_, i) => `nope${i}`).join(' ') + ' alpha', none: true },
+  {
+    name: 'a hundred and one terms (the first 100 are searched)',
+    q: Array.from({ length: 100 }, (_, i) => `nope${i}`).join(' ') + ' alpha',
+    none: true,
+  },
   { name: 'the noncharacters U+FFFE and U+FFFF', q: '\ufffe\uffff alpha', find: ['greek'] },
   { name: 'a byte order mark', q: '\ufeffalpha', find: ['greek'] },
   { name: 'the replacement character', q: '\ufffd alpha', find: ['greek'] },

@@ -46,7 +46,12 @@ interface Expect {
 }
 
 /** The same refusal from the store, the CLI (a read and a write), and the MCP server (it does not start). */
-async function refusedEverywhere(cfg: StoreConfig, cli: { args: string[]; env: Record<string, string> }, mcpEnv: Record<string, string>, e: Expect): Promise<void> {
+async function refusedEverywhere(
+  cfg: StoreConfig,
+  cli: { args: string[]; env: Record<string, string> },
+  mcpEnv: Record<string, string>,
+  e: Expect,
+): Promise<void> {
   const noSecret = (text: string, where: string) => {
     if (e.secret) assert.ok(!text.includes(e.secret), `${where} repeats the secret: ${text.slice(0, 300)}`);
   };
@@ -57,7 +62,10 @@ async function refusedEverywhere(cfg: StoreConfig, cli: { args: string[]; env: R
     return true;
   });
   // An unreachable server costs the CLI its retries: one command is enough there.
-  const cmds = e.code === 'connection' ? [['topics']] : [['topics'], ['store', '-t', 'remote', '-c', 'a write that must not land']];
+  const cmds =
+    e.code === 'connection'
+      ? [['topics']]
+      : [['topics'], ['store', '-t', 'remote', '-c', 'a write that must not land']];
   for (const cmd of cmds) {
     const r = await runCli([...cli.args, '--format', 'json', ...cmd], { env: cli.env });
     assert.equal(r.code, EXIT_OF[e.code], `mnemos ${cmd[0]}: exit ${r.code}: ${r.stderr}`);
@@ -88,7 +96,8 @@ interface UrlCase extends Expect {
   url: string;
   todo?: string;
 }
-const SCHEME = /unsupported URL scheme "([a-z]+):"; use libsql:\/\/, https:\/\/, wss:\/\/ \(or http:\/\/ on localhost\)/;
+const SCHEME =
+  /unsupported URL scheme "([a-z]+):"; use libsql:\/\/, https:\/\/, wss:\/\/ \(or http:\/\/ on localhost\)/;
 const NOT_URL = /is not a URL; expected libsql:\/\/, https:\/\/, wss:\/\//;
 const PLAIN = /refusing (http|ws):\/\/ to .+: tokens would travel unencrypted; use https:\/\/ or libsql:\/\//;
 const IN_URL = /put the auth token in secret storage or TURSO_AUTH_TOKEN, not in the URL/;
@@ -100,14 +109,37 @@ const URL_CASES: UrlCase[] = [
   { name: 'plain http to a private address', url: 'http://10.0.0.1:8080', code: 'invalid_input', message: PLAIN },
   { name: 'plain ws to a LAN address', url: 'ws://192.168.1.1', code: 'invalid_input', message: PLAIN },
   { name: 'plain http to a public name', url: 'http://db.example.com', code: 'invalid_input', message: PLAIN },
-  { name: 'libsql:// without a host', url: 'libsql://', code: 'invalid_input', message: /URL "libsql:\/\/" has no host/ },
+  {
+    name: 'libsql:// without a host',
+    url: 'libsql://',
+    code: 'invalid_input',
+    message: /URL "libsql:\/\/" has no host/,
+  },
   { name: 'garbage', url: 'garbage', code: 'invalid_input', message: NOT_URL },
   { name: 'a space', url: ' ', code: 'invalid_input', message: NOT_URL },
   { name: 'a space inside the host', url: 'https://exa mple.com', code: 'invalid_input', message: NOT_URL },
   { name: 'an unclosed IPv6 bracket', url: 'http://[::1', code: 'invalid_input', message: NOT_URL },
-  { name: 'a token as the URL password', url: 'https://user:s3cretpassw0rd@db.example.com', code: 'invalid_input', message: IN_URL, secret: 's3cretpassw0rd' },
-  { name: 'a token in the query string', url: 'https://db.example.com/?authToken=s3cretqueryt0ken', code: 'invalid_input', message: IN_URL, secret: 's3cretqueryt0ken' },
-  { name: 'a JWT in a libsql:// query string', url: 'libsql://db.example.turso.io?authToken=eyJhbGciOiJFZERTQSJ9.eyJpYXQiOjE3MDB9.c2lnbmF0dXJlc2lnbmF0dXJl', code: 'invalid_input', message: IN_URL, secret: 'c2lnbmF0dXJlc2lnbmF0dXJl' },
+  {
+    name: 'a token as the URL password',
+    url: 'https://user:s3cretpassw0rd@db.example.com',
+    code: 'invalid_input',
+    message: IN_URL,
+    secret: 's3cretpassw0rd',
+  },
+  {
+    name: 'a token in the query string',
+    url: 'https://db.example.com/?authToken=s3cretqueryt0ken',
+    code: 'invalid_input',
+    message: IN_URL,
+    secret: 's3cretqueryt0ken',
+  },
+  {
+    name: 'a JWT in a libsql:// query string',
+    url: 'libsql://db.example.turso.io?authToken=eyJhbGciOiJFZERTQSJ9.eyJpYXQiOjE3MDB9.c2lnbmF0dXJlc2lnbmF0dXJl',
+    code: 'invalid_input',
+    message: IN_URL,
+    secret: 'c2lnbmF0dXJlc2lnbmF0dXJl',
+  },
   {
     name: 'a token in a URL that does not parse',
     url: 'https://user:unparsedsecret99@exa mple.com',
@@ -115,19 +147,37 @@ const URL_CASES: UrlCase[] = [
     message: NOT_URL,
     secret: 'unparsedsecret99',
   },
-  { name: 'nothing listening (plain http on loopback)', url: 'http://127.0.0.1:1', code: 'connection', message: UNREACHABLE },
-  { name: 'nothing listening (https on localhost)', url: 'https://localhost:1', code: 'connection', message: UNREACHABLE },
+  {
+    name: 'nothing listening (plain http on loopback)',
+    url: 'http://127.0.0.1:1',
+    code: 'connection',
+    message: UNREACHABLE,
+  },
+  {
+    name: 'nothing listening (https on localhost)',
+    url: 'https://localhost:1',
+    code: 'connection',
+    message: UNREACHABLE,
+  },
 ];
 
 describe('server URLs that are refused or unreachable', () => {
   for (const c of URL_CASES) {
     test(`url: ${c.name}`, c.todo ? { todo: c.todo } : {}, async () => {
       const env = { TURSO_AUTH_TOKEN: sqld.token! };
-      await refusedEverywhere({ mode: 'remote', url: c.url, authToken: sqld.token, retries: 0 }, { args: ['--url', c.url], env }, { TURSO_DATABASE_URL: c.url, TURSO_AUTH_TOKEN: sqld.token! }, c);
+      await refusedEverywhere(
+        { mode: 'remote', url: c.url, authToken: sqld.token, retries: 0 },
+        { args: ['--url', c.url], env },
+        { TURSO_DATABASE_URL: c.url, TURSO_AUTH_TOKEN: sqld.token! },
+        c,
+      );
       // The same URL as a replica's primary: refused before a replica file is made.
       const dir = tmpDir();
       const replica = path.join(dir, 'replica.db');
-      await assert.rejects(openStore({ mode: 'replica', path: replica, syncUrl: c.url, authToken: sqld.token, retries: 0 }), (e: Error & { code?: string }) => e.code === c.code);
+      await assert.rejects(
+        openStore({ mode: 'replica', path: replica, syncUrl: c.url, authToken: sqld.token, retries: 0 }),
+        (e: Error & { code?: string }) => e.code === c.code,
+      );
       const r = await runCli(['--db', replica, '--url', c.url, '--replica', '--format', 'json', 'topics'], { env });
       assert.equal(r.code, EXIT_OF[c.code], r.stderr);
       assert.deepEqual(fs.readdirSync(dir), [], 'no replica file is created');
@@ -149,25 +199,46 @@ interface TokenCase {
   expect: 'ok' | 'auth' | 'invalid_input' | 'ok-or-auth';
   todo?: string;
 }
-const REFUSED = /libSQL server http:\/\/127\.0\.0\.1:\d+ refused the auth token \(.*\); set a valid token with "Mnemos: Set Auth Token" or TURSO_AUTH_TOKEN/;
+const REFUSED =
+  /libSQL server http:\/\/127\.0\.0\.1:\d+ refused the auth token \(.*\); set a valid token with "Mnemos: Set Auth Token" or TURSO_AUTH_TOKEN/;
 const BAD_CHARS = /auth token .*(line break|newline|control character|non-ASCII)/i;
 const TOKEN_CASES: TokenCase[] = [
   { name: 'the right token', token: () => sqld.token, expect: 'ok' },
-  { name: 'the right token with a trailing newline (as read from a file)', token: () => `${sqld.token}\n`, expect: 'ok' },
+  {
+    name: 'the right token with a trailing newline (as read from a file)',
+    token: () => `${sqld.token}\n`,
+    expect: 'ok',
+  },
   { name: 'no token', token: () => undefined, expect: 'auth' },
   { name: 'an empty token', token: () => '', expect: 'auth' },
   { name: 'a random string', token: () => 'not-a-jwt-just-a-guess', expect: 'auth' },
-  { name: 'the right token with its signature altered', token: () => sqld.token!.slice(0, -6) + 'AAAAAA', expect: 'auth' },
-  { name: 'a token signed by another key', token: () => 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3MDAwMDAwMDB9.' + 'A'.repeat(86), expect: 'auth' },
+  {
+    name: 'the right token with its signature altered',
+    token: () => sqld.token!.slice(0, -6) + 'AAAAAA',
+    expect: 'auth',
+  },
+  {
+    name: 'a token signed by another key',
+    token: () => 'eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCJ9.eyJpYXQiOjE3MDAwMDAwMDB9.' + 'A'.repeat(86),
+    expect: 'auth',
+  },
   { name: 'an expired token', token: () => sqld.sign!({ exp: Math.floor(Date.now() / 1000) - 3600 }), expect: 'auth' },
   { name: 'a read-only token (for reading)', token: () => sqld.sign!({ a: 'ro' }), expect: 'ok' },
   { name: '"Bearer " pasted in front of the token', token: () => `Bearer ${sqld.token}`, expect: 'auth' },
   { name: 'a token of 10 kB', token: () => 'x'.repeat(10_000), expect: 'auth' },
   { name: 'a non-ASCII token', token: () => 'ünïcödé-tökén-🧠', expect: 'invalid_input' },
   { name: 'a space before the right token', token: () => ` ${sqld.token}`, expect: 'ok-or-auth' },
-  { name: 'a newline inside the token', token: () => `${sqld.token!.slice(0, 20)}\n${sqld.token!.slice(20)}`, expect: 'invalid_input' },
+  {
+    name: 'a newline inside the token',
+    token: () => `${sqld.token!.slice(0, 20)}\n${sqld.token!.slice(20)}`,
+    expect: 'invalid_input',
+  },
   { name: 'a header injected after the token', token: () => `${sqld.token}\r\nX-Injected: 1`, expect: 'invalid_input' },
-  { name: 'a NUL inside the token', token: () => `${sqld.token!.slice(0, 20)}\u0000${sqld.token!.slice(20)}`, expect: 'invalid_input' },
+  {
+    name: 'a NUL inside the token',
+    token: () => `${sqld.token!.slice(0, 20)}\u0000${sqld.token!.slice(20)}`,
+    expect: 'invalid_input',
+  },
 ];
 
 describe('tokens against sqld with JWT auth', () => {
@@ -191,7 +262,10 @@ describe('tokens against sqld with JWT auth', () => {
           await s.close();
         }
         const r = await runCli(['--url', sqld.url, '--format', 'json', 'topics'], { env });
-        assert.ok(r.code === 0 || (c.expect === 'ok-or-auth' && r.code === 4), `mnemos topics: exit ${r.code}: ${r.stderr}`);
+        assert.ok(
+          r.code === 0 || (c.expect === 'ok-or-auth' && r.code === 4),
+          `mnemos topics: exit ${r.code}: ${r.stderr}`,
+        );
         if (r.code === 0) assert.deepEqual(r.json(), { topics: [{ topic: 'remote', count: 2 }] });
         else assert.match(r.errJson().error.message, REFUSED);
         if (secret) assert.ok(!(r.stdout + r.stderr).includes(secret), 'no token in the CLI output');
@@ -207,7 +281,12 @@ describe('tokens against sqld with JWT auth', () => {
           if (secret) assert.ok(!srv.stderr.includes(secret), 'no token in the MCP log');
         }
       } else {
-        await refusedEverywhere(cfg, { args: ['--url', sqld.url], env }, { TURSO_DATABASE_URL: sqld.url, ...env }, { code: c.expect, message: c.expect === 'auth' ? REFUSED : BAD_CHARS, secret });
+        await refusedEverywhere(
+          cfg,
+          { args: ['--url', sqld.url], env },
+          { TURSO_DATABASE_URL: sqld.url, ...env },
+          { code: c.expect, message: c.expect === 'auth' ? REFUSED : BAD_CHARS, secret },
+        );
       }
       await serverUnchanged(c.name);
     });
@@ -218,22 +297,31 @@ describe('tokens against sqld with JWT auth', () => {
     const s = await openStore({ mode: 'remote', url: sqld.url, authToken: ro, retries: 0 });
     try {
       assert.equal(await s.count(), 2);
-      await assert.rejects(s.store({ topic: 'remote', summary: 'a write with a read-only token' }), (e: Error & { code?: string }) => {
-        assert.equal(e.code, 'auth', e.message);
-        assert.match(e.message, /refused the auth token \(.*403\)/);
-        return true;
-      });
+      await assert.rejects(
+        s.store({ topic: 'remote', summary: 'a write with a read-only token' }),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.code, 'auth', e.message);
+          assert.match(e.message, /refused the auth token \(.*403\)/);
+          return true;
+        },
+      );
     } finally {
       await s.close();
     }
-    const r = await runCli(['--url', sqld.url, '--format', 'json', 'store', '-t', 'remote', '-c', 'a write with a read-only token'], { env: { TURSO_AUTH_TOKEN: ro } });
+    const r = await runCli(
+      ['--url', sqld.url, '--format', 'json', 'store', '-t', 'remote', '-c', 'a write with a read-only token'],
+      { env: { TURSO_AUTH_TOKEN: ro } },
+    );
     assert.equal(r.code, 4, r.stderr);
     assert.match(r.errJson().error.message, /refused the auth token/);
     assert.ok(!r.stderr.includes(ro));
     const srv = await tryServe({ TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: ro });
     assert.ok(srv.ok, srv.ok ? '' : srv.stderr);
     if (srv.ok) {
-      const w = await srv.served.call('icm_memory_store', { topic: 'remote', content: 'a write with a read-only token' });
+      const w = await srv.served.call('icm_memory_store', {
+        topic: 'remote',
+        content: 'a write with a read-only token',
+      });
       const topics = await srv.served.call('icm_memory_list_topics');
       await srv.served.close();
       assert.equal(w.isError, true);

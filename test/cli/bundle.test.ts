@@ -63,7 +63,18 @@ describe('the built bin dist/cli.js', () => {
 
   test('stores, recalls and reports with real exit codes on a local file, and exits on its own', async () => {
     const db = path.join(tmpDir(), 'bin.db');
-    const stored = await mnemos(['--db', db, '--json', 'store', '-t', 'bin', '-c', 'the bundle really runs', '-k', 'bundle']);
+    const stored = await mnemos([
+      '--db',
+      db,
+      '--json',
+      'store',
+      '-t',
+      'bin',
+      '-c',
+      'the bundle really runs',
+      '-k',
+      'bundle',
+    ]);
     assert.equal(stored.code, 0, stored.stderr);
     const { id } = JSON.parse(stored.stdout);
     const recall = await mnemos(['recall', 'bundle', 'runs'], { env: { MNEMOS_DB: db } });
@@ -79,18 +90,36 @@ describe('the built bin dist/cli.js', () => {
   test('serve runs from its own bundle next to the bin; the commands that do not serve never load it', async () => {
     const db = path.join(tmpDir(), 'serve.db');
     const lines = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+      },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
-      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'icm_memory_store', arguments: { topic: 'served', content: 'via the bin' } } },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'icm_memory_store', arguments: { topic: 'served', content: 'via the bin' } },
+      },
     ];
     const r = await mnemos(['--db', db, 'serve'], { stdin: lines.map((l) => JSON.stringify(l)).join('\n') + '\n' });
     assert.equal(r.code, 0, r.stderr);
-    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const replies = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(replies.find((x) => x.id === 1)?.result?.serverInfo?.name, 'mnemos');
     assert.match(replies.find((x) => x.id === 2)?.result?.content?.[0]?.text, /^ok:/);
-    assert.deepEqual(JSON.parse((await mnemos(['--db', db, '--json', 'topics'])).stdout).topics, [{ topic: 'served', count: 1 }]);
+    assert.deepEqual(JSON.parse((await mnemos(['--db', db, '--json', 'topics'])).stdout).topics, [
+      { topic: 'served', count: 1 },
+    ]);
     const bin = fs.readFileSync(BIN, 'utf8');
-    assert.ok(!bin.includes('@modelcontextprotocol') && !bin.includes('zod'), 'the MCP SDK and zod are in dist/mcp.js only');
+    assert.ok(
+      !bin.includes('@modelcontextprotocol') && !bin.includes('zod'),
+      'the MCP SDK and zod are in dist/mcp.js only',
+    );
   });
 
   test('imports from a pipe and exports to stdout byte for byte the same memories', async () => {
@@ -120,7 +149,12 @@ describe('the built bin dist/cli.js', () => {
 
   test('an embedded replica works through the bin and its stdout stays pure JSON', async () => {
     const replica = path.join(tmpDir(), 'replica.db');
-    const env = { TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: sqld.token, ICM_TURSO_REPLICA: '1', MNEMOS_DB: replica };
+    const env = {
+      TURSO_DATABASE_URL: sqld.url,
+      TURSO_AUTH_TOKEN: sqld.token,
+      ICM_TURSO_REPLICA: '1',
+      MNEMOS_DB: replica,
+    };
     const s = await mnemos(['--json', 'store', '-t', 'replica', '-c', 'written via the replica'], { env });
     assert.equal(s.code, 0, s.stderr);
     const list = await mnemos(['--json', 'list', '-t', 'replica'], { env });
@@ -133,10 +167,15 @@ describe('the built bin dist/cli.js', () => {
   describe('a replica whose token the primary refuses', () => {
     let r: Proc;
     before(async () => {
-      const env = { TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: 'not-the-token-0123456789', ICM_TURSO_REPLICA: '1', MNEMOS_DB: path.join(tmpDir(), 'refused.db') };
+      const env = {
+        TURSO_DATABASE_URL: sqld.url,
+        TURSO_AUTH_TOKEN: 'not-the-token-0123456789',
+        ICM_TURSO_REPLICA: '1',
+        MNEMOS_DB: path.join(tmpDir(), 'refused.db'),
+      };
       r = await mnemos(['--json', 'stats'], { env });
     });
-    test('fails with one JSON error line, nothing on stdout (libSQL\'s native logs are silenced), and no token', () => {
+    test("fails with one JSON error line, nothing on stdout (libSQL's native logs are silenced), and no token", () => {
       assert.notEqual(r.code, 0);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -153,7 +192,10 @@ describe('the built bin dist/cli.js', () => {
     await mnemos(['--db', db, 'import', '-'], { stdin: JSON.stringify(seedExport(400, 'lots')) });
     const r = await new Promise<Proc>((resolve) => {
       const t0 = Date.now();
-      const p = spawn(process.execPath, [BIN, '--db', db, 'export', '-'], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH } });
+      const p = spawn(process.execPath, [BIN, '--db', db, 'export', '-'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { PATH: process.env.PATH },
+      });
       let stderr = '';
       p.stderr.on('data', (d) => (stderr += d));
       p.stdout.once('data', () => p.stdout.destroy());

@@ -28,7 +28,9 @@ describe('mnemos argument parsing', () => {
     const { t } = fresh();
     const { id } = (await t.run(['store', '-t', 'piped', '-c', '-'], { stdin: 'from a pipe ✓\n' })).json();
     assert.equal((await t.run(['get', id])).json().memory.summary, 'from a pipe ✓\n');
-    const { id: id2 } = (await t.run(['store', '-t', 'piped', '-c', 'with raw', '-r', '-'], { stdin: 'stack trace here' })).json();
+    const { id: id2 } = (
+      await t.run(['store', '-t', 'piped', '-c', 'with raw', '-r', '-'], { stdin: 'stack trace here' })
+    ).json();
     assert.equal((await t.run(['get', id2])).json().memory.rawExcerpt, 'stack trace here');
     await t.run(['store', '-t', 'piped', '-c', '-', '-r', '-'], { stdin: 'x', expect: 2 });
   });
@@ -65,7 +67,24 @@ describe('mnemos help, version and exit codes', () => {
   test('--help lists every command with the global options, exit codes and environment', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
-    for (const c of ['store', 'recall', 'list', 'topics', 'stats', 'health', 'get', 'forget', 'update', 'consolidate', 'decay', 'prune', 'export', 'import', 'sync', 'help']) {
+    for (const c of [
+      'store',
+      'recall',
+      'list',
+      'topics',
+      'stats',
+      'health',
+      'get',
+      'forget',
+      'update',
+      'consolidate',
+      'decay',
+      'prune',
+      'export',
+      'import',
+      'sync',
+      'help',
+    ]) {
       assert.match(r.stdout, new RegExp(`^  ${c} +\\S`, 'm'), c);
     }
     assert.match(r.stdout, /--db PATH/);
@@ -73,7 +92,7 @@ describe('mnemos help, version and exit codes', () => {
     assert.match(r.stdout, /Exit codes: 0 ok, 1 not found, 2 usage or invalid input, 3 connection, 4 auth, 5 other/);
   });
 
-  test('help COMMAND and COMMAND --help show that command\'s flags', async () => {
+  test("help COMMAND and COMMAND --help show that command's flags", async () => {
     const a = await runCli(['help', 'store']);
     const b = await runCli(['store', '--help']);
     assert.equal(a.code, 0);
@@ -250,7 +269,10 @@ describe('mnemos command table', () => {
     assert.match(bare.stderr, /^Usage: mnemos probe-family SUBCOMMAND/m);
     const unknown = await runCli(['probe-family', 'ad']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown probe-family subcommand "ad"; did you mean "add"\?.*mnemos help probe-family\)/);
+    assert.match(
+      unknown.stderr,
+      /unknown probe-family subcommand "ad"; did you mean "add"\?.*mnemos help probe-family\)/,
+    );
     const missing = await runCli(['--db', db, 'probe-family', 'add']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /add needs -c CONTENT \(see: mnemos help probe-family add\)/);
@@ -259,13 +281,26 @@ describe('mnemos command table', () => {
   test('serve speaks MCP on the given stdin/stdout against the --db store, and exits 0 when stdin ends', async () => {
     const { db, t } = fresh();
     const lines = [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'test', version: '1' } },
+      },
       { jsonrpc: '2.0', method: 'notifications/initialized' },
-      { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'icm_memory_store', arguments: { topic: 'via-mcp', content: 'stored through mnemos serve' } } },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'icm_memory_store', arguments: { topic: 'via-mcp', content: 'stored through mnemos serve' } },
+      },
     ];
     const r = await runCli(['serve', '--db', db], { stdin: lines.map((l) => JSON.stringify(l)).join('\n') + '\n' });
     assert.equal(r.code, 0, r.stderr);
-    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const replies = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(replies.find((x) => x.id === 1)?.result?.serverInfo?.name, 'mnemos');
     assert.ok(!replies.find((x) => x.id === 2)?.result?.isError, r.stdout);
     assert.deepEqual((await t.run(['topics'])).json().topics, [{ topic: 'via-mcp', count: 1 }]);

@@ -8,7 +8,11 @@ const MODELS = path.resolve(__dirname, '..', 'fixtures', 'models');
 
 test('embed backfills vectors, then recall is hybrid; without a model it is keyword-only and says so', async () => {
   const env = { MNEMOS_DB: path.join(tmpDir(), 'm.db'), MNEMOS_EMBED_OFFLINE: '1', MNEMOS_MODEL_DIR: MODELS };
-  for (const c of ['We use libSQL so replicas read locally', 'The WAL grew until idle readers closed', 'Prefer small commits'])
+  for (const c of [
+    'We use libSQL so replicas read locally',
+    'The WAL grew until idle readers closed',
+    'Prefer small commits',
+  ])
     assert.equal((await runCli(['store', '-t', 'notes', '-c', c], { env })).code, 0);
   const none = await runCli(['--format', 'json', 'embed'], { env });
   assert.equal(none.code, 2);
@@ -27,7 +31,9 @@ test('embed backfills vectors, then recall is hybrid; without a model it is keyw
 
   const k = await runCli(['--format', 'json', 'recall', 'replicas'], { env });
   assert.equal(k.json().mode, 'keyword');
-  const missing = await runCli(['--format', 'json', 'recall', 'replicas'], { env: { ...env, MNEMOS_EMBED_MODEL: 'no/such-model' } });
+  const missing = await runCli(['--format', 'json', 'recall', 'replicas'], {
+    env: { ...env, MNEMOS_EMBED_MODEL: 'no/such-model' },
+  });
   assert.equal(missing.code, 0, 'an unavailable model falls back to keyword search');
   assert.equal(missing.json().mode, 'keyword');
   assert.match(missing.json().note, /not available/);

@@ -32,7 +32,10 @@ export function tmpDir(prefix = 'mnemos-cli-'): string {
 /** A clean environment: nothing from the developer's shell (no TURSO_* leaking in), default db under a temp folder. */
 const BASE_ENV: NodeJS.ProcessEnv = { PATH: process.env.PATH, XDG_DATA_HOME: tmpDir('mnemos-cli-home-') };
 
-export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string } = {},
+): Promise<CliResult> {
   const stdout = new Capture();
   const stderr = new Capture();
   const code = await main(args, {
@@ -49,7 +52,13 @@ export async function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; st
       throw new Error(`${what} is not one JSON document (exit ${code}):\n${text}\nstderr: ${stderr.text}`);
     }
   };
-  return { code, stdout: stdout.text, stderr: stderr.text, json: () => parse(stdout.text, 'stdout'), errJson: () => parse(stderr.text, 'stderr') };
+  return {
+    code,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    json: () => parse(stdout.text, 'stdout'),
+    errJson: () => parse(stderr.text, 'stderr'),
+  };
 }
 
 /** Where a test's CLI calls point: extra leading flags plus environment. */
@@ -70,7 +79,10 @@ export function makeTarget(mode: Target['mode'], args: string[], env: NodeJS.Pro
       const full = [...args, ...(opts.json === false ? [] : ['--format', 'json']), ...cmd];
       const r = await runCli(full, { env, stdin: opts.stdin });
       const expect = opts.expect ?? 0;
-      if (r.code !== expect) throw new Error(`mnemos ${cmd.join(' ')} exited ${r.code}, expected ${expect}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+      if (r.code !== expect)
+        throw new Error(
+          `mnemos ${cmd.join(' ')} exited ${r.code}, expected ${expect}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`,
+        );
       return r;
     },
   };

@@ -76,7 +76,9 @@ function suite(title: string, fresh: () => Promise<Target>): void {
   });
 }
 
-suite('ICM commands on a local file', () => Promise.resolve(makeTarget('local', ['--db', path.join(tmpDir(), 'm.db')], {})));
+suite('ICM commands on a local file', () =>
+  Promise.resolve(makeTarget('local', ['--db', path.join(tmpDir(), 'm.db')], {})),
+);
 
 let sqld: Sqld;
 before(async () => {

@@ -3,4 +3,6 @@ import * as path from 'node:path';
 import { cliSuite } from './suite';
 import { makeTarget, tmpDir } from './helpers';
 
-cliSuite('mnemos CLI on a local file', () => Promise.resolve(makeTarget('local', [], { MNEMOS_DB: path.join(tmpDir(), 'memories.db') })));
+cliSuite('mnemos CLI on a local file', () =>
+  Promise.resolve(makeTarget('local', [], { MNEMOS_DB: path.join(tmpDir(), 'memories.db') })),
+);

@@ -17,13 +17,20 @@ after(async () => {
 
 cliSuite('mnemos CLI on an embedded replica of sqld', async () => {
   await wipeServer(sqld);
-  return makeTarget('replica', ['--db', path.join(tmpDir(), 'replica.db'), '--url', sqld.url, '--replica'], { TURSO_AUTH_TOKEN: sqld.token });
+  return makeTarget('replica', ['--db', path.join(tmpDir(), 'replica.db'), '--url', sqld.url, '--replica'], {
+    TURSO_AUTH_TOKEN: sqld.token,
+  });
 });
 
 describe('mnemos sync on a replica', () => {
   test('sync pulls a memory another writer stored on the primary', async () => {
     await wipeServer(sqld);
-    const t = makeTarget('replica', [], { MNEMOS_DB: path.join(tmpDir(), 'r.db'), TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: sqld.token, ICM_TURSO_REPLICA: '1' });
+    const t = makeTarget('replica', [], {
+      MNEMOS_DB: path.join(tmpDir(), 'r.db'),
+      TURSO_DATABASE_URL: sqld.url,
+      TURSO_AUTH_TOKEN: sqld.token,
+      ICM_TURSO_REPLICA: '1',
+    });
     assert.equal((await t.run(['stats'])).json().mode, 'replica');
     const other = await openStore({ mode: 'remote', url: sqld.url, authToken: sqld.token });
     const { id } = await other.store({ topic: 'team', summary: 'written by a teammate elsewhere' });

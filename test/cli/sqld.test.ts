@@ -22,7 +22,9 @@ describe('mnemos CLI auth against sqld', () => {
   test('a wrong token exits 4 with one clear line that does not contain the token', async () => {
     const wrong = sqld.token!.slice(0, -6) + 'AAAAAA';
     for (const format of ['text', 'json']) {
-      const r = await runCli(['--format', format, 'stats'], { env: { TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: wrong } });
+      const r = await runCli(['--format', format, 'stats'], {
+        env: { TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: wrong },
+      });
       assert.equal(r.code, 4, r.stderr);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
@@ -56,7 +58,9 @@ describe('mnemos CLI auth against sqld', () => {
   });
 
   test('--url on the command line beats the environment', async () => {
-    const r = await runCli(['--url', sqld.url, '--json', 'stats'], { env: { TURSO_DATABASE_URL: 'http://127.0.0.1:1', TURSO_AUTH_TOKEN: sqld.token } });
+    const r = await runCli(['--url', sqld.url, '--json', 'stats'], {
+      env: { TURSO_DATABASE_URL: 'http://127.0.0.1:1', TURSO_AUTH_TOKEN: sqld.token },
+    });
     assert.equal(r.code, 0, r.stderr);
   });
 });

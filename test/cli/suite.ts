@@ -14,7 +14,23 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
   describe(title, () => {
     test('store then get returns every field as given', async () => {
       const t = await fresh();
-      const stored = (await t.run(['store', '-t', 'decisions-mnemos', '-c', 'Use WAL for concurrent writers', '-i', 'high', '-k', 'sqlite,wal', '-k', 'locking', '-r', 'PRAGMA journal_mode=WAL;'])).json();
+      const stored = (
+        await t.run([
+          'store',
+          '-t',
+          'decisions-mnemos',
+          '-c',
+          'Use WAL for concurrent writers',
+          '-i',
+          'high',
+          '-k',
+          'sqlite,wal',
+          '-k',
+          'locking',
+          '-r',
+          'PRAGMA journal_mode=WAL;',
+        ])
+      ).json();
       assert.equal(stored.action, 'created');
       assert.match(stored.id, /^[0-9A-HJKMNP-TV-Z]{26}$/);
       const { memory } = (await t.run(['get', stored.id])).json();
@@ -56,7 +72,10 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
       assert.ok(garden.items.every((i: any) => i.memory.topic === 'garden'));
       assert.equal((await t.run(['recall', 'gardening', '-l', '2'])).json().items.length, 2);
       const low = (await t.run(['recall', 'gardening', '-i', 'low'])).json();
-      assert.deepEqual(low.items.map((i: any) => i.memory.summary), ['gardening tools live in the shed']);
+      assert.deepEqual(
+        low.items.map((i: any) => i.memory.summary),
+        ['gardening tools live in the shed'],
+      );
       const oven = await t.run(['recall', 'oven', 'hot'], { json: false });
       assert.match(oven.stdout, /^[0-9A-Z]{26} {2}\[kitchen\] the oven runs hot$/m);
       // The access bump (deferred on a server) is flushed before the command returns.
@@ -69,7 +88,19 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
     test('hostile recall queries search for words or find nothing, never fail', async () => {
       const t = await fresh();
       await t.run(['store', '-t', 'notes', '-c', 'foo bar baz and x marks the spot']);
-      const queries = ['foo"bar OR (', 'NOT', ')', '*', '"', 'foo AND', 'topic:notes', "'; DROP TABLE memories; --", 'NEAR(foo bar)', '^foo', '---'];
+      const queries = [
+        'foo"bar OR (',
+        'NOT',
+        ')',
+        '*',
+        '"',
+        'foo AND',
+        'topic:notes',
+        "'; DROP TABLE memories; --",
+        'NEAR(foo bar)',
+        '^foo',
+        '---',
+      ];
       for (const q of queries) {
         const r = await t.run(q.startsWith('-') ? ['recall', '--', q] : ['recall', q]);
         assert.ok(Array.isArray(r.json().items), q);
@@ -95,7 +126,10 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
         pages++;
       } while (cursor);
       assert.equal(pages, 3);
-      assert.deepEqual(seen, seedExport(7).memories.map((m) => m.id)); // heaviest first, no gaps or repeats
+      assert.deepEqual(
+        seen,
+        seedExport(7).memories.map((m) => m.id),
+      ); // heaviest first, no gaps or repeats
       const all = (await t.run(['list', '--all'])).json();
       assert.equal(all.items.length, 7);
       assert.equal(all.nextCursor, null);
@@ -110,7 +144,12 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
       const t = await fresh();
       await t.run(['import', '-'], { stdin: JSON.stringify(seedExport(6, 'big')) });
       await t.run(['store', '-t', 'small', '-c', 'only one here']);
-      assert.deepEqual((await t.run(['topics'])).json(), { topics: [{ topic: 'big', count: 6 }, { topic: 'small', count: 1 }] });
+      assert.deepEqual((await t.run(['topics'])).json(), {
+        topics: [
+          { topic: 'big', count: 6 },
+          { topic: 'small', count: 1 },
+        ],
+      });
       const stats = (await t.run(['stats'])).json();
       assert.equal(stats.totalMemories, 7);
       assert.equal(stats.totalTopics, 2);
@@ -138,7 +177,9 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
       const id = seedExport(1).memories[0].id;
       await t.run(['decay', '-f', '0.5']);
       assert.ok((await t.run(['get', id])).json().memory.weight < 1);
-      const { memory } = (await t.run(['update', id, '-c', 'rewritten text', '-i', 'critical', '-k', 'new,words'])).json();
+      const { memory } = (
+        await t.run(['update', id, '-c', 'rewritten text', '-i', 'critical', '-k', 'new,words'])
+      ).json();
       assert.equal(memory.summary, 'rewritten text');
       assert.equal(memory.importance, 'critical');
       assert.deepEqual(memory.keywords, ['new', 'words']);
@@ -180,8 +221,14 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
       // Without -c, ICM's summary: the three heaviest joined with " | ".
       await t.run(['import', '-'], { stdin: JSON.stringify(seedExport(4, 'auto', { start: 20 })) });
       const auto = (await t.run(['consolidate', '-t', 'auto'])).json();
-      assert.equal((await t.run(['get', auto.id])).json().memory.summary, [20, 21, 22].map((i) => `seeded memory number ${i} about gardening`).join(' | '));
-      assert.equal((await t.run(['consolidate', '-t', 'nothing-here', '-c', 'x'], { expect: 1 })).errJson().error.code, 'not_found');
+      assert.equal(
+        (await t.run(['get', auto.id])).json().memory.summary,
+        [20, 21, 22].map((i) => `seeded memory number ${i} about gardening`).join(' | '),
+      );
+      assert.equal(
+        (await t.run(['consolidate', '-t', 'nothing-here', '-c', 'x'], { expect: 1 })).errJson().error.code,
+        'not_found',
+      );
     });
 
     test('decay lowers weights except critical ones, and prune deletes only light low-importance memories', async () => {
@@ -193,7 +240,9 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
       const d = (await t.run(['decay'])).json();
       assert.deepEqual(d, { affected: 3, factor: 0.95 });
       const weights = async () =>
-        Object.fromEntries((await t.run(['list', '--all'])).json().items.map((m: any) => [m.summary, m.weight])) as Record<string, number>;
+        Object.fromEntries(
+          (await t.run(['list', '--all'])).json().items.map((m: any) => [m.summary, m.weight]),
+        ) as Record<string, number>;
       const w = await weights();
       assert.ok(Math.abs(w['medium one'] - 0.95) < 1e-9, String(w['medium one']));
       assert.ok(Math.abs(w['low one'] - 0.9) < 1e-9);
@@ -212,7 +261,19 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
     test('export then import into a fresh database reproduces every memory exactly', async () => {
       const t = await fresh();
       await t.run(['import', '-'], { stdin: JSON.stringify(seedExport(3, 'trip')) });
-      await t.run(['store', '-t', 'trip', '-c', 'unicode ✓ 日本語 "quotes" and\nnewlines', '-k', 'a,b', '-r', 'raw\ttext', '-i', 'critical']);
+      await t.run([
+        'store',
+        '-t',
+        'trip',
+        '-c',
+        'unicode ✓ 日本語 "quotes" and\nnewlines',
+        '-k',
+        'a,b',
+        '-r',
+        'raw\ttext',
+        '-i',
+        'critical',
+      ]);
       await t.run(['decay', '-f', '0.9']);
       const dir = tmpDir();
       const file = path.join(dir, 'backup.json');
@@ -229,7 +290,10 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
       const again = JSON.parse((await other.run(['export', '-'])).stdout);
       assert.deepEqual(again.memories, exported.memories);
       // Importing twice adds nothing; import from stdin works the same.
-      assert.deepEqual((await other.run(['import', '-'], { stdin: fs.readFileSync(file, 'utf8') })).json(), { imported: 0, skipped: 4 });
+      assert.deepEqual((await other.run(['import', '-'], { stdin: fs.readFileSync(file, 'utf8') })).json(), {
+        imported: 0,
+        skipped: 4,
+      });
     });
 
     test('bad input exits 2 with one line on stderr and writes nothing', async () => {
@@ -275,7 +339,10 @@ export function cliSuite(title: string, fresh: () => Promise<Target>): void {
       assert.deepEqual(Object.keys(j.errJson().error).sort(), ['code', 'message']);
       assert.equal(j.errJson().error.code, 'invalid_input');
       assert.equal((await runCli([...t.args, '--json', 'nope'], { env: t.env })).errJson().error.code, 'usage');
-      const badImport = await t.run(['import', '-'], { stdin: JSON.stringify({ memories: [seedExport(1).memories[0], { topic: '', summary: 'x' }] }), expect: 2 });
+      const badImport = await t.run(['import', '-'], {
+        stdin: JSON.stringify({ memories: [seedExport(1).memories[0], { topic: '', summary: 'x' }] }),
+        expect: 2,
+      });
       assert.match(badImport.errJson().error.message, /memory #2/);
       assert.equal(await total(t), 1);
     });

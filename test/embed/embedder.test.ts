@@ -8,14 +8,26 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Embedder, EmbedderUnavailableError, prefixFor, type EmbedderOptions, type EmbedderState } from '../../src/embed/embedder';
+import {
+  Embedder,
+  EmbedderUnavailableError,
+  prefixFor,
+  type EmbedderOptions,
+  type EmbedderState,
+} from '../../src/embed/embedder';
 
 const MODELS = path.resolve(__dirname, '..', 'fixtures', 'models');
 let tmp: string;
 const made: Embedder[] = [];
 
 function tiny(over: Partial<EmbedderOptions> = {}): Embedder {
-  const e = new Embedder({ modelId: 'tiny-bert', cacheDir: path.join(tmp, 'cache'), localModelPath: MODELS, allowRemote: false, ...over });
+  const e = new Embedder({
+    modelId: 'tiny-bert',
+    cacheDir: path.join(tmp, 'cache'),
+    localModelPath: MODELS,
+    allowRemote: false,
+    ...over,
+  });
   made.push(e);
   return e;
 }
@@ -24,8 +36,13 @@ const norm = (a: Float32Array) => Math.sqrt(dot(a, a));
 const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
 
 function texts(n: number): string[] {
-  const words = 'the quick brown fox jumps over lazy dog hello world code file test error search query user model fast small'.split(' ');
-  return Array.from({ length: n }, (_, i) => Array.from({ length: 6 + (i % 7) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '));
+  const words =
+    'the quick brown fox jumps over lazy dog hello world code file test error search query user model fast small'.split(
+      ' ',
+    );
+  return Array.from({ length: n }, (_, i) =>
+    Array.from({ length: 6 + (i % 7) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '),
+  );
 }
 async function rejectsUnavailable(p: Promise<unknown>, reason: string): Promise<EmbedderUnavailableError> {
   let err!: EmbedderUnavailableError;
@@ -38,7 +55,9 @@ async function rejectsUnavailable(p: Promise<unknown>, reason: string): Promise<
   return err;
 }
 
-before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-embed-')); });
+before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-embed-'));
+});
 after(async () => {
   await Promise.all(made.map((e) => e.dispose()));
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -75,7 +94,8 @@ describe('embedding with the tiny model', () => {
   });
 
   test('deterministic across calls and across embedders', async () => {
-    const a = tiny(), b = tiny();
+    const a = tiny(),
+      b = tiny();
     const [x1] = await a.embed(['Please open the file and read the data'], 'passage');
     const [x2] = await a.embed(['Please open the file and read the data'], 'passage');
     const [x3] = await b.embed(['Please open the file and read the data'], 'passage');
@@ -143,7 +163,9 @@ describe('the caller’s thread stays free', () => {
     const seen: string[] = [];
     let best = Infinity;
     for (let attempt = 0; attempt < 3 && best >= 100; attempt++) {
-      let last = performance.now(), maxGap = 0, ticks = 0;
+      let last = performance.now(),
+        maxGap = 0,
+        ticks = 0;
       const probe = setInterval(() => {
         const now = performance.now();
         maxGap = Math.max(maxGap, now - last);
@@ -166,8 +188,13 @@ describe('the caller’s thread stays free', () => {
   test('the default batching keeps the loop free too (32 texts per message)', async () => {
     const e = tiny();
     await e.embed(['warm up'], 'passage');
-    let last = performance.now(), maxGap = 0;
-    const probe = setInterval(() => { const now = performance.now(); maxGap = Math.max(maxGap, now - last); last = now; }, 1);
+    let last = performance.now(),
+      maxGap = 0;
+    const probe = setInterval(() => {
+      const now = performance.now();
+      maxGap = Math.max(maxGap, now - last);
+      last = now;
+    }, 1);
     const vs = await e.embed(texts(1000), 'passage');
     clearInterval(probe);
     assert.equal(vs.length, 1000);
@@ -186,7 +213,11 @@ describe('download and cache (loopback fake hub, no internet)', () => {
       const file = m && path.join(MODELS, m[1], decodeURIComponent(m[2]));
       const ok = !!file && file.startsWith(MODELS + path.sep) && fs.existsSync(file);
       hits.push(`${req.url} ${ok ? 200 : 404}`);
-      if (!ok) { res.statusCode = 404; res.end('not found'); return; }
+      if (!ok) {
+        res.statusCode = 404;
+        res.end('not found');
+        return;
+      }
       res.end(fs.readFileSync(file));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -197,9 +228,18 @@ describe('download and cache (loopback fake hub, no internet)', () => {
   test('first use downloads into cacheDir; later loads work with downloads off', async () => {
     const cacheDir = path.join(tmp, 'hub-cache');
     hits.length = 0;
-    const online = tiny({ modelId: 'fake-org/tiny-bert', cacheDir, localModelPath: undefined, allowRemote: true, remoteHost: host });
+    const online = tiny({
+      modelId: 'fake-org/tiny-bert',
+      cacheDir,
+      localModelPath: undefined,
+      allowRemote: true,
+      remoteHost: host,
+    });
     const [a] = await online.embed(['hello world'], 'query');
-    assert.ok(hits.some((h) => h.endsWith('onnx/model.onnx 200')), hits.join('\n'));
+    assert.ok(
+      hits.some((h) => h.endsWith('onnx/model.onnx 200')),
+      hits.join('\n'),
+    );
     assert.ok(fs.existsSync(path.join(cacheDir, 'fake-org', 'tiny-bert', 'onnx', 'model.onnx')));
     await online.dispose();
 
@@ -211,7 +251,12 @@ describe('download and cache (loopback fake hub, no internet)', () => {
   });
 
   test('a model the hub does not have rejects as not-found, in words', async () => {
-    const e = tiny({ modelId: 'fake-org/no-such-model', cacheDir: path.join(tmp, 'hub-cache'), allowRemote: true, remoteHost: host });
+    const e = tiny({
+      modelId: 'fake-org/no-such-model',
+      cacheDir: path.join(tmp, 'hub-cache'),
+      allowRemote: true,
+      remoteHost: host,
+    });
     const err = await rejectsUnavailable(e.embed(['x'], 'query'), 'not-found');
     assert.equal(err.message, `The embedding model fake-org/no-such-model was not found on the model hub (${host}).`);
     assert.match(err.detail ?? '', /Could not locate file/, 'the raw error is kept for the log');
@@ -222,8 +267,12 @@ describe('download and cache (loopback fake hub, no internet)', () => {
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r())); // nothing listens on this port now
-    const e = tiny({ modelId: 'fake-org/tiny-bert', cacheDir: path.join(tmp, 'empty-cache'), allowRemote: true,
-      remoteHost: `http://127.0.0.1:${port}/` });
+    const e = tiny({
+      modelId: 'fake-org/tiny-bert',
+      cacheDir: path.join(tmp, 'empty-cache'),
+      allowRemote: true,
+      remoteHost: `http://127.0.0.1:${port}/`,
+    });
     const err = await rejectsUnavailable(e.embed(['x'], 'query'), 'no-network');
     assert.equal(err.message, 'Could not download the embedding model fake-org/tiny-bert: no network.');
     assert.match(err.detail ?? '', /fetch failed|ECONNREFUSED/);
@@ -235,7 +284,10 @@ describe('failure and lifecycle', () => {
     const e = tiny({ modelId: 'nobody/no-such-model' });
     const t0 = performance.now();
     const err = await rejectsUnavailable(e.embed(['x'], 'query'), 'not-downloaded');
-    assert.equal(err.message, `The embedding model nobody/no-such-model is not in the local model folder (${MODELS}), and downloading is off.`);
+    assert.equal(
+      err.message,
+      `The embedding model nobody/no-such-model is not in the local model folder (${MODELS}), and downloading is off.`,
+    );
     assert.ok(performance.now() - t0 < 15_000);
     assert.equal(e.state, 'failed');
     const t1 = performance.now();
@@ -263,7 +315,11 @@ describe('failure and lifecycle', () => {
       const f = path.join(dir, 'tiny-bert', file);
       fs.writeFileSync(f, damage(fs.readFileSync(f)));
       const err = await rejectsUnavailable(tiny({ localModelPath: dir }).embed(['x'], 'query'), 'corrupt-cache');
-      assert.equal(err.message, `The files of the embedding model tiny-bert in the local model folder (${dir}) are damaged.`, file);
+      assert.equal(
+        err.message,
+        `The files of the embedding model tiny-bert in the local model folder (${dir}) are damaged.`,
+        file,
+      );
       assert.ok(err.detail, 'the raw error is kept for the log');
     }
   });
@@ -332,7 +388,10 @@ describe('failure and lifecycle', () => {
       const e = new Embedder({ modelId: 'tiny-bert', cacheDir: ${JSON.stringify(path.join(tmp, 'cache'))},
         localModelPath: ${JSON.stringify(MODELS)}, allowRemote: false });
       e.embed(['hello world'], 'query').then((v) => console.log('dim', v[0].length));`;
-    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(process.execPath, ['--require', require.resolve('tsx/cjs'), '-e', script], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.signal, null, 'process had to be killed: the worker kept it alive');
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /dim 64/);

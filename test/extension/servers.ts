@@ -41,7 +41,15 @@ async function main(): Promise<void> {
   });
   process.stdin.resume();
   const tmp = `${out}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify({ plain: { url: plain.url }, auth: { url: auth.url, token: auth.token, wrongToken: foreignToken() }, flaky: { url: flaky.url, pid: process.pid } }), { mode: 0o600 });
+  fs.writeFileSync(
+    tmp,
+    JSON.stringify({
+      plain: { url: plain.url },
+      auth: { url: auth.url, token: auth.token, wrongToken: foreignToken() },
+      flaky: { url: flaky.url, pid: process.pid },
+    }),
+    { mode: 0o600 },
+  );
   fs.renameSync(tmp, out);
   process.stderr.write(`[servers] sqld ${plain.url} and sqld+JWT ${auth.url} up in ${Date.now() - t0} ms\n`);
 }

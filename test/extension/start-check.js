@@ -24,16 +24,25 @@ for (const [topic, content] of [
   ['decisions-demo', 'Deploys go out on Tuesdays after the standup'],
   ['errors-resolved', 'ECONNRESET from the billing API: raise the keep-alive timeout to 65 s'],
   ['preferences', 'Use pnpm, not npm, in the web app'],
-]) execFileSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'store', '--db', db, '-t', topic, '-c', content], { stdio: 'ignore' });
+])
+  execFileSync(process.execPath, [path.join(repo, 'dist', 'cli.js'), 'store', '--db', db, '-t', topic, '-c', content], {
+    stdio: 'ignore',
+  });
 
-let child, ctx, code = 2;
+let child,
+  ctx,
+  code = 2;
 async function finish(c, why) {
   if (why) console.error(`[start-check] ${why}`);
   if (ctx) await Promise.race([ctx.close().catch(() => {}), H.sleep(10000)]);
   if (child && child.exitCode === null) {
-    try { process.kill(-child.pid, 'SIGINT'); } catch {}
+    try {
+      process.kill(-child.pid, 'SIGINT');
+    } catch {}
     await Promise.race([new Promise((r) => child.once('exit', r)), H.sleep(5000)]);
-    try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {}
   }
   if (!opts.keep) fs.rmSync(run, { recursive: true, force: true });
   process.exit(c);
@@ -48,7 +57,13 @@ setTimeout(() => finish(124, 'TIMEOUT after 240 s'), 240_000).unref();
   child = spawn('bash', [path.join(repo, 'scripts', 'start.sh'), folder], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MNEMOS_USE_CODE_SERVER: '1', MNEMOS_DEV_DIR: path.join(run, 'dev'), MNEMOS_DB: db, MNEMOS_PORT: '0' },
+    env: {
+      ...process.env,
+      MNEMOS_USE_CODE_SERVER: '1',
+      MNEMOS_DEV_DIR: path.join(run, 'dev'),
+      MNEMOS_DB: db,
+      MNEMOS_PORT: '0',
+    },
   });
   let output = '';
   const url = await new Promise((resolve, reject) => {
@@ -64,7 +79,9 @@ setTimeout(() => finish(124, 'TIMEOUT after 240 s'), 240_000).unref();
   console.log(`[start-check] start.sh printed ${url} after ${ms()}`);
   const origin = new URL(url).origin;
   for (let i = 0; ; i++) {
-    try { if ((await fetch(`${origin}/healthz`)).ok) break; } catch {}
+    try {
+      if ((await fetch(`${origin}/healthz`)).ok) break;
+    } catch {}
     if (i > 150) throw new Error(`code-server never answered on ${origin}:\n${output}`);
     await H.sleep(200);
   }
@@ -77,7 +94,8 @@ setTimeout(() => finish(124, 'TIMEOUT after 240 s'), 240_000).unref();
   console.log(`[start-check] workbench visible after ${ms()}`);
   const item = page.locator('.activitybar .action-item [aria-label^="Mnemos"]').first();
   await item.waitFor({ timeout: 60000 });
-  if ((await item.getAttribute('aria-checked')) !== 'true' && (await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+  if ((await item.getAttribute('aria-checked')) !== 'true' && (await item.getAttribute('aria-expanded')) !== 'true')
+    await item.click();
   console.log(`[start-check] Mnemos activity-bar item clicked after ${ms()}`);
   let shown = '';
   for (let i = 0; i < 120 && !shown; i++) {
@@ -92,8 +110,14 @@ setTimeout(() => finish(124, 'TIMEOUT after 240 s'), 240_000).unref();
   await page.screenshot({ path: out });
   console.log(`[start-check] screenshot ${out}`);
   if (!shown) return finish(1, 'the Memories view never showed the seeded topics');
-  const status = await page.locator('.statusbar [aria-label*="Mnemos"], .statusbar-item:has-text("Mnemos")').first().innerText().catch(() => '');
-  console.log(`[start-check] OK after ${ms()}: Memories view shows the seeded topics; status bar: ${status.replace(/\s+/g, ' ').trim() || '(not found)'}`);
+  const status = await page
+    .locator('.statusbar [aria-label*="Mnemos"], .statusbar-item:has-text("Mnemos")')
+    .first()
+    .innerText()
+    .catch(() => '');
+  console.log(
+    `[start-check] OK after ${ms()}: Memories view shows the seeded topics; status bar: ${status.replace(/\s+/g, ' ').trim() || '(not found)'}`,
+  );
   code = 0;
   await finish(0);
 })().catch((e) => finish(code || 2, String((e && e.stack) || e)));

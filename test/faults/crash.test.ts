@@ -20,7 +20,20 @@ import type { Embedder } from '../../src/embed/embedder';
 import { blobToVec } from '../../src/store/vectors';
 import { IMPORTANCES, type MnemosStore, openStore, type StoreConfig } from '../../src/store';
 import { type Sqld, startSqld } from '../helpers/sqld';
-import { cleanEnv, CLI, contentFor, ensureBuilt, ensureWriterBundle, LineChild, ROOT, seeded, sleep, spawnWriter, tinyEmbedder, tmpDir } from './helpers';
+import {
+  cleanEnv,
+  CLI,
+  contentFor,
+  ensureBuilt,
+  ensureWriterBundle,
+  LineChild,
+  ROOT,
+  seeded,
+  sleep,
+  spawnWriter,
+  tinyEmbedder,
+  tmpDir,
+} from './helpers';
 import { Ledger, verify } from './ledger';
 
 const ROUNDS = Number(process.env.MNEMOS_FAULT_ROUNDS ?? 50);
@@ -33,7 +46,8 @@ interface KillPlan {
   early: boolean;
   delayMs: number;
 }
-const plan = (): KillPlan => (rand() < 0.2 ? { early: true, delayMs: between(0, 350) } : { early: false, delayMs: between(20, 320) });
+const plan = (): KillPlan =>
+  rand() < 0.2 ? { early: true, delayMs: between(0, 350) } : { early: false, delayMs: between(20, 320) };
 
 interface Backend {
   name: 'local' | 'sqld';
@@ -91,7 +105,15 @@ function startScript(x: Round): Started {
   const topic = 'fault-writer';
   x.ledger.writer(prefix, topic);
   const p = x.script;
-  const w = spawnWriter({ config: x.b.writerConfig(x.r), prefix, topic, mix: 'mixed', noUpdates: !x.updates, embed: x.embed, gate: !p.early });
+  const w = spawnWriter({
+    config: x.b.writerConfig(x.r),
+    prefix,
+    topic,
+    mix: 'mixed',
+    noUpdates: !x.updates,
+    embed: x.embed,
+    gate: !p.early,
+  });
   live.add(() => w.kill());
   w.onMsg = (m) => {
     x.ledger.apply(m, topic);
@@ -113,7 +135,11 @@ function startScript(x: Round): Started {
       w.kill();
       const exit = await w.exited;
       failure();
-      assert.equal(exit.signal, 'SIGKILL', `round ${x.r}: the store script ended by itself (${exit.code}): ${w.stderr}`);
+      assert.equal(
+        exit.signal,
+        'SIGKILL',
+        `round ${x.r}: the store script ended by itself (${exit.code}): ${w.stderr}`,
+      );
       if (w.msgs.some((m) => m.t === 'ready')) x.st.killedWriting++;
       else x.st.killedEarly++;
     },
@@ -125,7 +151,13 @@ function startMcp(x: Round): Started {
   const prefix = `r${x.r}-mcp`;
   const topic = 'fault-mcp';
   x.ledger.writer(prefix, topic);
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'serve'], env: cleanEnv(x.b.env(x.r)), cwd: ROOT, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'serve'],
+    env: cleanEnv(x.b.env(x.r)),
+    cwd: ROOT,
+    stderr: 'pipe',
+  });
   let stderr = '';
   transport.stderr?.on('data', (d) => (stderr = (stderr + String(d)).slice(-4000)));
   const client = new Client({ name: 'mnemos-fault-test', version: '0.0.0' });
@@ -150,7 +182,10 @@ function startMcp(x: Round): Started {
       const i = n++;
       const c = contentFor(prefix, i);
       try {
-        const reply = await client.callTool({ name: 'icm_memory_store', arguments: { topic, content: c, importance: IMPORTANCES[i % 4], keywords: ['faults', prefix] } });
+        const reply = await client.callTool({
+          name: 'icm_memory_store',
+          arguments: { topic, content: c, importance: IMPORTANCES[i % 4], keywords: ['faults', prefix] },
+        });
         const text = (reply.content as { text?: string }[]).map((t) => t.text ?? '').join('\n');
         assert.ok(!reply.isError, `round ${x.r}: icm_memory_store failed: ${text}\n${stderr}`);
         const id = /^ok:([0-9A-HJKMNP-TV-Z]{26})/.exec(text)?.[1];
@@ -196,16 +231,23 @@ async function runCli(x: Round): Promise<void> {
   for (let i = 0; !killed; i++) {
     const c = contentFor(prefix, i);
     const child = new LineChild(
-      spawn(process.execPath, [CLI, '--json', 'store', '-t', topic, '-c', c, '-i', IMPORTANCES[i % 4], '-k', `faults,${prefix}`], {
-        cwd: ROOT,
-        env: cleanEnv(x.b.env(r)),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
+      spawn(
+        process.execPath,
+        [CLI, '--json', 'store', '-t', topic, '-c', c, '-i', IMPORTANCES[i % 4], '-k', `faults,${prefix}`],
+        {
+          cwd: ROOT,
+          env: cleanEnv(x.b.env(r)),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      ),
     );
-    const timer = setTimeout(() => {
-      killed = true;
-      child.kill();
-    }, Math.max(0, killAt - Date.now()));
+    const timer = setTimeout(
+      () => {
+        killed = true;
+        child.kill();
+      },
+      Math.max(0, killAt - Date.now()),
+    );
     live.add(() => child.kill());
     const exit = await child.exited;
     clearTimeout(timer);
@@ -228,7 +270,12 @@ async function reopenAndWrite(b: Backend, r: number, ledger: Ledger): Promise<vo
     const prefix = `marker-r${r}`;
     ledger.writer(prefix, 'fault-marker');
     const c = contentFor(prefix, 0);
-    const res = await s.store({ topic: 'fault-marker', summary: c, importance: IMPORTANCES[0], keywords: ['faults', prefix] });
+    const res = await s.store({
+      topic: 'fault-marker',
+      summary: c,
+      importance: IMPORTANCES[0],
+      keywords: ['faults', prefix],
+    });
     assert.equal(res.action, 'created');
     ledger.ackStore(res.id, 'fault-marker', c);
     const hits = await s.recallKeyword(c, { bumpAccess: false, limit: 2 });
@@ -241,10 +288,15 @@ async function reopenAndWrite(b: Backend, r: number, ledger: Ledger): Promise<vo
 
 /** Every stored vector is the tiny model's vector of its memory's current text (none for stale text). */
 async function checkVectorsMatchText(check: MnemosStore, e: Embedder, label: string): Promise<number> {
-  const rows = await check.sql(`SELECT v.vec, m.topic, m.summary FROM mnemos_vectors v JOIN memories m ON m.id = v.memory_id WHERE v.model = 'tiny-bert'`);
+  const rows = await check.sql(
+    `SELECT v.vec, m.topic, m.summary FROM mnemos_vectors v JOIN memories m ON m.id = v.memory_id WHERE v.model = 'tiny-bert'`,
+  );
   if (!rows.length) return 0;
   {
-    const fresh = await e.embed(rows.map((x) => `${String(x.topic)} ${String(x.summary)}`), 'passage');
+    const fresh = await e.embed(
+      rows.map((x) => `${String(x.topic)} ${String(x.summary)}`),
+      'passage',
+    );
     rows.forEach((x, i) => {
       const stored = blobToVec(x.vec)!;
       let dot = 0;
@@ -256,7 +308,10 @@ async function checkVectorsMatchText(check: MnemosStore, e: Embedder, label: str
         n2 += fresh[i][k] ** 2;
       }
       const cos = dot / Math.sqrt(n1 * n2);
-      assert.ok(cos > 0.999, `${label}: the vector of "${String(x.summary).slice(0, 60)}" is of other text (cosine ${cos.toFixed(3)})`);
+      assert.ok(
+        cos > 0.999,
+        `${label}: the vector of "${String(x.summary).slice(0, 60)}" is of other text (cosine ${cos.toFixed(3)})`,
+      );
     });
   }
   return rows.length;
@@ -275,7 +330,17 @@ async function crashRounds(b: Backend, rounds: number[]): Promise<void> {
     const script = embed ? { early: false, delayMs: between(60, 400) } : plan();
     // A client killed inside update() on sqld stalls every writer ~5 s (txn-kill.test.ts): only every 5th round there.
     const updates = b.name === 'local' || r % 5 === 0;
-    return { r, b, ledger, embed, updates, script, mcp: plan(), cliKillMs: between(0, 900), st: { acks: {}, killedEarly: 0, killedWriting: 0 } };
+    return {
+      r,
+      b,
+      ledger,
+      embed,
+      updates,
+      script,
+      mcp: plan(),
+      cliKillMs: between(0, 900),
+      st: { acks: {}, killedEarly: 0, killedWriting: 0 },
+    };
   });
   const totals = { acks: {} as Record<string, number>, killedEarly: 0, killedWriting: 0 };
   const t0 = Date.now();
@@ -283,7 +348,10 @@ async function crashRounds(b: Backend, rounds: number[]): Promise<void> {
   let vectorsChecked = 0;
   const embedder = tinyEmbedder();
   const phases = { writers: 0, verify: 0, reopen: 0 };
-  const ahead = (x: Round) => ({ script: x.script.early ? undefined : startScript(x), mcp: x.mcp.early ? undefined : startMcp(x) });
+  const ahead = (x: Round) => ({
+    script: x.script.early ? undefined : startScript(x),
+    mcp: x.mcp.early ? undefined : startMcp(x),
+  });
   let next: { script?: Started; mcp?: Started } = ahead(plans[0]);
   let checker: { config: string; store: MnemosStore } | undefined;
   try {
@@ -309,7 +377,8 @@ async function crashRounds(b: Backend, rounds: number[]): Promise<void> {
       t = Date.now();
       await reopenAndWrite(b, x.r, x.ledger);
       phases.reopen += Date.now() - t;
-      if (process.env.MNEMOS_FAULT_DEBUG) console.log(`# round ${x.r}: script/mcp/cli ${km.join('/')} ms, ${JSON.stringify(x.st)}`);
+      if (process.env.MNEMOS_FAULT_DEBUG)
+        console.log(`# round ${x.r}: script/mcp/cli ${km.join('/')} ms, ${JSON.stringify(x.st)}`);
       for (const [k, v] of Object.entries(x.st.acks)) totals.acks[k] = (totals.acks[k] ?? 0) + v;
       totals.killedEarly += x.st.killedEarly;
       totals.killedWriting += x.st.killedWriting;
@@ -319,8 +388,14 @@ async function crashRounds(b: Backend, rounds: number[]): Promise<void> {
     await embedder.dispose();
     killAll();
   }
-  assert.ok(vectorsChecked > 0 || !plans.some((x) => x.embed), `${b.name}: the rounds with the model left vectors to check`);
-  assert.ok(Object.values(totals.acks).reduce((a, n) => a + n, 0) > rounds.length, `${b.name}: the writers got writes acknowledged`);
+  assert.ok(
+    vectorsChecked > 0 || !plans.some((x) => x.embed),
+    `${b.name}: the rounds with the model left vectors to check`,
+  );
+  assert.ok(
+    Object.values(totals.acks).reduce((a, n) => a + n, 0) > rounds.length,
+    `${b.name}: the writers got writes acknowledged`,
+  );
   console.log(
     `# crash ${b.name}: ${rounds.length} rounds in ${((Date.now() - t0) / 1000).toFixed(1)} s (seed ${SEED}); acknowledged writes ${JSON.stringify(totals.acks)}; ` +
       `SIGKILLs ${totals.killedWriting} while writing, ${totals.killedEarly} while starting/opening; ${files} database(s); last: ${last.rows} rows, ${last.vectors} vectors; ` +
@@ -343,54 +418,71 @@ describe('writers killed with SIGKILL at random moments', { concurrency: false }
     await sqld?.stop();
   });
 
-  test(`local file, ${localRounds.length} rounds (store script, CLI, MCP server; a new file every 6th round): every acknowledged write present, nothing half-written, FTS and vectors in step, integrity ok, the store reopens and writes`, { timeout: 120_000 }, async () => {
-    const file = (r: number) => path.join(dir, `local-${Math.floor(r / 6)}.db`);
-    await crashRounds(
-      {
-        name: 'local',
-        config: (r) => ({ mode: 'local', path: file(r) }),
-        writerConfig: (r) => ({ mode: 'local', path: file(r) }),
-        env: (r) => ({ MNEMOS_DB: file(r) }),
-        fresh: (r) => r % 6 === 0,
-      },
-      localRounds,
-    );
-  });
-
-  test(`sqld, ${sqldRounds.length} rounds (store script as a remote client or an embedded replica, CLI, MCP server): every acknowledged write present, nothing half-written, FTS and vectors in step, integrity ok, the store and the replicas reopen and write`, { timeout: 120_000 }, async () => {
-    const s = sqld!;
-    const replicaFile = (r: number) => path.join(dir, `replica-${r % 3}.db`);
-    const used = new Set<string>();
-    await crashRounds(
-      {
-        name: 'sqld',
-        config: () => ({ mode: 'remote', url: s.url, authToken: s.token }),
-        writerConfig: (r) => {
-          if (r % 2 === 0) return { mode: 'remote', url: s.url, authToken: s.token };
-          used.add(replicaFile(r));
-          return { mode: 'replica', path: replicaFile(r), syncUrl: s.url, authToken: s.token, syncIntervalSec: 0 };
+  test(
+    `local file, ${localRounds.length} rounds (store script, CLI, MCP server; a new file every 6th round): every acknowledged write present, nothing half-written, FTS and vectors in step, integrity ok, the store reopens and writes`,
+    { timeout: 120_000 },
+    async () => {
+      const file = (r: number) => path.join(dir, `local-${Math.floor(r / 6)}.db`);
+      await crashRounds(
+        {
+          name: 'local',
+          config: (r) => ({ mode: 'local', path: file(r) }),
+          writerConfig: (r) => ({ mode: 'local', path: file(r) }),
+          env: (r) => ({ MNEMOS_DB: file(r) }),
+          fresh: (r) => r % 6 === 0,
         },
-        env: () => ({ TURSO_DATABASE_URL: s.url, TURSO_AUTH_TOKEN: s.token! }),
-        fresh: (r) => r === sqldRounds[0],
-      },
-      sqldRounds,
-    );
-    // Replica files killed mid-pull open again, catch up with the primary and are sound.
-    const primary = await openStore({ mode: 'remote', url: s.url, authToken: s.token });
-    const total = await primary.count();
-    await primary.close();
-    for (const f of used) {
-      const rep = await openStore({ mode: 'replica', path: f, syncUrl: s.url, authToken: s.token, syncIntervalSec: 0 });
-      try {
-        assert.equal(await rep.count(), total, `${f} caught up with the primary`);
-        const integrity = await rep.sql(`PRAGMA integrity_check`);
-        assert.deepEqual(integrity.map((x) => Object.values(x)[0]), ['ok'], `${f}: PRAGMA integrity_check`);
-        const fts = await rep.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH 'faultprobe'`);
-        assert.equal(Number(fts[0].n), total, `${f}: its full-text index has every row`);
-      } finally {
-        await rep.close();
-      }
-    }
-  });
-});
+        localRounds,
+      );
+    },
+  );
 
+  test(
+    `sqld, ${sqldRounds.length} rounds (store script as a remote client or an embedded replica, CLI, MCP server): every acknowledged write present, nothing half-written, FTS and vectors in step, integrity ok, the store and the replicas reopen and write`,
+    { timeout: 120_000 },
+    async () => {
+      const s = sqld!;
+      const replicaFile = (r: number) => path.join(dir, `replica-${r % 3}.db`);
+      const used = new Set<string>();
+      await crashRounds(
+        {
+          name: 'sqld',
+          config: () => ({ mode: 'remote', url: s.url, authToken: s.token }),
+          writerConfig: (r) => {
+            if (r % 2 === 0) return { mode: 'remote', url: s.url, authToken: s.token };
+            used.add(replicaFile(r));
+            return { mode: 'replica', path: replicaFile(r), syncUrl: s.url, authToken: s.token, syncIntervalSec: 0 };
+          },
+          env: () => ({ TURSO_DATABASE_URL: s.url, TURSO_AUTH_TOKEN: s.token! }),
+          fresh: (r) => r === sqldRounds[0],
+        },
+        sqldRounds,
+      );
+      // Replica files killed mid-pull open again, catch up with the primary and are sound.
+      const primary = await openStore({ mode: 'remote', url: s.url, authToken: s.token });
+      const total = await primary.count();
+      await primary.close();
+      for (const f of used) {
+        const rep = await openStore({
+          mode: 'replica',
+          path: f,
+          syncUrl: s.url,
+          authToken: s.token,
+          syncIntervalSec: 0,
+        });
+        try {
+          assert.equal(await rep.count(), total, `${f} caught up with the primary`);
+          const integrity = await rep.sql(`PRAGMA integrity_check`);
+          assert.deepEqual(
+            integrity.map((x) => Object.values(x)[0]),
+            ['ok'],
+            `${f}: PRAGMA integrity_check`,
+          );
+          const fts = await rep.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH 'faultprobe'`);
+          assert.equal(Number(fts[0].n), total, `${f}: its full-text index has every row`);
+        } finally {
+          await rep.close();
+        }
+      }
+    },
+  );
+});

@@ -35,7 +35,8 @@ function newestMtime(dir: string): number {
 export function ensureBuilt(): void {
   if (fs.existsSync(CLI) && fs.statSync(CLI).mtimeMs >= newestMtime(path.join(ROOT, 'src'))) return;
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0 || !fs.existsSync(CLI)) throw new Error(`node scripts/build.mjs failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0 || !fs.existsSync(CLI))
+    throw new Error(`node scripts/build.mjs failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
 /** Bundles writer.ts (as scripts/build.mjs bundles the CLI: native modules external). Needs dist/embed-worker.js for FAULT_EMBED. */

@@ -71,7 +71,6 @@ export interface VerifyReport {
   vectors: number;
 }
 
-
 /** Every check, through `check` (a fresh store on the same data). Throws an AssertionError naming the first failure. */
 export async function verify(check: MnemosStore, ledger: Ledger, label: string): Promise<VerifyReport> {
   const t0 = performance.now();
@@ -83,7 +82,11 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
   await check.sql(`SELECT COUNT(*) FROM memories_fts WHERE memories_fts MATCH 'faultprobe'`);
   const integrity = await check.sql(`PRAGMA integrity_check`);
   mark('integrity');
-  assert.deepEqual(integrity.map((r) => Object.values(r)[0]), ['ok'], `${label}: PRAGMA integrity_check`);
+  assert.deepEqual(
+    integrity.map((r) => Object.values(r)[0]),
+    ['ok'],
+    `${label}: PRAGMA integrity_check`,
+  );
 
   // --- every row complete, and written by one of our writers
   const rows = await check.sql(
@@ -97,7 +100,8 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
     const id = String(r.id);
     const where = `${label}: row ${id} (${String(r.summary).slice(0, 80)})`;
     assert.match(id, ULID, `${where}: id`);
-    for (const c of ['created_at', 'updated_at', 'last_accessed'] as const) assert.match(String(r[c]), RFC3339, `${where}: ${c}`);
+    for (const c of ['created_at', 'updated_at', 'last_accessed'] as const)
+      assert.match(String(r[c]), RFC3339, `${where}: ${c}`);
     const m = LINE.exec(String(r.summary));
     assert.ok(m, `${where}: summary is one a writer wrote`);
     const [, state, prefix, n, batch] = m;
@@ -105,7 +109,12 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
     assert.ok(topic, `${where}: written by a known writer`);
     assert.equal(r.topic, topic, `${where}: topic`);
     assert.equal(r.importance, IMPORTANCES[Number(n) % 4], `${where}: importance`);
-    const kw = state === 'edited' ? ['faults', prefix, 'edited'] : batch !== undefined ? ['faults', prefix, 'batch'] : ['faults', prefix];
+    const kw =
+      state === 'edited'
+        ? ['faults', prefix, 'edited']
+        : batch !== undefined
+          ? ['faults', prefix, 'batch']
+          : ['faults', prefix];
     assert.deepEqual(JSON.parse(String(r.keywords)), kw, `${where}: keywords`);
     assert.equal(r.source_type, 'manual', `${where}: source_type`);
     assert.equal(r.raw_excerpt, null, `${where}: raw_excerpt`);
@@ -119,7 +128,8 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
     if (batch !== undefined) batches.set(`${prefix} ${batch}`, (batches.get(`${prefix} ${batch}`) ?? 0) + 1);
     byId.set(id, r);
   }
-  for (const [b, n] of batches) assert.equal(n, 3, `${label}: storeMany batch ${b} is all or nothing (found ${n} of 3 rows)`);
+  for (const [b, n] of batches)
+    assert.equal(n, 3, `${label}: storeMany batch ${b} is all or nothing (found ${n} of 3 rows)`);
 
   // --- every acknowledged write there, as acknowledged
   let present = 0;
@@ -137,12 +147,15 @@ export async function verify(check: MnemosStore, ledger: Ledger, label: string):
     assert.equal(r.topic, e.topic, `${label}: ${id} topic`);
     const edited = e.content.replace(' original ', ' edited ');
     if (e.editAcked) assert.equal(r.summary, e.editAcked, `${label}: ${id} has its acknowledged edit`);
-    else if (e.editTried) assert.ok(r.summary === e.content || r.summary === edited, `${label}: ${id} is either before or after its edit`);
+    else if (e.editTried)
+      assert.ok(r.summary === e.content || r.summary === edited, `${label}: ${id} is either before or after its edit`);
     else assert.equal(r.summary, e.content, `${label}: ${id} content`);
   }
 
   // --- no duplicate content (also case/space-insensitively, ICM's hash)
-  const dupes = await check.sql(`SELECT LOWER(topic) AS t, summary_hash, COUNT(*) AS n FROM memories GROUP BY LOWER(topic), summary_hash HAVING n > 1`);
+  const dupes = await check.sql(
+    `SELECT LOWER(topic) AS t, summary_hash, COUNT(*) AS n FROM memories GROUP BY LOWER(topic), summary_hash HAVING n > 1`,
+  );
   assert.deepEqual(dupes, [], `${label}: no two rows with the same topic and content`);
 
   // --- FTS in step with the rows. The plain integrity-check only checks the index against itself;

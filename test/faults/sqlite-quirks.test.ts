@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import { openStore } from '../../src/store';
 import { tmpDir } from './helpers';
 
-const ic = async (s: Awaited<ReturnType<typeof openStore>>) => (await s.sql(`PRAGMA integrity_check`)).map((r) => String(Object.values(r)[0]));
+const ic = async (s: Awaited<ReturnType<typeof openStore>>) =>
+  (await s.sql(`PRAGMA integrity_check`)).map((r) => String(Object.values(r)[0]));
 
 test('PRAGMA integrity_check on a connection whose cached FTS index structure another connection has since merged away reports a false "malformed inverted index"; one FTS read first, or a fresh connection, says ok', async () => {
   const file = path.join(tmpDir(), 'quirk.db');
@@ -29,9 +30,16 @@ test('PRAGMA integrity_check on a connection whose cached FTS index structure an
     }
     // The index itself is right: the FTS integrity-check command (compared with the rows) and a search agree.
     await a.sql(`INSERT INTO memories_fts(memories_fts, rank) VALUES('integrity-check', 1)`);
-    assert.equal(Number((await a.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH 'probe'`))[0].n), 400);
+    assert.equal(
+      Number((await a.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH 'probe'`))[0].n),
+      400,
+    );
     assert.deepEqual(await ic(a), ['ok'], 'after an FTS read the same connection says ok');
-    assert.deepEqual(stale, ['malformed inverted index for FTS5 table main.memories_fts'], 'the quirk is still there (if this fails, libsql fixed it: drop the FTS read before integrity_check in ledger.ts)');
+    assert.deepEqual(
+      stale,
+      ['malformed inverted index for FTS5 table main.memories_fts'],
+      'the quirk is still there (if this fails, libsql fixed it: drop the FTS read before integrity_check in ledger.ts)',
+    );
   } finally {
     await a.close();
     await b.close();

@@ -41,7 +41,9 @@ describe('a client killed inside a write transaction on sqld', () => {
           const acks = () => w.msgs.filter((x) => x.t === 'ack' && x.op === 'k');
           await w.waitFor(() => acks().length >= 5);
           // Kill at the k-th tenth of a typical update(), counted from the moment one starts.
-          const typical = acks().map((x) => Number(x.ms)).sort((a, b) => a - b)[2];
+          const typical = acks()
+            .map((x) => Number(x.ms))
+            .sort((a, b) => a - b)[2];
           await w.waitFor((m) => m.t === 'try' && m.op === 'k' && w.msgs.indexOf(m) === w.msgs.length - 1);
           await sleep((typical * k) / 10);
           w.kill();
@@ -54,12 +56,16 @@ describe('a client killed inside a write transaction on sqld', () => {
         for (const w of live) w.kill();
         await other.close();
       }
-      console.log(`# store() right after a client was killed inside update(): ${stalls.map((x) => x.toFixed(0)).join(', ')} ms`);
+      console.log(
+        `# store() right after a client was killed inside update(): ${stalls.map((x) => x.toFixed(0)).join(', ')} ms`,
+      );
       // Whatever the lock did, the killed updates are all or nothing.
       const check = await openStore(cfg);
       try {
         await check.sql(`INSERT INTO memories_fts(memories_fts, rank) VALUES('integrity-check', 1)`);
-        for (const r of await check.sql(`SELECT topic, summary, keywords FROM memories WHERE topic = 'fault-stall' AND summary LIKE 'faultprobe %'`)) {
+        for (const r of await check.sql(
+          `SELECT topic, summary, keywords FROM memories WHERE topic = 'fault-stall' AND summary LIKE 'faultprobe %'`,
+        )) {
           const prefix = String(r.summary).split(' ')[2];
           const kw = JSON.parse(String(r.keywords)) as string[];
           assert.ok(kw.length === 2 || (kw.length === 3 && /^k\d+$/.test(kw[2])), `keywords ${String(r.keywords)}`);
@@ -68,7 +74,10 @@ describe('a client killed inside a write transaction on sqld', () => {
       } finally {
         await check.close();
       }
-      assert.ok(Math.max(...stalls) < 1000, `a killed client's open transaction held sqld's write lock: store() took ${stalls.map((x) => x.toFixed(0)).join(', ')} ms`);
+      assert.ok(
+        Math.max(...stalls) < 1000,
+        `a killed client's open transaction held sqld's write lock: store() took ${stalls.map((x) => x.toFixed(0)).join(', ')} ms`,
+      );
     },
   );
 });

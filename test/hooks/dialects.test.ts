@@ -9,8 +9,10 @@ import { before, describe, test } from 'node:test';
 import { openStore } from '../../src/store';
 import { buildOnce, FIXTURES, fixture, projectDir, readLog, runHookBin, tmpDir } from './helpers';
 
-const REDIS = 'ECONNREFUSED 127.0.0.1:6379 in the billing tests: redis-cache listens on 6380 under docker-compose; set REDIS_URL to port 6380.';
-const OTHER = 'ECONNREFUSED 127.0.0.1:6379 in the inventory tests: redis-cache needs the inventory-api compose profile started first.';
+const REDIS =
+  'ECONNREFUSED 127.0.0.1:6379 in the billing tests: redis-cache listens on 6380 under docker-compose; set REDIS_URL to port 6380.';
+const OTHER =
+  'ECONNREFUSED 127.0.0.1:6379 in the inventory tests: redis-cache needs the inventory-api compose profile started first.';
 
 /** A store with the memories a session may need, among 300 unrelated ones (so BM25 sees realistic frequencies). */
 async function seededDb(): Promise<string> {
@@ -19,7 +21,11 @@ async function seededDb(): Promise<string> {
   await s.storeMany([
     { topic: 'errors-resolved', summary: REDIS, importance: 'high', keywords: ['redis', 'ECONNREFUSED'] },
     { topic: 'errors-inventory-api', summary: OTHER, importance: 'high' },
-    { topic: 'decisions-billing-api', summary: 'Invoices are computed in integer cents, never floats.', importance: 'critical' },
+    {
+      topic: 'decisions-billing-api',
+      summary: 'Invoices are computed in integer cents, never floats.',
+      importance: 'critical',
+    },
     { topic: 'preferences', summary: 'Answer in short paragraphs, no bullet lists.', importance: 'critical' },
     ...Array.from({ length: 300 }, (_, i) => ({
       topic: `context-project-${i % 7}`,
@@ -72,7 +78,11 @@ for (const agent of ['claude', 'codex', 'vscode'] as const) {
     });
 
     test('session start injects the project wake-up pack as additional context', async () => {
-      const r = await runHookBin(['start', '--agent', agent], fixture(agent, 'SessionStart.json', { cwd, transcript }), env);
+      const r = await runHookBin(
+        ['start', '--agent', agent],
+        fixture(agent, 'SessionStart.json', { cwd, transcript }),
+        env,
+      );
       assert.equal(r.code, 0);
       const text = context(r.stdout, 'SessionStart');
       assert.match(text, /^# Mnemos Wake-up \(project: billing-api\)/);
@@ -82,7 +92,11 @@ for (const agent of ['claude', 'codex', 'vscode'] as const) {
     });
 
     test('a prompt about a stored fix gets that memory, and only this project’s', async () => {
-      const r = await runHookBin(['prompt', '--agent', agent], fixture(agent, 'UserPromptSubmit.json', { cwd, transcript }), env);
+      const r = await runHookBin(
+        ['prompt', '--agent', agent],
+        fixture(agent, 'UserPromptSubmit.json', { cwd, transcript }),
+        env,
+      );
       assert.equal(r.code, 0, r.stderr);
       const text = context(r.stdout, 'UserPromptSubmit');
       assert.ok(text.includes(REDIS), text);
@@ -108,11 +122,23 @@ for (const agent of ['claude', 'codex', 'vscode'] as const) {
       const prefs = await summaries(db, 'preferences');
       const decisions = await summaries(db, 'decisions-billing-api');
       if (agent === 'codex') {
-        assert.ok(prefs.some((s) => /max-warnings=0/.test(s)), prefs.join('\n'));
-        assert.ok(decisions.some((s) => /pin Node 20/.test(s)), decisions.join('\n'));
+        assert.ok(
+          prefs.some((s) => /max-warnings=0/.test(s)),
+          prefs.join('\n'),
+        );
+        assert.ok(
+          decisions.some((s) => /pin Node 20/.test(s)),
+          decisions.join('\n'),
+        );
       } else {
-        assert.ok(prefs.some((s) => /prefer pnpm over npm/.test(s)), prefs.join('\n'));
-        assert.ok(decisions.some((s) => /read the port from `docker-compose.yml`/.test(s)), decisions.join('\n'));
+        assert.ok(
+          prefs.some((s) => /prefer pnpm over npm/.test(s)),
+          prefs.join('\n'),
+        );
+        assert.ok(
+          decisions.some((s) => /read the port from `docker-compose.yml`/.test(s)),
+          decisions.join('\n'),
+        );
         assert.ok((await summaries(db, 'errors-resolved')).some((s) => /root cause was that `REDIS_URL`/.test(s)));
       }
       const after = await count(db);
@@ -136,16 +162,24 @@ describe('post-tool hook: code areas, call counting, a failed command that passe
     const env = { MNEMOS_DB: db, MNEMOS_STATE_DIR: state, MNEMOS_HOOK_EXTRACT_EVERY: '0' };
     const bash = fixture('claude', 'PostToolUse-Bash.json', { cwd });
     assert.equal((await runHookBin(['post', '--agent', 'claude'], bash, env)).code, 0);
-    const write = await runHookBin(['post', '--agent', 'claude'], fixture('claude', 'PostToolUse-Write.json', { cwd }), env);
+    const write = await runHookBin(
+      ['post', '--agent', 'claude'],
+      fixture('claude', 'PostToolUse-Write.json', { cwd }),
+      env,
+    );
     assert.equal(write.stdout, '');
-    const areas = readLog(state).find((l) => l.msg === 'code areas touched') as { areas: { project: string; file: string }[] };
+    const areas = readLog(state).find((l) => l.msg === 'code areas touched') as {
+      areas: { project: string; file: string }[];
+    };
     assert.deepEqual(areas.areas, [{ project: 'billing-api', file: 'src/billing/invoice.ts', tool: 'Write' }]);
     const ok = JSON.parse(bash);
     ok.tool_response = { stdout: '42 passing', stderr: '', interrupted: false };
     ok.tool_use_id = 'toolu_01ABC125';
     await runHookBin(['post', '--agent', 'claude'], JSON.stringify(ok), env);
     const fixed = (await summaries(db, 'errors-resolved')).filter((s) => s.startsWith('`npm test` failed'));
-    assert.deepEqual(fixed, ['`npm test` failed with "Error: connect ECONNREFUSED 127.0.0.1:6379"; it passed again after editing src/billing/invoice.ts.']);
+    assert.deepEqual(fixed, [
+      '`npm test` failed with "Error: connect ECONNREFUSED 127.0.0.1:6379"; it passed again after editing src/billing/invoice.ts.',
+    ]);
     assert.match(String(readLog(state).at(-1)?.msg), /^call 3, 0 edited, 1 stored$/);
   });
 
@@ -154,18 +188,33 @@ describe('post-tool hook: code areas, call counting, a failed command that passe
     const state = tmpDir('mnemos-hook-state-');
     const cwd = projectDir();
     const env = { MNEMOS_DB: db, MNEMOS_STATE_DIR: state };
-    const edit = await runHookBin(['post', '--agent', 'copilot-cli'], fixture('copilot-cli', 'postToolUse.json', { cwd }), env);
+    const edit = await runHookBin(
+      ['post', '--agent', 'copilot-cli'],
+      fixture('copilot-cli', 'postToolUse.json', { cwd }),
+      env,
+    );
     assert.equal(edit.code, 0);
     const areas = readLog(state).find((l) => l.msg === 'code areas touched') as { areas: { file: string }[] };
     assert.equal(areas.areas[0].file, 'src/app.ts');
-    const fail = await runHookBin(['post', '--agent', 'copilot-cli'], fixture('copilot-cli', 'PostToolUse-vscode-format.json', { cwd }), env);
+    const fail = await runHookBin(
+      ['post', '--agent', 'copilot-cli'],
+      fixture('copilot-cli', 'PostToolUse-vscode-format.json', { cwd }),
+      env,
+    );
     assert.equal(fail.code, 0);
-    for (const [ev, file] of [['start', 'sessionStart.json'], ['prompt', 'userPromptSubmitted.json']]) {
+    for (const [ev, file] of [
+      ['start', 'sessionStart.json'],
+      ['prompt', 'userPromptSubmitted.json'],
+    ]) {
       const r = await runHookBin([ev, '--agent', 'copilot-cli'], fixture('copilot-cli', file, { cwd }), env);
       assert.equal(r.code, 0);
       assert.equal(r.stdout, '', 'Copilot CLI does not process this output: print nothing');
     }
-    const stop = await runHookBin(['stop', '--agent', 'copilot-cli'], fixture('copilot-cli', 'agentStop.json', { cwd, transcript: path.join(FIXTURES, 'claude', 'transcript.jsonl') }), env);
+    const stop = await runHookBin(
+      ['stop', '--agent', 'copilot-cli'],
+      fixture('copilot-cli', 'agentStop.json', { cwd, transcript: path.join(FIXTURES, 'claude', 'transcript.jsonl') }),
+      env,
+    );
     assert.equal(stop.code, 0);
     assert.ok((await summaries(db, 'preferences')).some((s) => /pnpm/.test(s)));
   });
@@ -176,7 +225,10 @@ describe('post-tool hook: code areas, call counting, a failed command that passe
     const cwd = projectDir();
     const env = { MNEMOS_DB: db, MNEMOS_STATE_DIR: state };
     const payload = fixture('vscode', 'UserPromptSubmit.json', { cwd });
-    const [a, b] = await Promise.all([runHookBin(['prompt', '--agent', 'vscode'], payload, env), runHookBin(['prompt', '--agent', 'claude'], payload, env)]);
+    const [a, b] = await Promise.all([
+      runHookBin(['prompt', '--agent', 'vscode'], payload, env),
+      runHookBin(['prompt', '--agent', 'claude'], payload, env),
+    ]);
     assert.equal([a.stdout, b.stdout].filter(Boolean).length, 1);
     assert.ok(fs.existsSync(path.join(state, 'hooks.log')));
   });

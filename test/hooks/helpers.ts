@@ -27,10 +27,18 @@ export interface HookRun {
   ms: number;
 }
 
-export function runHookBin(args: string[], stdin: string | Buffer, env: NodeJS.ProcessEnv, opts: { keepOpen?: boolean } = {}): Promise<HookRun> {
+export function runHookBin(
+  args: string[],
+  stdin: string | Buffer,
+  env: NodeJS.ProcessEnv,
+  opts: { keepOpen?: boolean } = {},
+): Promise<HookRun> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [HOOK_BIN, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [HOOK_BIN, ...args], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -60,7 +68,10 @@ export function fixture(agent: string, name: string, vars: { cwd: string; transc
 export function projectDir(): string {
   const dir = path.join(tmpDir('mnemos-proj-'), 'checkout');
   fs.mkdirSync(path.join(dir, '.git'), { recursive: true });
-  fs.writeFileSync(path.join(dir, '.git', 'config'), '[remote "origin"]\n\turl = git@github.com:acme/billing-api.git\n');
+  fs.writeFileSync(
+    path.join(dir, '.git', 'config'),
+    '[remote "origin"]\n\turl = git@github.com:acme/billing-api.git\n',
+  );
   return dir;
 }
 

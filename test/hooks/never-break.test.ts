@@ -14,7 +14,11 @@ const FIX = 'ECONNREFUSED 127.0.0.1:6379 in the billing tests: redis-cache liste
 async function seeded(extra: { topic: string; summary: string; importance?: 'critical' }[] = []): Promise<string> {
   const db = path.join(tmpDir(), 'm.db');
   const s = await openStore({ mode: 'local', path: db });
-  await s.storeMany([{ topic: 'errors-resolved', summary: FIX }, ...extra, ...Array.from({ length: 100 }, (_, i) => ({ topic: 'notes', summary: `Note ${i} about the search page layout.` }))]);
+  await s.storeMany([
+    { topic: 'errors-resolved', summary: FIX },
+    ...extra,
+    ...Array.from({ length: 100 }, (_, i) => ({ topic: 'notes', summary: `Note ${i} about the search page layout.` })),
+  ]);
   await s.close();
   return db;
 }
@@ -53,7 +57,11 @@ describe('bad and hostile payloads: exit 0, nothing on stdout, a line in the log
   }
 
   test('invalid UTF-8 in the prompt decodes to replacement characters and is searched as such', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"session_id":"u","prompt":"redis '), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(' cache"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"session_id":"u","prompt":"redis '),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(' cache"}'),
+    ]);
     const r = await runHookBin(['prompt', '--agent', 'claude'], bytes, env);
     assert.equal(r.code, 0);
     assert.equal(r.stderr, '');
@@ -64,7 +72,16 @@ describe('bad and hostile payloads: exit 0, nothing on stdout, a line in the log
     for (const [event, payload] of [
       ['prompt', { session_id: { x: 1 }, cwd: [1], prompt: 42, hook_event_name: 7 }],
       ['post', { session_id: 'a\nb', cwd: 5, tool_name: 5, tool_input: 'x', tool_response: [1] }],
-      ['post', { session_id: 's', cwd: '/nonexistent', tool_name: 'Write', tool_input: { file_path: 9, files: 'x' }, tool_response: null }],
+      [
+        'post',
+        {
+          session_id: 's',
+          cwd: '/nonexistent',
+          tool_name: 'Write',
+          tool_input: { file_path: 9, files: 'x' },
+          tool_response: null,
+        },
+      ],
       ['start', { session_id: 's'.repeat(10_000), cwd: '\u0000' }],
       ['stop', { session_id: 's', transcript_path: '/etc/shadow-does-not-exist' }],
       ['compact', { session_id: 's', transcript_path: { p: 1 } }],
@@ -77,14 +94,24 @@ describe('bad and hostile payloads: exit 0, nothing on stdout, a line in the log
   });
 
   test('control characters in the prompt are searched as words; the answer is valid JSON without them', async () => {
-    const db = await seeded([{ topic: 'preferences', summary: 'Keep answers short.\u001b[2J\u202e reversed \u0007 bell', importance: 'critical' }]);
+    const db = await seeded([
+      {
+        topic: 'preferences',
+        summary: 'Keep answers short.\u001b[2J\u202e reversed \u0007 bell',
+        importance: 'critical',
+      },
+    ]);
     const raw = JSON.parse(prompt());
-    raw.prompt = '\u001b[31mWhy\u0000 does redis-cache \u202efail\u2066 with ECONNREFUSED\u0007 127.0.0.1:6379 in billing tests?';
+    raw.prompt =
+      '\u001b[31mWhy\u0000 does redis-cache \u202efail\u2066 with ECONNREFUSED\u0007 127.0.0.1:6379 in billing tests?';
     const r = await runHookBin(['prompt', '--agent', 'claude'], JSON.stringify(raw), { ...env, MNEMOS_DB: db });
     assert.equal(r.code, 0);
     const text = JSON.parse(r.stdout).hookSpecificOutput.additionalContext as string;
     assert.ok(text.includes(FIX));
-    const start = await runHookBin(['start', '--agent', 'claude'], fixture('claude', 'SessionStart.json', { cwd }), { ...env, MNEMOS_DB: db });
+    const start = await runHookBin(['start', '--agent', 'claude'], fixture('claude', 'SessionStart.json', { cwd }), {
+      ...env,
+      MNEMOS_DB: db,
+    });
     const pack = JSON.parse(start.stdout).hookSpecificOutput.additionalContext as string;
     assert.match(pack, /Keep answers short/);
     // eslint-disable-next-line no-control-regex -- the check: no control character reaches the agent
@@ -122,11 +149,15 @@ describe('store unreachable or slow: exit 0, nothing harmful on stdout', () => {
   test('a remote server that is down: the hook gives up within its budget', async () => {
     const state = tmpDir('mnemos-hook-state-');
     const port = await freePort();
-    const r = await runHookBin(['start', '--agent', 'claude'], fixture('claude', 'SessionStart.json', { cwd: projectDir() }), {
-      TURSO_DATABASE_URL: `http://127.0.0.1:${port}`,
-      MNEMOS_STATE_DIR: state,
-      MNEMOS_HOOK_TIMEOUT_MS: '1500',
-    });
+    const r = await runHookBin(
+      ['start', '--agent', 'claude'],
+      fixture('claude', 'SessionStart.json', { cwd: projectDir() }),
+      {
+        TURSO_DATABASE_URL: `http://127.0.0.1:${port}`,
+        MNEMOS_STATE_DIR: state,
+        MNEMOS_HOOK_TIMEOUT_MS: '1500',
+      },
+    );
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     assert.ok(r.ms < 10_000, `took ${r.ms} ms`);
@@ -135,7 +166,12 @@ describe('store unreachable or slow: exit 0, nothing harmful on stdout', () => {
 
   test('an agent that never closes stdin does not hang the hook', async () => {
     const state = tmpDir('mnemos-hook-state-');
-    const r = await runHookBin(['prompt', '--agent', 'claude'], '{"prompt":"redis', { MNEMOS_STATE_DIR: state, MNEMOS_DB: path.join(tmpDir(), 'x.db') }, { keepOpen: true });
+    const r = await runHookBin(
+      ['prompt', '--agent', 'claude'],
+      '{"prompt":"redis',
+      { MNEMOS_STATE_DIR: state, MNEMOS_DB: path.join(tmpDir(), 'x.db') },
+      { keepOpen: true },
+    );
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     assert.ok(r.ms < 10_000);
@@ -147,7 +183,10 @@ describe('a store on sqld', () => {
   before(async () => {
     sqld = await startSqld();
     const s = await openStore({ mode: 'remote', url: sqld.url });
-    await s.storeMany([{ topic: 'errors-resolved', summary: FIX }, ...Array.from({ length: 50 }, (_, i) => ({ topic: 'notes', summary: `Note ${i} on layout.` }))]);
+    await s.storeMany([
+      { topic: 'errors-resolved', summary: FIX },
+      ...Array.from({ length: 50 }, (_, i) => ({ topic: 'notes', summary: `Note ${i} on layout.` })),
+    ]);
     await s.close();
   });
   after(async () => sqld?.stop());

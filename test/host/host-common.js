@@ -40,11 +40,15 @@ function parseArgs(argv, { multi = [], bools = [] } = {}) {
   for (const k of multi) opts[k] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith('--')) { opts._.push(a); continue; }
+    if (!a.startsWith('--')) {
+      opts._.push(a);
+      continue;
+    }
     let [k, v] = a.slice(2).split(/=(.*)/s);
     if (v === undefined && !bools.includes(k) && i + 1 < argv.length && !argv[i + 1].startsWith('--')) v = argv[++i];
     if (v === undefined) v = true;
-    if (multi.includes(k)) opts[k].push(v); else opts[k] = v;
+    if (multi.includes(k)) opts[k].push(v);
+    else opts[k] = v;
   }
   return opts;
 }
@@ -53,14 +57,17 @@ function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
   });
 }
 
-const sleep = ms => new Promise(r => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function checkInstalled() {
-  const missing = [HOST_NODE, CS_ENTRY, CHROMIUM].filter(p => !fs.existsSync(p));
+  const missing = [HOST_NODE, CS_ENTRY, CHROMIUM].filter((p) => !fs.existsSync(p));
   if (missing.length) {
     console.error(`[host] test host not installed (missing ${missing.join(', ')}); run scripts/setup-vscode-host.sh`);
     process.exit(2);
@@ -94,7 +101,8 @@ function makeRunDir(prefix, opts) {
     extensionsDir: path.resolve(opts['extensions-dir'] || path.join(runDir, 'extensions')),
     profile: path.join(runDir, 'chromium-profile'),
   };
-  for (const d of [dirs.home, dirs.tmp, path.join(dirs.userDataDir, 'User'), dirs.extensionsDir]) fs.mkdirSync(d, { recursive: true });
+  for (const d of [dirs.home, dirs.tmp, path.join(dirs.userDataDir, 'User'), dirs.extensionsDir])
+    fs.mkdirSync(d, { recursive: true });
   return dirs;
 }
 
@@ -103,9 +111,16 @@ function writeSettings(userDataDir, settingsFile) {
   let extra = {};
   if (settingsFile) {
     const text = fs.readFileSync(path.resolve(settingsFile), 'utf8');
-    try { extra = JSON.parse(text); } catch (e) { throw new Error(`--settings ${settingsFile}: not plain JSON (${e.message})`); }
+    try {
+      extra = JSON.parse(text);
+    } catch (e) {
+      throw new Error(`--settings ${settingsFile}: not plain JSON (${e.message})`);
+    }
   }
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...extra }, null, 2));
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...BASE_SETTINGS, ...extra }, null, 2),
+  );
 }
 
 /**
@@ -117,26 +132,50 @@ async function startCodeServer(dirs, extraEnv, { timeoutMs = 60000 } = {}) {
   const port = await freePort();
   const logFile = path.join(dirs.runDir, 'code-server.log');
   const log = fs.openSync(logFile, 'w');
-  const child = spawn(HOST_NODE, [CS_ENTRY,
-    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir,
-    '--config', path.join(dirs.runDir, 'config.yaml'),
-    // A built VS Code honours ?payload=[["extensionDevelopmentPath",..],["extensionTestsPath",..]]
-    // and exposes the codeAutomation* hooks ONLY with this flag; without it the payload is
-    // ignored silently and a test run just hangs.
-    '--vscode-option', 'enable-smoke-test-driver',
-  ], {
-    detached: true,
-    stdio: ['ignore', log, log],
-    // The extension host inherits this environment: that is how --env reaches the tests.
-    env: { ...process.env, ...extraEnv, HOME: dirs.home, TMPDIR: dirs.tmp },
-  });
+  const child = spawn(
+    HOST_NODE,
+    [
+      CS_ENTRY,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      dirs.userDataDir,
+      '--extensions-dir',
+      dirs.extensionsDir,
+      '--config',
+      path.join(dirs.runDir, 'config.yaml'),
+      // A built VS Code honours ?payload=[["extensionDevelopmentPath",..],["extensionTestsPath",..]]
+      // and exposes the codeAutomation* hooks ONLY with this flag; without it the payload is
+      // ignored silently and a test run just hangs.
+      '--vscode-option',
+      'enable-smoke-test-driver',
+    ],
+    {
+      detached: true,
+      stdio: ['ignore', log, log],
+      // The extension host inherits this environment: that is how --env reaches the tests.
+      env: { ...process.env, ...extraEnv, HOME: dirs.home, TMPDIR: dirs.tmp },
+    },
+  );
   fs.closeSync(log);
   let exited = false;
-  const exitP = new Promise(r => child.once('exit', () => { exited = true; r(); }));
-  const signal = sig => { try { process.kill(-child.pid, sig); } catch {} };
+  const exitP = new Promise((r) =>
+    child.once('exit', () => {
+      exited = true;
+      r();
+    }),
+  );
+  const signal = (sig) => {
+    try {
+      process.kill(-child.pid, sig);
+    } catch {}
+  };
   // Last resort: whatever way this process ends, take the whole code-server group with it.
   const onExit = () => signal('SIGKILL');
   process.on('exit', onExit);
@@ -151,11 +190,19 @@ async function startCodeServer(dirs, extraEnv, { timeoutMs = 60000 } = {}) {
   // Watchdog for the one path no handler sees: this runner being SIGKILLed (e.g. an outer
   // `timeout -s KILL`). It polls both pids and kills code-server's group once either is gone.
   // (Chromium needs none: it exits by itself when playwright's pipe to it closes.)
-  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -9 -${child.pid} 2>/dev/null`],
-    { detached: true, stdio: 'ignore' }).unref();
+  spawn(
+    'sh',
+    [
+      '-c',
+      `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill -9 -${child.pid} 2>/dev/null`,
+    ],
+    { detached: true, stdio: 'ignore' },
+  ).unref();
   const t0 = Date.now();
   for (;;) {
-    try { if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break; } catch {}
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+    } catch {}
     if (exited || Date.now() - t0 > timeoutMs) {
       await stop();
       throw new Error(`code-server did not start (${exited ? 'it exited' : 'timeout'}); see ${logFile}`);
@@ -167,8 +214,8 @@ async function startCodeServer(dirs, extraEnv, { timeoutMs = 60000 } = {}) {
 
 /** Workbench URL with the smoke-test-driver payload (paths become vscode-remote:// URIs). */
 function workbenchUrl(authority, { folder, extensionDevelopmentPath = [], extensionTestsPath, disableExtensions }) {
-  const remote = p => `vscode-remote://${authority}${path.resolve(p)}`;
-  const payload = extensionDevelopmentPath.map(p => ['extensionDevelopmentPath', remote(p)]);
+  const remote = (p) => `vscode-remote://${authority}${path.resolve(p)}`;
+  const payload = extensionDevelopmentPath.map((p) => ['extensionDevelopmentPath', remote(p)]);
   if (extensionTestsPath) payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
   payload.push(['skipWelcome', 'true']);
   if (disableExtensions) payload.push(['disableExtensions', 'true']);
@@ -188,10 +235,21 @@ async function launchBrowser(dirs, { width = 1400, height = 900 } = {}) {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width, height },
-    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     env: { ...process.env, HOME: dirs.home, TMPDIR: dirs.tmp },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--password-store=basic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+      '--password-store=basic',
+    ],
   });
 }
 
@@ -206,17 +264,40 @@ async function teardown(ctx, server) {
  * keepAll (--keep-run-dir): keep everything.
  */
 function cleanRunDir(dirs, failed, keepAll) {
-  const rm = p => { try { fs.rmSync(p, { recursive: true, force: true }); } catch {} };
+  const rm = (p) => {
+    try {
+      fs.rmSync(p, { recursive: true, force: true });
+    } catch {}
+  };
   if (!failed && !keepAll) return rm(dirs.runDir);
-  if (!keepAll) { rm(dirs.profile); rm(dirs.tmp); }
+  if (!keepAll) {
+    rm(dirs.profile);
+    rm(dirs.tmp);
+  }
   console.error(`[host] run folder kept (code-server.log, data/logs, result.json): ${dirs.runDir}`);
 }
 
 // Workbench log lines that are pure noise in a headless, offline, unauthenticated code-server.
-const NOISE = /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin|Timed out waiting for authentication provider|ENOTFOUND/;
+const NOISE =
+  /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolving|Resolved) connection token|^Creating a socket|^Updating additional builtin|Timed out waiting for authentication provider|ENOTFOUND/;
 
 module.exports = {
-  HOST_DIR, HOST_NODE, CS_ENTRY, CHROMIUM, BASE_SETTINGS, NOISE,
-  parseArgs, parseEnvPairs, freePort, sleep, checkInstalled, makeRunDir, writeSettings,
-  startCodeServer, workbenchUrl, launchBrowser, teardown, cleanRunDir,
+  HOST_DIR,
+  HOST_NODE,
+  CS_ENTRY,
+  CHROMIUM,
+  BASE_SETTINGS,
+  NOISE,
+  parseArgs,
+  parseEnvPairs,
+  freePort,
+  sleep,
+  checkInstalled,
+  makeRunDir,
+  writeSettings,
+  startCodeServer,
+  workbenchUrl,
+  launchBrowser,
+  teardown,
+  cleanRunDir,
 };

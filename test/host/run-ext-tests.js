@@ -23,22 +23,31 @@ const opts = H.parseArgs(process.argv.slice(2), {
   bools: ['keep-run-dir', 'verbose', 'disable-extensions'],
 });
 if (!opts.extensionTestsPath || !opts.extensionDevelopmentPath.length) {
-  console.error('usage: run-ext-tests.js --extensionDevelopmentPath DIR --extensionTestsPath FILE [--settings F] [--env K=V]... [--timeout SEC] [folder]');
+  console.error(
+    'usage: run-ext-tests.js --extensionDevelopmentPath DIR --extensionTestsPath FILE [--settings F] [--env K=V]... [--timeout SEC] [folder]',
+  );
   process.exit(2);
 }
 H.checkInstalled();
 const timeoutSec = Number(opts.timeout || 600);
 const verbose = opts.verbose || !!process.env.VERBOSE;
 
-let ctx, server, dirs, finishing = false;
+let ctx,
+  server,
+  dirs,
+  finishing = false;
 // One exit path for everything (normal end, timeout, Ctrl-C, crash): browser, then code-server.
 async function finish(code, why) {
   if (finishing) return;
   finishing = true;
   if (why) console.error(`[runner] ${why}`);
   if (ctx && opts.screenshot) {
-    try { await ctx.pages()[0].screenshot({ path: opts.screenshot }); console.log(`[runner] screenshot: ${opts.screenshot}`); }
-    catch (e) { console.error('[runner] screenshot failed:', e.message); }
+    try {
+      await ctx.pages()[0].screenshot({ path: opts.screenshot });
+      console.log(`[runner] screenshot: ${opts.screenshot}`);
+    } catch (e) {
+      console.error('[runner] screenshot failed:', e.message);
+    }
   }
   await H.teardown(ctx, server);
   // On failure the run folder's logs are kept (code-server.log, data/logs, automation-logs.json).
@@ -68,7 +77,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => finish(
 
   ctx = await H.launchBrowser(dirs);
   let done;
-  const exited = new Promise(r => (done = r));
+  const exited = new Promise((r) => (done = r));
   // With enable-smoke-test-driver the workbench forwards every log line, including the extension
   // host's console.* output (i.e. the tests' output), to window.codeAutomationLog(type, args) and
   // calls window.codeAutomationExit(code, logs) when the extension host exits after run().
@@ -77,25 +86,31 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => finish(
     if (verbose || !H.NOISE.test(line)) console.log(type === 'error' ? `[error] ${line}` : line);
   });
   await ctx.exposeFunction('codeAutomationExit', (code, logs) => {
-    try { fs.writeFileSync(path.join(dirs.runDir, 'automation-logs.json'), JSON.stringify(logs || [], null, 1)); } catch {}
+    try {
+      fs.writeFileSync(path.join(dirs.runDir, 'automation-logs.json'), JSON.stringify(logs || [], null, 1));
+    } catch {}
     done(code);
   });
-  const page = ctx.pages()[0] || await ctx.newPage();
-  if (verbose) page.on('pageerror', e => console.log('[pageerror]', String(e)));
-  await page.goto(H.workbenchUrl(server.authority, {
-    folder,
-    extensionDevelopmentPath: opts.extensionDevelopmentPath,
-    // tests-entry.js wraps the caller's module and records its outcome (see that file for why).
-    extensionTestsPath: path.join(__dirname, 'tests-entry.js'),
-    disableExtensions: opts['disable-extensions'],
-  }));
+  const page = ctx.pages()[0] || (await ctx.newPage());
+  if (verbose) page.on('pageerror', (e) => console.log('[pageerror]', String(e)));
+  await page.goto(
+    H.workbenchUrl(server.authority, {
+      folder,
+      extensionDevelopmentPath: opts.extensionDevelopmentPath,
+      // tests-entry.js wraps the caller's module and records its outcome (see that file for why).
+      extensionTestsPath: path.join(__dirname, 'tests-entry.js'),
+      disableExtensions: opts['disable-extensions'],
+    }),
+  );
   let code = Number(await exited) || 0;
   console.log(`[runner] extension host exited with code ${code} after ${Date.now() - t0} ms`);
   let result = null;
-  try { result = JSON.parse(fs.readFileSync(resultFile, 'utf8')); } catch {}
+  try {
+    result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  } catch {}
   if (code === 0 && !(result && result.status === 'passed')) {
     code = 1;
-    console.error('[runner] FAIL: the extension host ended before the tests\' run() settled (crash or process.exit?)');
+    console.error("[runner] FAIL: the extension host ended before the tests' run() settled (crash or process.exit?)");
   }
   await finish(code);
-})().catch(e => finish(2, `FAILED: ${e && e.stack || e}`));
+})().catch((e) => finish(2, `FAILED: ${(e && e.stack) || e}`));

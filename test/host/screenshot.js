@@ -18,22 +18,38 @@ const path = require('path');
 const util = require('util');
 const H = require('./host-common');
 
-const opts = H.parseArgs(process.argv.slice(2), { multi: ['extensionDevelopmentPath', 'env'], bools: ['keep-run-dir', 'verbose'] });
+const opts = H.parseArgs(process.argv.slice(2), {
+  multi: ['extensionDevelopmentPath', 'env'],
+  bools: ['keep-run-dir', 'verbose'],
+});
 if (!opts.out) {
-  console.error('usage: screenshot.js --extensionDevelopmentPath DIR --out FILE.png [--command ID] [--view-container TITLE] [--webview TEXT] [--frame-out FILE.png]');
+  console.error(
+    'usage: screenshot.js --extensionDevelopmentPath DIR --out FILE.png [--command ID] [--view-container TITLE] [--webview TEXT] [--frame-out FILE.png]',
+  );
   process.exit(2);
 }
-if (opts['frame-out'] && !opts.webview) { console.error('--frame-out needs --webview TEXT to pick the frame'); process.exit(2); }
+if (opts['frame-out'] && !opts.webview) {
+  console.error('--frame-out needs --webview TEXT to pick the frame');
+  process.exit(2);
+}
 H.checkInstalled();
 const timeoutSec = Number(opts.timeout || 300);
-const [width, height] = String(opts.size || '1400x900').split('x').map(Number);
+const [width, height] = String(opts.size || '1400x900')
+  .split('x')
+  .map(Number);
 
-let ctx, server, dirs, finishing = false;
+let ctx,
+  server,
+  dirs,
+  finishing = false;
 async function finish(code, why) {
   if (finishing) return;
   finishing = true;
   if (why) console.error(`[shot] ${why}`);
-  if (dirs) try { fs.writeFileSync(path.join(dirs.runDir, 'ctl', 'release'), ''); } catch {}
+  if (dirs)
+    try {
+      fs.writeFileSync(path.join(dirs.runDir, 'ctl', 'release'), '');
+    } catch {}
   await H.teardown(ctx, server);
   if (dirs) H.cleanRunDir(dirs, code !== 0, !!opts['keep-run-dir']);
   process.exit(code);
@@ -57,7 +73,11 @@ async function findWebview(page, text) {
   for (const f of page.frames()) {
     if (f === page.mainFrame()) continue;
     let body = '';
-    try { body = await f.evaluate(() => (document.body && document.body.innerText) || ''); } catch { continue; }
+    try {
+      body = await f.evaluate(() => (document.body && document.body.innerText) || '');
+    } catch {
+      continue;
+    }
     if (!body.includes(text)) continue;
     let frame = f;
     while (frame.parentFrame() && frame.parentFrame() !== page.mainFrame()) frame = frame.parentFrame();
@@ -86,16 +106,19 @@ async function findWebview(page, text) {
   // Exposed so the smoke-test driver can forward logs / the host's exit (ours stays alive until release).
   await ctx.exposeFunction('codeAutomationLog', (type, args) => {
     const line = util.format(...(args || []));
-    if (opts.verbose || (type === 'error' && !H.NOISE.test(line)) || line.startsWith('[shot-driver]')) console.log(`[workbench] ${line}`);
+    if (opts.verbose || (type === 'error' && !H.NOISE.test(line)) || line.startsWith('[shot-driver]'))
+      console.log(`[workbench] ${line}`);
   });
   await ctx.exposeFunction('codeAutomationExit', () => {});
-  const page = ctx.pages()[0] || await ctx.newPage();
-  await page.goto(H.workbenchUrl(server.authority, {
-    folder,
-    extensionDevelopmentPath: opts.extensionDevelopmentPath,
-    // Always run through shot-driver: it also tells us when the extension host is up.
-    extensionTestsPath: path.join(__dirname, 'shot-driver.js'),
-  }));
+  const page = ctx.pages()[0] || (await ctx.newPage());
+  await page.goto(
+    H.workbenchUrl(server.authority, {
+      folder,
+      extensionDevelopmentPath: opts.extensionDevelopmentPath,
+      // Always run through shot-driver: it also tells us when the extension host is up.
+      extensionTestsPath: path.join(__dirname, 'shot-driver.js'),
+    }),
+  );
   await page.waitForSelector('.monaco-workbench', { timeout: 60000 });
   console.log(`[shot] workbench visible after ${ms()}`);
   const ready = await until(() => fs.existsSync(path.join(ctl, 'ready')), 90000);
@@ -103,24 +126,35 @@ async function findWebview(page, text) {
   let failed = false;
   if (fs.existsSync(path.join(ctl, 'command-error'))) {
     failed = true;
-    console.error(`[shot] command ${opts.command} failed:\n${fs.readFileSync(path.join(ctl, 'command-error'), 'utf8')}`);
+    console.error(
+      `[shot] command ${opts.command} failed:\n${fs.readFileSync(path.join(ctl, 'command-error'), 'utf8')}`,
+    );
   } else if (opts.command) console.log(`[shot] ran ${opts.command} after ${ms()}`);
 
   if (opts['view-container']) {
     // Activity-bar items carry the container title as aria-label, plus " (Ctrl+...)" when bound.
-    const item = page.locator(`.activitybar .action-item [aria-label^="${String(opts['view-container']).replace(/"/g, '\\"')}"]`).first();
+    const item = page
+      .locator(`.activitybar .action-item [aria-label^="${String(opts['view-container']).replace(/"/g, '\\"')}"]`)
+      .first();
     try {
       await item.waitFor({ timeout: 30000 });
       // Clicking an already-open container toggles it closed: only click when not checked.
-      if ((await item.getAttribute('aria-checked')) !== 'true' && (await item.getAttribute('aria-expanded')) !== 'true') await item.click();
+      if ((await item.getAttribute('aria-checked')) !== 'true' && (await item.getAttribute('aria-expanded')) !== 'true')
+        await item.click();
       console.log(`[shot] opened view container "${opts['view-container']}" after ${ms()}`);
-    } catch (e) { failed = true; console.error(`[shot] activity-bar item "${opts['view-container']}" not found: ${e.message.split('\n')[0]}`); }
+    } catch (e) {
+      failed = true;
+      console.error(`[shot] activity-bar item "${opts['view-container']}" not found: ${e.message.split('\n')[0]}`);
+    }
   }
   let hit = null;
   if (opts.webview) {
     hit = await until(() => findWebview(page, String(opts.webview)), 60000, 500);
     if (hit) console.log(`[shot] webview with "${opts.webview}" rendered after ${ms()}`);
-    else { failed = true; console.error(`[shot] no webview frame shows "${opts.webview}"`); }
+    else {
+      failed = true;
+      console.error(`[shot] no webview frame shows "${opts.webview}"`);
+    }
   }
   await H.sleep(Number(opts.wait ?? 1500));
   fs.mkdirSync(path.dirname(path.resolve(opts.out)), { recursive: true });
@@ -132,4 +166,4 @@ async function findWebview(page, text) {
     console.log(`[shot] saved webview frame ${opts['frame-out']}`);
   }
   await finish(failed ? 1 : 0);
-})().catch(e => finish(2, `FAILED: ${e && e.stack || e}`));
+})().catch((e) => finish(2, `FAILED: ${(e && e.stack) || e}`));

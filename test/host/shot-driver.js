@@ -18,13 +18,14 @@ exports.run = async function run() {
       const args = process.env.MNEMOS_SHOT_ARGS ? JSON.parse(process.env.MNEMOS_SHOT_ARGS) : [];
       console.log(`[shot-driver] executing ${cmd}`);
       // Don't await forever: some commands (e.g. ones that open a quick pick) only settle on user input.
-      await Promise.race([vscode.commands.executeCommand(cmd, ...args), new Promise(r => setTimeout(r, 15000))]);
+      await Promise.race([vscode.commands.executeCommand(cmd, ...args), new Promise((r) => setTimeout(r, 15000))]);
       put('command-done');
     } catch (e) {
-      put('command-error', String(e && e.stack || e));
+      put('command-error', String((e && e.stack) || e));
     }
   }
   put('ready');
   const deadline = Date.now() + Number(process.env.MNEMOS_SHOT_HOLD_MS || 600000);
-  while (!fs.existsSync(path.join(ctl, 'release')) && Date.now() < deadline) await new Promise(r => setTimeout(r, 200));
+  while (!fs.existsSync(path.join(ctl, 'release')) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 200));
 };

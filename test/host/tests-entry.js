@@ -11,8 +11,11 @@ const { pathToFileURL } = require('url');
 
 async function load(file) {
   if (/\.mjs$/.test(file)) return import(pathToFileURL(file).href);
-  try { return require(file); } catch (e) {
-    if (e && (e.code === 'ERR_REQUIRE_ESM' || e.code === 'ERR_REQUIRE_ASYNC_MODULE')) return import(pathToFileURL(file).href);
+  try {
+    return require(file);
+  } catch (e) {
+    if (e && (e.code === 'ERR_REQUIRE_ESM' || e.code === 'ERR_REQUIRE_ASYNC_MODULE'))
+      return import(pathToFileURL(file).href);
     throw e;
   }
 }
@@ -20,7 +23,9 @@ async function load(file) {
 exports.run = async function run() {
   const file = process.env.MNEMOS_HOST_TESTS_MODULE;
   const resultFile = process.env.MNEMOS_HOST_RESULT;
-  const record = result => { if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(result)); };
+  const record = (result) => {
+    if (resultFile) fs.writeFileSync(resultFile, JSON.stringify(result));
+  };
   try {
     if (!file) throw new Error('MNEMOS_HOST_TESTS_MODULE not set: run tests through test/host/run-ext-tests.js');
     const mod = await load(file);
@@ -32,15 +37,20 @@ exports.run = async function run() {
       let viaCallback = false;
       const cb = (error, failures) => {
         viaCallback = true;
-        if (error) reject(error); else if (failures) reject(new Error(`${failures} test(s) failed`)); else resolve();
+        if (error) reject(error);
+        else if (failures) reject(new Error(`${failures} test(s) failed`));
+        else resolve();
       };
       const r = runFn(file, cb);
-      if (r && typeof r.then === 'function') r.then(() => { if (!viaCallback) resolve(); }, reject);
+      if (r && typeof r.then === 'function')
+        r.then(() => {
+          if (!viaCallback) resolve();
+        }, reject);
       else if (runFn.length < 2) resolve(); // sync run() without callback parameter: done
     });
     record({ status: 'passed' });
   } catch (e) {
-    record({ status: 'failed', error: String(e && e.stack || e) });
+    record({ status: 'failed', error: String((e && e.stack) || e) });
     throw e;
   }
 };

@@ -36,24 +36,27 @@ const ULID = '[0-9A-HJKMNP-TV-Z]{26}';
 const Z_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.(\d{3}|\d{6}|\d{9}))?Z$/;
 
 test('the 8 tools, in ICM order, with ICM schemas', () => {
-  assert.deepEqual(ICM_REST_TOOLS.map((t) => t.name), [
-    'icm_feedback_record',
-    'icm_feedback_search',
-    'icm_feedback_stats',
-    'icm_transcript_start_session',
-    'icm_transcript_record',
-    'icm_transcript_search',
-    'icm_transcript_show',
-    'icm_transcript_stats',
-  ]);
-  const req = (n: string) => (ICM_REST_TOOLS.find((t) => t.name === n)!.inputSchema as { required?: string[] }).required;
+  assert.deepEqual(
+    ICM_REST_TOOLS.map((t) => t.name),
+    [
+      'icm_feedback_record',
+      'icm_feedback_search',
+      'icm_feedback_stats',
+      'icm_transcript_start_session',
+      'icm_transcript_record',
+      'icm_transcript_search',
+      'icm_transcript_show',
+      'icm_transcript_stats',
+    ],
+  );
+  const req = (n: string) =>
+    (ICM_REST_TOOLS.find((t) => t.name === n)!.inputSchema as { required?: string[] }).required;
   assert.deepEqual(req('icm_feedback_record'), ['topic', 'context', 'predicted', 'corrected']);
   assert.deepEqual(req('icm_transcript_record'), ['session_id', 'role', 'content']);
-  assert.deepEqual(ICM_REST_TOOLS.filter((t) => !t.readOnly).map((t) => t.name), [
-    'icm_feedback_record',
-    'icm_transcript_start_session',
-    'icm_transcript_record',
-  ]);
+  assert.deepEqual(
+    ICM_REST_TOOLS.filter((t) => !t.readOnly).map((t) => t.name),
+    ['icm_feedback_record', 'icm_transcript_start_session', 'icm_transcript_record'],
+  );
 });
 
 test('feedback_record: compact `ok <id>`, verbose four lines, ICM error texts', async () => {
@@ -63,12 +66,18 @@ test('feedback_record: compact `ok <id>`, verbose four lines, ICM error texts', 
   assert.match(r.text, new RegExp(`^ok ${ULID}$`));
   assert.equal(r.isError, undefined);
   const v = await feedbackRecord({ ...c, compact: false }, { ...args, reason: 'adds an option' });
-  assert.match(v.text, new RegExp(`^Feedback recorded: ${ULID}\n  topic: triage-owner/repo\n  predicted: bug\n  corrected: feature$`));
+  assert.match(
+    v.text,
+    new RegExp(`^Feedback recorded: ${ULID}\n  topic: triage-owner/repo\n  predicted: bug\n  corrected: feature$`),
+  );
   for (const f of ['topic', 'context', 'predicted', 'corrected']) {
     const rest = { ...args, [f]: undefined };
     assert.deepEqual(await feedbackRecord(c, rest), { text: `missing required field: ${f}`, isError: true });
   }
-  assert.deepEqual(await feedbackRecord(c, { ...args, topic: 42 }), { text: 'missing required field: topic', isError: true });
+  assert.deepEqual(await feedbackRecord(c, { ...args, topic: 42 }), {
+    text: 'missing required field: topic',
+    isError: true,
+  });
   const bad = await feedbackRecord(c, { ...args, topic: '  ' });
   assert.deepEqual(bad, { text: 'failed to store feedback: topic must not be empty', isError: true });
   assert.equal((await c.feedback.stats()).total, 2);
@@ -76,7 +85,9 @@ test('feedback_record: compact `ok <id>`, verbose four lines, ICM error texts', 
 
 test('feedback_search: ICM blocks, optional lines, No feedback found., limit default 5 clamped 1..100', async () => {
   const c = await ctx();
-  const id1 = (await feedbackRecord(c, { topic: 't', context: 'parser crash', predicted: 'p1', corrected: 'c1' })).text.slice(3);
+  const id1 = (
+    await feedbackRecord(c, { topic: 't', context: 'parser crash', predicted: 'p1', corrected: 'c1' })
+  ).text.slice(3);
   const id2 = (
     await feedbackRecord(c, {
       topic: 'u',
@@ -99,7 +110,8 @@ test('feedback_search: ICM blocks, optional lines, No feedback found., limit def
   assert.match((await feedbackSearch(c, { query: 'parser', topic: 't' })).text, new RegExp(`^--- ${id1} \\[t\\]`));
   assert.equal((await feedbackSearch(c, { query: 'parser', limit: 0 })).text.match(/^--- /gm)!.length, 1);
   assert.equal((await feedbackSearch(c, { query: 'parser', limit: 1e6 })).text.match(/^--- /gm)!.length, 2);
-  for (let i = 0; i < 6; i++) await feedbackRecord(c, { topic: 't', context: `many ${i}`, predicted: 'p', corrected: 'c' });
+  for (let i = 0; i < 6; i++)
+    await feedbackRecord(c, { topic: 't', context: `many ${i}`, predicted: 'p', corrected: 'c' });
   assert.equal((await feedbackSearch(c, { query: 'many' })).text.match(/^--- /gm)!.length, 5);
   assert.equal((await feedbackSearch(c, { query: 'many', limit: 'x' })).text.match(/^--- /gm)!.length, 5);
   assert.deepEqual(await feedbackSearch(c, {}), { text: 'missing required field: query', isError: true });
@@ -128,14 +140,32 @@ test('transcript tools: start (agent mcp), record, show and stats as ICM JSON', 
   const rec = await transcriptRecord(c, { session_id: sid, role: 'user', content: 'line one\n"quoted"', tokens: 7 });
   const { message_id: mid } = JSON.parse(rec.text);
   assert.equal(rec.text, `{"message_id":"${mid}"}`);
-  await transcriptRecord(c, { session_id: sid, role: 'tool', content: 'ls output', tool_name: 'Bash', metadata: '{"x":1}' });
+  await transcriptRecord(c, {
+    session_id: sid,
+    role: 'tool',
+    content: 'ls output',
+    tool_name: 'Bash',
+    metadata: '{"x":1}',
+  });
 
   const show = await transcriptShow(c, { session_id: sid });
   const parsed = JSON.parse(show.text);
   assert.deepEqual(Object.keys(parsed), ['session', 'messages']);
   assert.deepEqual(Object.keys(parsed.session), ['id', 'agent', 'project', 'started_at', 'updated_at', 'metadata']);
-  assert.deepEqual(Object.keys(parsed.messages[0]), ['id', 'session_id', 'role', 'content', 'tool_name', 'tokens', 'ts', 'metadata']);
-  assert.deepEqual([parsed.session.agent, parsed.session.project, parsed.session.metadata], ['mcp', 'mnemos', '{"branch":"main"}']);
+  assert.deepEqual(Object.keys(parsed.messages[0]), [
+    'id',
+    'session_id',
+    'role',
+    'content',
+    'tool_name',
+    'tokens',
+    'ts',
+    'metadata',
+  ]);
+  assert.deepEqual(
+    [parsed.session.agent, parsed.session.project, parsed.session.metadata],
+    ['mcp', 'mnemos', '{"branch":"main"}'],
+  );
   assert.match(parsed.session.started_at, Z_TIME);
   assert.deepEqual(
     parsed.messages.map((m: Record<string, unknown>) => [m.role, m.content, m.tool_name, m.tokens, m.metadata]),
@@ -161,7 +191,10 @@ test('transcript tools: start (agent mcp), record, show and stats as ICM JSON', 
     'newest',
   ]);
   assert.deepEqual([st.total_sessions, st.total_messages, st.total_bytes], [1, 2, 17 + 9]);
-  assert.deepEqual(st.by_role, [['tool', 1], ['user', 1]]);
+  assert.deepEqual(st.by_role, [
+    ['tool', 1],
+    ['user', 1],
+  ]);
   assert.deepEqual(st.by_agent, [['mcp', 1]]);
   assert.deepEqual(st.top_sessions, [[sid, 2]]);
   assert.match(st.oldest, Z_TIME);
@@ -175,7 +208,10 @@ test('transcript tools: ICM error texts', async () => {
   const e = (text: string) => ({ text, isError: true });
   assert.deepEqual(await transcriptRecord(c, { role: 'user', content: 'x' }), e('session_id is required'));
   assert.deepEqual(await transcriptRecord(c, { session_id: sid, content: 'x' }), e('role is required'));
-  assert.deepEqual(await transcriptRecord(c, { session_id: sid, role: 'bot', content: 'x' }), e("invalid role 'bot'; must be user|assistant|system|tool"));
+  assert.deepEqual(
+    await transcriptRecord(c, { session_id: sid, role: 'bot', content: 'x' }),
+    e("invalid role 'bot'; must be user|assistant|system|tool"),
+  );
   assert.deepEqual(await transcriptRecord(c, { session_id: sid, role: 'user' }), e('content is required'));
   const missing = await transcriptRecord(c, { session_id: 'nope', role: 'user', content: 'x' });
   assert.deepEqual(missing, e('record failed: session nope does not exist; start it first'));
@@ -190,7 +226,8 @@ test('transcript tools: ICM error texts', async () => {
 test('transcript_search: JSON array of {message, session, score}, score as serde prints f64, limit 10 ≤ 50', async () => {
   const c = await ctx();
   const sid = JSON.parse((await transcriptStartSession(c, { agent: 'claude-code' })).text).session_id;
-  for (let i = 0; i < 60; i++) await transcriptRecord(c, { session_id: sid, role: 'user', content: `needle number ${i}` });
+  for (let i = 0; i < 60; i++)
+    await transcriptRecord(c, { session_id: sid, role: 'user', content: `needle number ${i}` });
   await transcriptRecord(c, { session_id: sid, role: 'assistant', content: 'postgres' });
   const out = await transcriptSearch(c, { query: 'needle' });
   const hits = JSON.parse(out.text);

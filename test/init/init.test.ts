@@ -33,11 +33,24 @@ function snapshot(dir: string): Record<string, string> {
 }
 
 const OTHERS = {
-  claude: { permissions: { allow: ['Bash(ls)'] }, hooks: { PostToolUse: [{ matcher: 'Write', hooks: [{ type: 'command', command: 'npx prettier --write' }] }], UserPromptSubmit: [{ hooks: [{ type: 'command', command: 'icm hook prompt' }] }] } },
+  claude: {
+    permissions: { allow: ['Bash(ls)'] },
+    hooks: {
+      PostToolUse: [{ matcher: 'Write', hooks: [{ type: 'command', command: 'npx prettier --write' }] }],
+      UserPromptSubmit: [{ hooks: [{ type: 'command', command: 'icm hook prompt' }] }],
+    },
+  },
   mcp: { mcpServers: { github: { command: 'gh-mcp', args: [] } } },
-  github: { version: 1, hooks: { sessionStart: [{ type: 'command', bash: './log-start.sh' }], PostToolUse: [{ type: 'command', command: 'npx eslint --fix' }] } },
+  github: {
+    version: 1,
+    hooks: {
+      sessionStart: [{ type: 'command', bash: './log-start.sh' }],
+      PostToolUse: [{ type: 'command', command: 'npx eslint --fix' }],
+    },
+  },
   codexHooks: { hooks: { Stop: [{ hooks: [{ type: 'command', command: 'say done' }] }] } },
-  codexToml: '# my codex config\nmodel = "gpt-5-codex"\n\n[features]\nweb_search = true\n\n[mcp_servers.docs]\ncommand = "docs-mcp"\n',
+  codexToml:
+    '# my codex config\nmodel = "gpt-5-codex"\n\n[features]\nweb_search = true\n\n[mcp_servers.docs]\ncommand = "docs-mcp"\n',
 };
 
 function workspaceWithOthers(): { ws: string; home: string } {
@@ -63,24 +76,49 @@ describe('mnemos init, workspace scope, next to other tools', () => {
       ...OTHERS.claude.hooks.UserPromptSubmit,
       { hooks: [{ type: 'command', command: 'mnemos hook prompt --agent claude', timeout: 5 }] },
     ]);
-    assert.deepEqual(Object.keys(claude.hooks).sort(), ['PostToolUse', 'PreCompact', 'SessionEnd', 'SessionStart', 'Stop', 'UserPromptSubmit']);
-    assert.deepEqual(json(path.join(ws, '.mcp.json')).mcpServers, { ...OTHERS.mcp.mcpServers, mnemos: { type: 'stdio', command: 'mnemos', args: ['serve'] } });
+    assert.deepEqual(Object.keys(claude.hooks).sort(), [
+      'PostToolUse',
+      'PreCompact',
+      'SessionEnd',
+      'SessionStart',
+      'Stop',
+      'UserPromptSubmit',
+    ]);
+    assert.deepEqual(json(path.join(ws, '.mcp.json')).mcpServers, {
+      ...OTHERS.mcp.mcpServers,
+      mnemos: { type: 'stdio', command: 'mnemos', args: ['serve'] },
+    });
     const gh = json(path.join(ws, '.github/hooks/mnemos.json'));
     assert.equal(gh.version, 1);
     assert.deepEqual(gh.hooks.sessionStart, OTHERS.github.hooks.sessionStart);
     assert.equal(gh.hooks.PostToolUse[0].command, 'npx eslint --fix');
     assert.deepEqual(gh.hooks.PostToolUse[1], {
-      type: 'command', command: 'mnemos hook post --agent vscode', bash: 'mnemos hook post --agent vscode',
-      powershell: 'mnemos hook post --agent vscode', timeout: 10, timeoutSec: 10,
+      type: 'command',
+      command: 'mnemos hook post --agent vscode',
+      bash: 'mnemos hook post --agent vscode',
+      powershell: 'mnemos hook post --agent vscode',
+      timeout: 10,
+      timeoutSec: 10,
     });
     const codex = json(path.join(ws, '.codex/hooks.json'));
     assert.equal(codex.hooks.Stop.length, 2);
     assert.equal(codex.hooks.Stop[0].hooks[0].command, 'say done');
     const toml = fs.readFileSync(path.join(ws, '.codex/config.toml'), 'utf8');
-    assert.ok(toml.startsWith(OTHERS.codexToml.split('[mcp_servers.docs]')[0].replace('web_search = true\n', 'web_search = true\ncodex_hooks = true # mnemos init\n')));
+    assert.ok(
+      toml.startsWith(
+        OTHERS.codexToml
+          .split('[mcp_servers.docs]')[0]
+          .replace('web_search = true\n', 'web_search = true\ncodex_hooks = true # mnemos init\n'),
+      ),
+    );
     assert.match(toml, /\[mcp_servers\.docs\]\ncommand = "docs-mcp"\n/);
     assert.match(toml, /\[mcp_servers\.mnemos\]\ncommand = "mnemos"\nargs = \["serve"\]\n/);
-    assert.deepEqual(json(path.join(home, '.copilot/mcp-config.json')).mcpServers.mnemos, { type: 'local', command: 'mnemos', args: ['serve'], tools: ['*'] });
+    assert.deepEqual(json(path.join(home, '.copilot/mcp-config.json')).mcpServers.mnemos, {
+      type: 'local',
+      command: 'mnemos',
+      args: ['serve'],
+      tools: ['*'],
+    });
   });
 
   test('a second run changes nothing (byte for byte)', () => {
@@ -88,7 +126,10 @@ describe('mnemos init, workspace scope, next to other tools', () => {
     runInit({ agents: [...AGENTS], scope: 'workspace', cwd: ws, home, env: {} });
     const once = { ...snapshot(ws), ...snapshot(home) };
     const again = runInit({ agents: [...AGENTS], scope: 'workspace', cwd: ws, home, env: {} });
-    assert.deepEqual(again.map((c) => c.action), again.map(() => 'unchanged'));
+    assert.deepEqual(
+      again.map((c) => c.action),
+      again.map(() => 'unchanged'),
+    );
     assert.deepEqual({ ...snapshot(ws), ...snapshot(home) }, once);
   });
 
@@ -111,16 +152,29 @@ describe('mnemos init, workspace scope, next to other tools', () => {
   test('a changed launcher replaces Mnemos’s entries instead of adding a second set', () => {
     const { ws, home } = workspaceWithOthers();
     runInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, env: {} });
-    runInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, env: {}, launcher: 'node "/opt/mnemos/dist/hook.js"' });
+    runInit({
+      agents: ['claude'],
+      scope: 'workspace',
+      cwd: ws,
+      home,
+      env: {},
+      launcher: 'node "/opt/mnemos/dist/hook.js"',
+    });
     const hooks = json(path.join(ws, '.claude/settings.json')).hooks;
-    const ours = Object.values(hooks).flat().flatMap((g) => (g as { hooks: { command: string }[] }).hooks).filter((h) => isMnemosHookCommand(h.command));
+    const ours = Object.values(hooks)
+      .flat()
+      .flatMap((g) => (g as { hooks: { command: string }[] }).hooks)
+      .filter((h) => isMnemosHookCommand(h.command));
     assert.equal(ours.length, 6);
     assert.ok(ours.every((h) => h.command.startsWith('node "/opt/mnemos/dist/hook.js" ')));
   });
 
   test('a user-edited mnemos MCP entry and codex_hooks = false are left as the user set them', () => {
     const { ws, home } = workspaceWithOthers();
-    write(path.join(ws, '.mcp.json'), pretty({ mcpServers: { mnemos: { command: 'mnemos', args: ['serve', '--db', '/data/team.db'] } } }));
+    write(
+      path.join(ws, '.mcp.json'),
+      pretty({ mcpServers: { mnemos: { command: 'mnemos', args: ['serve', '--db', '/data/team.db'] } } }),
+    );
     write(path.join(ws, '.codex/config.toml'), '[features]\ncodex_hooks = false\n');
     const changes = runInit({ agents: ['claude', 'codex'], scope: 'workspace', cwd: ws, home, env: {} });
     assert.deepEqual(json(path.join(ws, '.mcp.json')).mcpServers.mnemos.args, ['serve', '--db', '/data/team.db']);
@@ -135,7 +189,10 @@ describe('mnemos init, workspace scope, next to other tools', () => {
     assert.throws(() => runInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, env: {} }), ConfigFileError);
     assert.equal(fs.readFileSync(path.join(ws, '.claude/settings.json'), 'utf8'), '{ "hooks": { ');
     write(path.join(ws, '.claude/settings.json'), '{ "hooks": [] }');
-    assert.throws(() => runInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, env: {} }), /"hooks" is not an object/);
+    assert.throws(
+      () => runInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, env: {} }),
+      /"hooks" is not an object/,
+    );
   });
 
   test('comments in a JSONC file survive', () => {
@@ -153,7 +210,14 @@ describe('user scope', () => {
     const env = { CODEX_HOME: path.join(home, 'codex-home') };
     runInit({ agents: [...AGENTS], scope: 'user', cwd: ws, home, env });
     const files = Object.keys(snapshot(home)).sort();
-    assert.deepEqual(files, ['.claude.json', '.claude/settings.json', '.copilot/hooks/mnemos.json', '.copilot/mcp-config.json', 'codex-home/config.toml', 'codex-home/hooks.json']);
+    assert.deepEqual(files, [
+      '.claude.json',
+      '.claude/settings.json',
+      '.copilot/hooks/mnemos.json',
+      '.copilot/mcp-config.json',
+      'codex-home/config.toml',
+      'codex-home/hooks.json',
+    ]);
     assert.deepEqual(snapshot(ws), {});
     runInit({ agents: [...AGENTS], scope: 'user', cwd: ws, home, env, remove: true });
     assert.deepEqual(snapshot(home), {});
@@ -162,9 +226,17 @@ describe('user scope', () => {
 
 describe('the command line', () => {
   test('arguments', () => {
-    assert.deepEqual(parseInitArgs([]), { agents: [...AGENTS], scope: 'workspace', remove: false, launcher: undefined });
+    assert.deepEqual(parseInitArgs([]), {
+      agents: [...AGENTS],
+      scope: 'workspace',
+      remove: false,
+      launcher: undefined,
+    });
     assert.deepEqual(parseInitArgs(['--agent', 'claude', '--agent=codex', '--scope', 'user', '--remove']), {
-      agents: ['claude', 'codex'], scope: 'user', remove: true, launcher: undefined,
+      agents: ['claude', 'codex'],
+      scope: 'user',
+      remove: true,
+      launcher: undefined,
     });
     const refusal = (argv: string[]) => {
       const r = parseInitArgs(argv);
@@ -178,7 +250,12 @@ describe('the command line', () => {
     const { ws } = workspaceWithOthers();
     let out = '';
     let err = '';
-    const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, cwd: ws, env: { HOME: tmp() } };
+    const io = {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: (s: string) => (err += s) },
+      cwd: ws,
+      env: { HOME: tmp() },
+    };
     assert.equal(initCommand(['--agent', 'claude'], io), 0);
     assert.match(out, /^updated +\S+\.claude\/settings\.json {2}\(claude: hooks\)$/m);
     write(path.join(ws, '.mcp.json'), 'nope');

@@ -13,7 +13,8 @@ const MODEL_ENV = () => ({
 
 forEachMcpMode('mcp embeddings', (fx) => {
   let srv: Served;
-  const vectors = async () => Number((await fx.direct().sql(`SELECT COUNT(*) AS n FROM mnemos_vectors WHERE model = 'tiny-bert'`))[0].n);
+  const vectors = async () =>
+    Number((await fx.direct().sql(`SELECT COUNT(*) AS n FROM mnemos_vectors WHERE model = 'tiny-bert'`))[0].n);
   before(async () => {
     srv = await serve({ ...fx.env(), ...MODEL_ENV(), MNEMOS_MCP_COMPACT: '0' });
   });
@@ -30,15 +31,26 @@ forEachMcpMode('mcp embeddings', (fx) => {
       { topic: 'a', summary: 'alpha two' },
       { topic: 'b', summary: 'beta one' },
     ]);
-    assert.deepEqual(await srv.call('icm_memory_embed_all', { topic: 'a' }), { text: 'Embedded 2/2 memories (0 errors)', isError: false });
+    assert.deepEqual(await srv.call('icm_memory_embed_all', { topic: 'a' }), {
+      text: 'Embedded 2/2 memories (0 errors)',
+      isError: false,
+    });
     assert.equal(await vectors(), 2);
-    assert.deepEqual(await srv.call('icm_memory_embed_all'), { text: 'Embedded 1/1 memories (0 errors)', isError: false });
+    assert.deepEqual(await srv.call('icm_memory_embed_all'), {
+      text: 'Embedded 1/1 memories (0 errors)',
+      isError: false,
+    });
     assert.equal(await vectors(), 3);
-    assert.deepEqual(await srv.call('icm_memory_embed_all'), { text: 'All memories already have embeddings.', isError: false });
+    assert.deepEqual(await srv.call('icm_memory_embed_all'), {
+      text: 'All memories already have embeddings.',
+      isError: false,
+    });
   });
 
   test('once the model is loaded, recall is hybrid and stats show the coverage', async () => {
-    await fx.direct().storeMany(Array.from({ length: 4 }, (_, i) => ({ topic: 'docs', summary: `token rotation step ${i}` })));
+    await fx
+      .direct()
+      .storeMany(Array.from({ length: 4 }, (_, i) => ({ topic: 'docs', summary: `token rotation step ${i}` })));
     await srv.call('icm_memory_embed_all');
     const r = await srv.call('icm_memory_recall', { query: 'token rotation' });
     assert.equal(r.isError, false);
@@ -49,13 +61,21 @@ forEachMcpMode('mcp embeddings', (fx) => {
 
   test('a memory stored through the server gets its vector in the background', async () => {
     await srv.call('icm_memory_embed_all'); // loads the model
-    const id = /: ([0-9A-Z]{26})$/.exec((await srv.call('icm_memory_store', { topic: 'fresh', content: 'embedded on write' })).text)![1];
-    const has = async () => (await fx.direct().sql(`SELECT 1 FROM mnemos_vectors WHERE memory_id = ?`, [id])).length === 1;
+    const id = /: ([0-9A-Z]{26})$/.exec(
+      (await srv.call('icm_memory_store', { topic: 'fresh', content: 'embedded on write' })).text,
+    )![1];
+    const has = async () =>
+      (await fx.direct().sql(`SELECT 1 FROM mnemos_vectors WHERE memory_id = ?`, [id])).length === 1;
     assert.ok(await waitFor(has, 10_000), 'vector written in the background');
   });
 
   test('a model that cannot be loaded makes embed_all a clear tool error; recall keeps working on keywords', async () => {
-    const broken = await serve({ ...fx.env(), ...MODEL_ENV(), MNEMOS_EMBED_MODEL: 'no-such-model', MNEMOS_MCP_COMPACT: '0' });
+    const broken = await serve({
+      ...fx.env(),
+      ...MODEL_ENV(),
+      MNEMOS_EMBED_MODEL: 'no-such-model',
+      MNEMOS_MCP_COMPACT: '0',
+    });
     try {
       const { id } = await fx.direct().store({ topic: 't', summary: 'still findable' });
       const e = await broken.call('icm_memory_embed_all');

@@ -18,10 +18,9 @@ export const NODE_ARGS = ['--import', 'tsx', ENTRY];
 const CALL_TIMEOUT_MS = 20_000;
 
 export type McpMode = 'local' | 'sqld';
-export const MODES: McpMode[] = (process.env.MNEMOS_TEST_MODES?.split(',').filter((m) => m === 'local' || m === 'sqld')) ?? [
-  'local',
-  'sqld',
-];
+export const MODES: McpMode[] = process.env.MNEMOS_TEST_MODES?.split(',').filter(
+  (m) => m === 'local' || m === 'sqld',
+) ?? ['local', 'sqld'];
 
 export function tmpDir(prefix = 'mnemos-mcp-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -48,7 +47,13 @@ export interface Served {
 }
 
 export async function serve(env: Record<string, string>): Promise<Served> {
-  const transport = new StdioClientTransport({ command: process.execPath, args: NODE_ARGS, env: baseEnv(env), cwd: ROOT, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: NODE_ARGS,
+    env: baseEnv(env),
+    cwd: ROOT,
+    stderr: 'pipe',
+  });
   let err = '';
   transport.stderr?.on('data', (d) => (err += String(d)));
   const client = new Client({ name: 'mnemos-test', version: '0.0.0' });
@@ -57,9 +62,11 @@ export async function serve(env: Record<string, string>): Promise<Served> {
     client,
     stderr: () => err,
     async call(name, args = {}) {
-      const r = await client.callTool({ name, arguments: args }, undefined, { timeout: CALL_TIMEOUT_MS }).catch((e: Error) => {
-        throw new Error(`${name} failed: ${e.message}\nserver stderr:\n${err}`);
-      });
+      const r = await client
+        .callTool({ name, arguments: args }, undefined, { timeout: CALL_TIMEOUT_MS })
+        .catch((e: Error) => {
+          throw new Error(`${name} failed: ${e.message}\nserver stderr:\n${err}`);
+        });
       const content = r.content as { type: string; text?: string }[];
       return { text: content.map((c) => c.text ?? '').join('\n'), isError: r.isError === true };
     },

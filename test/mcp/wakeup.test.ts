@@ -29,11 +29,20 @@ function mem(topic: string, summary: string, importance: Importance = 'high', ex
     ...extra,
   };
 }
-const bullets = (out: string) => out.split('\n').filter((l) => l.startsWith('- ')).map((l) => l.slice(2));
+const bullets = (out: string) =>
+  out
+    .split('\n')
+    .filter((l) => l.startsWith('- '))
+    .map((l) => l.slice(2));
 const render = (ms: Memory[], o: Parameters<typeof renderWakeUp>[1] = {}) => renderWakeUp(ms, { now: NOW, ...o });
 
 test('low and medium memories are left out unless they are preferences', () => {
-  const out = render([mem('context-x', 'medium fact', 'medium'), mem('context-x', 'low fact', 'low'), mem('preferences', 'medium pref', 'medium'), mem('context-x', 'high fact')]);
+  const out = render([
+    mem('context-x', 'medium fact', 'medium'),
+    mem('context-x', 'low fact', 'low'),
+    mem('preferences', 'medium pref', 'medium'),
+    mem('context-x', 'high fact'),
+  ]);
   assert.deepEqual(bullets(out).sort(), ['high fact', 'medium pref']);
 });
 
@@ -48,11 +57,14 @@ test('critical outranks high at the same age; ties break by id, so the pack is b
 test('recency counts from the later of creation and last access', () => {
   const old = mem('context-x', 'old but just used', 'high', { createdAt: daysAgo(300), lastAccessed: daysAgo(0) });
   const stale = mem('context-x', 'old and unused', 'high', { createdAt: daysAgo(300), lastAccessed: daysAgo(300) });
-  assert.ok(wakeUpScore(old, NOW.getTime()) > wakeUpScore(stale, NOW.getTime()), 'a recent access keeps a memory fresh');
+  assert.ok(
+    wakeUpScore(old, NOW.getTime()) > wakeUpScore(stale, NOW.getTime()),
+    'a recent access keeps a memory fresh',
+  );
   assert.equal(wakeUpScore(stale, NOW.getTime()), 5 * (1 / (1 + 300 / 30)));
 });
 
-test('memories fall into ICM\'s categories, rendered in fixed order', () => {
+test("memories fall into ICM's categories, rendered in fixed order", () => {
   assert.equal(sectionOf(mem('user-profile', 'x')), 'Identity & preferences');
   assert.equal(sectionOf(mem('notes', 'We decided to ship weekly')), 'Critical decisions');
   assert.equal(sectionOf(mem('team-conventions', 'x')), 'Active constraints');
@@ -66,11 +78,22 @@ test('memories fall into ICM\'s categories, rendered in fixed order', () => {
 });
 
 test('preference topics have variants, and preferences pass every project filter', () => {
-  for (const t of ['preferences', 'identity', 'preferences-editor', 'preferences.ui', 'user-style', 'user.name', 'my-preference-list']) {
+  for (const t of [
+    'preferences',
+    'identity',
+    'preferences-editor',
+    'preferences.ui',
+    'user-style',
+    'user.name',
+    'my-preference-list',
+  ]) {
     assert.ok(isPreferenceTopic(t), t);
   }
   assert.ok(!isPreferenceTopic('users-table'), 'users-table is not a preference topic');
-  const out = render([mem('preferences', 'Short answers'), mem('decisions-web', 'web decision'), mem('decisions-api', 'api decision')], { project: 'web' });
+  const out = render(
+    [mem('preferences', 'Short answers'), mem('decisions-web', 'web decision'), mem('decisions-api', 'api decision')],
+    { project: 'web' },
+  );
   assert.deepEqual(bullets(out).sort(), ['Short answers', 'web decision']);
   assert.match(out, /^# Mnemos Wake-up \(project: web\)\n/);
 });
@@ -124,7 +147,13 @@ test('markdown has a title and ## sections; plain has [section] headers and no t
 test('the store-backed pack reads preferences of any importance, and only critical/high memories otherwise', async () => {
   const s = await openStore({ mode: 'local', path: ':memory:' });
   try {
-    await s.storeMany(Array.from({ length: 30 }, (_, i) => ({ topic: 'context-x', summary: `medium ${i}`, importance: 'medium' as const })));
+    await s.storeMany(
+      Array.from({ length: 30 }, (_, i) => ({
+        topic: 'context-x',
+        summary: `medium ${i}`,
+        importance: 'medium' as const,
+      })),
+    );
     await s.store({ topic: 'preferences', summary: 'Low-importance preference still shows', importance: 'low' });
     await s.store({ topic: 'decisions-x', summary: 'The one critical decision', importance: 'critical' });
     await s.store({ topic: 'bugs', summary: 'A high bug fix', importance: 'high' });

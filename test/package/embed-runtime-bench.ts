@@ -28,13 +28,22 @@ for (const [kind, target] of Object.entries(runtimes)) {
 }
 
 function corpus(n: number): string[] {
-  const words = 'the quick brown fox jumps over lazy dog hello world code file test error search query user model'.split(' ');
+  const words =
+    'the quick brown fox jumps over lazy dog hello world code file test error search query user model'.split(' ');
   return Array.from({ length: n }, (_, i) =>
-    Array.from({ length: 6 + (i % 7) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '));
+    Array.from({ length: 6 + (i % 7) }, (_, j) => words[(i * 7 + j * 3) % words.length]).join(' '),
+  );
 }
 
 async function once(worker: string, modelsDir: string, modelId: string, texts: string[]) {
-  const e = new Embedder({ modelId, cacheDir: path.join(work, 'cache'), localModelPath: modelsDir, allowRemote: false, threads: THREADS, workerPath: worker });
+  const e = new Embedder({
+    modelId,
+    cacheDir: path.join(work, 'cache'),
+    localModelPath: modelsDir,
+    allowRemote: false,
+    threads: THREADS,
+    workerPath: worker,
+  });
   try {
     const t0 = performance.now();
     await e.embed(['warm up'], 'passage');
@@ -61,8 +70,10 @@ const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length
     }
     for (const [kind, rs] of Object.entries(res)) {
       const tp = rs.map((x) => x.textsPerSec);
-      console.log(`| ${modelId} (${n} texts) | ${kind} | ${THREADS} | ${rs.length} | ${Math.round(median(rs.map((x) => x.loadMs)))} | ` +
-        `${Math.round(median(tp))} (${Math.round(Math.min(...tp))}–${Math.round(Math.max(...tp))}) |`);
+      console.log(
+        `| ${modelId} (${n} texts) | ${kind} | ${THREADS} | ${rs.length} | ${Math.round(median(rs.map((x) => x.loadMs)))} | ` +
+          `${Math.round(median(tp))} (${Math.round(Math.min(...tp))}–${Math.round(Math.max(...tp))}) |`,
+      );
     }
   }
   fs.rmSync(work, { recursive: true, force: true });

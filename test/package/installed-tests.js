@@ -34,8 +34,12 @@ async function waitFor(cond, ms, what) {
 function cli(ext, args, extraEnv = {}) {
   const childEnv = { PATH: env.PATH, HOME: env.HOME, ELECTRON_RUN_AS_NODE: '1', ...extraEnv };
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ext.extensionPath, 'dist', 'cli.js'), ...args], { env: childEnv, timeout: 30_000, cwd: ext.extensionPath }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [path.join(ext.extensionPath, 'dist', 'cli.js'), ...args],
+      { env: childEnv, timeout: 30_000, cwd: ext.extensionPath },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
     );
   });
 }
@@ -53,27 +57,46 @@ test('Mnemos is loaded from the installed VSIX, not from the repository, and act
   assert.ok(inside(extPath, dir), `extension path ${extPath} is not under the extensions dir ${dir}`);
   assert.ok(!inside(extPath, env.MNEMOS_PKG_REPO), 'the extension must not be the development checkout');
   assert.ok(!fs.existsSync(path.join(extPath, 'src')), 'no sources in the installed extension');
-  assert.equal(e.packageJSON.version, JSON.parse(fs.readFileSync(path.join(env.MNEMOS_PKG_REPO, 'package.json'), 'utf8')).version);
+  assert.equal(
+    e.packageJSON.version,
+    JSON.parse(fs.readFileSync(path.join(env.MNEMOS_PKG_REPO, 'package.json'), 'utf8')).version,
+  );
   const t0 = Date.now();
   const api = e.isActive ? e.exports : await e.activate();
   figures.activateMs = Date.now() - t0;
   assert.ok(e.isActive, 'activated');
   assert.equal(typeof api.getStore, 'function', 'activate() returned the Mnemos API');
   const cmds = await vscode.commands.getCommands(true);
-  for (const c of ['mnemos.saveMemory', 'mnemos.recall', 'mnemos.showStoreInfo', 'mnemos.embedMissing']) assert.ok(cmds.includes(c), `${c} is registered`);
+  for (const c of ['mnemos.saveMemory', 'mnemos.recall', 'mnemos.showStoreInfo', 'mnemos.embedMissing'])
+    assert.ok(cmds.includes(c), `${c} is registered`);
 });
 
 test('every runtime package the bundles require resolves inside the installed extension', async () => {
   const e = ext();
   const from = [path.join(e.extensionPath, 'dist')];
-  for (const m of ['libsql', '@libsql/client', 'onnxruntime-node', 'onnxruntime-common', '@libsql/linux-x64-gnu', 'sqlite-vec', 'sqlite-vec-linux-x64/vec0.so']) {
+  for (const m of [
+    'libsql',
+    '@libsql/client',
+    'onnxruntime-node',
+    'onnxruntime-common',
+    '@libsql/linux-x64-gnu',
+    'sqlite-vec',
+    'sqlite-vec-linux-x64/vec0.so',
+  ]) {
     const resolved = require.resolve(m, { paths: from });
-    assert.ok(inside(fs.realpathSync(resolved), fs.realpathSync(e.extensionPath)), `${m} resolved to ${resolved}, outside the extension`);
+    assert.ok(
+      inside(fs.realpathSync(resolved), fs.realpathSync(e.extensionPath)),
+      `${m} resolved to ${resolved}, outside the extension`,
+    );
   }
 });
 
 test('the installed extension stores and recalls through its bundled libsql', async () => {
-  const saved = await vscode.commands.executeCommand('mnemos.saveMemory', { summary: 'The packaged extension stores memories with its own libsql binary', topic: 'package-check', keywords: ['vsix'] });
+  const saved = await vscode.commands.executeCommand('mnemos.saveMemory', {
+    summary: 'The packaged extension stores memories with its own libsql binary',
+    topic: 'package-check',
+    keywords: ['vsix'],
+  });
   assert.ok(saved && /^[0-9A-Z]{26}$/.test(saved.id), `saveMemory returned ${JSON.stringify(saved)}`);
   const r = await vscode.commands.executeCommand('mnemos.recall', { query: 'packaged libsql binary' });
   assert.ok(r && r.items.some((i) => i.id === saved.id), `recall found it: ${JSON.stringify(r)}`);
@@ -88,12 +111,29 @@ test('the CLI inside the installed extension (node <ext>/dist/cli.js) reads and 
   const db = env.MNEMOS_PKG_DB;
   const rec = await cli(e, ['--db', db, '--json', 'recall', 'packaged', 'libsql']);
   assert.equal(rec.code, 0, rec.stderr);
-  assert.ok(JSON.parse(rec.stdout).items.some((i) => i.memory.id === figures.savedId), `CLI recall: ${rec.stdout}`);
-  const st = await cli(e, ['--db', db, '--json', 'store', '-t', 'package-check', '-c', 'Stored by the CLI that ships inside the VSIX', '-k', 'cli']);
+  assert.ok(
+    JSON.parse(rec.stdout).items.some((i) => i.memory.id === figures.savedId),
+    `CLI recall: ${rec.stdout}`,
+  );
+  const st = await cli(e, [
+    '--db',
+    db,
+    '--json',
+    'store',
+    '-t',
+    'package-check',
+    '-c',
+    'Stored by the CLI that ships inside the VSIX',
+    '-k',
+    'cli',
+  ]);
   assert.equal(st.code, 0, st.stderr);
   const { id } = JSON.parse(st.stdout);
   const r = await vscode.commands.executeCommand('mnemos.recall', { query: 'ships inside the VSIX' });
-  assert.ok(r.items.some((i) => i.id === id), 'the extension sees what the CLI stored');
+  assert.ok(
+    r.items.some((i) => i.id === id),
+    'the extension sees what the CLI stored',
+  );
   const bad = await cli(e, ['--db', db, 'store', '-t', 'x']);
   assert.equal(bad.code, 2, 'usage errors keep their exit code');
 });
@@ -129,10 +169,13 @@ exports.run = async function run() {
       console.log(`  ok    ${t.name} (${Date.now() - t1} ms)`);
     } catch (e) {
       failed++;
-      console.log(`  FAIL  ${t.name} (${Date.now() - t1} ms)\n${String((e && e.stack) || e).replace(/^/gm, '        ')}`);
+      console.log(
+        `  FAIL  ${t.name} (${Date.now() - t1} ms)\n${String((e && e.stack) || e).replace(/^/gm, '        ')}`,
+      );
     }
   }
   console.log(`${tests.length - failed} passed, ${failed} failed in ${Date.now() - t0} ms`);
-  if (env.MNEMOS_PKG_FIGURES) fs.writeFileSync(env.MNEMOS_PKG_FIGURES, JSON.stringify({ ...figures, passed: tests.length - failed, failed }));
+  if (env.MNEMOS_PKG_FIGURES)
+    fs.writeFileSync(env.MNEMOS_PKG_FIGURES, JSON.stringify({ ...figures, passed: tests.length - failed, failed }));
   if (failed) throw new Error(`${failed} installed-extension test(s) failed`);
 };

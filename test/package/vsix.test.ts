@@ -43,32 +43,63 @@ interface Target {
 }
 const TARGETS: Record<string, Target> = {
   'linux-x64': {
-    os: 'linux', arch: 'x64', libc: 'glibc',
-    natives: ['node_modules/@libsql/linux-x64-gnu/index.node', `${ORT_NODE}/linux/x64/libonnxruntime.so.1`,
-      `${ORT_NODE}/linux/x64/onnxruntime_binding.node`, 'node_modules/sqlite-vec-linux-x64/vec0.so'],
+    os: 'linux',
+    arch: 'x64',
+    libc: 'glibc',
+    natives: [
+      'node_modules/@libsql/linux-x64-gnu/index.node',
+      `${ORT_NODE}/linux/x64/libonnxruntime.so.1`,
+      `${ORT_NODE}/linux/x64/onnxruntime_binding.node`,
+      'node_modules/sqlite-vec-linux-x64/vec0.so',
+    ],
   },
   'linux-arm64': {
-    os: 'linux', arch: 'arm64', libc: 'glibc',
-    natives: ['node_modules/@libsql/linux-arm64-gnu/index.node', `${ORT_NODE}/linux/arm64/libonnxruntime.so.1`,
-      `${ORT_NODE}/linux/arm64/onnxruntime_binding.node`, 'node_modules/sqlite-vec-linux-arm64/vec0.so'],
+    os: 'linux',
+    arch: 'arm64',
+    libc: 'glibc',
+    natives: [
+      'node_modules/@libsql/linux-arm64-gnu/index.node',
+      `${ORT_NODE}/linux/arm64/libonnxruntime.so.1`,
+      `${ORT_NODE}/linux/arm64/onnxruntime_binding.node`,
+      'node_modules/sqlite-vec-linux-arm64/vec0.so',
+    ],
   },
   'darwin-x64': {
-    os: 'darwin', arch: 'x64',
-    natives: ['node_modules/@libsql/darwin-x64/index.node', ...ORT_WEB, 'node_modules/sqlite-vec-darwin-x64/vec0.dylib'],
+    os: 'darwin',
+    arch: 'x64',
+    natives: [
+      'node_modules/@libsql/darwin-x64/index.node',
+      ...ORT_WEB,
+      'node_modules/sqlite-vec-darwin-x64/vec0.dylib',
+    ],
   },
   'darwin-arm64': {
-    os: 'darwin', arch: 'arm64',
-    natives: ['node_modules/@libsql/darwin-arm64/index.node', `${ORT_NODE}/darwin/arm64/libonnxruntime.1.dylib`,
-      `${ORT_NODE}/darwin/arm64/onnxruntime_binding.node`, 'node_modules/sqlite-vec-darwin-arm64/vec0.dylib'],
+    os: 'darwin',
+    arch: 'arm64',
+    natives: [
+      'node_modules/@libsql/darwin-arm64/index.node',
+      `${ORT_NODE}/darwin/arm64/libonnxruntime.1.dylib`,
+      `${ORT_NODE}/darwin/arm64/onnxruntime_binding.node`,
+      'node_modules/sqlite-vec-darwin-arm64/vec0.dylib',
+    ],
   },
   'win32-x64': {
-    os: 'win32', arch: 'x64',
-    natives: ['node_modules/@libsql/win32-x64-msvc/index.node', `${ORT_NODE}/win32/x64/DirectML.dll`,
-      `${ORT_NODE}/win32/x64/dxcompiler.dll`, `${ORT_NODE}/win32/x64/dxil.dll`, `${ORT_NODE}/win32/x64/onnxruntime.dll`,
-      `${ORT_NODE}/win32/x64/onnxruntime_binding.node`, 'node_modules/sqlite-vec-windows-x64/vec0.dll'],
+    os: 'win32',
+    arch: 'x64',
+    natives: [
+      'node_modules/@libsql/win32-x64-msvc/index.node',
+      `${ORT_NODE}/win32/x64/DirectML.dll`,
+      `${ORT_NODE}/win32/x64/dxcompiler.dll`,
+      `${ORT_NODE}/win32/x64/dxil.dll`,
+      `${ORT_NODE}/win32/x64/onnxruntime.dll`,
+      `${ORT_NODE}/win32/x64/onnxruntime_binding.node`,
+      'node_modules/sqlite-vec-windows-x64/vec0.dll',
+    ],
   },
   'alpine-x64': {
-    os: 'linux', arch: 'x64', libc: 'musl',
+    os: 'linux',
+    arch: 'x64',
+    libc: 'musl',
     natives: ['node_modules/@libsql/linux-x64-musl/index.node', ...ORT_WEB],
   },
 };
@@ -88,9 +119,17 @@ interface Run {
   stdout: string;
   stderr: string;
 }
-function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(cmd, args, {
+      cwd: opts.cwd ?? ROOT,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -170,7 +209,23 @@ for (const t of NAMES) {
   describe(`mnemos-${t}.vsix`, () => {
     test('holds the bundles, assets, README and LICENSE (vsce renames them readme.md, LICENSE.txt), package.json, and no sources, tests or maps', () => {
       const { entries, dir, file } = vsixes[t];
-      for (const f of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/extension.js', 'dist/cli.js', 'dist/mcp.js', 'dist/hook.js', 'dist/embed-worker.js', 'dist/webview.js', 'dist/graph.js', 'dist/codicons/codicon.css', 'dist/codicons/codicon.ttf', 'media/icon.png', 'media/mnemos.svg', 'resources/mnemos.instructions.md']) {
+      for (const f of [
+        'package.json',
+        'readme.md',
+        'LICENSE.txt',
+        'dist/extension.js',
+        'dist/cli.js',
+        'dist/mcp.js',
+        'dist/hook.js',
+        'dist/embed-worker.js',
+        'dist/webview.js',
+        'dist/graph.js',
+        'dist/codicons/codicon.css',
+        'dist/codicons/codicon.ttf',
+        'media/icon.png',
+        'media/mnemos.svg',
+        'resources/mnemos.instructions.md',
+      ]) {
         assert.ok(entries.includes(f), `${f} is in the VSIX`);
       }
       assert.match(fs.readFileSync(path.join(dir, 'LICENSE.txt'), 'utf8'), /Apache License\s+Version 2\.0/);
@@ -182,7 +237,15 @@ for (const t of NAMES) {
       );
       assert.deepEqual(bad, [], 'nothing but what runs');
       const top = new Set(entries.map((f) => f.split('/')[0]));
-      assert.deepEqual([...top].sort(), ['LICENSE.txt', 'dist', 'media', 'node_modules', 'package.json', 'readme.md', 'resources']);
+      assert.deepEqual([...top].sort(), [
+        'LICENSE.txt',
+        'dist',
+        'media',
+        'node_modules',
+        'package.json',
+        'readme.md',
+        'resources',
+      ]);
       // Bundles are minified: the CLI bundle has far fewer lines than an unminified esbuild output.
       const cliLines = fs.readFileSync(path.join(dir, 'dist/cli.js'), 'utf8').split('\n').length;
       assert.ok(cliLines < 2000, `dist/cli.js is minified (${cliLines} lines)`);
@@ -191,7 +254,10 @@ for (const t of NAMES) {
       // The bundles are built once: every VSIX carries the same ones.
       for (const b of ['extension', 'cli', 'mcp', 'hook', 'embed-worker', 'webview']) {
         const f = `dist/${b}.js`;
-        assert.ok(fs.readFileSync(path.join(dir, f)).equals(fs.readFileSync(path.join(vsixes['linux-x64'].dir, f))), `${f} as in linux-x64`);
+        assert.ok(
+          fs.readFileSync(path.join(dir, f)).equals(fs.readFileSync(path.join(vsixes['linux-x64'].dir, f))),
+          `${f} as in linux-x64`,
+        );
       }
     });
 
@@ -206,30 +272,47 @@ for (const t of NAMES) {
         natives.push(f);
         const size = fs.statSync(path.join(dir, f)).size;
         total += size;
-        rows.push(`#   ${MB(size).padStart(9)}  ${f}  ${JSON.stringify(info.format === 'mach-o' ? info.arch : info.format === 'wasm' ? 'wasm' : info.arch)}`);
+        rows.push(
+          `#   ${MB(size).padStart(9)}  ${f}  ${JSON.stringify(info.format === 'mach-o' ? info.arch : info.format === 'wasm' ? 'wasm' : info.arch)}`,
+        );
         if (info.format === 'wasm') {
           // WebAssembly runs on any platform; it is here only where onnxruntime-node has no binary
-          assert.ok(!spec.natives.some((n) => n.startsWith(ORT_NODE)), `${f}: WebAssembly runtime next to a native one`);
+          assert.ok(
+            !spec.natives.some((n) => n.startsWith(ORT_NODE)),
+            `${f}: WebAssembly runtime next to a native one`,
+          );
         } else {
           assert.equal(info.format, FORMAT[spec.os], `${f} is ${info.format}, not ${FORMAT[spec.os]}`);
           if (info.format === 'mach-o') {
             assert.deepEqual(info.arch, [spec.arch], `${f}: Mach-O slices ${info.arch.join(', ')}`);
             // every @rpath library it loads is shipped beside it
             for (const d of info.dylibs.filter((x) => x.startsWith('@rpath/'))) {
-              assert.ok(entries.includes(path.posix.join(path.posix.dirname(f), d.slice(7))), `${f} loads ${d}, which is not shipped`);
+              assert.ok(
+                entries.includes(path.posix.join(path.posix.dirname(f), d.slice(7))),
+                `${f} loads ${d}, which is not shipped`,
+              );
             }
           } else {
             assert.equal(info.arch, spec.arch, `${f}: machine ${info.arch}`);
           }
           if (info.format === 'elf') {
-            assert.ok(info.libc === spec.libc || info.libc === 'none', `${f} links ${info.libc}, ${t} has ${spec.libc}`);
+            assert.ok(
+              info.libc === spec.libc || info.libc === 'none',
+              `${f} links ${info.libc}, ${t} has ${spec.libc}`,
+            );
             for (const n of info.needed.filter((x) => x.startsWith('libonnxruntime'))) {
-              assert.ok(entries.includes(path.posix.join(path.posix.dirname(f), n)), `${f} needs ${n}, which is not shipped`);
+              assert.ok(
+                entries.includes(path.posix.join(path.posix.dirname(f), n)),
+                `${f} needs ${n}, which is not shipped`,
+              );
             }
           }
           if (info.format === 'pe') {
             for (const n of info.imports.filter((x) => /^onnxruntime/i.test(x))) {
-              assert.ok(entries.includes(path.posix.join(path.posix.dirname(f), n)), `${f} imports ${n}, which is not shipped`);
+              assert.ok(
+                entries.includes(path.posix.join(path.posix.dirname(f), n)),
+                `${f} imports ${n}, which is not shipped`,
+              );
             }
           }
         }
@@ -238,19 +321,34 @@ for (const t of NAMES) {
         assert.ok(fs.readFileSync(src).equals(fs.readFileSync(path.join(dir, f))), `${f} differs from ${src}`);
         assert.ok(size >= 100_000, `${f} is ${size} bytes: too small to be a real binary`);
       }
-      console.log(`# ${t}: ${natives.length} native files, ${MB(total)} unpacked, VSIX ${MB(fs.statSync(vsixes[t].file).size)}\n${rows.join('\n')}`);
+      console.log(
+        `# ${t}: ${natives.length} native files, ${MB(total)} unpacked, VSIX ${MB(fs.statSync(vsixes[t].file).size)}\n${rows.join('\n')}`,
+      );
       assert.deepEqual(natives.sort(), [...spec.natives].sort());
       // No other platform's package or folder rides along.
-      const others = entries.filter((f) =>
-        /@libsql\/(darwin|linux|win32)-|sqlite-vec-(darwin|linux|windows)-|napi-v6\/(darwin|linux|win32)\//.test(f) &&
-        !spec.natives.some((n) => pkgDirOf(n) === pkgDirOf(f) && (!n.startsWith(ORT_NODE) || path.posix.dirname(n) === path.posix.dirname(f))));
+      const others = entries.filter(
+        (f) =>
+          /@libsql\/(darwin|linux|win32)-|sqlite-vec-(darwin|linux|windows)-|napi-v6\/(darwin|linux|win32)\//.test(f) &&
+          !spec.natives.some(
+            (n) =>
+              pkgDirOf(n) === pkgDirOf(f) &&
+              (!n.startsWith(ORT_NODE) || path.posix.dirname(n) === path.posix.dirname(f)),
+          ),
+      );
       assert.deepEqual(others, []);
-      const pins: Record<string, string> = { '@libsql/': 'libsql', 'sqlite-vec-': 'sqlite-vec', 'onnxruntime-': '@huggingface/transformers' };
+      const pins: Record<string, string> = {
+        '@libsql/': 'libsql',
+        'sqlite-vec-': 'sqlite-vec',
+        'onnxruntime-': '@huggingface/transformers',
+      };
       for (const n of spec.natives) {
         const pkg = pkgDirOf(n).slice('node_modules/'.length);
         const parent = Object.entries(pins).find(([p]) => pkg.startsWith(p))![1];
         const pj = (d: string) => JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8'));
-        const want = { ...pj(path.join(ROOT, 'node_modules', parent)).optionalDependencies, ...pj(path.join(ROOT, 'node_modules', parent)).dependencies }[pkg];
+        const want = {
+          ...pj(path.join(ROOT, 'node_modules', parent)).optionalDependencies,
+          ...pj(path.join(ROOT, 'node_modules', parent)).dependencies,
+        }[pkg];
         assert.equal(pj(path.join(dir, pkgDirOf(n))).version, want, `${pkg} is the version ${parent} pins`);
       }
     });
@@ -261,14 +359,25 @@ for (const t of NAMES) {
       const required = new Set<string>();
       for (const b of ['extension', 'cli', 'mcp', 'hook', 'embed-worker', 'webview']) {
         for (const r of bundleRequires(path.join(dir, 'dist', `${b}.js`))) {
-          assert.ok(EXTERNAL.some((re) => re.test(pkgName(r))), `dist/${b}.js requires "${r}", which is neither bundled nor a declared external`);
+          assert.ok(
+            EXTERNAL.some((re) => re.test(pkgName(r))),
+            `dist/${b}.js requires "${r}", which is neither bundled nor a declared external`,
+          );
           required.add(pkgName(r));
         }
       }
-      assert.deepEqual([...required].sort(), ['@libsql/client', 'libsql', 'onnxruntime-common', 'onnxruntime-node', 'onnxruntime-web']);
+      assert.deepEqual([...required].sort(), [
+        '@libsql/client',
+        'libsql',
+        'onnxruntime-common',
+        'onnxruntime-node',
+        'onnxruntime-web',
+      ]);
       // The embedding worker needs one ONNX runtime: the native one where it has a binary, else WebAssembly.
       const wasm = !spec.natives.some((n) => n.startsWith(ORT_NODE));
-      const runtimes = ['onnxruntime-node', 'onnxruntime-web'].filter((p) => fs.existsSync(path.join(dir, 'node_modules', p)));
+      const runtimes = ['onnxruntime-node', 'onnxruntime-web'].filter((p) =>
+        fs.existsSync(path.join(dir, 'node_modules', p)),
+      );
       assert.deepEqual(runtimes, [wasm ? 'onnxruntime-web' : 'onnxruntime-node']);
       // sqlite-vec: no bundle loads it yet (the store will, lazily); it ships wherever npm has its binary.
       const roots = [...required].filter((r) => !/^onnxruntime-(node|web)$/.test(r)).concat(runtimes);
@@ -282,7 +391,10 @@ for (const t of NAMES) {
         let found: string | undefined;
         for (;;) {
           const cand = path.posix.join(at, 'node_modules', name);
-          if (fs.existsSync(path.join(dir, cand, 'package.json'))) { found = cand; break; }
+          if (fs.existsSync(path.join(dir, cand, 'package.json'))) {
+            found = cand;
+            break;
+          }
           if (!at) break;
           at = at.includes('/node_modules/') ? at.slice(0, at.lastIndexOf('/node_modules/')) : '';
         }
@@ -295,7 +407,12 @@ for (const t of NAMES) {
         const j = JSON.parse(fs.readFileSync(path.join(dir, found, 'package.json'), 'utf8'));
         // onnxruntime-node's own dependencies (adm-zip, global-agent) serve only its install script;
         // onnxruntime-web's ort.node.min.js bundles all of its dependencies but onnxruntime-common.
-        const deps = name === 'onnxruntime-node' ? ['onnxruntime-common'] : name === 'onnxruntime-web' ? ['onnxruntime-common'] : Object.keys(j.dependencies ?? {});
+        const deps =
+          name === 'onnxruntime-node'
+            ? ['onnxruntime-common']
+            : name === 'onnxruntime-web'
+              ? ['onnxruntime-common']
+              : Object.keys(j.dependencies ?? {});
         for (const d of deps) walk(d, found, false);
         for (const d of Object.keys(j.optionalDependencies ?? {})) walk(d, found, true);
       };
@@ -306,7 +423,11 @@ for (const t of NAMES) {
         assert.deepEqual([...requires], ['onnxruntime-common'], 'ort.node.min.js requires only onnxruntime-common');
       }
       const shipped = new Set(entries.filter((f) => f.startsWith('node_modules/')).map(pkgDirOf));
-      assert.deepEqual([...shipped].filter((p) => !needed.has(p)).sort(), [], 'packages in the VSIX that nothing requires');
+      assert.deepEqual(
+        [...shipped].filter((p) => !needed.has(p)).sort(),
+        [],
+        'packages in the VSIX that nothing requires',
+      );
       // Each package's entry point resolves (as Node resolves it: "exports", node/require conditions) to a shipped file.
       for (const p of shipped) {
         if (/@libsql\/core$|sqlite-vec-|@libsql\/(darwin|linux|win32)-/.test(p)) continue; // subpath exports only / binaries
@@ -324,12 +445,24 @@ describe('the WebAssembly embedder (darwin-x64, alpine-x64)', () => {
     const wasmDir = vsixes['alpine-x64'].dir;
     // darwin-x64 carries the very same worker and WebAssembly runtime
     for (const f of ['dist/embed-worker.js', 'node_modules/onnxruntime-web/dist/ort.node.min.js', ...ORT_WEB]) {
-      assert.ok(fs.readFileSync(path.join(wasmDir, f)).equals(fs.readFileSync(path.join(vsixes['darwin-x64'].dir, f))), f);
+      assert.ok(
+        fs.readFileSync(path.join(wasmDir, f)).equals(fs.readFileSync(path.join(vsixes['darwin-x64'].dir, f))),
+        f,
+      );
     }
-    assert.throws(() => require.resolve('onnxruntime-node', { paths: [path.join(wasmDir, 'dist')] }), /Cannot find module/);
+    assert.throws(
+      () => require.resolve('onnxruntime-node', { paths: [path.join(wasmDir, 'dist')] }),
+      /Cannot find module/,
+    );
     const texts = ['hello world', 'the unpacked VSIX embeds on WebAssembly', 'the cat sat on the mat'];
     const embedWith = async (dir: string) => {
-      const e = new Embedder({ modelId: 'tiny-bert', cacheDir: path.join(work, 'models'), localModelPath: MODELS, allowRemote: false, workerPath: path.join(dir, 'dist/embed-worker.js') });
+      const e = new Embedder({
+        modelId: 'tiny-bert',
+        cacheDir: path.join(work, 'models'),
+        localModelPath: MODELS,
+        allowRemote: false,
+        workerPath: path.join(dir, 'dist/embed-worker.js'),
+      });
       try {
         const t0 = Date.now();
         const v = await e.embed(texts, 'passage');
@@ -345,7 +478,9 @@ describe('the WebAssembly embedder (darwin-x64, alpine-x64)', () => {
       assert.equal(wasm.v[i].length, 64);
       for (let k = 0; k < 64; k++) maxDiff = Math.max(maxDiff, Math.abs(wasm.v[i][k] - native.v[i][k]));
     }
-    console.log(`# tiny-bert, 3 texts incl. load: wasm ${wasm.ms} ms, native ${native.ms} ms; max |Δ| ${maxDiff.toExponential(2)}`);
+    console.log(
+      `# tiny-bert, 3 texts incl. load: wasm ${wasm.ms} ms, native ${native.ms} ms; max |Δ| ${maxDiff.toExponential(2)}`,
+    );
     assert.ok(maxDiff < 1e-5, `WebAssembly and native vectors differ by ${maxDiff}`);
   });
 });
@@ -361,12 +496,27 @@ describe('the CLI from the unpacked VSIX', () => {
 
   test('stores and recalls on a local file, and recalls hybrid with the tiny model through the bundled onnxruntime', async () => {
     const db = path.join(work, 'unpacked.db');
-    const s = await cli(['--db', db, '--json', 'store', '-t', 'pkg', '-c', 'The unpacked CLI writes with its bundled libsql', '-k', 'vsix']);
+    const s = await cli([
+      '--db',
+      db,
+      '--json',
+      'store',
+      '-t',
+      'pkg',
+      '-c',
+      'The unpacked CLI writes with its bundled libsql',
+      '-k',
+      'vsix',
+    ]);
     assert.equal(s.code, 0, s.stderr);
     const r = await cli(['--db', db, '--json', 'recall', 'bundled', 'libsql']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).items[0].memory.id, JSON.parse(s.stdout).id);
-    const h = await cli(['--db', db, '--json', 'recall', 'writes', 'bundled'], { MNEMOS_EMBED_MODEL: 'tiny-bert', MNEMOS_MODEL_DIR: MODELS, MNEMOS_EMBED_OFFLINE: '1' });
+    const h = await cli(['--db', db, '--json', 'recall', 'writes', 'bundled'], {
+      MNEMOS_EMBED_MODEL: 'tiny-bert',
+      MNEMOS_MODEL_DIR: MODELS,
+      MNEMOS_EMBED_OFFLINE: '1',
+    });
     assert.equal(h.code, 0, h.stderr);
     assert.equal(JSON.parse(h.stdout).mode, 'hybrid', h.stdout + h.stderr);
   });
@@ -374,7 +524,10 @@ describe('the CLI from the unpacked VSIX', () => {
   test('talks to sqld with JWT auth over HTTP and WebSocket through the bundled @libsql/client', async () => {
     const env = { TURSO_AUTH_TOKEN: sqld.token! };
     const ws = sqld.url.replace(/^http:/, 'ws:');
-    const s = await cli(['--url', ws, '--json', 'store', '-t', 'pkg-remote', '-c', 'Written over a WebSocket by the packaged CLI'], env);
+    const s = await cli(
+      ['--url', ws, '--json', 'store', '-t', 'pkg-remote', '-c', 'Written over a WebSocket by the packaged CLI'],
+      env,
+    );
     assert.equal(s.code, 0, s.stderr);
     const r = await cli(['--url', sqld.url, '--json', 'recall', 'WebSocket', 'packaged'], env);
     assert.equal(r.code, 0, r.stderr);
@@ -385,19 +538,47 @@ describe('the CLI from the unpacked VSIX', () => {
 
   test('serves MCP over stdio (the SDK and its validators are bundled)', async () => {
     const db = path.join(work, 'mcp.db');
-    const p = spawn(process.execPath, [path.join(unpacked, 'dist/cli.js'), '--db', db, 'serve'], { cwd: work, env: { PATH: process.env.PATH, HOME: work }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [path.join(unpacked, 'dist/cli.js'), '--db', db, 'serve'], {
+      cwd: work,
+      env: { PATH: process.env.PATH, HOME: work },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
     const send = (o: unknown) => p.stdin.write(JSON.stringify(o) + '\n');
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'icm_memory_store', arguments: { topic: 'pkg-mcp', content: 'stored through the packaged MCP server', keywords: 42 } } });
-    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'icm_memory_store', arguments: { topic: 'pkg-mcp', content: 'stored through the packaged MCP server' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: {
+        name: 'icm_memory_store',
+        arguments: { topic: 'pkg-mcp', content: 'stored through the packaged MCP server', keywords: 42 },
+      },
+    });
+    send({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: {
+        name: 'icm_memory_store',
+        arguments: { topic: 'pkg-mcp', content: 'stored through the packaged MCP server' },
+      },
+    });
     const end = Date.now() + 15_000;
     while (Date.now() < end && !/"id":3/.test(out)) await new Promise((r) => setTimeout(r, 50));
     p.stdin.end();
     await new Promise((r) => p.once('close', r));
-    const replies = out.trim().split('\n').map((l) => JSON.parse(l));
+    const replies = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const bad = replies.find((m) => m.id === 2);
     assert.equal(bad.result.isError, true);
     assert.match(bad.result.content[0].text, /keywords must be a list of strings/);
@@ -415,21 +596,44 @@ describe('the VSIX installed into code-server', () => {
     const home = path.join(work, 'cs-home');
     fs.mkdirSync(home, { recursive: true });
     const t0 = Date.now();
-    const inst = await run(HOST_NODE, [CS_ENTRY, '--install-extension', vsix, '--extensions-dir', extDir, '--user-data-dir', path.join(work, 'cs-data')], {
-      env: { PATH: process.env.PATH, HOME: home },
-    });
+    const inst = await run(
+      HOST_NODE,
+      [
+        CS_ENTRY,
+        '--install-extension',
+        vsix,
+        '--extensions-dir',
+        extDir,
+        '--user-data-dir',
+        path.join(work, 'cs-data'),
+      ],
+      {
+        env: { PATH: process.env.PATH, HOME: home },
+      },
+    );
     const installMs = Date.now() - t0;
     assert.equal(inst.code, 0, inst.stdout + inst.stderr);
     assert.match(inst.stdout, /was successfully installed/);
     const installed = JSON.parse(fs.readFileSync(path.join(extDir, 'extensions.json'), 'utf8'));
-    assert.deepEqual(installed.map((e: { identifier: { id: string } }) => e.identifier.id), ['mnemos.mnemos']);
+    assert.deepEqual(
+      installed.map((e: { identifier: { id: string } }) => e.identifier.id),
+      ['mnemos.mnemos'],
+    );
     const extPath = installed[0].location.path as string;
     assert.ok(fs.existsSync(path.join(extPath, 'dist/cli.js')));
 
     // The runner needs a development extension: an empty probe, so Mnemos itself comes from extDir.
     const probe = path.join(work, 'probe');
     fs.mkdirSync(probe);
-    fs.writeFileSync(path.join(probe, 'package.json'), JSON.stringify({ name: 'mnemos-package-probe', publisher: 'mnemos-test', version: '0.0.1', engines: { vscode: '^1.138.0' } }));
+    fs.writeFileSync(
+      path.join(probe, 'package.json'),
+      JSON.stringify({
+        name: 'mnemos-package-probe',
+        publisher: 'mnemos-test',
+        version: '0.0.1',
+        engines: { vscode: '^1.138.0' },
+      }),
+    );
     const ws = path.join(work, 'ws');
     fs.mkdirSync(ws);
     const db = path.join(work, 'installed.db');
@@ -441,16 +645,26 @@ describe('the VSIX installed into code-server', () => {
       process.execPath,
       [
         path.join(ROOT, 'test/host/run-ext-tests.js'),
-        '--extensionDevelopmentPath', probe,
-        '--extensionTestsPath', path.join(ROOT, 'test/package/installed-tests.js'),
-        '--extensions-dir', extDir,
-        '--settings', settings,
-        '--env', `MNEMOS_PKG_EXTENSIONS_DIR=${extDir}`,
-        '--env', `MNEMOS_PKG_REPO=${ROOT}`,
-        '--env', `MNEMOS_PKG_DB=${db}`,
-        '--env', `MNEMOS_PKG_FIGURES=${figuresFile}`,
-        '--env', `MNEMOS_MODEL_DIR=${MODELS}`,
-        '--timeout', '120',
+        '--extensionDevelopmentPath',
+        probe,
+        '--extensionTestsPath',
+        path.join(ROOT, 'test/package/installed-tests.js'),
+        '--extensions-dir',
+        extDir,
+        '--settings',
+        settings,
+        '--env',
+        `MNEMOS_PKG_EXTENSIONS_DIR=${extDir}`,
+        '--env',
+        `MNEMOS_PKG_REPO=${ROOT}`,
+        '--env',
+        `MNEMOS_PKG_DB=${db}`,
+        '--env',
+        `MNEMOS_PKG_FIGURES=${figuresFile}`,
+        '--env',
+        `MNEMOS_MODEL_DIR=${MODELS}`,
+        '--timeout',
+        '120',
         ws,
       ],
       { timeoutMs: 150_000 },

@@ -28,16 +28,26 @@ async function waitFor(cond, ms, what) {
 let api;
 /** The settings file on disk holds the server URL (so Connect wrote it) and no token. */
 async function settingsFileHolds(file, what) {
-  const text = await waitFor(() => (fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(servers.url) ? fs.readFileSync(file, 'utf8') : ''), 5000, `${what} to hold the URL`);
+  const text = await waitFor(
+    () =>
+      fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(servers.url) ? fs.readFileSync(file, 'utf8') : '',
+    5000,
+    `${what} to hold the URL`,
+  );
   noToken(text, what);
   assert.doesNotMatch(text, /token/i, `${what} mentions a token`);
 }
 async function waitOpen(mode) {
   await api.getStore().catch(() => undefined); // the store opens on first use
-  await waitFor(() => api.status().mode === mode && api.status().state === 'open', 20_000, `the ${mode} store (now ${JSON.stringify(api.status())})`);
+  await waitFor(
+    () => api.status().mode === mode && api.status().state === 'open',
+    20_000,
+    `the ${mode} store (now ${JSON.stringify(api.status())})`,
+  );
 }
 const noToken = (text, where) => {
-  for (const t of [servers.token, servers.token.split('.')[2], servers.wrong]) assert.ok(!String(text).includes(t), `a token in ${where}`);
+  for (const t of [servers.token, servers.token.split('.')[2], servers.wrong])
+    assert.ok(!String(text).includes(t), `a token in ${where}`);
 };
 
 test('activate', async () => {
@@ -52,7 +62,11 @@ test('Connect with a wrong token saves nothing; with the right one saves the URL
   const ok = await run('mnemos.connect', { url: servers.url, token: servers.token });
   assert.equal(ok && ok.ok, true, JSON.stringify(ok));
   await waitOpen('remote');
-  const saved = await run('mnemos.saveMemory', { summary: 'saved behind JWT auth (security at rest)', topic: 'sec-at-rest', keywords: ['jwt'] });
+  const saved = await run('mnemos.saveMemory', {
+    summary: 'saved behind JWT auth (security at rest)',
+    topic: 'sec-at-rest',
+    keywords: ['jwt'],
+  });
   assert.ok(saved && saved.id);
   const found = await run('mnemos.recall', { query: 'security at rest' });
   assert.ok(found.items.some((i) => i.id === saved.id));
@@ -72,7 +86,11 @@ test('an export from the authenticated server holds memories only', async () => 
 test('a wrong token set later is refused with the message, and the right one reconnects', async () => {
   await run('mnemos.setAuthToken', servers.wrong);
   assert.equal(await run('mnemos.saveMemory', { summary: 'must not land', topic: 'sec-at-rest' }), undefined);
-  await waitFor(() => api.notices().some((n) => /refused the auth token/.test(n.message)), 10_000, 'the refusal notice');
+  await waitFor(
+    () => api.notices().some((n) => /refused the auth token/.test(n.message)),
+    10_000,
+    'the refusal notice',
+  );
   await run('mnemos.setAuthToken', servers.token);
   await waitOpen('remote');
   assert.ok(await run('mnemos.saveMemory', { summary: 'back after the right token', topic: 'sec-at-rest' }));
@@ -83,7 +101,10 @@ test('Connect with the workspace as target writes only the URL to the workspace 
   assert.equal(ok && ok.ok, true, JSON.stringify(ok));
   assert.equal(ok.target, 'workspace');
   await waitOpen('remote');
-  await settingsFileHolds(path.join(vscode.workspace.workspaceFolders[0].uri.fsPath, '.vscode', 'settings.json'), 'the workspace .vscode/settings.json');
+  await settingsFileHolds(
+    path.join(vscode.workspace.workspaceFolders[0].uri.fsPath, '.vscode', 'settings.json'),
+    'the workspace .vscode/settings.json',
+  );
 });
 
 test('an embedded replica of the authenticated server syncs, and its files are in global storage', async () => {
@@ -92,7 +113,10 @@ test('an embedded replica of the authenticated server syncs, and its files are i
   await cfg.update('database.url', undefined, vscode.ConfigurationTarget.Global);
   await cfg.update('database.syncUrl', servers.url, vscode.ConfigurationTarget.Global);
   await waitOpen('replica');
-  const r = await run('mnemos.saveMemory', { summary: 'written through an authenticated replica', topic: 'sec-at-rest' });
+  const r = await run('mnemos.saveMemory', {
+    summary: 'written through an authenticated replica',
+    topic: 'sec-at-rest',
+  });
   assert.ok(r && r.id);
   await run('mnemos.syncNow');
   const found = await run('mnemos.recall', { query: 'authenticated replica' });
@@ -101,12 +125,20 @@ test('an embedded replica of the authenticated server syncs, and its files are i
 
 test('nothing the extension says holds a token', async () => {
   noToken(api.logText(), 'the output channel');
-  noToken(api.notices().map((n) => n.message + (n.detail || '')).join('\n'), 'notifications');
+  noToken(
+    api
+      .notices()
+      .map((n) => n.message + (n.detail || ''))
+      .join('\n'),
+    'notifications',
+  );
   noToken(JSON.stringify(api.status()), 'the status');
   noToken(JSON.stringify(api.statusBar()), 'the status bar');
   noToken(JSON.stringify(vscode.workspace.getConfiguration('mnemos')), 'the mnemos settings');
   // Close the store so the replica's files are complete on disk for the outer search.
-  await vscode.workspace.getConfiguration('mnemos').update('database.syncUrl', undefined, vscode.ConfigurationTarget.Global);
+  await vscode.workspace
+    .getConfiguration('mnemos')
+    .update('database.syncUrl', undefined, vscode.ConfigurationTarget.Global);
   await waitOpen('local');
 });
 

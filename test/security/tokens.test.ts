@@ -21,7 +21,8 @@ import { tmpDir } from '../badinput/fixture';
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'dist/cli.js');
 const MODELS = path.join(ROOT, 'test/fixtures/models');
-const REFUSED = /libSQL server http:\/\/127\.0\.0\.1:\d+ refused the auth token \(.+\); set a valid token with "Mnemos: Set Auth Token" or TURSO_AUTH_TOKEN/;
+const REFUSED =
+  /libSQL server http:\/\/127\.0\.0\.1:\d+ refused the auth token \(.+\); set a valid token with "Mnemos: Set Auth Token" or TURSO_AUTH_TOKEN/;
 
 let sqld: Sqld;
 let TOKEN: string;
@@ -35,7 +36,10 @@ const folders: string[] = [];
 
 const record = (where: string, ...texts: string[]) => transcript.push({ where, text: texts.join('\n') });
 function secrets(): [string, string][] {
-  const out: [string, string][] = [['the token', TOKEN], ["the token's signature", TOKEN.split('.')[2]]];
+  const out: [string, string][] = [
+    ['the token', TOKEN],
+    ["the token's signature", TOKEN.split('.')[2]],
+  ];
   for (const [k, v] of Object.entries(WRONG)) {
     out.push([`wrong token (${k})`, v]);
     if (v.split('.').length === 3) out.push([`wrong token (${k}) signature`, v.split('.')[2]]);
@@ -71,9 +75,18 @@ async function cli(where: string, args: string[], env: Record<string, string>, s
   return r;
 }
 /** The built bin as a process, recorded. */
-function bin(where: string, args: string[], env: Record<string, string>, stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bin(
+  where: string,
+  args: string[],
+  env: Record<string, string>,
+  stdin = '',
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: work, env: { PATH: process.env.PATH, HOME: work, XDG_DATA_HOME: path.join(work, 'xdg'), ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, ...args], {
+      cwd: work,
+      env: { PATH: process.env.PATH, HOME: work, XDG_DATA_HOME: path.join(work, 'xdg'), ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -98,7 +111,23 @@ describe('the CLI with the right token', () => {
         assert.equal(r.code, 0, `mnemos ${args.join(' ')}: ${r.stderr}`);
       }
     };
-    const stored = await cli('right token', [...url, '--json', 'store', '-t', 'sec', '-c', 'memory one about tokens and secrets', '-k', 'auth,jwt', '-r', 'raw excerpt'], env);
+    const stored = await cli(
+      'right token',
+      [
+        ...url,
+        '--json',
+        'store',
+        '-t',
+        'sec',
+        '-c',
+        'memory one about tokens and secrets',
+        '-k',
+        'auth,jwt',
+        '-r',
+        'raw excerpt',
+      ],
+      env,
+    );
     assert.equal(stored.code, 0, stored.stderr);
     const id = stored.json().id;
     await ok(['store', '-t', 'sec-b', '-c', 'memory two about tokens']);
@@ -125,15 +154,33 @@ describe('the CLI with the right token', () => {
     await ok(['help']);
     await ok(['help', 'store']);
     await ok(['consolidate', '-t', 'sec-b', '-c', 'tokens and secrets, consolidated']);
-    const emb = await cli('right token', [...url, '--json', 'embed'], { ...env, MNEMOS_EMBED_MODEL: 'tiny-bert', MNEMOS_MODEL_DIR: MODELS, MNEMOS_EMBED_OFFLINE: '1' });
+    const emb = await cli('right token', [...url, '--json', 'embed'], {
+      ...env,
+      MNEMOS_EMBED_MODEL: 'tiny-bert',
+      MNEMOS_MODEL_DIR: MODELS,
+      MNEMOS_EMBED_OFFLINE: '1',
+    });
     assert.equal(emb.code, 0, emb.stderr);
-    const hybrid = await cli('right token', [...url, '--json', 'recall', 'tokens'], { ...env, MNEMOS_EMBED_MODEL: 'tiny-bert', MNEMOS_MODEL_DIR: MODELS, MNEMOS_EMBED_OFFLINE: '1' });
+    const hybrid = await cli('right token', [...url, '--json', 'recall', 'tokens'], {
+      ...env,
+      MNEMOS_EMBED_MODEL: 'tiny-bert',
+      MNEMOS_MODEL_DIR: MODELS,
+      MNEMOS_EMBED_OFFLINE: '1',
+    });
     assert.equal(hybrid.json().mode, 'hybrid');
     assert.equal((await cli('right token', [...url, 'forget', id], env)).code, 0);
     assert.equal((await cli('right token', [...url, '--json', 'forget', '-t', 'sec-b'], env)).code, 0);
     // A local file with a token in the environment: the file never holds it (searched at the end).
-    for (const cmd of [['store', '-t', 'local', '-c', 'a local memory while a token is set'], ['recall', 'local'], ['export', path.join(work, 'local-export.json')]]) {
-      const r = await cli('local file, token in the environment', ['--db', path.join(work, 'local.db'), '--json', ...cmd], env);
+    for (const cmd of [
+      ['store', '-t', 'local', '-c', 'a local memory while a token is set'],
+      ['recall', 'local'],
+      ['export', path.join(work, 'local-export.json')],
+    ]) {
+      const r = await cli(
+        'local file, token in the environment',
+        ['--db', path.join(work, 'local.db'), '--json', ...cmd],
+        env,
+      );
       assert.equal(r.code, 0, r.stderr);
     }
     // LIBSQL_AUTH_TOKEN is read too
@@ -156,8 +203,15 @@ describe('the CLI with the right token', () => {
       assert.equal((await cli('right token', [...url, 'store', '-t', '', '-c', 'x'], env)).code, 2);
       assert.equal((await cli('right token', [...url, 'recall', 'x', '-l', '0'], env)).code, 2);
       assert.equal((await cli('right token', [...url, 'import', '-'], env, '{"memories": [{"topic": ""}]}')).code, 2);
-      assert.equal((await cli('right token', [...url, 'export', path.join(work, 'no-such-dir', 'x.json')], env)).code, 5);
-      assert.equal((await cli('right token', [...url, 'update', b.json().id, '-c', 'first text'], env)).code, 5, 'conflict');
+      assert.equal(
+        (await cli('right token', [...url, 'export', path.join(work, 'no-such-dir', 'x.json')], env)).code,
+        5,
+      );
+      assert.equal(
+        (await cli('right token', [...url, 'update', b.json().id, '-c', 'first text'], env)).code,
+        5,
+        'conflict',
+      );
       await cli('right token', [...url, 'forget', a.json().id], env);
       await cli('right token', [...url, 'forget', b.json().id], env);
     }
@@ -165,9 +219,23 @@ describe('the CLI with the right token', () => {
 });
 
 describe('the CLI with a missing or wrong token', () => {
-  const commands = [['topics'], ['stats'], ['recall', 'tokens'], ['list', '--all'], ['store', '-t', 'sec', '-c', 'must not land'], ['export', '-'], ['import', '-'], ['sync'], ['forget', '-t', 'sec']];
+  const commands = [
+    ['topics'],
+    ['stats'],
+    ['recall', 'tokens'],
+    ['list', '--all'],
+    ['store', '-t', 'sec', '-c', 'must not land'],
+    ['export', '-'],
+    ['import', '-'],
+    ['sync'],
+    ['forget', '-t', 'sec'],
+  ];
   test('every command is refused with exit 4 and a message that says the token was refused, in text, JSON and debug output', async () => {
-    const cases: [string, Record<string, string>][] = [['no token', {}], ...Object.entries(WRONG).map(([k, v]) => [k, { TURSO_AUTH_TOKEN: v }] as [string, Record<string, string>]), ['wrong LIBSQL_AUTH_TOKEN', { LIBSQL_AUTH_TOKEN: WRONG.plain }]];
+    const cases: [string, Record<string, string>][] = [
+      ['no token', {}],
+      ...Object.entries(WRONG).map(([k, v]) => [k, { TURSO_AUTH_TOKEN: v }] as [string, Record<string, string>]),
+      ['wrong LIBSQL_AUTH_TOKEN', { LIBSQL_AUTH_TOKEN: WRONG.plain }],
+    ];
     for (const [what, env] of cases) {
       for (const cmd of commands) {
         const j = await cli(what, ['--url', sqld.url, '--format', 'json', ...cmd], env, '{"memories": []}');
@@ -189,15 +257,22 @@ describe('the CLI with a missing or wrong token', () => {
   });
 
   test('through the built bin: a wrong token exits 4 with the refusal, the right one works', async () => {
-    const w = await bin('wrong token', ['--url', sqld.url, '--json', 'recall', 'tokens'], { TURSO_AUTH_TOKEN: WRONG['other key'] });
+    const w = await bin('wrong token', ['--url', sqld.url, '--json', 'recall', 'tokens'], {
+      TURSO_AUTH_TOKEN: WRONG['other key'],
+    });
     assert.equal(w.code, 4, w.stderr);
     assert.match(JSON.parse(w.stderr).error.message, REFUSED);
     const m = await bin('no token', ['--url', sqld.url, 'topics'], { MNEMOS_DEBUG: '1' });
     assert.equal(m.code, 4);
     const file = path.join(work, 'bin-export.json');
-    const r = await bin('right token', ['--url', sqld.url, '--json', 'store', '-t', 'bin', '-c', 'stored by the bin'], { TURSO_AUTH_TOKEN: TOKEN });
+    const r = await bin('right token', ['--url', sqld.url, '--json', 'store', '-t', 'bin', '-c', 'stored by the bin'], {
+      TURSO_AUTH_TOKEN: TOKEN,
+    });
     assert.equal(r.code, 0, r.stderr);
-    const e = await bin('right token', ['--url', sqld.url, 'export', file], { TURSO_AUTH_TOKEN: TOKEN, MNEMOS_DEBUG: '1' });
+    const e = await bin('right token', ['--url', sqld.url, 'export', file], {
+      TURSO_AUTH_TOKEN: TOKEN,
+      MNEMOS_DEBUG: '1',
+    });
     assert.equal(e.code, 0, e.stderr);
     assertNoSecret('the bin export file', fs.readFileSync(file));
   });
@@ -210,24 +285,44 @@ describe('an embedded replica', () => {
     const db = path.join(dir, 'replica.db');
     const env = { TURSO_AUTH_TOKEN: TOKEN };
     const args = ['--db', db, '--url', sqld.url, '--replica'];
-    for (const cmd of [['store', '-t', 'replica', '-c', 'written through the replica'], ['recall', 'replica'], ['sync'], ['list', '--all'], ['stats'], ['export', path.join(dir, 'replica-export.json')]]) {
+    for (const cmd of [
+      ['store', '-t', 'replica', '-c', 'written through the replica'],
+      ['recall', 'replica'],
+      ['sync'],
+      ['list', '--all'],
+      ['stats'],
+      ['export', path.join(dir, 'replica-export.json')],
+    ]) {
       const r = await cli('replica, right token', [...args, '--format', 'json', ...cmd], env);
       assert.equal(r.code, 0, `${cmd[0]}: ${r.stderr}`);
     }
     const b = await bin('replica, right token', [...args, 'sync'], { ...env, MNEMOS_DEBUG: '1' });
     assert.equal(b.code, 0, b.stderr);
     for (const [what, tok] of Object.entries(WRONG)) {
-      const r = await cli(`replica, ${what}`, [...args, '--format', 'json', 'recall', 'replica'], { TURSO_AUTH_TOKEN: tok });
+      const r = await cli(`replica, ${what}`, [...args, '--format', 'json', 'recall', 'replica'], {
+        TURSO_AUTH_TOKEN: tok,
+      });
       assert.equal(r.code, 4, `${what}: ${r.stderr}`);
       assert.match(r.errJson().error.message, /refused the auth token/);
     }
     const files = fs.readdirSync(dir);
-    assert.ok(files.some((f) => f !== 'replica.db' && f.startsWith('replica.db')), `the replica's metadata files are there to search: ${files.join(', ')}`);
+    assert.ok(
+      files.some((f) => f !== 'replica.db' && f.startsWith('replica.db')),
+      `the replica's metadata files are there to search: ${files.join(', ')}`,
+    );
     // MCP on the replica (its own file, as the extension gives it)
-    const srv = await tryServe({ TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: TOKEN, ICM_TURSO_REPLICA: '1', MNEMOS_DB: path.join(dir, 'replica.mcp.db') });
+    const srv = await tryServe({
+      TURSO_DATABASE_URL: sqld.url,
+      TURSO_AUTH_TOKEN: TOKEN,
+      ICM_TURSO_REPLICA: '1',
+      MNEMOS_DB: path.join(dir, 'replica.mcp.db'),
+    });
     assert.ok(srv.ok, srv.ok ? '' : srv.stderr);
     if (srv.ok) {
-      const s = await srv.served.call('icm_memory_store', { topic: 'replica', content: 'written by the MCP server through its replica' });
+      const s = await srv.served.call('icm_memory_store', {
+        topic: 'replica',
+        content: 'written by the MCP server through its replica',
+      });
       const r = await srv.served.call('icm_memory_recall', { query: 'replica' });
       await srv.served.close();
       record('MCP on a replica', s.text, r.text, srv.served.stderr());
@@ -238,7 +333,16 @@ describe('an embedded replica', () => {
 
 describe('the MCP server', () => {
   const ALL_TOOLS: [string, Record<string, unknown>][] = [
-    ['icm_memory_store', { topic: 'mcp-sec', content: 'stored over MCP behind JWT auth', keywords: ['jwt'], raw_excerpt: 'raw', importance: 'high' }],
+    [
+      'icm_memory_store',
+      {
+        topic: 'mcp-sec',
+        content: 'stored over MCP behind JWT auth',
+        keywords: ['jwt'],
+        raw_excerpt: 'raw',
+        importance: 'high',
+      },
+    ],
     ['icm_memory_store', { topic: 'mcp-sec', content: 'a second MCP memory' }],
     ['icm_memory_recall', { query: 'JWT auth' }],
     ['icm_memory_recall', { query: 'MCP', topic: 'mcp', keyword: 'jwt', project: 'sec', importance: 'high', limit: 3 }],
@@ -258,7 +362,12 @@ describe('the MCP server', () => {
 
   test('every tool, compact and verbose, with the right token: no token in any reply or log line', async () => {
     for (const compact of ['1', '0']) {
-      const srv = await tryServe({ TURSO_DATABASE_URL: sqld.url, TURSO_AUTH_TOKEN: TOKEN, MNEMOS_MCP_COMPACT: compact, MNEMOS_DEBUG: '1' });
+      const srv = await tryServe({
+        TURSO_DATABASE_URL: sqld.url,
+        TURSO_AUTH_TOKEN: TOKEN,
+        MNEMOS_MCP_COMPACT: compact,
+        MNEMOS_DEBUG: '1',
+      });
       assert.ok(srv.ok, srv.ok ? '' : srv.stderr);
       if (!srv.ok) return;
       for (const [name, args] of ALL_TOOLS) {
@@ -271,7 +380,10 @@ describe('the MCP server', () => {
   });
 
   test('a missing or wrong token: the server says the token was refused, and does not start', async () => {
-    const cases: [string, Record<string, string>][] = [['no token', {}], ...Object.entries(WRONG).map(([k, v]) => [k, { TURSO_AUTH_TOKEN: v }] as [string, Record<string, string>])];
+    const cases: [string, Record<string, string>][] = [
+      ['no token', {}],
+      ...Object.entries(WRONG).map(([k, v]) => [k, { TURSO_AUTH_TOKEN: v }] as [string, Record<string, string>]),
+    ];
     for (const [what, env] of cases) {
       const srv = await tryServe({ TURSO_DATABASE_URL: sqld.url, ...env });
       if (srv.ok) await srv.served.close();
@@ -291,10 +403,18 @@ describe('the MCP server', () => {
     assert.ok(srv.ok, srv.ok ? '' : srv.stderr);
     if (!srv.ok) return;
     try {
-      assert.equal((await srv.served.call('icm_memory_store', { topic: 'rotated', content: 'stored before the key changed' })).isError, false);
+      assert.equal(
+        (await srv.served.call('icm_memory_store', { topic: 'rotated', content: 'stored before the key changed' }))
+          .isError,
+        false,
+      );
       await first.stop();
       second = await startSqld({ auth: true, dbPath: first.dbPath, port: first.port });
-      for (const [name, args] of [['icm_memory_recall', { query: 'stored before' }], ['icm_memory_store', { topic: 'rotated', content: 'after the key changed' }], ['icm_memory_stats', {}]] as const) {
+      for (const [name, args] of [
+        ['icm_memory_recall', { query: 'stored before' }],
+        ['icm_memory_store', { topic: 'rotated', content: 'after the key changed' }],
+        ['icm_memory_stats', {}],
+      ] as const) {
         const r = await srv.served.call(name, args);
         record(`MCP ${name} after the key rotated`, r.text);
         assert.ok(!r.text.includes(old) && !r.text.includes(old.split('.')[2]), `${name}: no token in the reply`);
@@ -307,28 +427,56 @@ describe('the MCP server', () => {
       await first.stop();
     }
     record('MCP stderr after the key rotated', srv.served.stderr());
-    assert.ok(!srv.served.stderr().includes(old) && !srv.served.stderr().includes(old.split('.')[2]), 'no token in the log');
+    assert.ok(
+      !srv.served.stderr().includes(old) && !srv.served.stderr().includes(old.split('.')[2]),
+      'no token in the log',
+    );
   });
 
   test('`mnemos serve` from the built bin: tools work, and stderr holds no token', async () => {
-    const p = spawn(process.execPath, [BIN, '--url', sqld.url, 'serve', '--verbose'], { cwd: work, env: { PATH: process.env.PATH, HOME: work, TURSO_AUTH_TOKEN: TOKEN, MNEMOS_DEBUG: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [BIN, '--url', sqld.url, 'serve', '--verbose'], {
+      cwd: work,
+      env: { PATH: process.env.PATH, HOME: work, TURSO_AUTH_TOKEN: TOKEN, MNEMOS_DEBUG: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     const send = (o: unknown) => p.stdin.write(JSON.stringify(o) + '\n');
-    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'sec', version: '1' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'sec', version: '1' } },
+    });
     send({ jsonrpc: '2.0', method: 'notifications/initialized' });
-    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'icm_memory_store', arguments: { topic: 'serve', content: 'stored through mnemos serve' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'icm_memory_store', arguments: { topic: 'serve', content: 'stored through mnemos serve' } },
+    });
     send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'icm_memory_stats', arguments: {} } });
-    send({ jsonrpc: '2.0', id: 4, method: 'tools/call', params: { name: 'icm_memory_store', arguments: { topic: '', content: 'bad' } } });
+    send({
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'icm_memory_store', arguments: { topic: '', content: 'bad' } },
+    });
     const end = Date.now() + 20_000;
     while (Date.now() < end && !/"id":4/.test(out)) await new Promise((r) => setTimeout(r, 50));
     p.stdin.end();
     await new Promise((r) => p.once('close', r));
     record('mnemos serve stdout', out);
     record('mnemos serve stderr', err);
-    const replies = new Map(out.trim().split('\n').map((l) => JSON.parse(l)).map((m) => [m.id, m]));
+    const replies = new Map(
+      out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((m) => [m.id, m]),
+    );
     assert.match(replies.get(2).result.content[0].text, /^Stored memory: [0-9A-Z]{26}$/);
     assert.equal(replies.get(4).result.isError, true);
     assert.match(err, /serving remote http:\/\/127\.0\.0\.1:\d+ over stdio/);
@@ -336,7 +484,7 @@ describe('the MCP server', () => {
 });
 
 describe('what was printed and written', () => {
-  test('no token or token signature in any output, exported file, replica file or metadata file, or the server\'s data files', () => {
+  test("no token or token signature in any output, exported file, replica file or metadata file, or the server's data files", () => {
     assert.ok(transcript.length > 150, `a real transcript (${transcript.length} outputs)`);
     for (const t of transcript) assertNoSecret(t.where, t.text);
     let files = 0;

@@ -9,7 +9,9 @@ const mem = (topic: string, summary: string, extra: Record<string, unknown> = {}
 forEachMode('store: CRUD', (ctx) => {
   test('a stored memory reads back with ICM defaults', async () => {
     const s = await ctx.fresh();
-    const { id, action } = await s.store(mem('decisions-mnemos', 'Use libSQL for the store', { keywords: ['libsql', 'sqlite'], rawExcerpt: 'raw' }));
+    const { id, action } = await s.store(
+      mem('decisions-mnemos', 'Use libSQL for the store', { keywords: ['libsql', 'sqlite'], rawExcerpt: 'raw' }),
+    );
     assert.equal(action, 'created');
     assert.match(id, /^[0-9A-HJKMNP-TV-Z]{26}$/);
     const m = (await s.get(id))!;
@@ -73,7 +75,10 @@ forEachMode('store: CRUD', (ctx) => {
     const a = (await s.store(mem('t', 'a'))).id;
     const b = (await s.store(mem('t', 'b'))).id;
     const got = await s.getMany([b, '01ARZ3NDEKTSV4RRFFQ69G5FAV', a, b]);
-    assert.deepEqual(got.map((m) => m.id), [b, a]);
+    assert.deepEqual(
+      got.map((m) => m.id),
+      [b, a],
+    );
     assert.deepEqual(await s.getMany([]), []);
   });
 
@@ -202,9 +207,36 @@ forEachMode('store: injection safety', (ctx) => {
     assert.equal(await s.count(), 1);
   });
   const hostile = [
-    `foo"bar OR (`, `-x*`, `"`, `""`, `*`, `NEAR(a b)`, `a NOT b`, `topic:secret`, `^start`, `(((`, `)`, `AND`, `OR OR OR`,
-    `'; DROP TABLE memories; --`, `{a b}`, `a + b ~ c \\ d`, `---`, ` `, ``, `\0`, `🔥`, `x`.repeat(20_000), `a `.repeat(500),
-    `summary:foo`, `id:*`, `NEAR("a" "b", 2)`, `memories_fts`, `\ud800`, `%_`, `' OR 1=1 --`,
+    `foo"bar OR (`,
+    `-x*`,
+    `"`,
+    `""`,
+    `*`,
+    `NEAR(a b)`,
+    `a NOT b`,
+    `topic:secret`,
+    `^start`,
+    `(((`,
+    `)`,
+    `AND`,
+    `OR OR OR`,
+    `'; DROP TABLE memories; --`,
+    `{a b}`,
+    `a + b ~ c \\ d`,
+    `---`,
+    ` `,
+    ``,
+    `\0`,
+    `🔥`,
+    `x`.repeat(20_000),
+    `a `.repeat(500),
+    `summary:foo`,
+    `id:*`,
+    `NEAR("a" "b", 2)`,
+    `memories_fts`,
+    `\ud800`,
+    `%_`,
+    `' OR 1=1 --`,
   ];
   test('any string given to keyword recall returns results or nothing, never an FTS5 error', async () => {
     const s = await ctx.fresh();
@@ -215,7 +247,10 @@ forEachMode('store: injection safety', (ctx) => {
       const p = await s.recallKeyword(q, { prefix: true, bumpAccess: false });
       assert.ok(Array.isArray(p));
     }
-    assert.equal((await s.recallKeyword(`foo"bar OR (`, { bumpAccess: false }))[0]?.memory.summary, 'foo bar x near a b start secret');
+    assert.equal(
+      (await s.recallKeyword(`foo"bar OR (`, { bumpAccess: false }))[0]?.memory.summary,
+      'foo bar x near a b start secret',
+    );
     assert.equal(await s.count(), 1);
   });
 });
@@ -238,11 +273,16 @@ forEachMode('store: keyword recall', (ctx) => {
   });
   test('a stronger BM25 match ranks above a weaker one', async () => {
     const s = await ctx.fresh();
-    const weak = await s.store(mem('t', 'token rotation is mentioned once here among many many other unrelated words in a long sentence'));
+    const weak = await s.store(
+      mem('t', 'token rotation is mentioned once here among many many other unrelated words in a long sentence'),
+    );
     const strong = await s.store(mem('t', 'token rotation: rotate the token, token expiry'));
     await s.sql(`UPDATE memories SET weight = 0.2 WHERE id = ?`, [strong.id]);
     const r = await s.recallKeyword('token rotation', { bumpAccess: false });
-    assert.deepEqual(r.map((x) => x.memory.id), [strong.id, weak.id]);
+    assert.deepEqual(
+      r.map((x) => x.memory.id),
+      [strong.id, weak.id],
+    );
     assert.ok(r[0].score > r[1].score);
   });
   test('memories with every term come before memories with some terms', async () => {
@@ -250,19 +290,33 @@ forEachMode('store: keyword recall', (ctx) => {
     const some = await s.store(mem('t', 'deploy deploy deploy deploy'));
     const all = await s.store(mem('t', 'deploy the staging cluster with helm'));
     // By default (ICM's semantics) partial matches only stand in when nothing has every term.
-    assert.deepEqual((await s.recallKeyword('deploy helm', { bumpAccess: false })).map((x) => x.memory.id), [all.id]);
+    assert.deepEqual(
+      (await s.recallKeyword('deploy helm', { bumpAccess: false })).map((x) => x.memory.id),
+      [all.id],
+    );
     const r = await s.recallKeyword('deploy helm', { fillTo: 10, bumpAccess: false });
-    assert.deepEqual(r.map((x) => x.memory.id), [all.id, some.id]);
+    assert.deepEqual(
+      r.map((x) => x.memory.id),
+      [all.id, some.id],
+    );
     assert.equal(r[0].fullMatch, true);
     assert.equal(r[1].fullMatch, false);
     const fallback = await s.recallKeyword('deploy kubernetes', { bumpAccess: false });
-    assert.deepEqual(fallback.map((x) => x.memory.id), [some.id, all.id], 'no memory has both words: those with one, by BM25');
+    assert.deepEqual(
+      fallback.map((x) => x.memory.id),
+      [some.id, all.id],
+      'no memory has both words: those with one, by BM25',
+    );
     assert.ok(fallback.every((x) => !x.fullMatch));
   });
   test('topic and importance filters apply before the limit', async () => {
     const s = await ctx.fresh();
-    await s.storeMany(Array.from({ length: 30 }, (_, i) => mem('other', `cache invalidation cache cache ${i}`, { importance: 'low' })));
-    await s.storeMany(Array.from({ length: 5 }, (_, i) => mem('wanted', `cache note ${i}`, { importance: i < 2 ? 'high' : 'low' })));
+    await s.storeMany(
+      Array.from({ length: 30 }, (_, i) => mem('other', `cache invalidation cache cache ${i}`, { importance: 'low' })),
+    );
+    await s.storeMany(
+      Array.from({ length: 5 }, (_, i) => mem('wanted', `cache note ${i}`, { importance: i < 2 ? 'high' : 'low' })),
+    );
     const r = await s.recallKeyword('cache', { topic: 'wanted', limit: 5 });
     assert.equal(r.length, 5);
     assert.ok(r.every((x) => x.memory.topic === 'wanted'));
@@ -309,14 +363,16 @@ forEachMode('store: keyword recall', (ctx) => {
 });
 
 async function setWeights(s: MnemosStore, rows: [string, number, number][]) {
-  for (const [id, w, a] of rows) await s.sql(`UPDATE memories SET weight = ?, access_count = ? WHERE id = ?`, [w, a, id]);
+  for (const [id, w, a] of rows)
+    await s.sql(`UPDATE memories SET weight = ?, access_count = ? WHERE id = ?`, [w, a, id]);
 }
 
 forEachMode('store: decay and prune', (ctx) => {
   test('decay follows ICM: critical never, high slower, low faster', async () => {
     const s = await ctx.fresh();
     const ids: Record<string, string> = {};
-    for (const imp of ['critical', 'high', 'medium', 'low'] as const) ids[imp] = (await s.store(mem('t', imp, { importance: imp }))).id;
+    for (const imp of ['critical', 'high', 'medium', 'low'] as const)
+      ids[imp] = (await s.store(mem('t', imp, { importance: imp }))).id;
     await s.decay(0.95);
     const w = async (k: string) => (await s.get(ids[k]))!.weight;
     assert.equal(await w('critical'), 1);
@@ -329,7 +385,11 @@ forEachMode('store: decay and prune', (ctx) => {
     const a = (await s.store(mem('t', 'junk'))).id;
     const b = (await s.store(mem('t', 'real'))).id;
     const c = (await s.store(mem('t', 'five'))).id;
-    await setWeights(s, [[a, 1, 100], [b, 1, 0], [c, 1, 5]]);
+    await setWeights(s, [
+      [a, 1, 100],
+      [b, 1, 0],
+      [c, 1, 5],
+    ]);
     for (let i = 0; i < 30; i++) await s.decay(0.95);
     const wa = (await s.get(a))!.weight;
     const wb = (await s.get(b))!.weight;
@@ -363,7 +423,9 @@ forEachMode('store: decay and prune', (ctx) => {
   test('auto-decay at start: a fresh claim is read and nothing decays; a day-old one decays once', async () => {
     const s = await ctx.fresh();
     const { id } = await s.store(mem('t', 'start-up decay'));
-    await s.sql(`INSERT OR REPLACE INTO icm_metadata(key, value) VALUES ('last_decay_at', ?)`, [new Date().toISOString()]);
+    await s.sql(`INSERT OR REPLACE INTO icm_metadata(key, value) VALUES ('last_decay_at', ?)`, [
+      new Date().toISOString(),
+    ]);
     assert.equal(await s.maybeAutoDecay(), false);
     assert.equal((await s.get(id))!.weight, 1);
     if (ctx.mode !== 'memory') {
@@ -378,7 +440,9 @@ forEachMode('store: decay and prune', (ctx) => {
   test('prune deletes low weights but never critical or high', async () => {
     const s = await ctx.fresh();
     const rows = await s.storeMany(
-      Array.from({ length: 20 }, (_, i) => mem('t', `m${i}`, { importance: (['critical', 'high', 'medium', 'low'] as const)[i % 4] })),
+      Array.from({ length: 20 }, (_, i) =>
+        mem('t', `m${i}`, { importance: (['critical', 'high', 'medium', 'low'] as const)[i % 4] }),
+      ),
     );
     for (const r of rows) await s.sql(`UPDATE memories SET weight = 0.05 WHERE id = ?`, [r.id]);
     const dry = await s.prune(0.1, { dryRun: true });
@@ -408,7 +472,13 @@ forEachMode('store: listing, topics, stats, health', (ctx) => {
   });
   test('stats on an empty store are zeros and nulls', async () => {
     const s = await ctx.fresh();
-    assert.deepEqual(await s.stats(), { totalMemories: 0, totalTopics: 0, avgWeight: 0, oldestMemory: null, newestMemory: null });
+    assert.deepEqual(await s.stats(), {
+      totalMemories: 0,
+      totalTopics: 0,
+      avgWeight: 0,
+      oldestMemory: null,
+      newestMemory: null,
+    });
   });
   test('stats count memories and topics', async () => {
     const s = await ctx.fresh();
@@ -422,7 +492,8 @@ forEachMode('store: listing, topics, stats, health', (ctx) => {
   test('list by topic is sorted by weight and pages with a cursor without gaps or repeats', async () => {
     const s = await ctx.fresh();
     const rows = await s.storeMany(Array.from({ length: 250 }, (_, i) => mem(i % 2 ? 'odd' : 'even', `item ${i}`)));
-    for (const [i, r] of rows.entries()) if (i % 10 === 0) await s.sql(`UPDATE memories SET weight = ? WHERE id = ?`, [0.5 + i / 1000, r.id]);
+    for (const [i, r] of rows.entries())
+      if (i % 10 === 0) await s.sql(`UPDATE memories SET weight = ? WHERE id = ?`, [0.5 + i / 1000, r.id]);
     const seen: string[] = [];
     let cursor: string | null = null;
     let lastWeight = Infinity;
@@ -459,7 +530,9 @@ forEachMode('store: listing, topics, stats, health', (ctx) => {
     const s = await ctx.fresh();
     const rows = await s.storeMany(Array.from({ length: 7 }, (_, i) => mem('crowded', `n ${i}`)));
     await s.store(mem('fine', 'one'));
-    await s.sql(`UPDATE memories SET weight = 0.3, last_accessed = '2020-01-01T00:00:00+00:00' WHERE id = ?`, [rows[0].id]);
+    await s.sql(`UPDATE memories SET weight = 0.3, last_accessed = '2020-01-01T00:00:00+00:00' WHERE id = ?`, [
+      rows[0].id,
+    ]);
     const h = await s.topicHealth();
     const crowded = h.find((x) => x.topic === 'crowded')!;
     assert.equal(crowded.entryCount, 7);
@@ -475,7 +548,9 @@ forEachMode('store: listing, topics, stats, health', (ctx) => {
 forEachMode('store: consolidation', (ctx) => {
   test('consolidating a topic leaves one high memory and no ghost index rows', async () => {
     const s = await ctx.fresh();
-    await s.storeMany(Array.from({ length: 25 }, (_, i) => mem('sprawl', `ghostword detail ${i}`, { keywords: [`k${i % 3}`] })));
+    await s.storeMany(
+      Array.from({ length: 25 }, (_, i) => mem('sprawl', `ghostword detail ${i}`, { keywords: [`k${i % 3}`] })),
+    );
     await s.store(mem('other', 'ghostword elsewhere'));
     const { replaced } = await s.consolidate('sprawl', 'One summary of the sprawl');
     assert.equal(replaced, 25);
@@ -484,7 +559,10 @@ forEachMode('store: consolidation', (ctx) => {
     assert.equal(left[0].importance, 'high');
     assert.deepEqual(left[0].keywords, ['k0', 'k1', 'k2']);
     const hits = await s.recallKeyword('ghostword', { limit: 100 });
-    assert.deepEqual(hits.map((h) => h.memory.topic), ['other']);
+    assert.deepEqual(
+      hits.map((h) => h.memory.topic),
+      ['other'],
+    );
     const [fts] = await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH '"ghostword"'`);
     assert.equal(Number(fts.n), 1);
     await s.sql(`INSERT INTO memories_fts(memories_fts, rank) VALUES('integrity-check', 1)`);
@@ -497,7 +575,10 @@ forEachMode('store: export and import', (ctx) => {
     const s = await ctx.fresh();
     await s.storeMany([
       mem('a', 'one', { keywords: ['k'], rawExcerpt: 'raw' }),
-      mem('b', 'two', { importance: 'critical', source: { type: 'vscode', file: 'src/a.ts', startLine: 1, endLine: 3, language: 'typescript' } }),
+      mem('b', 'two', {
+        importance: 'critical',
+        source: { type: 'vscode', file: 'src/a.ts', startLine: 1, endLine: 3, language: 'typescript' },
+      }),
     ]);
     await s.recallKeyword('one');
     await s.flushAccess();
@@ -513,7 +594,13 @@ forEachMode('store: export and import', (ctx) => {
   test('an import with one bad memory writes nothing and says which', async () => {
     const s = await ctx.fresh();
     await assert.rejects(
-      s.importAll({ format: 'mnemos-export', memories: [{ topic: 'a', summary: 'ok' }, { topic: 'a', summary: '' }] }),
+      s.importAll({
+        format: 'mnemos-export',
+        memories: [
+          { topic: 'a', summary: 'ok' },
+          { topic: 'a', summary: '' },
+        ],
+      }),
       /memory #2/,
     );
     assert.equal(await s.count(), 0);
@@ -587,7 +674,10 @@ forEachMode('store: literal topics and filtered counts', (ctx) => {
       { topic: 'notes-a', summary: 'starred topic too' },
     ]);
     assert.equal((await s.list({ topic: 'notes*' })).items.length, 2);
-    assert.deepEqual((await s.list({ topic: 'notes*', exactTopic: true })).items.map((m) => m.topic), ['notes*']);
+    assert.deepEqual(
+      (await s.list({ topic: 'notes*', exactTopic: true })).items.map((m) => m.topic),
+      ['notes*'],
+    );
     assert.equal((await s.recallKeyword('starred', { topic: 'notes*', exactTopic: true })).length, 1);
     assert.deepEqual(await s.topics({ importance: 'high' }), [{ topic: 'notes*', count: 1 }]);
   });

@@ -26,11 +26,17 @@ const MODES = (process.env.MNEMOS_CONC_MODES?.split(',') as ModeName[] | undefin
 const SHAPE: Record<ModeName, { writers: number; perWriter: number; title: string }> = {
   local: { writers: 16, perWriter: 200, title: 'one local WAL file' },
   sqld: { writers: 16, perWriter: 200, title: 'one sqld over loopback' },
-  replica: { writers: Number(process.env.MNEMOS_CONC_REPLICA_WRITERS ?? 8), perWriter: Number(process.env.MNEMOS_CONC_REPLICA_PER_WRITER ?? 50), title: 'one embedded replica per process of one sqld' },
+  replica: {
+    writers: Number(process.env.MNEMOS_CONC_REPLICA_WRITERS ?? 8),
+    perWriter: Number(process.env.MNEMOS_CONC_REPLICA_PER_WRITER ?? 50),
+    title: 'one embedded replica per process of one sqld',
+  },
 };
 // Replicas write through the primary over HTTP, so they can hit the same server fault.
-const SQLD_DEADLOCK_TODO = 'sqld 0.24.32 can deadlock its write path under concurrent writers (upstream; see docs/BENCHMARKS.md ## Store)';
-const REPLICA_SYNC_TODO = 'store: a replica write whose pull fails with "snapshot not found" reaches the caller unretried (reported to the store owner)';
+const SQLD_DEADLOCK_TODO =
+  'sqld 0.24.32 can deadlock its write path under concurrent writers (upstream; see docs/BENCHMARKS.md ## Store)';
+const REPLICA_SYNC_TODO =
+  'store: a replica write whose pull fails with "snapshot not found" reaches the caller unretried (reported to the store owner)';
 
 /** The assertions every mode shares, made through `check` (a direct connection to the same data). */
 async function verify(check: MnemosStore, run: RunResult, label: string): Promise<void> {
@@ -39,14 +45,22 @@ async function verify(check: MnemosStore, run: RunResult, label: string): Promis
   assert.equal(new Set(acked).size, acked.length, 'no id was handed out twice');
   const retries = run.retryMessages.length;
   const unchanged = run.actions.filter((a) => a === 'unchanged').length;
-  assert.equal(run.actions.filter((a) => a !== 'created' && a !== 'unchanged').length, 0, 'unique content is never merged');
+  assert.equal(
+    run.actions.filter((a) => a !== 'created' && a !== 'unchanged').length,
+    0,
+    'unique content is never merged',
+  );
   // 'unchanged' only where a retried call's first attempt had landed after all.
   assert.ok(unchanged <= retries, `${unchanged} unchanged results but only ${retries} retries`);
 
-  const [counts] = await check.sql(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, COUNT(DISTINCT LOWER(topic) || summary) AS contents FROM memories`);
+  const [counts] = await check.sql(
+    `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, COUNT(DISTINCT LOWER(topic) || summary) AS contents FROM memories`,
+  );
   assert.equal(Number(counts.ids), Number(counts.n), 'no duplicate ids');
   assert.equal(Number(counts.contents), Number(counts.n), 'no memory stored twice');
-  const present = await check.sql(`SELECT COUNT(*) AS n FROM memories WHERE id IN (SELECT value FROM json_each(?))`, [JSON.stringify(acked)]);
+  const present = await check.sql(`SELECT COUNT(*) AS n FROM memories WHERE id IN (SELECT value FROM json_each(?))`, [
+    JSON.stringify(acked),
+  ]);
   assert.equal(Number(present[0].n), acked.length, 'every acknowledged id is in the table');
   if (run.complete) {
     assert.equal(acked.length, total, 'every store() call was acknowledged');
@@ -56,7 +70,10 @@ async function verify(check: MnemosStore, run: RunResult, label: string): Promis
     for (const r of perWriter) assert.equal(Number(r.n), run.perWriter, `${String(r.topic)} has all its rows`);
   } else {
     // Stopped mid-run: at most one unacknowledged write in flight per writer may have landed.
-    assert.ok(Number(counts.n) >= acked.length && Number(counts.n) <= acked.length + run.writers, `${String(counts.n)} rows for ${acked.length} acks`);
+    assert.ok(
+      Number(counts.n) >= acked.length && Number(counts.n) <= acked.length + run.writers,
+      `${String(counts.n)} rows for ${acked.length} acks`,
+    );
   }
   for (let w = 0; w < run.writers; w += 5) {
     const got = await check.sql(`SELECT id FROM memories WHERE topic = ? ORDER BY id`, [`concurrency-writer-${w}`]);
@@ -65,7 +82,11 @@ async function verify(check: MnemosStore, run: RunResult, label: string): Promis
   }
 
   const integrity = await check.sql(`PRAGMA integrity_check`);
-  assert.deepEqual(integrity.map((r) => Object.values(r)[0]), ['ok'], 'PRAGMA integrity_check');
+  assert.deepEqual(
+    integrity.map((r) => Object.values(r)[0]),
+    ['ok'],
+    'PRAGMA integrity_check',
+  );
   await check.sql(FTS_CHECK); // SQLITE_CORRUPT_VTAB if the index disagrees with the table
   const fts = await check.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH '"concurrency"'`);
   assert.equal(Number(fts[0].n), Number(counts.n), 'the full-text index holds every row once');
@@ -74,7 +95,8 @@ async function verify(check: MnemosStore, run: RunResult, label: string): Promis
     assert.match(hits[0]?.memory.summary ?? '', /^writer 3 memory 17:/);
   }
 
-  const med = (k: keyof WriterStats) => run.stats.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(run.stats.length / 2)] ?? NaN;
+  const med = (k: keyof WriterStats) =>
+    run.stats.map((x) => x[k]).sort((a, b) => a - b)[Math.floor(run.stats.length / 2)] ?? NaN;
   console.log(
     `# ${label}: ${run.complete ? '' : `STOPPED (${run.stallNote}) after `}${acked.length} acknowledged store() calls from ${run.writers} processes in ${run.wallMs.toFixed(0)} ms = ` +
       `${((acked.length / run.wallMs) * 1000).toFixed(0)} stores/s; ${retries} retried by the writers; per call p50 ${med('p50').toFixed(1)} ms, p99 ${med('p99').toFixed(1)} ms (median writer), ` +
@@ -90,33 +112,42 @@ describe('concurrent writer processes', { concurrency: false }, () => {
       let check: MnemosStore | undefined;
       let sqld: Sqld | undefined;
       let dir = '';
-      before(async () => {
-        dir = tmpDir('mnemos-conc-');
-        const file = path.join(dir, 'memories.db');
-        if (mode !== 'local') {
-          // A server per mode: one that deadlocked or restarted must not colour the next mode.
-          sqld = await startSqld();
-          await (await openStore({ mode: 'remote', url: sqld.url })).close();
-        }
-        // Local: no pre-created schema; all writers open a brand-new file at once, as several windows would.
-        const configFor = (w: number): StoreConfig =>
-          mode === 'local'
-            ? { mode: 'local', path: file }
-            : mode === 'sqld'
-              ? { mode: 'remote', url: sqld!.url }
-              : { mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: sqld!.url, syncIntervalSec: 0 };
-        const onStall = async () => {
-          if (mode === 'local' || (await serverAcceptsWrites(sqld!.url))) return undefined;
-          await sqld!.restart(); // the only way out of the server's deadlock
-          return `sqld stopped accepting writes: no ack for ${STALL_MS / 1000} s and a probe write from a fresh client hung; server restarted`;
-        };
-        run = await runWriters({ ...shape, configFor, onStall, retries: RETRIES, stallMs: STALL_MS });
-        if (run.complete) {
-          assert.deepEqual(run.errors, [], 'no writer gave up on a store() call');
-          assert.deepEqual(run.codes, run.codes.map(() => 0), `every writer exited cleanly:\n${run.logs.filter(Boolean).join('\n')}`);
-        }
-        check = await openStore(mode === 'local' ? { mode: 'local', path: file } : { mode: 'remote', url: sqld!.url });
-      }, { timeout: 80_000 });
+      before(
+        async () => {
+          dir = tmpDir('mnemos-conc-');
+          const file = path.join(dir, 'memories.db');
+          if (mode !== 'local') {
+            // A server per mode: one that deadlocked or restarted must not colour the next mode.
+            sqld = await startSqld();
+            await (await openStore({ mode: 'remote', url: sqld.url })).close();
+          }
+          // Local: no pre-created schema; all writers open a brand-new file at once, as several windows would.
+          const configFor = (w: number): StoreConfig =>
+            mode === 'local'
+              ? { mode: 'local', path: file }
+              : mode === 'sqld'
+                ? { mode: 'remote', url: sqld!.url }
+                : { mode: 'replica', path: path.join(dir, `replica-${w}.db`), syncUrl: sqld!.url, syncIntervalSec: 0 };
+          const onStall = async () => {
+            if (mode === 'local' || (await serverAcceptsWrites(sqld!.url))) return undefined;
+            await sqld!.restart(); // the only way out of the server's deadlock
+            return `sqld stopped accepting writes: no ack for ${STALL_MS / 1000} s and a probe write from a fresh client hung; server restarted`;
+          };
+          run = await runWriters({ ...shape, configFor, onStall, retries: RETRIES, stallMs: STALL_MS });
+          if (run.complete) {
+            assert.deepEqual(run.errors, [], 'no writer gave up on a store() call');
+            assert.deepEqual(
+              run.codes,
+              run.codes.map(() => 0),
+              `every writer exited cleanly:\n${run.logs.filter(Boolean).join('\n')}`,
+            );
+          }
+          check = await openStore(
+            mode === 'local' ? { mode: 'local', path: file } : { mode: 'remote', url: sqld!.url },
+          );
+        },
+        { timeout: 80_000 },
+      );
       after(async () => {
         await check?.close();
         await sqld?.stop();
@@ -130,11 +161,19 @@ describe('concurrent writer processes', { concurrency: false }, () => {
         }
         if (mode === 'replica' && run!.complete) {
           // A fresh replica pulls every row, and its local file is sound too.
-          const reader = await openStore({ mode: 'replica', path: path.join(dir, 'reader.db'), syncUrl: sqld!.url, syncIntervalSec: 0 });
+          const reader = await openStore({
+            mode: 'replica',
+            path: path.join(dir, 'reader.db'),
+            syncUrl: sqld!.url,
+            syncIntervalSec: 0,
+          });
           try {
             assert.equal(await reader.count(), shape.writers * shape.perWriter);
             const integrity = await reader.sql(`PRAGMA integrity_check`);
-            assert.deepEqual(integrity.map((r) => Object.values(r)[0]), ['ok']);
+            assert.deepEqual(
+              integrity.map((r) => Object.values(r)[0]),
+              ['ok'],
+            );
           } finally {
             await reader.close();
           }
@@ -147,11 +186,19 @@ describe('concurrent writer processes', { concurrency: false }, () => {
         });
       }
 
-      test('no store() call fails under contention (nothing left for the caller to retry)', { todo: mode === 'replica' ? REPLICA_SYNC_TODO : false }, (t) => {
-        // Calls that fail while sqld's write path is wedged belong to that upstream bug (the todo above), not to contention.
-        if (!run!.complete) return t.todo(`sqld wedged during this run: ${run!.stallNote}`);
-        assert.equal(run!.retryMessages.length, 0, `${run!.retryMessages.length} store() calls failed and were retried by the writer: ${[...new Set(run!.retryMessages)].slice(0, 3).join(' | ')}`);
-      });
+      test(
+        'no store() call fails under contention (nothing left for the caller to retry)',
+        { todo: mode === 'replica' ? REPLICA_SYNC_TODO : false },
+        (t) => {
+          // Calls that fail while sqld's write path is wedged belong to that upstream bug (the todo above), not to contention.
+          if (!run!.complete) return t.todo(`sqld wedged during this run: ${run!.stallNote}`);
+          assert.equal(
+            run!.retryMessages.length,
+            0,
+            `${run!.retryMessages.length} store() calls failed and were retried by the writer: ${[...new Set(run!.retryMessages)].slice(0, 3).join(' | ')}`,
+          );
+        },
+      );
     });
   }
 });

@@ -34,7 +34,12 @@ async function runWriters(config: StoreConfig): Promise<Acks> {
   const exits: Promise<void>[] = [];
   for (let w = 0; w < WRITERS; w++) {
     const p = spawn(process.execPath, ['--import', 'tsx', WRITER], {
-      env: { ...process.env, MNEMOS_WRITER_CONFIG: JSON.stringify(config), WRITER_INDEX: String(w), WRITER_COUNT: String(ROUNDS) },
+      env: {
+        ...process.env,
+        MNEMOS_WRITER_CONFIG: JSON.stringify(config),
+        WRITER_INDEX: String(w),
+        WRITER_COUNT: String(ROUNDS),
+      },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     procs.push(p);
@@ -73,10 +78,16 @@ async function verify(conn: Conn, acks: Acks): Promise<void> {
   // Code areas: one row per file, every acknowledged touch counted.
   const areas = await icmRestStores(conn).codeAreas.list({ project: 'shared' });
   assert.equal(areas.length, SHARED_FILES);
-  assert.equal(areas.reduce((s, a) => s + a.touchCount, 0), acks.areas);
+  assert.equal(
+    areas.reduce((s, a) => s + a.touchCount, 0),
+    acks.areas,
+  );
 
   // Facts: every writer's own slots; the contested slot has one active row and one row per value set.
-  assert.equal(await n(`SELECT COUNT(*) AS n FROM facts WHERE entity LIKE 'writer-%' AND superseded_at IS NULL`), acks.facts.length);
+  assert.equal(
+    await n(`SELECT COUNT(*) AS n FROM facts WHERE entity LIKE 'writer-%' AND superseded_at IS NULL`),
+    acks.facts.length,
+  );
   const own = new Set((await q(`SELECT id FROM facts WHERE entity LIKE 'writer-%'`)).map((r) => String(r.id)));
   for (const id of acks.facts) assert.ok(own.has(id), `fact ${id} acknowledged and present`);
   assert.equal(await n(`SELECT COUNT(*) AS n FROM facts WHERE entity = 'shared' AND superseded_at IS NULL`), 1);
@@ -95,7 +106,8 @@ async function verify(conn: Conn, acks: Acks): Promise<void> {
   await conn.run(`INSERT INTO messages_fts(messages_fts, rank) VALUES('integrity-check', 1)`);
   const tr = icmRestStores(conn).transcripts;
   for (let w = 0; w < WRITERS; w++) {
-    for (const r of [0, ROUNDS - 1]) assert.equal((await tr.search(`tokenw${w}r${r}`)).length, 1, `w${w} r${r} found once`);
+    for (const r of [0, ROUNDS - 1])
+      assert.equal((await tr.search(`tokenw${w}r${r}`)).length, 1, `w${w} r${r} found once`);
   }
   assert.equal((await tr.search('writer', { limit: 1000 })).length, ids.length);
 }

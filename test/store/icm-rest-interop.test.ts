@@ -93,12 +93,17 @@ print(json.dumps(out))
 `;
 
 function python(code: string, file: string, input: unknown = null): any {
-  const out = execFileSync('python3', ['-c', code, file], { input: JSON.stringify(input), encoding: 'utf8', timeout: 30_000 });
+  const out = execFileSync('python3', ['-c', code, file], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(out);
 }
 const ICM_DDL_INPUT = { tables: ICM_OTHER_TABLES, feedback_fts: ICM_FEEDBACK_FTS, messages_fts: ICM_MESSAGES_FTS };
 const norm = (sql: string) => sql.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
-const masterOf = (rows: [string, string][]) => new Map(rows.filter(([n]) => OBJECTS.includes(n)).map(([n, s]) => [n, norm(s)]));
+const masterOf = (rows: [string, string][]) =>
+  new Map(rows.filter(([n]) => OBJECTS.includes(n)).map(([n, s]) => [n, norm(s)]));
 
 const conns: Conn[] = [];
 after(async () => {
@@ -119,25 +124,48 @@ test('a file ICM wrote: Mnemos reads and searches it, adds to it, and ICM reads 
   const m = await open(file);
   const sid = '01JICMSESSION0000000000001';
   const hits = await m.transcripts.search('postgres');
-  assert.deepEqual(new Set(hits.map((h) => h.message.id)), new Set(['01JICMMSG00000000000000001', '01JICMMSG00000000000000002']));
+  assert.deepEqual(
+    new Set(hits.map((h) => h.message.id)),
+    new Set(['01JICMMSG00000000000000001', '01JICMMSG00000000000000002']),
+  );
   assert.equal(hits[0].session.metadata, '{"cwd":"/src"}');
-  assert.equal((await m.transcripts.search('role:tool')).length, 1, 'a NULL tool_name is indexed as empty, role is searchable');
-  assert.deepEqual((await m.transcripts.messages(sid)).map((x) => [x.role, x.toolName, x.tokens]), [
-    ['user', null, 12],
-    ['tool', null, null],
-    ['assistant', null, 4],
-  ]);
+  assert.equal(
+    (await m.transcripts.search('role:tool')).length,
+    1,
+    'a NULL tool_name is indexed as empty, role is searchable',
+  );
+  assert.deepEqual(
+    (await m.transcripts.messages(sid)).map((x) => [x.role, x.toolName, x.tokens]),
+    [
+      ['user', null, 12],
+      ['tool', null, null],
+      ['assistant', null, 4],
+    ],
+  );
   assert.equal((await m.feedback.search('flaky sync'))[0].appliedCount, 2);
   assert.deepEqual((await m.feedback.stats()).mostApplied, [['01JICMFEEDBACK000000000001', 2]]);
   assert.equal((await m.facts.get('svc-api', 'host'))!.value, 'api.internal');
-  assert.deepEqual((await m.facts.history('svc-api', 'host')).map((f) => f.value), ['api.internal', 'old.internal']);
+  assert.deepEqual(
+    (await m.facts.history('svc-api', 'host')).map((f) => f.value),
+    ['api.internal', 'old.internal'],
+  );
   assert.equal((await m.codeAreas.list({ inFile: 'store.ts' }))[0].touchCount, 3);
 
   // Mnemos writes into ICM's rows.
-  const mid = await m.transcripts.record({ sessionId: sid, role: 'user', content: 'the quokka migration', toolName: 'Bash' });
+  const mid = await m.transcripts.record({
+    sessionId: sid,
+    role: 'user',
+    content: 'the quokka migration',
+    toolName: 'Bash',
+  });
   const sid2 = await m.transcripts.createSession({ agent: 'mnemos', project: 'other' });
   await m.transcripts.record({ sessionId: sid2, role: 'assistant', content: 'another quokka' });
-  const fid = await m.feedback.record({ topic: 'triage-owner/repo', context: 'quokka issue', predicted: 'a', corrected: 'b' });
+  const fid = await m.feedback.record({
+    topic: 'triage-owner/repo',
+    context: 'quokka issue',
+    predicted: 'a',
+    corrected: 'b',
+  });
   await m.feedback.incrementApplied('01JICMFEEDBACK000000000001');
   await m.facts.set('svc-api', 'host', 'new.internal', { source: 'mnemos' });
   await m.facts.set('svc-api', 'hosts', 'h1,h2');
@@ -147,22 +175,45 @@ test('a file ICM wrote: Mnemos reads and searches it, adds to it, and ICM reads 
   const r = python(PY_ICM_READ, file);
   assert.deepEqual(r.integrity, [['ok']], `python sqlite ${r.sqlite}`);
   assert.deepEqual(masterOf(r.master), before, "Mnemos left ICM's tables, indexes and triggers as ICM made them");
-  assert.deepEqual(new Set(r.search.map((h: unknown[]) => h[0])), new Set([mid, '01JICMMSG00000000000000001', r.search.find((h: unknown[]) => h[8] === sid2)?.[0]]));
+  assert.deepEqual(
+    new Set(r.search.map((h: unknown[]) => h[0])),
+    new Set([mid, '01JICMMSG00000000000000001', r.search.find((h: unknown[]) => h[8] === sid2)?.[0]]),
+  );
   assert.equal(r.search.length, 3);
   const mine = r.search.find((h: unknown[]) => h[0] === mid);
   assert.deepEqual(mine.slice(1, 6), [sid, 'user', 'the quokka migration', 'Bash', null]);
   assert.match(mine[6], ICM_RFC3339);
   assert.equal(mine[7], '{}');
-  assert.deepEqual(r.thread.map((x: unknown[]) => x[0]), ['01JICMMSG00000000000000001', '01JICMMSG00000000000000002', '01JICMMSG00000000000000003', mid]);
-  assert.deepEqual(r.sessions.map((x: unknown[]) => x[0]), [sid2, sid], 'updated_at bumped by the new messages');
+  assert.deepEqual(
+    r.thread.map((x: unknown[]) => x[0]),
+    ['01JICMMSG00000000000000001', '01JICMMSG00000000000000002', '01JICMMSG00000000000000003', mid],
+  );
+  assert.deepEqual(
+    r.sessions.map((x: unknown[]) => x[0]),
+    [sid2, sid],
+    'updated_at bumped by the new messages',
+  );
   assert.equal(r.fact.length, 1);
   assert.deepEqual(r.fact[0].slice(3, 5), ['new.internal', 'mnemos']);
   assert.match(r.fact[0][5], ICM_RFC3339);
-  assert.deepEqual(r.history, [['new.internal', 1], ['api.internal', 0], ['old.internal', 0]]);
+  assert.deepEqual(r.history, [
+    ['new.internal', 1],
+    ['api.internal', 0],
+    ['old.internal', 0],
+  ]);
   assert.deepEqual(r.prefix, [['host'], ['hosts']]);
-  assert.deepEqual(r.feedback.map((x: unknown[]) => [x[0], x[5], x[6], x[8]]), [[fid, null, '', 0]]);
+  assert.deepEqual(
+    r.feedback.map((x: unknown[]) => [x[0], x[5], x[6], x[8]]),
+    [[fid, null, '', 0]],
+  );
   assert.equal(r.areas.length, 1);
-  assert.deepEqual(r.areas[0].slice(2, 7), ['src/store/store.ts', 'store facade', '01JICMSESSION0000000000001', 'Write', 4]);
+  assert.deepEqual(r.areas[0].slice(2, 7), [
+    'src/store/store.ts',
+    'store facade',
+    '01JICMSESSION0000000000001',
+    'Write',
+    4,
+  ]);
   assert.match(r.areas[0][8], ICM_RFC3339);
 });
 
@@ -192,5 +243,8 @@ test("tables Mnemos creates are ICM's (same sqlite_master text), and ICM's init 
   assert.deepEqual(r.integrity, [['ok']]);
   assert.equal(r.search.length, 1);
   assert.equal(r.feedback.length, 1);
-  assert.deepEqual(r.areas.map((a: unknown[]) => a[2]), ['src/store.ts']);
+  assert.deepEqual(
+    r.areas.map((a: unknown[]) => a[2]),
+    ['src/store.ts'],
+  );
 });

@@ -33,7 +33,12 @@ async function main(): Promise<void> {
       const shared = await facts.set('shared', 'leader', `writer-${w}-round-${i}`, { id: newId() });
       out(`ack leader ${shared.id} ${shared.action}`);
       const id = newId();
-      await transcripts.record({ id, sessionId: SHARED_SESSION, role: 'user', content: `writer w${w} round r${i} tokenw${w}r${i}` });
+      await transcripts.record({
+        id,
+        sessionId: SHARED_SESSION,
+        role: 'user',
+        content: `writer w${w} round r${i} tokenw${w}r${i}`,
+      });
       out(`ack msg ${id}`);
     }
     out('done');

@@ -15,7 +15,22 @@ import { forEachMode, type ModeContext } from './modes';
 const ICM_REST_TABLES = ['messages_fts', 'messages', 'sessions', 'feedback_fts', 'feedback', 'facts', 'code_areas'];
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(\d{6})?\+00:00$/;
-const HOSTILE = ['foo"bar OR (', '-x*', 'NOT', 'AND OR NOT', '"', '(((', ')', 'col:thing', 'a NEAR/3 b', '^x', '\0', '', '   ', '*'];
+const HOSTILE = [
+  'foo"bar OR (',
+  '-x*',
+  'NOT',
+  'AND OR NOT',
+  '"',
+  '(((',
+  ')',
+  'col:thing',
+  'a NEAR/3 b',
+  '^x',
+  '\0',
+  '',
+  '   ',
+  '*',
+];
 
 const connOf = (s: MnemosStore) => (s as unknown as { conn: IcmConn }).conn;
 
@@ -39,7 +54,12 @@ forEachMode('ICM rest: tables', (ctx) => {
     const names = new Set((await conn.query(`SELECT name FROM sqlite_master`)).map((r) => String(r.name)));
     for (const family of Object.values(ICM_OBJECTS)) for (const n of family) assert.ok(names.has(n), `${n} exists`);
     const again = icmRestStores(conn);
-    await Promise.all([again.feedback.stats(), again.facts.stats(), again.transcripts.stats(), again.codeAreas.count()]);
+    await Promise.all([
+      again.feedback.stats(),
+      again.facts.stats(),
+      again.transcripts.stats(),
+      again.codeAreas.count(),
+    ]);
     assert.equal((await conn.query(`SELECT name FROM sqlite_master`)).length, names.size);
   });
 });
@@ -56,15 +76,23 @@ forEachMode('ICM rest: feedback', (ctx) => {
   test('store and list: newest first, topic filter, ICM defaults', async () => {
     const { feedback } = await fresh(ctx);
     const a = await feedback.record(fb('triage', 'issue about slow startup'));
-    const b = await feedback.record(fb('pr-analysis', 'PR touching the parser', { reason: 'it adds a feature', source: 'bot' }));
+    const b = await feedback.record(
+      fb('pr-analysis', 'PR touching the parser', { reason: 'it adds a feature', source: 'bot' }),
+    );
     assert.match(a, ULID);
     const all = await feedback.list();
-    assert.deepEqual(all.map((f) => f.id), [b, a]);
+    assert.deepEqual(
+      all.map((f) => f.id),
+      [b, a],
+    );
     assert.equal(all[1].reason, null);
     assert.equal(all[1].source, '');
     assert.equal(all[1].appliedCount, 0);
     assert.match(all[1].createdAt, RFC3339);
-    assert.deepEqual((await feedback.list({ topic: 'triage' })).map((f) => f.id), [a]);
+    assert.deepEqual(
+      (await feedback.list({ topic: 'triage' })).map((f) => f.id),
+      [a],
+    );
   });
 
   test('search matches every term, filters by topic, and an empty query lists', async () => {
@@ -72,9 +100,18 @@ forEachMode('ICM rest: feedback', (ctx) => {
     const a = await feedback.record(fb('triage', 'slow startup on windows'));
     const b = await feedback.record(fb('other', 'slow startup on linux'));
     await feedback.record(fb('triage', 'crash on save'));
-    assert.deepEqual((await feedback.search('slow startup')).map((f) => f.id), [b, a]);
-    assert.deepEqual((await feedback.search('slow windows')).map((f) => f.id), [a]);
-    assert.deepEqual((await feedback.search('slow', { topic: 'triage' })).map((f) => f.id), [a]);
+    assert.deepEqual(
+      (await feedback.search('slow startup')).map((f) => f.id),
+      [b, a],
+    );
+    assert.deepEqual(
+      (await feedback.search('slow windows')).map((f) => f.id),
+      [a],
+    );
+    assert.deepEqual(
+      (await feedback.search('slow', { topic: 'triage' })).map((f) => f.id),
+      [a],
+    );
     assert.equal((await feedback.search('---', { limit: 2 })).length, 2);
     assert.deepEqual((await feedback.search('enhancement', { limit: 1 })).length, 1);
     for (const q of HOSTILE) await feedback.search(q);
@@ -92,10 +129,19 @@ forEachMode('ICM rest: feedback', (ctx) => {
     await assert.rejects(feedback.incrementApplied('01ARZ3NDEKTSV4RRFFQ69G5FAV'), NotFoundError);
     const stats = await feedback.stats();
     assert.equal(stats.total, 3);
-    assert.deepEqual(stats.byTopic, [['t1', 2], ['t2', 1]]);
-    assert.deepEqual(stats.mostApplied, [[a, 2], [c, 1]]);
+    assert.deepEqual(stats.byTopic, [
+      ['t1', 2],
+      ['t2', 1],
+    ]);
+    assert.deepEqual(stats.mostApplied, [
+      [a, 2],
+      [c, 1],
+    ]);
     // The applied bump re-indexes the row (ICM's any-column trigger); search still finds it once.
-    assert.deepEqual((await feedback.search('one')).map((f) => f.id), [a]);
+    assert.deepEqual(
+      (await feedback.search('one')).map((f) => f.id),
+      [a],
+    );
     await feedback.delete(a);
     assert.equal(await feedback.get(a), null);
     assert.equal((await feedback.search('one')).length, 0);
@@ -113,7 +159,10 @@ forEachMode('ICM rest: feedback', (ctx) => {
     await assert.rejects(feedback.record(fb('a\nb', 'x')), InvalidInputError);
     await assert.rejects(feedback.record(fb('t', '   ')), InvalidInputError);
     await assert.rejects(feedback.record(fb('t', 'nul\0byte')), InvalidInputError);
-    await assert.rejects(feedback.record({ topic: 't', context: 'c', predicted: 'p' } as never), /corrected is required/);
+    await assert.rejects(
+      feedback.record({ topic: 't', context: 'c', predicted: 'p' } as never),
+      /corrected is required/,
+    );
     await assert.rejects(feedback.record(fb('t', 'x'.repeat(70_000))), /limit is 65536/);
     assert.equal(await count(conn, `SELECT COUNT(*) AS n FROM feedback`), 1);
   });
@@ -141,8 +190,14 @@ forEachMode('ICM rest: facts', (ctx) => {
     assert.equal(v2.action, 'superseded');
     assert.equal((await facts.get('db', 'version'))!.id, v3.id);
     const h = await facts.history('db', 'version');
-    assert.deepEqual(h.map((f) => f.value), ['16', '15', '14']);
-    assert.deepEqual(h.map((f) => f.id), [v3.id, v2.id, v1.id]);
+    assert.deepEqual(
+      h.map((f) => f.value),
+      ['16', '15', '14'],
+    );
+    assert.deepEqual(
+      h.map((f) => f.id),
+      [v3.id, v2.id, v1.id],
+    );
     assert.equal(h[0].supersededAt, null);
     assert.equal(h[1].supersededAt, h[0].createdAt);
     assert.ok(h[2].supersededAt! <= h[1].supersededAt);
@@ -157,15 +212,18 @@ forEachMode('ICM rest: facts', (ctx) => {
     await facts.set('e', 'dbXhost', 'not a prefix match');
     await facts.set('e', 'DB.port', 'case differs');
     await facts.set('other', 'alpha', 'x');
-    assert.deepEqual((await facts.list('e')).map((f) => `${f.key}=${f.value}`), [
-      'DB.port=case differs',
-      'alpha=2',
-      'db.host=h',
-      'dbXhost=not a prefix match',
-      'zeta=1',
-    ]);
-    assert.deepEqual((await facts.list('e', { keyPrefix: 'db.' })).map((f) => f.key), ['db.host']);
-    assert.deepEqual((await facts.list('e', { keyPrefix: 'db_' })).map((f) => f.key), []);
+    assert.deepEqual(
+      (await facts.list('e')).map((f) => `${f.key}=${f.value}`),
+      ['DB.port=case differs', 'alpha=2', 'db.host=h', 'dbXhost=not a prefix match', 'zeta=1'],
+    );
+    assert.deepEqual(
+      (await facts.list('e', { keyPrefix: 'db.' })).map((f) => f.key),
+      ['db.host'],
+    );
+    assert.deepEqual(
+      (await facts.list('e', { keyPrefix: 'db_' })).map((f) => f.key),
+      [],
+    );
     assert.equal(await facts.forget('e', 'alpha'), 2);
     assert.equal(await facts.forget('e', 'alpha'), 0);
     assert.equal(await count(conn, `SELECT COUNT(*) AS n FROM facts WHERE entity = 'e' AND key = 'alpha'`), 0);
@@ -177,8 +235,19 @@ forEachMode('ICM rest: facts', (ctx) => {
     await facts.set('a', 'k1', '2');
     await facts.set('a', 'k2', '1');
     await facts.set('b', 'k1', '1');
-    assert.deepEqual(await facts.stats(), { activeCount: 3, totalCount: 4, distinctEntities: 2, topEntities: [['a', 2], ['b', 1]] });
-    assert.deepEqual(await facts.entities(), [['a', 2], ['b', 1]]);
+    assert.deepEqual(await facts.stats(), {
+      activeCount: 3,
+      totalCount: 4,
+      distinctEntities: 2,
+      topEntities: [
+        ['a', 2],
+        ['b', 1],
+      ],
+    });
+    assert.deepEqual(await facts.entities(), [
+      ['a', 2],
+      ['b', 1],
+    ]);
     await assert.rejects(facts.set('', 'k', 'v'), InvalidInputError);
     await assert.rejects(facts.set('e', '', 'v'), InvalidInputError);
     await assert.rejects(facts.set('e', 'k', 'v\0'), InvalidInputError);
@@ -209,7 +278,10 @@ forEachMode('ICM rest: transcripts', (ctx) => {
     const mid = await transcripts.record({ sessionId: sid, role: 'USER', content: 'hello there', tokens: 3 });
     assert.match(mid, ULID);
     const [m] = await transcripts.messages(sid);
-    assert.deepEqual([m.id, m.role, m.content, m.tokens, m.toolName, m.metadata], [mid, 'user', 'hello there', 3, null, '{}']);
+    assert.deepEqual(
+      [m.id, m.role, m.content, m.tokens, m.toolName, m.metadata],
+      [mid, 'user', 'hello there', 3, null, '{}'],
+    );
     const s1 = (await transcripts.getSession(sid))!;
     assert.equal(s1.updatedAt, m.ts);
     assert.ok(s1.updatedAt > s0.updatedAt);
@@ -228,7 +300,10 @@ forEachMode('ICM rest: transcripts', (ctx) => {
   test('recording into a missing session is NotFound and writes nothing', async () => {
     const { conn, transcripts } = await fresh(ctx);
     const sid = await transcripts.createSession();
-    await assert.rejects(transcripts.record({ sessionId: 'no-such-session', role: 'user', content: 'x' }), NotFoundError);
+    await assert.rejects(
+      transcripts.record({ sessionId: 'no-such-session', role: 'user', content: 'x' }),
+      NotFoundError,
+    );
     await assert.rejects(
       transcripts.recordMany([
         { sessionId: sid, role: 'user', content: 'fine' },
@@ -237,8 +312,14 @@ forEachMode('ICM rest: transcripts', (ctx) => {
       NotFoundError,
     );
     await assert.rejects(transcripts.record({ sessionId: sid, role: 'robot', content: 'x' }), /invalid role 'robot'/);
-    await assert.rejects(transcripts.record({ sessionId: sid, role: 'user', content: 'x', metadata: '{oops' }), InvalidInputError);
-    await assert.rejects(transcripts.record({ sessionId: sid, role: 'user', content: 'x', tokens: -1 }), InvalidInputError);
+    await assert.rejects(
+      transcripts.record({ sessionId: sid, role: 'user', content: 'x', metadata: '{oops' }),
+      InvalidInputError,
+    );
+    await assert.rejects(
+      transcripts.record({ sessionId: sid, role: 'user', content: 'x', tokens: -1 }),
+      InvalidInputError,
+    );
     assert.equal(await count(conn, `SELECT COUNT(*) AS n FROM messages`), 0);
   });
 
@@ -261,7 +342,11 @@ forEachMode('ICM rest: transcripts', (ctx) => {
     assert.deepEqual(await ids('tool_name:bash'), [tool]);
     assert.deepEqual(await ids('(mysql OR authentication) AND work'), [my]);
     const hits = await transcripts.search('postgres');
-    assert.deepEqual(hits.map((h) => h.message.id), [plan, pg], 'more occurrences rank first');
+    assert.deepEqual(
+      hits.map((h) => h.message.id),
+      [plan, pg],
+      'more occurrences rank first',
+    );
     assert.ok(hits[0].score > hits[1].score && hits[1].score > 0);
     assert.equal(hits[0].session.id, sid);
     assert.equal(hits[0].session.project, 'p');
@@ -279,8 +364,14 @@ forEachMode('ICM rest: transcripts', (ctx) => {
     await transcripts.record({ sessionId: a, role: 'user', content: 'deploy the worker' });
     await transcripts.record({ sessionId: b, role: 'user', content: 'deploy the site' });
     assert.equal((await transcripts.search('deploy')).length, 2);
-    assert.deepEqual((await transcripts.search('deploy', { sessionId: a })).map((h) => h.session.id), [a]);
-    assert.deepEqual((await transcripts.search('deploy', { project: 'beta' })).map((h) => h.session.id), [b]);
+    assert.deepEqual(
+      (await transcripts.search('deploy', { sessionId: a })).map((h) => h.session.id),
+      [a],
+    );
+    assert.deepEqual(
+      (await transcripts.search('deploy', { project: 'beta' })).map((h) => h.session.id),
+      [b],
+    );
     assert.equal((await transcripts.search('deploy', { sessionId: a, project: 'beta' })).length, 0);
     assert.equal((await transcripts.search('deploy', { limit: 1 })).length, 1);
   });
@@ -293,12 +384,27 @@ forEachMode('ICM rest: transcripts', (ctx) => {
     await transcripts.recordMany(burst);
     await transcripts.record({ sessionId: s2, role: 'user', content: 'later' });
     const msgs = await transcripts.messages(s1, { limit: 100 });
-    assert.deepEqual(msgs.map((m) => m.content), burst.map((m) => m.content));
-    assert.deepEqual((await transcripts.messages(s1, { limit: 5, offset: 10 })).map((m) => m.content), burst.slice(10, 15).map((m) => m.content));
-    assert.deepEqual((await transcripts.listSessions()).map((s) => s.id), [s2, s1]);
+    assert.deepEqual(
+      msgs.map((m) => m.content),
+      burst.map((m) => m.content),
+    );
+    assert.deepEqual(
+      (await transcripts.messages(s1, { limit: 5, offset: 10 })).map((m) => m.content),
+      burst.slice(10, 15).map((m) => m.content),
+    );
+    assert.deepEqual(
+      (await transcripts.listSessions()).map((s) => s.id),
+      [s2, s1],
+    );
     await transcripts.record({ sessionId: s1, role: 'user', content: 'even later' });
-    assert.deepEqual((await transcripts.listSessions()).map((s) => s.id), [s1, s2]);
-    assert.deepEqual((await transcripts.listSessions({ project: 'q' })).map((s) => s.id), [s2]);
+    assert.deepEqual(
+      (await transcripts.listSessions()).map((s) => s.id),
+      [s1, s2],
+    );
+    assert.deepEqual(
+      (await transcripts.listSessions({ project: 'q' })).map((s) => s.id),
+      [s2],
+    );
   });
 
   test('a message retried with the same id lands once', async () => {
@@ -326,9 +432,18 @@ forEachMode('ICM rest: transcripts', (ctx) => {
     assert.equal(st.totalSessions, 3);
     assert.equal(st.totalMessages, 4);
     assert.equal(st.totalBytes, 6 + 2 + 3 + 5);
-    assert.deepEqual(st.byRole, [['user', 3], ['assistant', 1]]);
-    assert.deepEqual(st.byAgent, [['claude-code', 2], ['codex', 1]]);
-    assert.deepEqual(st.topSessions, [[a, 3], [b, 1]]);
+    assert.deepEqual(st.byRole, [
+      ['user', 3],
+      ['assistant', 1],
+    ]);
+    assert.deepEqual(st.byAgent, [
+      ['claude-code', 2],
+      ['codex', 1],
+    ]);
+    assert.deepEqual(st.topSessions, [
+      [a, 3],
+      [b, 1],
+    ]);
     assert.ok(st.oldest! <= st.newest!);
     assert.deepEqual(await transcripts.forgetSession(a), { sessions: 1, messages: 3 });
     assert.deepEqual(await transcripts.forgetSession(a), { sessions: 0, messages: 0 });
@@ -375,15 +490,36 @@ forEachMode('ICM rest: code areas', (ctx) => {
     await new Promise((r) => setTimeout(r, 5));
     await codeAreas.touch({ project: 'p', filePath: 'src/axb.ts' });
     assert.deepEqual((await codeAreas.list()).map((a) => a.filePath).slice(0, 1), ['src/axb.ts']);
-    assert.deepEqual((await codeAreas.list({ inFile: 'store.ts' })).map((a) => a.filePath).sort(), ['lib/store.ts', 'src/store/store.ts']);
-    assert.deepEqual((await codeAreas.list({ project: 'p', inFile: 'store.ts' })).map((a) => a.filePath), ['src/store/store.ts']);
-    assert.deepEqual((await codeAreas.list({ inFile: 'src/a_b.ts' })).map((a) => a.filePath), ['src/a_b.ts']);
-    assert.deepEqual((await codeAreas.list({ inFile: 'a_b.ts' })).map((a) => a.filePath), ['src/a_b.ts']);
-    assert.deepEqual((await codeAreas.list({ since: mid })).map((a) => a.filePath), ['src/axb.ts']);
+    assert.deepEqual((await codeAreas.list({ inFile: 'store.ts' })).map((a) => a.filePath).sort(), [
+      'lib/store.ts',
+      'src/store/store.ts',
+    ]);
+    assert.deepEqual(
+      (await codeAreas.list({ project: 'p', inFile: 'store.ts' })).map((a) => a.filePath),
+      ['src/store/store.ts'],
+    );
+    assert.deepEqual(
+      (await codeAreas.list({ inFile: 'src/a_b.ts' })).map((a) => a.filePath),
+      ['src/a_b.ts'],
+    );
+    assert.deepEqual(
+      (await codeAreas.list({ inFile: 'a_b.ts' })).map((a) => a.filePath),
+      ['src/a_b.ts'],
+    );
+    assert.deepEqual(
+      (await codeAreas.list({ since: mid })).map((a) => a.filePath),
+      ['src/axb.ts'],
+    );
     assert.equal((await codeAreas.list({ limit: 2 })).length, 2);
     assert.equal(await codeAreas.count('p'), 4);
     await assert.rejects(codeAreas.touch({ project: '', filePath: 'x' }), InvalidInputError);
-    await assert.rejects(codeAreas.touchMany([{ project: 'p', filePath: 'ok.ts' }, { project: 'p', filePath: 'bad\n' }]), InvalidInputError);
+    await assert.rejects(
+      codeAreas.touchMany([
+        { project: 'p', filePath: 'ok.ts' },
+        { project: 'p', filePath: 'bad\n' },
+      ]),
+      InvalidInputError,
+    );
     assert.equal(await codeAreas.count(), 5);
   });
 });

@@ -35,7 +35,12 @@ async function mnemos(file: string, warnings: string[] = []): Promise<MnemosStor
 function vecIds(file: string): Set<string> {
   const db = openWithVec(file);
   try {
-    return new Set(db.prepare(`SELECT memory_id FROM vec_memories`).all([]).map((r) => String(r.memory_id)));
+    return new Set(
+      db
+        .prepare(`SELECT memory_id FROM vec_memories`)
+        .all([])
+        .map((r) => String(r.memory_id)),
+    );
   } finally {
     db.close();
   }
@@ -92,7 +97,10 @@ describe("ICM's vec_memories on a local file", () => {
     assert.equal(stdout.trim(), 'forgotten');
     const lines = stderr.split('\n').filter((l) => l.trim());
     assert.equal(lines.length, 1, stderr);
-    assert.match(lines[0], /^mnemos: ICM's vector index \(vec_memories\) still holds the deleted memory: sqlite-vec could/);
+    assert.match(
+      lines[0],
+      /^mnemos: ICM's vector index \(vec_memories\) still holds the deleted memory: sqlite-vec could/,
+    );
     assert.match(lines[0], /sqlite-vec-linux-x64|Cannot find module/);
     assert.ok(vecIds(file).has(victim.id), 'the vec_memories row is left');
     const s = await mnemos(file);

@@ -30,19 +30,44 @@ type Snapshot = {
   vectors: Map<string, string | null>;
   counts: Record<string, number>;
 };
-const ICM_OTHER = ['memoirs', 'concepts', 'concept_links', 'feedback', 'facts', 'sessions', 'messages', 'pending_extractions', 'hook_events', 'code_areas'];
+const ICM_OTHER = [
+  'memoirs',
+  'concepts',
+  'concept_links',
+  'feedback',
+  'facts',
+  'sessions',
+  'messages',
+  'pending_extractions',
+  'hook_events',
+  'code_areas',
+];
 
 /** Everything ICM owns in the file, read through a connection that has sqlite-vec. */
 function snapshot(file: string): Snapshot {
   const db = openWithVec(file);
   try {
     const master = new Map(
-      db.prepare(`SELECT type || ' ' || name AS k, COALESCE(sql, '') AS sql FROM sqlite_master`).all([]).map((r) => [String(r.k), String(r.sql)]),
+      db
+        .prepare(`SELECT type || ' ' || name AS k, COALESCE(sql, '') AS sql FROM sqlite_master`)
+        .all([])
+        .map((r) => [String(r.k), String(r.sql)]),
     );
-    const embeddings = new Map(db.prepare(`SELECT id, embedding FROM memories`).all([]).map((r) => [String(r.id), hex(r.embedding)]));
-    const vectors = new Map(db.prepare(`SELECT memory_id, embedding FROM vec_memories`).all([]).map((r) => [String(r.memory_id), hex(r.embedding)]));
+    const embeddings = new Map(
+      db
+        .prepare(`SELECT id, embedding FROM memories`)
+        .all([])
+        .map((r) => [String(r.id), hex(r.embedding)]),
+    );
+    const vectors = new Map(
+      db
+        .prepare(`SELECT memory_id, embedding FROM vec_memories`)
+        .all([])
+        .map((r) => [String(r.memory_id), hex(r.embedding)]),
+    );
     const counts: Record<string, number> = {};
-    for (const t of [...ICM_OTHER, 'memories', 'vec_memories', 'icm_metadata']) counts[t] = Number(db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get([])!.n);
+    for (const t of [...ICM_OTHER, 'memories', 'vec_memories', 'icm_metadata'])
+      counts[t] = Number(db.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get([])!.n);
     return { master, embeddings, vectors, counts };
   } finally {
     db.close();
@@ -75,7 +100,11 @@ const FTS_CHECK = `INSERT INTO memories_fts(memories_fts, rank) VALUES('integrit
 
 /** Runs a python3 snippet with plain SQLite (CPython's sqlite3 module); argv[1] = file, stdin = JSON input; returns its JSON output. */
 function python(code: string, file: string, input: unknown = null): any {
-  const out = execFileSync('python3', ['-c', code, file], { input: JSON.stringify(input), encoding: 'utf8', timeout: 30_000 });
+  const out = execFileSync('python3', ['-c', code, file], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(out);
 }
 
@@ -103,7 +132,10 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
       assert.equal(blob === null ? 0 : blob!.length / 2, m.hasEmbedding ? ICM_DIMS * 4 : 0);
     }
     assert.ok(snap.master.has('table vec_memories') && snap.master.has('index idx_memories_topic_hash'));
-    assert.match(snap.master.get('index idx_memories_topic_hash')!, /LOWER\(topic\), summary_hash\) WHERE summary_hash IS NOT NULL/);
+    assert.match(
+      snap.master.get('index idx_memories_topic_hash')!,
+      /LOWER\(topic\), summary_hash\) WHERE summary_hash IS NOT NULL/,
+    );
     const [nearest] = knn(file, fakeEmbedding(3));
     assert.equal(nearest.id, built.memories[2].id, 'KNN finds a vector by itself');
   });
@@ -134,26 +166,46 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
     const conv = (await s.get(byTopic('conversation-import').id))!;
     assert.equal(conv.sourceType, 'conversation');
     assert.deepEqual(conv.sourceData, { type: 'conversation', thread_id: 'thread-42' });
-    assert.deepEqual((await s.topics()).find((t) => t.topic === 'errors-resolved'), { topic: 'errors-resolved', count: 3 });
+    assert.deepEqual(
+      (await s.topics()).find((t) => t.topic === 'errors-resolved'),
+      { topic: 'errors-resolved', count: 3 },
+    );
 
     // search over ICM's FTS index
     const hits = await s.recallKeyword('busy_timeout hooks', { bumpAccess: false });
     assert.equal(hits[0]?.memory.id, byTopic('errors-resolved').id);
     assert.equal((await s.recallKeyword('日本語', { bumpAccess: false }))[0]?.memory.id, byTopic('architecture', 1).id);
-    assert.equal((await s.recallKeyword('legacy summary_hash', { bumpAccess: false }))[0]?.memory.id, legacy.id, 'legacy rows are indexed too');
+    assert.equal(
+      (await s.recallKeyword('legacy summary_hash', { bumpAccess: false }))[0]?.memory.id,
+      legacy.id,
+      'legacy rows are indexed too',
+    );
 
     // store: a new memory, and one ICM already has (case/whitespace differ) merges into ICM's row: same hash rule
-    const created = await s.store({ topic: 'decisions-mnemos', summary: 'Mnemos adds a VS Code sidebar over the same file', keywords: ['vscode'] });
+    const created = await s.store({
+      topic: 'decisions-mnemos',
+      summary: 'Mnemos adds a VS Code sidebar over the same file',
+      keywords: ['vscode'],
+    });
     assert.equal(created.action, 'created');
-    const dup = await s.store({ topic: ' Decisions-Mnemos ', summary: 'Chose libSQL over   plain SQLite so a team can share one Turso database', keywords: ['sharing'] });
+    const dup = await s.store({
+      topic: ' Decisions-Mnemos ',
+      summary: 'Chose libSQL over   plain SQLite so a team can share one Turso database',
+      keywords: ['sharing'],
+    });
     assert.deepEqual(dup, { id: byTopic('decisions-mnemos').id, action: 'merged' });
     assert.deepEqual((await s.get(dup.id))!.keywords, ['libsql', 'turso', 'storage', 'sharing']);
     const [h] = await s.sql(`SELECT summary_hash FROM memories WHERE id = ?`, [created.id]);
-    assert.equal(h.summary_hash, icmSummaryHash('decisions-mnemos', 'Mnemos adds a VS Code sidebar over the same file'));
+    assert.equal(
+      h.summary_hash,
+      icmSummaryHash('decisions-mnemos', 'Mnemos adds a VS Code sidebar over the same file'),
+    );
 
     // update and forget ICM rows
     const edited = byTopic('context-mnemos');
-    await s.update(edited.id, { summary: 'The webview and host exchange typed messages; replies carry the request sequence number' });
+    await s.update(edited.id, {
+      summary: 'The webview and host exchange typed messages; replies carry the request sequence number',
+    });
     assert.equal((await s.recallKeyword('typed messages sequence', { bumpAccess: false }))[0]?.memory.id, edited.id);
     assert.equal((await s.recallKeyword('talks', { bumpAccess: false })).length, 0, 'the old text left the index');
     const forgotten = byTopic('errors-resolved', 1);
@@ -165,27 +217,52 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
     // Reopen as ICM would, with sqlite-vec loaded.
     const after = snapshot(file);
     for (const [k, sql] of before.master) assert.equal(after.master.get(k), sql, `${k} unchanged`);
-    for (const k of after.master.keys()) if (!before.master.has(k)) assert.match(k, /^\w+ \w*mnemos_/, `Mnemos only adds objects of its own, named mnemos_* (${k})`);
+    for (const k of after.master.keys())
+      if (!before.master.has(k))
+        assert.match(k, /^\w+ \w*mnemos_/, `Mnemos only adds objects of its own, named mnemos_* (${k})`);
     for (const t of ICM_OTHER) assert.equal(after.counts[t], before.counts[t], `${t} rows intact`);
     for (const m of built.memories) {
-      if (m.id !== forgotten.id) assert.equal(after.vectors.get(m.id), before.vectors.get(m.id), `vec_memories row of ${m.topic} intact`);
+      if (m.id !== forgotten.id)
+        assert.equal(after.vectors.get(m.id), before.vectors.get(m.id), `vec_memories row of ${m.topic} intact`);
     }
-    assert.equal(after.vectors.has(forgotten.id), false, 'forgetting a memory deletes its vec_memories row, as ICM does');
+    assert.equal(
+      after.vectors.has(forgotten.id),
+      false,
+      'forgetting a memory deletes its vec_memories row, as ICM does',
+    );
     assert.equal(after.counts.vec_memories, before.counts.vec_memories - 1);
     assert.equal(after.counts.memories, before.counts.memories); // +1 created, −1 forgotten
     const touched = new Set([edited.id, forgotten.id, created.id]);
-    for (const m of built.memories) if (!touched.has(m.id)) assert.equal(after.embeddings.get(m.id), before.embeddings.get(m.id), `embedding of ${m.topic} untouched`);
+    for (const m of built.memories)
+      if (!touched.has(m.id))
+        assert.equal(after.embeddings.get(m.id), before.embeddings.get(m.id), `embedding of ${m.topic} untouched`);
     assert.equal(after.embeddings.get(created.id), null, 'a memory Mnemos stores has no vector until embedded');
-    assert.equal(after.embeddings.get(edited.id), null, "an edited memory's ICM embedding is cleared (it described the old text), so `icm embed` redoes it");
+    assert.equal(
+      after.embeddings.get(edited.id),
+      null,
+      "an edited memory's ICM embedding is cleared (it described the old text), so `icm embed` redoes it",
+    );
     const near = knn(file, fakeEmbedding(1));
     assert.equal(near[0].id, built.memories[0].id);
     assert.ok(near[0].distance < 1e-5, `distance ${near[0].distance}`);
     ftsIntegrity(file);
     const db = openWithVec(file);
     try {
-      assert.deepEqual(db.prepare(`PRAGMA integrity_check`).all([]).map((r) => Object.values(r)[0]), ['ok']);
-      assert.equal(db.prepare(`SELECT name FROM concepts WHERE id = ?`).get([built.others.conceptIds[0]])!.name, 'store');
-      assert.equal(db.prepare(`SELECT value FROM icm_metadata WHERE key = 'embedding_dims'`).get([])!.value, String(ICM_DIMS));
+      assert.deepEqual(
+        db
+          .prepare(`PRAGMA integrity_check`)
+          .all([])
+          .map((r) => Object.values(r)[0]),
+        ['ok'],
+      );
+      assert.equal(
+        db.prepare(`SELECT name FROM concepts WHERE id = ?`).get([built.others.conceptIds[0]])!.name,
+        'store',
+      );
+      assert.equal(
+        db.prepare(`SELECT value FROM icm_metadata WHERE key = 'embedding_dims'`).get([])!.value,
+        String(ICM_DIMS),
+      );
     } finally {
       db.close();
     }
@@ -196,17 +273,30 @@ describe('Mnemos on a database ICM 0.10.57 created', () => {
     const built = buildIcmDb(file, { preFix44: true });
     const db = openWithVec(file);
     // A ghost: an index entry whose row is gone (what the old trigger left behind, issue #44).
-    db.exec(`INSERT INTO memories_fts(rowid, id, topic, summary, keywords) VALUES (999999, 'ghost', 'ghost', 'phantom consolidation leftover', '[]')`);
-    assert.doesNotMatch(String(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'memories_au'`).get([])!.sql), /UPDATE OF/);
+    db.exec(
+      `INSERT INTO memories_fts(rowid, id, topic, summary, keywords) VALUES (999999, 'ghost', 'ghost', 'phantom consolidation leftover', '[]')`,
+    );
+    assert.doesNotMatch(
+      String(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'memories_au'`).get([])!.sql),
+      /UPDATE OF/,
+    );
     db.close();
     assert.throws(() => ftsIntegrity(file), /malformed|corrupt/i, 'the ghost makes the index disagree with the table');
 
     const s = await mnemos(file);
     const [au] = await s.sql(`SELECT sql FROM sqlite_master WHERE name = 'memories_au'`);
     assert.match(String(au.sql), /AFTER UPDATE OF topic, summary, keywords ON memories/);
-    assert.equal((await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH '"phantom"'`))[0].n, 0, 'rebuilt: the ghost is gone');
+    assert.equal(
+      (await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH '"phantom"'`))[0].n,
+      0,
+      'rebuilt: the ghost is gone',
+    );
     await s.sql(FTS_CHECK);
-    assert.equal((await s.recallKeyword('busy_timeout', { bumpAccess: false }))[0]?.memory.id, built.memories[2].id, 'real rows still found');
+    assert.equal(
+      (await s.recallKeyword('busy_timeout', { bumpAccess: false }))[0]?.memory.id,
+      built.memories[2].id,
+      'real rows still found',
+    );
     await s.close();
     ftsIntegrity(file);
   });
@@ -261,9 +351,23 @@ print(json.dumps({'inserted': out, 'ts': ts}))
     const s = await mnemos(file);
     const ids: string[] = [];
     const seeds = [
-      { topic: 'decisions-mnemos', summary: 'Use libSQL for the store so Turso works', keywords: ['libsql', 'turso'], importance: 'high' as const },
-      { topic: 'snippets', summary: 'Retry loop for SQLITE_BUSY', rawExcerpt: 'for (;;) { try { ... } catch {} }', source: { type: 'vscode', file: 'src/store/conn.ts', startLine: 10, endLine: 30, language: 'typescript' } },
-      { topic: 'errors-resolved', summary: 'libsql panics on a lone Buffer argument: pass [buffer]', keywords: ['libsql', 'buffer'] },
+      {
+        topic: 'decisions-mnemos',
+        summary: 'Use libSQL for the store so Turso works',
+        keywords: ['libsql', 'turso'],
+        importance: 'high' as const,
+      },
+      {
+        topic: 'snippets',
+        summary: 'Retry loop for SQLITE_BUSY',
+        rawExcerpt: 'for (;;) { try { ... } catch {} }',
+        source: { type: 'vscode', file: 'src/store/conn.ts', startLine: 10, endLine: 30, language: 'typescript' },
+      },
+      {
+        topic: 'errors-resolved',
+        summary: 'libsql panics on a lone Buffer argument: pass [buffer]',
+        keywords: ['libsql', 'buffer'],
+      },
       { topic: 'unicode', summary: 'Ünïcödé — 日本語 — emoji 🚀 survive', keywords: ['i18n'] },
       { topic: 'spacing', summary: '  Whitespace   runs\tare   collapsed\nfor the hash  ' },
     ];
@@ -280,30 +384,58 @@ print(json.dumps({'inserted': out, 'ts': ts}))
     const read = python(PY_READ, file);
     assert.deepEqual(read.integrity, [['ok']], `python sqlite ${read.sqlite}: integrity_check`);
     assert.deepEqual(read.problems, [], 'every row has ICM-shaped values and the hash ICM computes');
-    assert.deepEqual(read.rows.map((r: { id: string }) => r.id), [...ids].sort(), 'every memory, nothing forgotten');
+    assert.deepEqual(
+      read.rows.map((r: { id: string }) => r.id),
+      [...ids].sort(),
+      'every memory, nothing forgotten',
+    );
     const snip = read.rows.find((r: { id: string }) => r.id === ids[1]);
     assert.equal(snip.raw_excerpt, seeds[1].rawExcerpt);
     assert.equal(JSON.parse(snip.source_data).file, 'src/store/conn.ts');
     assert.equal(read.rows.find((r: { id: string }) => r.id === ids[3]).summary, seeds[3].summary);
-    assert.deepEqual(new Set(read.fts), new Set([ids[0], ids[2]]), 'FTS5 MATCH in plain SQLite finds both libsql memories');
+    assert.deepEqual(
+      new Set(read.fts),
+      new Set([ids[0], ids[2]]),
+      'FTS5 MATCH in plain SQLite finds both libsql memories',
+    );
 
     // ICM opens the file (its init_db migration, with sqlite-vec) — it must succeed on a Mnemos file.
     const db = openWithVec(file);
     try {
       icmInitDb(db);
-      assert.equal(db.prepare(`SELECT value FROM icm_metadata WHERE key = 'embedding_dims'`).get([])!.value, String(ICM_DIMS));
+      assert.equal(
+        db.prepare(`SELECT value FROM icm_metadata WHERE key = 'embedding_dims'`).get([])!.value,
+        String(ICM_DIMS),
+      );
     } finally {
       db.close();
     }
 
     // ICM writes (via plain SQLite): one new memory, and one duplicate of a Mnemos memory that its dedup must ignore.
     const fresh = '01JICM0000000000000000000A';
-    const w = python(PY_ICM_INSERT, file, { ids: [fresh], topic: 'from-icm', summary: 'ICM stored this after Mnemos: quokka migration note', keywords: ['quokka'] });
+    const w = python(PY_ICM_INSERT, file, {
+      ids: [fresh],
+      topic: 'from-icm',
+      summary: 'ICM stored this after Mnemos: quokka migration note',
+      keywords: ['quokka'],
+    });
     assert.deepEqual(w.inserted, [1]);
     assert.match(w.ts, RFC3339_9);
-    const d = python(PY_ICM_INSERT, file, { ids: ['01JICM0000000000000000000B'], topic: 'DECISIONS-mnemos', summary: 'Use libSQL for the store  so Turso works', keywords: [] });
-    assert.deepEqual(d.inserted, [0], "ICM's INSERT OR IGNORE hits the unique (LOWER(topic), summary_hash) index Mnemos created");
-    assert.equal(summaryHash('DECISIONS-mnemos', 'Use libSQL for the store  so Turso works'), icmSummaryHash('decisions-mnemos', 'Use libSQL for the store so Turso works'));
+    const d = python(PY_ICM_INSERT, file, {
+      ids: ['01JICM0000000000000000000B'],
+      topic: 'DECISIONS-mnemos',
+      summary: 'Use libSQL for the store  so Turso works',
+      keywords: [],
+    });
+    assert.deepEqual(
+      d.inserted,
+      [0],
+      "ICM's INSERT OR IGNORE hits the unique (LOWER(topic), summary_hash) index Mnemos created",
+    );
+    assert.equal(
+      summaryHash('DECISIONS-mnemos', 'Use libSQL for the store  so Turso works'),
+      icmSummaryHash('decisions-mnemos', 'Use libSQL for the store so Turso works'),
+    );
 
     const s2 = await mnemos(file);
     const hits = await s2.recallKeyword('quokka', { bumpAccess: false });

@@ -36,12 +36,23 @@ test('index search returns the exact nearest rows after growth and removals', ()
   const q = vs[123];
   const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
   const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, x, j) => s + x * b[j], 0) / norm(a) / norm(b);
-  const expected = vs.map((v, i) => ({ id: `id${i}`, c: cos(v, q) })).sort((a, b) => b.c - a.c).slice(0, 5);
+  const expected = vs
+    .map((v, i) => ({ id: `id${i}`, c: cos(v, q) }))
+    .sort((a, b) => b.c - a.c)
+    .slice(0, 5);
   // The store normalises before writing, so the index holds unit vectors.
   const idx2 = new VectorIndex('m');
-  vs.forEach((v, i) => (idx2 as unknown as { put(id: string, v: Float32Array): void }).put(`id${i}`, v.map((x) => x / norm(v))));
+  vs.forEach((v, i) =>
+    (idx2 as unknown as { put(id: string, v: Float32Array): void }).put(
+      `id${i}`,
+      v.map((x) => x / norm(v)),
+    ),
+  );
   const got = idx2.search(q, 5);
-  assert.deepEqual(got.map((h) => h.id), expected.map((e) => e.id));
+  assert.deepEqual(
+    got.map((h) => h.id),
+    expected.map((e) => e.id),
+  );
   assert.ok(Math.abs(got[0].similarity - 1) < 1e-5);
   idx2.remove('id123');
   assert.notEqual(idx2.search(q, 1)[0].id, 'id123');

@@ -40,11 +40,17 @@ forEachMode(
     async function reference(query: string, fillTo: number) {
       const q = buildFtsQuery(query)!;
       const arm = (match: string, lim: number) =>
-        s.sql(`SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? ORDER BY r LIMIT ?`, [match, lim]);
+        s.sql(
+          `SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? ORDER BY r LIMIT ?`,
+          [match, lim],
+        );
       const all = await arm(q.all, LIMIT);
       const some = all.length < fillTo && q.terms.length > 1 ? await arm(q.any, LIMIT * 2) : [];
       const seen = new Set<string>();
-      return [...all, ...some].filter((r) => !seen.has(String(r.id)) && seen.add(String(r.id))).slice(0, LIMIT).map((r) => ({ id: String(r.id), score: -Number(r.r) }));
+      return [...all, ...some]
+        .filter((r) => !seen.has(String(r.id)) && seen.add(String(r.id)))
+        .slice(0, LIMIT)
+        .map((r) => ({ id: String(r.id), score: -Number(r.r) }));
     }
     const orScore = async (query: string, ids: string[]) => {
       const rows = await s.sql(
@@ -53,67 +59,121 @@ forEachMode(
       );
       return new Map(rows.map((r) => [String(r.id), -Number(r.r)]));
     };
-    const df = async (phrase: string) => Number((await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH ?`, [phrase]))[0].n);
+    const df = async (phrase: string) =>
+      Number((await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH ?`, [phrase]))[0].n);
 
-    for (const fillTo of [1, LIMIT]) test(`fillTo ${fillTo}: partial matches carry their exact BM25, in order, and only single common-term rows are ever left out`, async () => {
-      const queries = queryWorkload(corpus, 120, 5)
-        .map((w) => w.query)
-        .filter((q) => (buildFtsQuery(q)?.terms.length ?? 0) >= 2);
-      // Queries no memory answers fully: words of two memories plus one found nowhere (2–4 terms).
-      const words = (i: number) => corpus[i].summary.split(/[^A-Za-z]+/).filter((w) => w.length > 3);
-      for (let i = 0; i < 40; i++) {
-        const [a, b] = [words((i * 37) % N), words((i * 91 + 5) % N)];
-        queries.push([a[i % a.length], ...(i % 3 ? [b[i % b.length]] : []), ...(i % 4 === 0 ? [b[0]] : []), `zzq${i}nowhere`].join(' '));
-      }
-      // A few long ones too, beyond the pair arm's reach.
-      queries.push('retry timeout cache session token config index queue', 'user session fixed error database migration kafka redis postgres');
-      let partialQueries = 0;
-      let leftOut = 0;
-      for (const query of queries) {
-        const got = await s.recallKeyword(query, { limit: LIMIT, fillTo, bumpAccess: false });
-        const ref = await reference(query, fillTo);
-        const terms = buildFtsQuery(query)!.phrases;
-        // Ordered: every-term matches first, then by score.
-        for (let i = 1; i < got.length; i++) {
-          const [a, b] = [got[i - 1], got[i]];
-          assert.ok(Number(a.fullMatch) > Number(b.fullMatch) || (a.fullMatch === b.fullMatch && a.score >= b.score - 1e-9), `${query}: order at ${i}`);
+    for (const fillTo of [1, LIMIT])
+      test(`fillTo ${fillTo}: partial matches carry their exact BM25, in order, and only single common-term rows are ever left out`, async () => {
+        const queries = queryWorkload(corpus, 120, 5)
+          .map((w) => w.query)
+          .filter((q) => (buildFtsQuery(q)?.terms.length ?? 0) >= 2);
+        // Queries no memory answers fully: words of two memories plus one found nowhere (2–4 terms).
+        const words = (i: number) => corpus[i].summary.split(/[^A-Za-z]+/).filter((w) => w.length > 3);
+        for (let i = 0; i < 40; i++) {
+          const [a, b] = [words((i * 37) % N), words((i * 91 + 5) % N)];
+          queries.push(
+            [
+              a[i % a.length],
+              ...(i % 3 ? [b[i % b.length]] : []),
+              ...(i % 4 === 0 ? [b[0]] : []),
+              `zzq${i}nowhere`,
+            ].join(' '),
+          );
         }
-        if (got.every((g) => g.fullMatch)) {
-          assert.deepEqual(got.map((g) => g.memory.id), ref.map((r) => r.id), `${query}: every-term matches are the reference's`);
-          continue;
+        // A few long ones too, beyond the pair arm's reach.
+        queries.push(
+          'retry timeout cache session token config index queue',
+          'user session fixed error database migration kafka redis postgres',
+        );
+        let partialQueries = 0;
+        let leftOut = 0;
+        for (const query of queries) {
+          const got = await s.recallKeyword(query, { limit: LIMIT, fillTo, bumpAccess: false });
+          const ref = await reference(query, fillTo);
+          const terms = buildFtsQuery(query)!.phrases;
+          // Ordered: every-term matches first, then by score.
+          for (let i = 1; i < got.length; i++) {
+            const [a, b] = [got[i - 1], got[i]];
+            assert.ok(
+              Number(a.fullMatch) > Number(b.fullMatch) || (a.fullMatch === b.fullMatch && a.score >= b.score - 1e-9),
+              `${query}: order at ${i}`,
+            );
+          }
+          if (got.every((g) => g.fullMatch)) {
+            assert.deepEqual(
+              got.map((g) => g.memory.id),
+              ref.map((r) => r.id),
+              `${query}: every-term matches are the reference's`,
+            );
+            continue;
+          }
+          partialQueries++;
+          // Up to 3 terms, scores are the reference BM25 of `a OR b OR c`; from 4 terms a partial match
+          // scores its rare terms only, never more than the reference.
+          const exact = await orScore(
+            query,
+            got.map((g) => g.memory.id),
+          );
+          for (const g of got) {
+            const e = exact.get(g.memory.id)!;
+            if (terms.length <= 3)
+              assert.ok(
+                Math.abs(e - g.score) < 1e-6,
+                `${query}: ${g.memory.summary} scored ${g.score}, reference ${e}`,
+              );
+            else
+              assert.ok(
+                g.fullMatch ? Math.abs(e - g.score) < 1e-6 : g.score <= e + 1e-6,
+                `${query}: ${g.memory.summary} scored ${g.score} > reference ${e}`,
+              );
+          }
+          // What the reference has and we lack: rows containing one query term, no rarer than the rarest.
+          const ours = new Set(got.map((g) => g.memory.id));
+          const dfs = await Promise.all(terms.map(df));
+          const rarest = Math.min(...dfs);
+          for (const r of ref.filter((x) => !ours.has(x.id))) {
+            const has = await Promise.all(
+              terms.map(
+                async (t) =>
+                  (
+                    await s.sql(
+                      `SELECT 1 FROM memories_fts f JOIN memories m ON m.rowid = f.rowid WHERE memories_fts MATCH ? AND m.id = ?`,
+                      [t, r.id],
+                    )
+                  ).length > 0,
+              ),
+            );
+            const hit = terms.filter((_, i) => has[i]);
+            if (terms.length > 3) continue; // from 4 terms, a row's common terms do not count
+            assert.equal(hit.length, 1, `${query}: a left-out row has one term (${hit.join(', ')})`);
+            assert.ok(
+              Math.min(...terms.map((t, i) => (has[i] ? dfs[i] : Infinity))) >= rarest,
+              `${query}: a left-out row's term is not rarer than the rarest`,
+            );
+            leftOut++;
+          }
+          assert.ok(
+            got.length >= Math.min(LIMIT, ref.length),
+            `${query}: the answer is as full as the reference's (${got.length} < ${ref.length})`,
+          );
         }
-        partialQueries++;
-        // Up to 3 terms, scores are the reference BM25 of `a OR b OR c`; from 4 terms a partial match
-        // scores its rare terms only, never more than the reference.
-        const exact = await orScore(query, got.map((g) => g.memory.id));
-        for (const g of got) {
-          const e = exact.get(g.memory.id)!;
-          if (terms.length <= 3) assert.ok(Math.abs(e - g.score) < 1e-6, `${query}: ${g.memory.summary} scored ${g.score}, reference ${e}`);
-          else assert.ok(g.fullMatch ? Math.abs(e - g.score) < 1e-6 : g.score <= e + 1e-6, `${query}: ${g.memory.summary} scored ${g.score} > reference ${e}`);
-        }
-        // What the reference has and we lack: rows containing one query term, no rarer than the rarest.
-        const ours = new Set(got.map((g) => g.memory.id));
-        const dfs = await Promise.all(terms.map(df));
-        const rarest = Math.min(...dfs);
-        for (const r of ref.filter((x) => !ours.has(x.id))) {
-          const has = await Promise.all(terms.map(async (t) => (await s.sql(`SELECT 1 FROM memories_fts f JOIN memories m ON m.rowid = f.rowid WHERE memories_fts MATCH ? AND m.id = ?`, [t, r.id])).length > 0));
-          const hit = terms.filter((_, i) => has[i]);
-          if (terms.length > 3) continue; // from 4 terms, a row's common terms do not count
-          assert.equal(hit.length, 1, `${query}: a left-out row has one term (${hit.join(', ')})`);
-          assert.ok(Math.min(...terms.map((t, i) => (has[i] ? dfs[i] : Infinity))) >= rarest, `${query}: a left-out row's term is not rarer than the rarest`);
-          leftOut++;
-        }
-        assert.ok(got.length >= Math.min(LIMIT, ref.length), `${query}: the answer is as full as the reference's (${got.length} < ${ref.length})`);
-      }
-      assert.ok(partialQueries >= (fillTo === 1 ? 8 : 20), `the workload exercises partial matches (${partialQueries})`);
-      // Recorded for the notes; most queries lose nothing.
-      console.log(`# ${ctx.mode}, fillTo ${fillTo}: ${queries.length} multi-term queries, ${partialQueries} with partial matches, ${leftOut} reference rows left out`);
-    });
+        assert.ok(
+          partialQueries >= (fillTo === 1 ? 8 : 20),
+          `the workload exercises partial matches (${partialQueries})`,
+        );
+        // Recorded for the notes; most queries lose nothing.
+        console.log(
+          `# ${ctx.mode}, fillTo ${fillTo}: ${queries.length} multi-term queries, ${partialQueries} with partial matches, ${leftOut} reference rows left out`,
+        );
+      });
 
     test('filters apply in every arm before the limit', async () => {
       // Three words of one memory plus one that is nowhere: no full match, so every partial arm runs.
       const m = corpus.find((c) => c.importance === 'high')!;
-      const words = m.summary.split(/[^A-Za-z]+/).filter((w) => w.length > 3).slice(0, 3);
+      const words = m.summary
+        .split(/[^A-Za-z]+/)
+        .filter((w) => w.length > 3)
+        .slice(0, 3);
       const query = `${words.join(' ')} zzqxnowhere`;
       const got = await s.recallKeyword(query, { limit: LIMIT, topic: m.topic, bumpAccess: false });
       assert.ok(got.every((g) => !g.fullMatch));
@@ -122,22 +182,38 @@ forEachMode(
       const high = await s.recallKeyword(query, { limit: LIMIT, importance: 'high', bumpAccess: false });
       assert.equal(high.length, LIMIT);
       for (const g of high) assert.equal(g.memory.importance, 'high');
-      const both = await s.recallKeyword(query, { limit: LIMIT, topic: m.topic, importance: 'high', bumpAccess: false });
-      assert.ok(both.some((g) => g.memory.summary === m.summary), 'the memory itself is found');
+      const both = await s.recallKeyword(query, {
+        limit: LIMIT,
+        topic: m.topic,
+        importance: 'high',
+        bumpAccess: false,
+      });
+      assert.ok(
+        both.some((g) => g.memory.summary === m.summary),
+        'the memory itself is found',
+      );
       for (const g of both) assert.ok(g.memory.topic === m.topic && g.memory.importance === 'high');
     });
     test('with no full match, a memory with one rare identifier outranks memories with two common words, as BM25 says', async () => {
       const t = await ctx.fresh(); // closes s: runs last
       const filler: NewMemory[] = [];
-      for (let i = 0; i < 300; i++) filler.push({ topic: 'filler', summary: `note ${i}: the user session expired and the token cache was cleared`, importance: 'low' });
+      for (let i = 0; i < 300; i++)
+        filler.push({
+          topic: 'filler',
+          summary: `note ${i}: the user session expired and the token cache was cleared`,
+          importance: 'low',
+        });
       await t.storeMany(filler);
-      const { id } = await t.store({ topic: 'errors', summary: 'ZX_GRANITE_LOCK_TIMEOUT raised by the billing job', importance: 'high' });
+      const { id } = await t.store({
+        topic: 'errors',
+        summary: 'ZX_GRANITE_LOCK_TIMEOUT raised by the billing job',
+        importance: 'high',
+      });
       const got = await t.recallKeyword('user session ZX_GRANITE_LOCK_TIMEOUT', { limit: 5, bumpAccess: false });
       assert.equal(got[0].memory.id, id);
       assert.equal(got[0].fullMatch, false);
       assert.equal(got.length, 5);
     });
-
   },
   ['local', 'sqld'],
 );
@@ -159,9 +235,11 @@ forEachMode(
         ['important', 'notes', 'an important note about billing-api pagers'],
       ];
       for (const [k, topic, summary] of mem) ids[k] = (await s.store({ topic, summary })).id;
-      for (let i = 0; i < 40; i++) await s.store({ topic: 'filler', summary: `filler note ${i} about billing-api and web-dashboard` });
+      for (let i = 0; i < 40; i++)
+        await s.store({ topic: 'filler', summary: `filler note ${i} about billing-api and web-dashboard` });
     });
-    const first = async (q: string, opts = {}) => (await s.recallKeyword(q, { bumpAccess: false, ...opts }))[0]?.memory.id;
+    const first = async (q: string, opts = {}) =>
+      (await s.recallKeyword(q, { bumpAccess: false, ...opts }))[0]?.memory.id;
 
     test('a query word finds the memory that has it in another form, as a full match', async () => {
       assert.equal(await first('billing-api import ledger'), ids.imports);
@@ -172,7 +250,9 @@ forEachMode(
       assert.equal(hit.fullMatch, true, 'every word is there, in some form');
     });
     test('the memory with every word in some form outranks one with the exact form of a single word, or the project name', async () => {
-      const got = (await s.recallKeyword('storing sessions billing-api', { bumpAccess: false })).map((h) => h.memory.id);
+      const got = (await s.recallKeyword('storing sessions billing-api', { bumpAccess: false })).map(
+        (h) => h.memory.id,
+      );
       assert.equal(got[0], ids.stored);
       assert.ok(!got.includes(ids['exact-other']) || got.indexOf(ids['exact-other']) > 0);
     });
@@ -183,7 +263,10 @@ forEachMode(
     });
     test('filters and the exact form still work with word forms on', async () => {
       assert.equal(await first('imports', { topic: 'decisions-billing-api' }), ids.imports);
-      assert.equal((await s.recallKeyword('storing', { topic: 'notes', bumpAccess: false }))[0]?.memory.id, ids['exact-other']);
+      assert.equal(
+        (await s.recallKeyword('storing', { topic: 'notes', bumpAccess: false }))[0]?.memory.id,
+        ids['exact-other'],
+      );
     });
   },
   ['local', 'sqld'],
@@ -191,7 +274,12 @@ forEachMode(
 
 test('an embedded replica answers keyword recall from its own file while its primary is down', async () => {
   const sqld = await startSqld();
-  const s = await openStore({ mode: 'replica', path: path.join(tmpDir(), 'replica.db'), syncUrl: sqld.url, syncIntervalSec: 0 });
+  const s = await openStore({
+    mode: 'replica',
+    path: path.join(tmpDir(), 'replica.db'),
+    syncUrl: sqld.url,
+    syncIntervalSec: 0,
+  });
   try {
     const { id } = await s.store({ topic: 't', summary: 'replica keeps answering while the primary sleeps' });
     await s.store({ topic: 't', summary: 'another primary note' });

@@ -34,7 +34,12 @@ async function runWriters(configFor: (w: number) => StoreConfig, attempts: numbe
   const procs = Array.from({ length: WRITERS }, (_, w) =>
     spawn(process.execPath, ['--import', 'tsx', PROC], {
       cwd: ROOT,
-      env: { ...process.env, MNEMOS_DAG_CONFIG: JSON.stringify(configFor(w)), DAG_CONCEPTS: String(CONCEPTS), DAG_ATTEMPTS: String(attempts) },
+      env: {
+        ...process.env,
+        MNEMOS_DAG_CONFIG: JSON.stringify(configFor(w)),
+        DAG_CONCEPTS: String(CONCEPTS),
+        DAG_ATTEMPTS: String(attempts),
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     }),
   );
@@ -59,8 +64,7 @@ async function runWriters(configFor: (w: number) => StoreConfig, attempts: numbe
             else if (kind === 'rej') {
               if (rest[0] === 'cycle') out.cycles++;
               else out.dups++;
-            }
-            else if (kind === 'err') out.logs[w] += line;
+            } else if (kind === 'err') out.logs[w] += line;
           }
         });
         p.on('exit', (code) => {
@@ -87,7 +91,11 @@ async function setup(conn: Conn): Promise<void> {
 }
 
 async function verify(check: Conn, run: Outcome, label: string): Promise<void> {
-  assert.deepEqual(run.codes, run.codes.map(() => 0), `every writer exited cleanly:\n${run.logs.filter(Boolean).join('\n')}`);
+  assert.deepEqual(
+    run.codes,
+    run.codes.map(() => 0),
+    `every writer exited cleanly:\n${run.logs.filter(Boolean).join('\n')}`,
+  );
   const rows = await check.query(
     `SELECT l.id, s.name AS src, t.name AS tgt, l.relation FROM concept_links l
      JOIN concepts s ON s.id = l.source_id JOIN concepts t ON t.id = l.target_id`,
@@ -97,7 +105,10 @@ async function verify(check: Conn, run: Outcome, label: string): Promise<void> {
   assert.equal(rows.length, run.acks.length, 'no link landed that was not acknowledged');
   const keys = rows.map((r) => `${String(r.src)}>${String(r.tgt)}>${String(r.relation)}`);
   assert.equal(new Set(keys).size, keys.length, 'no duplicate (source, target, relation)');
-  assert.ok(rows.every((r) => r.src !== r.tgt), 'no self-link');
+  assert.ok(
+    rows.every((r) => r.src !== r.tgt),
+    'no self-link',
+  );
   // Kahn's algorithm: every node is removed iff the graph has no directed cycle.
   const indeg = new Map<string, number>();
   const out = new Map<string, string[]>();
@@ -160,7 +171,10 @@ describe('memoir links from concurrent processes keep the graph a DAG', { concur
       const check = await openConn({ mode: 'remote', url: sqld.url });
       try {
         await setup(check);
-        const run = await runWriters((w) => ({ mode: 'replica', path: path.join(dir, `r${w}.db`), syncUrl: sqld.url, syncIntervalSec: 0 }), 30);
+        const run = await runWriters(
+          (w) => ({ mode: 'replica', path: path.join(dir, `r${w}.db`), syncUrl: sqld.url, syncIntervalSec: 0 }),
+          30,
+        );
         await verify(check, run, 'replicas');
       } finally {
         await check.close();
@@ -183,7 +197,10 @@ describe('memoir links from concurrent processes keep the graph a DAG', { concur
       a.exec('BEGIN DEFERRED');
       a.prepare('SELECT COUNT(*) FROM t').all([]); // a's snapshot
       b.exec('INSERT INTO t VALUES (2)'); // another writer commits
-      assert.throws(() => a.exec('INSERT INTO t VALUES (3)'), (e: { code?: string }) => e.code === 'SQLITE_BUSY_SNAPSHOT');
+      assert.throws(
+        () => a.exec('INSERT INTO t VALUES (3)'),
+        (e: { code?: string }) => e.code === 'SQLITE_BUSY_SNAPSHOT',
+      );
       a.exec('ROLLBACK');
     } finally {
       a.close();

@@ -14,7 +14,11 @@ import { tmpDir } from './modes';
 
 /** Runs a python3 snippet with plain SQLite; argv[1] = file, stdin = JSON input; returns its JSON output. */
 function python(code: string, file: string, input: unknown = null): any {
-  const out = execFileSync('python3', ['-c', code, file], { input: JSON.stringify(input), encoding: 'utf8', timeout: 30_000 });
+  const out = execFileSync('python3', ['-c', code, file], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(out);
 }
 
@@ -26,7 +30,12 @@ print(json.dumps({n: [t, s] for n, t, s in rows}))`;
 
 /** A definition without comments, `IF NOT EXISTS` and layout: what makes two schemas the same. */
 const norm = (sql: string) =>
-  sql.replace(/--[^\n]*/g, '').replace(/IF NOT EXISTS/gi, '').replace(/\s+/g, ' ').replace(/\s*([(),;])\s*/g, '$1').trim();
+  sql
+    .replace(/--[^\n]*/g, '')
+    .replace(/IF NOT EXISTS/gi, '')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([(),;])\s*/g, '$1')
+    .trim();
 
 test('an ICM-made file: memoirs show unchanged, the schema is left as ICM made it, edits read back in plain SQLite', async () => {
   const file = path.join(tmpDir('mnemos-memoir-icm-'), 'icm.db');
@@ -37,16 +46,32 @@ test('an ICM-made file: memoirs show unchanged, the schema is left as ICM made i
     const m = new MemoirStore(s.conn);
     await m.init();
     const list = await m.listMemoirs();
-    assert.deepEqual(list.map((x) => [x.id, x.name, x.description, x.conceptCount]), [[built.others.memoirId, 'mnemos', 'project memoir', 2]]);
+    assert.deepEqual(
+      list.map((x) => [x.id, x.name, x.description, x.conceptCount]),
+      [[built.others.memoirId, 'mnemos', 'project memoir', 2]],
+    );
     const store = (await m.getConcept('mnemos', 'store'))!;
     assert.equal(store.id, built.others.conceptIds[0]);
     assert.deepEqual(store.labels, [{ namespace: 'kind', value: 'module' }]);
     assert.deepEqual(store.sourceMemoryIds, [built.memories[0].id]);
-    assert.deepEqual((await m.neighbors('mnemos', 'store')).map((c) => c.name), ['libsql']);
-    assert.deepEqual((await m.searchConcepts('mnemos', 'database driver')).map((c) => c.name), ['libsql']);
-    assert.deepEqual((await m.searchByLabel('mnemos', 'kind:dependency')).map((c) => c.name), ['libsql']);
+    assert.deepEqual(
+      (await m.neighbors('mnemos', 'store')).map((c) => c.name),
+      ['libsql'],
+    );
+    assert.deepEqual(
+      (await m.searchConcepts('mnemos', 'database driver')).map((c) => c.name),
+      ['libsql'],
+    );
+    assert.deepEqual(
+      (await m.searchByLabel('mnemos', 'kind:dependency')).map((c) => c.name),
+      ['libsql'],
+    );
     await assert.rejects(m.link('mnemos', 'libsql', 'store', 'related_to'), /cycle/, "ICM's link counts for the DAG");
-    await m.addConcept('mnemos', { name: 'fts5', definition: 'full-text search in SQLite', labels: ['kind:dependency', 'lang:c'] });
+    await m.addConcept('mnemos', {
+      name: 'fts5',
+      definition: 'full-text search in SQLite',
+      labels: ['kind:dependency', 'lang:c'],
+    });
     await m.link('mnemos', 'store', 'fts5', 'depends_on', { weight: 0.5 });
     await m.refineConcept('mnemos', 'libsql', 'the libSQL database driver', ['mem-x']);
   } finally {
@@ -65,7 +90,10 @@ print(json.dumps({"labels": json.loads(c[0]), "conf": c[1], "rev": c[2], "link":
   "n": db.execute("SELECT COUNT(*) FROM concepts").fetchone()[0]}))`,
     file,
   );
-  assert.deepEqual(read.labels, [{ namespace: 'kind', value: 'dependency' }, { namespace: 'lang', value: 'c' }]);
+  assert.deepEqual(read.labels, [
+    { namespace: 'kind', value: 'dependency' },
+    { namespace: 'lang', value: 'c' },
+  ]);
   assert.deepEqual([read.conf, read.rev, read.n], [0.5, 1, 3]);
   assert.deepEqual(read.link, ['store', 'fts5', 'depends_on', 0.5]);
   assert.equal(read.refined[0], 'the libSQL database driver');
@@ -119,8 +147,14 @@ db.commit(); print("null")`,
     const b = (await m2.getConcept('proj', 'b'))!;
     assert.equal(b.confidence, 0.6, "ICM's f32 reads as 0.6");
     assert.deepEqual(b.labels, [{ namespace: 'kind', value: 'module' }]);
-    assert.deepEqual((await m2.searchConcepts('proj', 'beta')).map((c) => c.name), ['b']);
-    assert.deepEqual((await m2.neighborhood('proj', 'a', 1)).concepts.map((c) => c.name), ['a', 'b']);
+    assert.deepEqual(
+      (await m2.searchConcepts('proj', 'beta')).map((c) => c.name),
+      ['b'],
+    );
+    assert.deepEqual(
+      (await m2.neighborhood('proj', 'a', 1)).concepts.map((c) => c.name),
+      ['a', 'b'],
+    );
     await assert.rejects(m2.link('proj', 'a', 'b', 'depends_on'), /cycle/);
     const json = JSON.parse(await m2.export('proj', 'json'));
     assert.deepEqual(json.links, [{ source: 'b', target: 'a', relation: 'part_of', weight: 1 }]);

@@ -19,7 +19,9 @@ forEachMode('memoirs: learn', (ctx) => {
     const concepts = await m.listConcepts(r.memoirId);
     const kinds = new Map(concepts.map((c) => [c.name, c.labels.map((l) => `${l.namespace}:${l.value}`).join(',')]));
     const byId = new Map(concepts.map((c) => [c.id, c.name]));
-    const links = (await m.linksForMemoir(r.memoirId)).map((l) => `${byId.get(l.sourceId)} -${l.relation}-> ${byId.get(l.targetId)}`);
+    const links = (await m.linksForMemoir(r.memoirId)).map(
+      (l) => `${byId.get(l.sourceId)} -${l.relation}-> ${byId.get(l.targetId)}`,
+    );
     return { m, r, concepts, kinds, links };
   }
 
@@ -27,16 +29,29 @@ forEachMode('memoirs: learn', (ctx) => {
     const { r, concepts, kinds, links } = await learned('npm-app');
     assert.equal(r.projectName, 'npm-app');
     assert.equal(r.totalConcepts, concepts.length);
-    assert.equal(concepts.find((c) => c.name === 'npm-app')!.definition, 'Node.js project: npm-app v1.2.0 — A Node.js app');
+    assert.equal(
+      concepts.find((c) => c.name === 'npm-app')!.definition,
+      'Node.js project: npm-app v1.2.0 — A Node.js app',
+    );
     assert.equal(kinds.get('express'), 'kind:dependency');
-    assert.equal(kinds.get('npm-app (dependency)'), 'kind:dependency', 'a dependency named like the project is kept apart');
+    assert.equal(
+      kinds.get('npm-app (dependency)'),
+      'kind:dependency',
+      'a dependency named like the project is kept apart',
+    );
     assert.equal(kinds.get('api'), 'kind:module');
     assert.equal(kinds.get('src/index.ts'), 'kind:entrypoint');
     assert.equal(kinds.get('tsconfig.json'), 'kind:config');
     assert.equal(kinds.get('.github/workflows/ci.yml'), 'kind:config');
     assert.equal(kinds.get('npm run build'), 'kind:script');
     assert.ok(concepts.every((c) => c.confidence === 1));
-    for (const l of ['npm-app -depends_on-> express', 'api -part_of-> npm-app', 'src/index.ts -part_of-> npm-app', 'tsconfig.json -related_to-> npm-app', 'npm run test -related_to-> npm-app']) {
+    for (const l of [
+      'npm-app -depends_on-> express',
+      'api -part_of-> npm-app',
+      'src/index.ts -part_of-> npm-app',
+      'tsconfig.json -related_to-> npm-app',
+      'npm run test -related_to-> npm-app',
+    ]) {
       assert.ok(links.includes(l), `${l} in ${links.join(' | ')}`);
     }
     assert.equal(r.linkCount, links.length);
@@ -45,7 +60,10 @@ forEachMode('memoirs: learn', (ctx) => {
   test('Cargo workspace: members as modules with descriptions, member entry points part_of their crate', async () => {
     const { concepts, kinds, links } = await learned('cargo-ws', 'my-project');
     assert.equal(concepts.find((c) => c.name === 'my-project')!.definition, 'Rust workspace project: unknown v?');
-    assert.deepEqual(['serde', 'tokio', 'anyhow'].map((d) => kinds.get(d)), ['kind:dependency', 'kind:dependency', 'kind:dependency']);
+    assert.deepEqual(
+      ['serde', 'tokio', 'anyhow'].map((d) => kinds.get(d)),
+      ['kind:dependency', 'kind:dependency', 'kind:dependency'],
+    );
     assert.equal(concepts.find((c) => c.name === 'tokio')!.definition, 'Dependency: tokio (1)');
     assert.equal(concepts.find((c) => c.name === 'core')!.definition, 'Rust crate: core — Core library');
     assert.equal(concepts.find((c) => c.name === 'cli')!.definition, 'Rust crate: cli — CLI tool');
@@ -57,7 +75,10 @@ forEachMode('memoirs: learn', (ctx) => {
 
   test('Python (PEP 621) and Go (block and one-line require)', async () => {
     const py = await learned('py-tool');
-    assert.equal(py.concepts.find((c) => c.name === 'py-tool')!.definition, 'Python project: py-tool v0.3.1 — A Python CLI');
+    assert.equal(
+      py.concepts.find((c) => c.name === 'py-tool')!.definition,
+      'Python project: py-tool v0.3.1 — A Python CLI',
+    );
     assert.equal(py.kinds.get('requests'), 'kind:dependency');
     assert.equal(py.kinds.get('click'), 'kind:dependency');
     assert.equal(py.kinds.get('pytool'), 'kind:module');

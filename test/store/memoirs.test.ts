@@ -28,7 +28,10 @@ function counting(conn: Conn): { conn: Conn; calls: () => number } {
   const wrapped = new Proxy(conn, {
     get(target, prop, recv) {
       const v = Reflect.get(target, prop, recv);
-      if (typeof v === 'function' && ['query', 'run', 'batch', 'batchRun', 'transaction', 'script'].includes(String(prop))) {
+      if (
+        typeof v === 'function' &&
+        ['query', 'run', 'batch', 'batchRun', 'transaction', 'script'].includes(String(prop))
+      ) {
         return (...a: unknown[]) => {
           n++;
           return (v as (...x: unknown[]) => unknown).apply(target, a);
@@ -63,7 +66,13 @@ forEachMode('memoirs', (ctx) => {
     await assert.rejects(m.createMemoir('beta'), ConflictError);
     await m.addConcept('alpha', { name: 'x', definition: 'd' });
     const list = await m.listMemoirs();
-    assert.deepEqual(list.map((x) => [x.name, x.conceptCount]), [['alpha', 1], ['beta', 0]]);
+    assert.deepEqual(
+      list.map((x) => [x.name, x.conceptCount]),
+      [
+        ['alpha', 1],
+        ['beta', 0],
+      ],
+    );
     await assert.rejects(m.updateMemoir('alpha', { name: 'beta' }), ConflictError);
   });
 
@@ -71,8 +80,15 @@ forEachMode('memoirs', (ctx) => {
     const { m } = await fresh(ctx);
     await m.createMemoir('proj');
     await m.createMemoir('proj2');
-    const c = await m.addConcept('proj', { name: 'event-sourcing', definition: 'Events stored in SQLite', labels: ['domain:arch', 'type:decision'] });
-    assert.deepEqual(c.labels, [{ namespace: 'domain', value: 'arch' }, { namespace: 'type', value: 'decision' }]);
+    const c = await m.addConcept('proj', {
+      name: 'event-sourcing',
+      definition: 'Events stored in SQLite',
+      labels: ['domain:arch', 'type:decision'],
+    });
+    assert.deepEqual(c.labels, [
+      { namespace: 'domain', value: 'arch' },
+      { namespace: 'type', value: 'decision' },
+    ]);
     assert.equal(c.confidence, 0.5);
     assert.equal(c.revision, 1);
     assert.equal((await m.getConcept('proj', 'event-sourcing'))!.id, c.id);
@@ -109,18 +125,24 @@ forEachMode('memoirs', (ctx) => {
 
   // Local files: two synchronous connections in one process would block each other in the busy handler;
   // separate processes on one file are covered by memoirs-dag.test.ts.
-  test('refinements from two connections at once all count (one statement each)', { skip: ctx.mode === 'memory' || ctx.mode === 'local' }, async () => {
-    const { m } = await fresh(ctx);
-    await m.createMemoir('proj');
-    await m.addConcept('proj', { name: 'es', definition: 'v1' });
-    const s2 = await ctx.second();
-    const m2 = new MemoirStore(s2.conn);
-    await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? m : m2).refineConcept('proj', 'es', `v${i}`, [`mem-${i}`])));
-    await s2.conn.sync();
-    const c = (await m2.getConcept('proj', 'es'))!;
-    assert.equal(c.revision, 7);
-    assert.deepEqual([...c.sourceMemoryIds].sort(), ['mem-0', 'mem-1', 'mem-2', 'mem-3', 'mem-4', 'mem-5']);
-  });
+  test(
+    'refinements from two connections at once all count (one statement each)',
+    { skip: ctx.mode === 'memory' || ctx.mode === 'local' },
+    async () => {
+      const { m } = await fresh(ctx);
+      await m.createMemoir('proj');
+      await m.addConcept('proj', { name: 'es', definition: 'v1' });
+      const s2 = await ctx.second();
+      const m2 = new MemoirStore(s2.conn);
+      await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 ? m : m2).refineConcept('proj', 'es', `v${i}`, [`mem-${i}`])),
+      );
+      await s2.conn.sync();
+      const c = (await m2.getConcept('proj', 'es'))!;
+      assert.equal(c.revision, 7);
+      assert.deepEqual([...c.sourceMemoryIds].sort(), ['mem-0', 'mem-1', 'mem-2', 'mem-3', 'mem-4', 'mem-5']);
+    },
+  );
 
   test('links: from/to/delete; self-link, duplicate, unknown concept and cycles rejected', async () => {
     const { m } = await fresh(ctx);
@@ -128,14 +150,29 @@ forEachMode('memoirs', (ctx) => {
     for (const n of ['A', 'B', 'C', 'D']) await m.addConcept('proj', { name: n, definition: n.toLowerCase() });
     const ab = await m.link('proj', 'A', 'B', 'depends_on');
     const [a, b] = [(await m.getConcept('proj', 'A'))!, (await m.getConcept('proj', 'B'))!];
-    assert.deepEqual((await m.linksFrom(a.id)).map((l) => [l.targetId, l.relation]), [[b.id, 'depends_on']]);
-    assert.deepEqual((await m.linksTo(b.id)).map((l) => l.sourceId), [a.id]);
+    assert.deepEqual(
+      (await m.linksFrom(a.id)).map((l) => [l.targetId, l.relation]),
+      [[b.id, 'depends_on']],
+    );
+    assert.deepEqual(
+      (await m.linksTo(b.id)).map((l) => l.sourceId),
+      [a.id],
+    );
     await m.link('proj', 'B', 'C', 'Refines');
-    await assert.rejects(m.link('proj', 'C', 'A', 'related_to'), (e: Error) => e instanceof ConflictError && /cycle/.test(e.message));
+    await assert.rejects(
+      m.link('proj', 'C', 'A', 'related_to'),
+      (e: Error) => e instanceof ConflictError && /cycle/.test(e.message),
+    );
     await assert.rejects(m.link('proj', 'B', 'A', 'part_of'), /cycle/, 'a cycle through another relation is a cycle');
     await assert.rejects(m.link('proj', 'A', 'A', 'related_to'), InvalidInputError);
-    await assert.rejects(m.link('proj', 'A', 'B', 'depends_on'), (e: Error) => e instanceof ConflictError && /already exists/.test(e.message));
-    await assert.rejects(m.link('proj', 'A', 'Z', 'depends_on'), (e: Error) => e instanceof NotFoundError && /Z/.test(e.message));
+    await assert.rejects(
+      m.link('proj', 'A', 'B', 'depends_on'),
+      (e: Error) => e instanceof ConflictError && /already exists/.test(e.message),
+    );
+    await assert.rejects(
+      m.link('proj', 'A', 'Z', 'depends_on'),
+      (e: Error) => e instanceof NotFoundError && /Z/.test(e.message),
+    );
     await assert.rejects(m.link('nope', 'A', 'B', 'depends_on'), NotFoundError);
     await assert.rejects(m.link('proj', 'A', 'D', 'loves'), InvalidInputError);
     // DAG shapes stay allowed: A→C, A→D, D→C, and A→B again under another relation.
@@ -169,8 +206,14 @@ forEachMode('memoirs', (ctx) => {
     for (const n of ['a', 'b', 'c']) await m.addConcept('proj', { name: n, definition: `node ${n}` });
     await m.link('proj', 'a', 'b', 'depends_on');
     await m.link('proj', 'c', 'a', 'part_of');
-    assert.deepEqual((await m.neighbors('proj', 'a')).map((c) => c.name), ['b', 'c']);
-    assert.deepEqual((await m.neighbors('proj', 'a', 'depends_on')).map((c) => c.name), ['b']);
+    assert.deepEqual(
+      (await m.neighbors('proj', 'a')).map((c) => c.name),
+      ['b', 'c'],
+    );
+    assert.deepEqual(
+      (await m.neighbors('proj', 'a', 'depends_on')).map((c) => c.name),
+      ['b'],
+    );
     assert.deepEqual(await m.neighbors('proj', 'b', 'part_of'), []);
     await assert.rejects(m.neighbors('proj', 'zz'), NotFoundError);
   });
@@ -184,11 +227,21 @@ forEachMode('memoirs', (ctx) => {
     await m.link('proj', 'c', 'd', 'depends_on');
     await m.link('proj', 'e', 'a', 'refines'); // incoming: BFS goes both ways
     const d1 = await m.neighborhood('proj', 'a', 1);
-    assert.deepEqual(d1.concepts.map((c) => [c.name, c.depth]), [['a', 0], ['b', 1], ['e', 1]]);
+    assert.deepEqual(
+      d1.concepts.map((c) => [c.name, c.depth]),
+      [
+        ['a', 0],
+        ['b', 1],
+        ['e', 1],
+      ],
+    );
     assert.equal(d1.links.length, 2);
     assert.equal((await m.neighborhood('proj', 'a', 2)).concepts.length, 4);
     const d3 = await m.neighborhood('proj', 'a', 3);
-    assert.deepEqual(d3.concepts.map((c) => c.name), ['a', 'b', 'e', 'c', 'd']);
+    assert.deepEqual(
+      d3.concepts.map((c) => c.name),
+      ['a', 'b', 'e', 'c', 'd'],
+    );
     assert.equal(d3.links.length, 4);
     assert.equal(new Set(d3.links.map((l) => l.id)).size, 4);
     await assert.rejects(m.neighborhood('proj', 'a', 0), InvalidInputError);
@@ -207,7 +260,9 @@ forEachMode('memoirs', (ctx) => {
     const proj = (await m.getMemoir('proj'))!;
     await m.deleteMemoir('proj');
     await assert.rejects(m.listConcepts(proj.id), NotFoundError);
-    const [n] = await s.conn.query(`SELECT (SELECT COUNT(*) FROM concepts) AS c, (SELECT COUNT(*) FROM concept_links) AS l`);
+    const [n] = await s.conn.query(
+      `SELECT (SELECT COUNT(*) FROM concepts) AS c, (SELECT COUNT(*) FROM concept_links) AS l`,
+    );
     assert.deepEqual([Number(n.c), Number(n.l)], [2, 1]);
     assert.equal((await m.searchAllConcepts('def')).length, 2, 'the FTS index lost the deleted concepts');
   });
@@ -216,13 +271,21 @@ forEachMode('memoirs', (ctx) => {
     const { m } = await fresh(ctx);
     await m.createMemoir('proj');
     await m.addConcept('proj', { name: 'es', definition: 'event sourcing', labels: ['domain:arch'] });
-    await m.addConcept('proj', { name: 'sqlite', definition: 'sqlite storage', labels: ['domain:arch', 'type:tech'], confidence: 0.9 });
+    await m.addConcept('proj', {
+      name: 'sqlite',
+      definition: 'sqlite storage',
+      labels: ['domain:arch', 'type:tech'],
+      confidence: 0.9,
+    });
     await m.link('proj', 'es', 'sqlite', 'depends_on');
     const st = await m.stats('proj');
     assert.equal(st.totalConcepts, 2);
     assert.equal(st.totalLinks, 1);
     assert.ok(Math.abs(st.avgConfidence - 0.7) < 1e-9);
-    assert.deepEqual(st.labelCounts, [{ label: 'domain:arch', count: 2 }, { label: 'type:tech', count: 1 }]);
+    assert.deepEqual(st.labelCounts, [
+      { label: 'domain:arch', count: 2 },
+      { label: 'type:tech', count: 1 },
+    ]);
     await assert.rejects(m.stats('nope'), NotFoundError);
   });
 
@@ -234,16 +297,41 @@ forEachMode('memoirs', (ctx) => {
     await m.addConcept('proj', { name: 'cqrs', definition: 'Command Query Responsibility Segregation' });
     await m.addConcept('proj', { name: 'sqlite-vec', definition: 'Vector search extension for SQLite' });
     await m.addConcept('other', { name: 'events', definition: 'domain events elsewhere', confidence: 0.9 });
-    assert.deepEqual((await m.searchConcepts('proj', 'events')).map((c) => c.name), ['event-sourcing']);
-    assert.deepEqual((await m.searchConcepts('proj', 'sqlite-vec')).map((c) => c.name), ['sqlite-vec']);
+    assert.deepEqual(
+      (await m.searchConcepts('proj', 'events')).map((c) => c.name),
+      ['event-sourcing'],
+    );
+    assert.deepEqual(
+      (await m.searchConcepts('proj', 'sqlite-vec')).map((c) => c.name),
+      ['sqlite-vec'],
+    );
     assert.deepEqual(await m.searchConcepts('proj', '***'), []);
     const all = await m.searchAllConcepts('domain events');
-    assert.deepEqual(all.map((c) => [c.name, c.memoirName]), [['events', 'other'], ['event-sourcing', 'proj']]);
-    for (const q of ['foo"bar OR (', 'NEAR(a b)', '-x*', 'name:cqrs', '^start', '\0', "'; DROP TABLE concepts; --", 'x'.repeat(20_000)]) {
+    assert.deepEqual(
+      all.map((c) => [c.name, c.memoirName]),
+      [
+        ['events', 'other'],
+        ['event-sourcing', 'proj'],
+      ],
+    );
+    for (const q of [
+      'foo"bar OR (',
+      'NEAR(a b)',
+      '-x*',
+      'name:cqrs',
+      '^start',
+      '\0',
+      "'; DROP TABLE concepts; --",
+      'x'.repeat(20_000),
+    ]) {
       await m.searchConcepts('proj', q);
       await m.searchAllConcepts(q);
     }
-    assert.equal((await m.searchConcepts('proj', "cqrs:Segregation ')")).length, 1, 'a column filter is searched as words');
+    assert.equal(
+      (await m.searchConcepts('proj', "cqrs:Segregation ')")).length,
+      1,
+      'a column filter is searched as words',
+    );
     await assert.rejects(m.searchConcepts('nope', 'x'), NotFoundError);
   });
 
@@ -253,10 +341,22 @@ forEachMode('memoirs', (ctx) => {
     await m.addConcept('proj', { name: 'es', definition: 'event sourcing', labels: 'domain:arch' });
     await m.addConcept('proj', { name: 'sqlite', definition: 'storage', labels: 'domain:tech' });
     await m.addConcept('proj', { name: 'pct', definition: 'percent', labels: 'domain:a%' });
-    assert.deepEqual((await m.searchByLabel('proj', 'domain:arch')).map((c) => c.name), ['es']);
-    assert.deepEqual((await m.searchByLabel('proj', 'domain:a%')).map((c) => c.name), ['pct']);
-    assert.deepEqual((await m.searchByLabel('proj', { namespace: 'domain', value: 'a_ch' })).map((c) => c.name), []);
-    assert.deepEqual((await m.searchConcepts('proj', 'SOURC', { label: 'domain:arch' })).map((c) => c.name), ['es']);
+    assert.deepEqual(
+      (await m.searchByLabel('proj', 'domain:arch')).map((c) => c.name),
+      ['es'],
+    );
+    assert.deepEqual(
+      (await m.searchByLabel('proj', 'domain:a%')).map((c) => c.name),
+      ['pct'],
+    );
+    assert.deepEqual(
+      (await m.searchByLabel('proj', { namespace: 'domain', value: 'a_ch' })).map((c) => c.name),
+      [],
+    );
+    assert.deepEqual(
+      (await m.searchConcepts('proj', 'SOURC', { label: 'domain:arch' })).map((c) => c.name),
+      ['es'],
+    );
     assert.deepEqual(await m.searchConcepts('proj', 'nothing', { label: 'domain:arch' }), []);
   });
 
@@ -291,10 +391,18 @@ forEachMode('memoirs', (ctx) => {
     await m.link('proj', 'es', 'sqlite', 'depends_on');
     const json = JSON.parse(await m.export('proj', 'json'));
     assert.deepEqual(json.memoir, { name: 'proj', description: 'the project' });
-    assert.deepEqual(json.concepts.map((c: { name: string; labels: string[]; confidence: number; revision: number }) => [c.name, c.labels, c.confidence, c.revision]), [
-      ['es', ['domain:arch'], 0.9, 1],
-      ['sqlite', [], 0.5, 1],
-    ]);
+    assert.deepEqual(
+      json.concepts.map((c: { name: string; labels: string[]; confidence: number; revision: number }) => [
+        c.name,
+        c.labels,
+        c.confidence,
+        c.revision,
+      ]),
+      [
+        ['es', ['domain:arch'], 0.9, 1],
+        ['sqlite', [], 0.5, 1],
+      ],
+    );
     assert.deepEqual(json.links, [{ source: 'es', target: 'sqlite', relation: 'depends_on', weight: 1 }]);
     assert.match(await m.export('proj', 'json'), /"weight": 1\.0\n/);
     const dot = await m.export('proj', 'dot');
@@ -305,14 +413,22 @@ forEachMode('memoirs', (ctx) => {
     assert.match(ascii, /^╔══ proj ══╗\n║ the project\n║ 2 concepts, 1 links\n╚══════════╝\n/);
     assert.match(ascii, /┌─ es \[domain:arch\] #####\n│ {2}say "events"\n│ {2}──depends_on──> sqlite\n└─/);
     const ai = await m.export('proj', 'ai');
-    assert.match(ai, /^# Memoir: proj — the project\n\n## Concepts \(2\)\n- \*\*es\*\* \[domain:arch\] \(confidence: 90%\): say "events"/);
+    assert.match(
+      ai,
+      /^# Memoir: proj — the project\n\n## Concepts \(2\)\n- \*\*es\*\* \[domain:arch\] \(confidence: 90%\): say "events"/,
+    );
     assert.match(ai, /## Relations \(1\)\n- es ──depends_on──> sqlite \(w:1\.0\)\n$/);
   });
 
   test('distill: one concept per memory, refined when the name exists; a second run changes nothing', async () => {
     const { s, m } = await fresh(ctx);
     await m.createMemoir('arch');
-    const m1 = await s.store({ topic: 'decisions', summary: 'Use event sourcing for the audit log', keywords: ['events', 'audit'], importance: 'high' });
+    const m1 = await s.store({
+      topic: 'decisions',
+      summary: 'Use event sourcing for the audit log',
+      keywords: ['events', 'audit'],
+      importance: 'high',
+    });
     const m2 = await s.store({ topic: 'decisions', summary: 'Events are stored in SQLite', keywords: ['events'] });
     const m3 = await s.store({ topic: 'decisions', summary: 'No keywords on this one' });
     const r = await m.distill('decisions', 'arch');
@@ -322,7 +438,10 @@ forEachMode('memoirs', (ctx) => {
     assert.equal(events.confidence, 0.6);
     assert.deepEqual([...events.sourceMemoryIds].sort(), [m1.id, m2.id].sort());
     assert.match(events.definition, /\n---\n/);
-    assert.deepEqual(events.labels.map((l) => l.namespace), ['tag', 'tag'].slice(0, events.labels.length));
+    assert.deepEqual(
+      events.labels.map((l) => l.namespace),
+      ['tag', 'tag'].slice(0, events.labels.length),
+    );
     const plain = (await m.getConcept('arch', `decisions-${m3.id.slice(0, 8)}`))!;
     assert.equal(plain.definition, 'No keywords on this one');
     assert.equal((await m.listConcepts('arch')).length, 2);
@@ -336,7 +455,12 @@ forEachMode('memoirs', (ctx) => {
   test('extract patterns: keyword clusters become concepts with ICM confidence and labels', async () => {
     const { s, m } = await fresh(ctx);
     await m.createMemoir('patterns');
-    for (let i = 0; i < 3; i++) await s.store({ topic: 'errors', summary: `build broke again ${i}`, keywords: ['esbuild', 'bundle', 'external'] });
+    for (let i = 0; i < 3; i++)
+      await s.store({
+        topic: 'errors',
+        summary: `build broke again ${i}`,
+        keywords: ['esbuild', 'bundle', 'external'],
+      });
     await s.store({ topic: 'errors', summary: 'unrelated', keywords: ['css'] });
     const dry = await m.extractPatterns('errors');
     assert.equal(dry.clusters.length, 1);
@@ -348,24 +472,31 @@ forEachMode('memoirs', (ctx) => {
     assert.equal(c.name, 'esbuild-bundle-external');
     assert.equal(c.confidence, 0.65);
     assert.match(c.definition, /\(pattern detected across 3 memories\)$/);
-    assert.deepEqual(c.labels.map((l) => `${l.namespace}:${l.value}`), ['pattern:esbuild', 'pattern:bundle', 'pattern:external']);
+    assert.deepEqual(
+      c.labels.map((l) => `${l.namespace}:${l.value}`),
+      ['pattern:esbuild', 'pattern:bundle', 'pattern:external'],
+    );
     assert.equal((await m.extractPatterns('errors', { memoir: 'patterns' })).concepts[0].action, 'unchanged');
   });
 
-  test('on sqld every write is one round trip (the cycle check is inside the insert)', { skip: ctx.mode !== 'sqld' }, async () => {
-    const { s } = await fresh(ctx);
-    const { conn, calls } = counting(s.conn);
-    const m = new MemoirStore(conn);
-    await m.init();
-    const before = calls();
-    await m.createMemoir('rt');
-    for (let i = 0; i < 10; i++) await m.addConcept('rt', { name: `c${i}`, definition: `concept ${i}` });
-    for (let i = 0; i < 9; i++) await m.link('rt', `c${i}`, `c${i + 1}`, 'depends_on');
-    await m.refineConcept('rt', 'c0', 'refined');
-    await assert.rejects(m.link('rt', 'c9', 'c0', 'depends_on'), /cycle/);
-    assert.equal(calls() - before, 1 + 10 + 9 + 1 + 1);
-    const t0 = calls();
-    await m.neighborhood('rt', 'c5', 3);
-    assert.equal(calls() - t0, 1, 'a neighbourhood is one statement');
-  });
+  test(
+    'on sqld every write is one round trip (the cycle check is inside the insert)',
+    { skip: ctx.mode !== 'sqld' },
+    async () => {
+      const { s } = await fresh(ctx);
+      const { conn, calls } = counting(s.conn);
+      const m = new MemoirStore(conn);
+      await m.init();
+      const before = calls();
+      await m.createMemoir('rt');
+      for (let i = 0; i < 10; i++) await m.addConcept('rt', { name: `c${i}`, definition: `concept ${i}` });
+      for (let i = 0; i < 9; i++) await m.link('rt', `c${i}`, `c${i + 1}`, 'depends_on');
+      await m.refineConcept('rt', 'c0', 'refined');
+      await assert.rejects(m.link('rt', 'c9', 'c0', 'depends_on'), /cycle/);
+      assert.equal(calls() - before, 1 + 10 + 9 + 1 + 1);
+      const t0 = calls();
+      await m.neighborhood('rt', 'c5', 3);
+      assert.equal(calls() - t0, 1, 'a neighbourhood is one statement');
+    },
+  );
 });

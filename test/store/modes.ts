@@ -24,7 +24,12 @@ export function tmpDir(prefix = 'mnemos-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-const ALL: ModeName[] = (process.env.MNEMOS_TEST_MODES?.split(',') as ModeName[] | undefined) ?? ['local', 'memory', 'sqld', 'replica'];
+const ALL: ModeName[] = (process.env.MNEMOS_TEST_MODES?.split(',') as ModeName[] | undefined) ?? [
+  'local',
+  'memory',
+  'sqld',
+  'replica',
+];
 
 export function forEachMode(title: string, body: (ctx: ModeContext) => void, modes: ModeName[] = ALL): void {
   for (const mode of modes) {
@@ -65,7 +70,12 @@ export function forEachMode(title: string, body: (ctx: ModeContext) => void, mod
               break;
             case 'replica':
               await wipeRemote().catch(() => undefined);
-              current = { mode: 'replica', path: path.join(tmpDir(), `replica-${n}.db`), syncUrl: sqld!.url, syncIntervalSec: 0 };
+              current = {
+                mode: 'replica',
+                path: path.join(tmpDir(), `replica-${n}.db`),
+                syncUrl: sqld!.url,
+                syncIntervalSec: 0,
+              };
               break;
           }
           const s = await openStore(current);
@@ -74,7 +84,8 @@ export function forEachMode(title: string, body: (ctx: ModeContext) => void, mod
         },
         async second() {
           if (mode === 'memory') throw new Error('an in-memory database has no second connection');
-          const cfg: StoreConfig = current!.mode === 'replica' ? { ...current!, path: path.join(tmpDir(), 'replica-b.db') } : current!;
+          const cfg: StoreConfig =
+            current!.mode === 'replica' ? { ...current!, path: path.join(tmpDir(), 'replica-b.db') } : current!;
           const s = await openStore(cfg);
           open.push(s);
           return s;

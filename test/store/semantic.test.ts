@@ -85,8 +85,16 @@ forEachMode('semantic', (ctx) => {
   test('hybrid filters apply before the limit', async () => {
     const s = await ctx.fresh();
     s.setEmbedder(e64, { nearDuplicate: false });
-    await s.storeMany(Array.from({ length: 40 }, (_, i) => ({ topic: 'noise', summary: `cache entry ${i} about caching` })));
-    await s.storeMany(Array.from({ length: 4 }, (_, i) => ({ topic: 'wanted', summary: `unrelated words ${i}`, importance: 'high' as const })));
+    await s.storeMany(
+      Array.from({ length: 40 }, (_, i) => ({ topic: 'noise', summary: `cache entry ${i} about caching` })),
+    );
+    await s.storeMany(
+      Array.from({ length: 4 }, (_, i) => ({
+        topic: 'wanted',
+        summary: `unrelated words ${i}`,
+        importance: 'high' as const,
+      })),
+    );
     await s.flushEmbeddings();
     const r = await s.recall('cache', { topic: 'wanted', limit: 4 });
     assert.equal(r.mode, 'hybrid');
@@ -137,7 +145,9 @@ forEachMode('semantic', (ctx) => {
 
   test('backfill embeds what is missing, in batches, resumable and cancellable', async () => {
     const s = await ctx.fresh();
-    await s.storeMany(Array.from({ length: 70 }, (_, i) => ({ topic: `t${i % 3}`, summary: `memory without a vector ${i}` })));
+    await s.storeMany(
+      Array.from({ length: 70 }, (_, i) => ({ topic: `t${i % 3}`, summary: `memory without a vector ${i}` })),
+    );
     s.setEmbedder(e64, { nearDuplicate: false });
     assert.deepEqual(await s.embeddingCoverage(), { model: 'tiny-bert', embedded: 0, total: 70 });
     const ac = new AbortController();
@@ -169,24 +179,40 @@ forEachMode('semantic', (ctx) => {
     assert.deepEqual(await s.embeddingCoverage(), { model: 'tiny-bert-32', embedded: 0, total: notes.length });
     const before = await s.recall('libSQL replicas');
     assert.equal(before.mode, 'hybrid');
-    assert.ok(before.items.every((i) => i.similarity === undefined), 'no 64-d vector is compared with a 32-d query');
+    assert.ok(
+      before.items.every((i) => i.similarity === undefined),
+      'no 64-d vector is compared with a 32-d query',
+    );
     await s.embedMissing();
     const r = await s.recall('libSQL replicas');
     assert.ok(r.items.some((i) => i.similarity !== undefined));
     const dims = await s.sql(`SELECT model, dim, COUNT(*) AS n FROM mnemos_vectors GROUP BY model, dim ORDER BY model`);
-    assert.deepEqual(dims.map((d) => [d.model, Number(d.dim), Number(d.n)]), [
-      ['tiny-bert', 64, notes.length],
-      ['tiny-bert-32', 32, notes.length],
-    ]);
+    assert.deepEqual(
+      dims.map((d) => [d.model, Number(d.dim), Number(d.n)]),
+      [
+        ['tiny-bert', 64, notes.length],
+        ['tiny-bert-32', 32, notes.length],
+      ],
+    );
     assert.equal(await s.count(), notes.length);
   });
 
   test('a near duplicate in the same topic updates the existing memory without downgrading importance', async () => {
     const s = await ctx.fresh();
     s.setEmbedder(e64, { nearDuplicate: 0.95 });
-    const a = await s.store({ topic: 'prefs', summary: 'Always run the formatter before committing code', importance: 'critical', keywords: ['fmt'] });
+    const a = await s.store({
+      topic: 'prefs',
+      summary: 'Always run the formatter before committing code',
+      importance: 'critical',
+      keywords: ['fmt'],
+    });
     await s.flushEmbeddings();
-    const b = await s.store({ topic: 'prefs', summary: 'Always run the formatter before committing code!', importance: 'low', keywords: ['git'] });
+    const b = await s.store({
+      topic: 'prefs',
+      summary: 'Always run the formatter before committing code!',
+      importance: 'low',
+      keywords: ['git'],
+    });
     assert.equal(b.id, a.id);
     assert.equal(b.action, 'merged');
     assert.ok(b.similarity! >= 0.95);
@@ -205,13 +231,22 @@ forEachMode(
     test('the in-process index and libSQL vector_distance_cos rank the same memories', async () => {
       const s = await ctx.fresh();
       s.setEmbedder(e64, { nearDuplicate: false, vectorEngine: 'memory' });
-      await s.storeMany(Array.from({ length: 60 }, (_, i) => ({ topic: `t${i % 4}`, summary: `note ${i}: ${notes[i % notes.length][1]} ${i * 7}` })));
+      await s.storeMany(
+        Array.from({ length: 60 }, (_, i) => ({
+          topic: `t${i % 4}`,
+          summary: `note ${i}: ${notes[i % notes.length][1]} ${i * 7}`,
+        })),
+      );
       await s.flushEmbeddings();
       const viaMemory = await s.recall('replicas read locally', { limit: 8, bumpAccess: false });
       s.setEmbedder(e64, { nearDuplicate: false, vectorEngine: 'sql' });
       const viaSql = await s.recall('replicas read locally', { limit: 8, bumpAccess: false });
-      assert.deepEqual(viaSql.items.map((i) => i.memory.id), viaMemory.items.map((i) => i.memory.id));
-      for (const [i, it] of viaSql.items.entries()) assert.ok(Math.abs((it.similarity ?? 0) - (viaMemory.items[i].similarity ?? 0)) < 1e-4);
+      assert.deepEqual(
+        viaSql.items.map((i) => i.memory.id),
+        viaMemory.items.map((i) => i.memory.id),
+      );
+      for (const [i, it] of viaSql.items.entries())
+        assert.ok(Math.abs((it.similarity ?? 0) - (viaMemory.items[i].similarity ?? 0)) < 1e-4);
     });
   },
   ['local', 'sqld'],
@@ -220,7 +255,13 @@ forEachMode(
 test('a model unloaded while idle is reloaded for the next recall instead of answering keyword-only', async () => {
   const { openStore } = await import('../../src/store');
   const s = await openStore({ mode: 'local', path: ':memory:' });
-  const e = new Embedder({ modelId: 'tiny-bert', cacheDir: tmpDir('mnemos-embcache-'), localModelPath: MODELS, allowRemote: false, idleUnloadMs: 200 });
+  const e = new Embedder({
+    modelId: 'tiny-bert',
+    cacheDir: tmpDir('mnemos-embcache-'),
+    localModelPath: MODELS,
+    allowRemote: false,
+    idleUnloadMs: 200,
+  });
   try {
     s.setEmbedder(e, { waitForModel: false, nearDuplicate: false });
     await s.store({ topic: 't', summary: 'idle reload' });

@@ -22,7 +22,13 @@ function rawWriter(url: string) {
   return {
     async store(input: { summary: string }) {
       const id = randomUUID();
-      await c.batch([{ sql: 'INSERT INTO raw_concurrency(id, v) VALUES (?, ?)', args: [id, input.summary] }, { sql: 'SELECT id FROM raw_concurrency WHERE id = ?', args: [id] }], 'write');
+      await c.batch(
+        [
+          { sql: 'INSERT INTO raw_concurrency(id, v) VALUES (?, ?)', args: [id, input.summary] },
+          { sql: 'SELECT id FROM raw_concurrency WHERE id = ?', args: [id] },
+        ],
+        'write',
+      );
       return { id, action: 'created' as const };
     },
     close() {
@@ -37,7 +43,9 @@ async function main(): Promise<void> {
   const count = Number(process.env.WRITER_COUNT ?? 200);
   const maxRetries = Number(process.env.WRITER_RETRIES ?? 0);
   const tOpen = performance.now();
-  const store = rawUrl ? rawWriter(rawUrl) : await openStore(JSON.parse(process.env.MNEMOS_WRITER_CONFIG ?? '') as StoreConfig);
+  const store = rawUrl
+    ? rawWriter(rawUrl)
+    : await openStore(JSON.parse(process.env.MNEMOS_WRITER_CONFIG ?? '') as StoreConfig);
   const openMs = performance.now() - tOpen;
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
@@ -63,7 +71,11 @@ async function main(): Promise<void> {
         // A caller's retry of the same memory: the dedup rule must make it land once, whatever the first attempt did.
         if (attempt >= maxRetries) throw e;
         retries++;
-        process.stdout.write(`retry ${String((e as Error)?.message ?? e).replace(/\n/g, ' ').slice(0, 200)}\n`);
+        process.stdout.write(
+          `retry ${String((e as Error)?.message ?? e)
+            .replace(/\n/g, ' ')
+            .slice(0, 200)}\n`,
+        );
         await new Promise((r) => setTimeout(r, 10 + Math.random() * 40 * (attempt + 1)));
       }
     }
@@ -73,7 +85,9 @@ async function main(): Promise<void> {
   await store.close();
   lat.sort((a, b) => a - b);
   const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] ?? 0;
-  process.stdout.write(`done ${JSON.stringify({ writer, openMs, writeMs, retries, p50: q(0.5), p99: q(0.99), max: lat[lat.length - 1] ?? 0 })}\n`);
+  process.stdout.write(
+    `done ${JSON.stringify({ writer, openMs, writeMs, retries, p50: q(0.5), p99: q(0.99), max: lat[lat.length - 1] ?? 0 })}\n`,
+  );
 }
 
 main().then(

@@ -15,7 +15,12 @@ let store: MnemosStore;
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-sidebar-host-'));
   store = await openStore({ mode: 'local', path: path.join(tmp, 'h.db') });
-  await store.store({ topic: 'auth', summary: 'Rotate refresh tokens\nsecond line', importance: 'high', keywords: ['oauth'] });
+  await store.store({
+    topic: 'auth',
+    summary: 'Rotate refresh tokens\nsecond line',
+    importance: 'high',
+    keywords: ['oauth'],
+  });
   await store.store({ topic: 'db', summary: 'Vacuum after prune' });
 });
 after(async () => {
@@ -64,14 +69,28 @@ describe('sidebar host controller', () => {
   test('every request gets exactly one reply carrying its sequence number', async () => {
     const { ask } = harness();
     const topics = await ask(7, 'topics', {});
-    assert.deepEqual(topics, { type: 'response', seq: 7, ok: true, result: { topics: [{ topic: 'auth', count: 1 }, { topic: 'db', count: 1 }], total: 2 } });
+    assert.deepEqual(topics, {
+      type: 'response',
+      seq: 7,
+      ok: true,
+      result: {
+        topics: [
+          { topic: 'auth', count: 1 },
+          { topic: 'db', count: 1 },
+        ],
+        total: 2,
+      },
+    });
     const list = await ask(8, 'list', { topic: 'auth', cursor: null, limit: 10 });
     assert.ok(list.ok);
     const items = (list.result as { items: { id: string; label: string; importance: string }[] }).items;
     assert.equal(items.length, 1);
     assert.equal(items[0].label, 'Rotate refresh tokens');
     const got = await ask(9, 'get', { id: items[0].id });
-    assert.equal(((got as { result: { memory: MemoryDetail } }).result.memory).summary, 'Rotate refresh tokens\nsecond line');
+    assert.equal(
+      (got as { result: { memory: MemoryDetail } }).result.memory.summary,
+      'Rotate refresh tokens\nsecond line',
+    );
     const missing = await ask(10, 'get', { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
     assert.deepEqual(missing.ok && missing.result, { memory: null });
   });
@@ -113,18 +132,37 @@ describe('sidebar host controller', () => {
 
   test('a message without a usable sequence number is dropped and logged, never answered', async () => {
     const { c, posted, logs } = harness();
-    for (const m of [null, 'ready', 42, { type: 'request', method: 'topics' }, { type: 'request', seq: -1, method: 'topics' }, { type: 'request', seq: 1.5 }, { type: 'evil' }]) await c.receive(m);
+    for (const m of [
+      null,
+      'ready',
+      42,
+      { type: 'request', method: 'topics' },
+      { type: 'request', seq: -1, method: 'topics' },
+      { type: 'request', seq: 1.5 },
+      { type: 'evil' },
+    ])
+      await c.receive(m);
     assert.deepEqual(posted, []);
     assert.equal(logs.length, 7);
   });
 
   test('commands map to their mnemos.* id with only the validated argument', async () => {
     const { ask, commands } = harness();
-    await ask(1, 'run', { command: 'deleteMemory', id: ' 01ARZ3NDEKTSV4RRFFQ69G5FAV ', topic: 'ignored', extra: 'ignored' });
+    await ask(1, 'run', {
+      command: 'deleteMemory',
+      id: ' 01ARZ3NDEKTSV4RRFFQ69G5FAV ',
+      topic: 'ignored',
+      extra: 'ignored',
+    });
     await ask(2, 'run', { command: 'forgetTopic', topic: 'auth', id: 'ignored' });
     await ask(3, 'run', { command: 'connect', id: 'ignored' });
     await ask(4, 'run', { command: 'openMemory', id: 'A' });
-    assert.deepEqual(commands, [['mnemos.deleteMemory', '01ARZ3NDEKTSV4RRFFQ69G5FAV'], ['mnemos.forgetTopic', 'auth'], ['mnemos.connect'], ['mnemos.openMemory', 'A']]);
+    assert.deepEqual(commands, [
+      ['mnemos.deleteMemory', '01ARZ3NDEKTSV4RRFFQ69G5FAV'],
+      ['mnemos.forgetTopic', 'auth'],
+      ['mnemos.connect'],
+      ['mnemos.openMemory', 'A'],
+    ]);
   });
 
   test('search is a prefix search, and typing does not count as an access', async () => {
@@ -132,7 +170,10 @@ describe('sidebar host controller', () => {
     const r = await ask(1, 'search', { query: 'rot', limit: 10 });
     assert.ok(r.ok);
     const res = r.result as { items: { topic: string }[]; mode: string; notice?: RecallNotice };
-    assert.deepEqual(res.items.map((i) => i.topic), ['auth']);
+    assert.deepEqual(
+      res.items.map((i) => i.topic),
+      ['auth'],
+    );
     assert.equal(res.mode, 'keyword');
     // Without the host's words, the store's note becomes a sentence.
     assert.deepEqual(res.notice, { reason: 'failed', text: 'Keyword search only: embeddings are off.' });
@@ -150,7 +191,10 @@ describe('sidebar host controller', () => {
     // One row asked for, one row given: the page is the topic's own, never a filtered (short) page.
     const r = await ask(1, 'list', { topic: 'db*', cursor: null, limit: 1 });
     const page = (r.ok && r.result) as { items: { label: string }[]; nextCursor: string | null };
-    assert.deepEqual(page.items.map((i) => i.label), ['star topic vacuum']);
+    assert.deepEqual(
+      page.items.map((i) => i.label),
+      ['star topic vacuum'],
+    );
     assert.equal(page.nextCursor, null);
     const s = await ask(2, 'search', { query: 'vacuum', limit: 1, topic: 'db*' });
     assert.deepEqual(s.ok && (s.result as { items: { topic: string }[] }).items.map((i) => i.topic), ['db*']);
@@ -178,7 +222,10 @@ describe('sidebar host controller', () => {
       },
     });
     await c.receive({ type: 'ready' });
-    assert.deepEqual(posted[0], { type: 'status', status: { mode: 'local', keywordOnly: true, connected: true, recall: notice } });
+    assert.deepEqual(posted[0], {
+      type: 'status',
+      status: { mode: 'local', keywordOnly: true, connected: true, recall: notice },
+    });
     const r = await ask(1, 'search', { query: 'rot', limit: 10 });
     assert.deepEqual(r.ok && (r.result as { notice?: RecallNotice }).notice, notice);
     assert.deepEqual((await ask(2, 'reloadModel', {})).ok, true);
@@ -193,12 +240,17 @@ describe('sidebar host controller', () => {
   test('store errors keep their code with the token redacted; anything else says where the details are', async () => {
     const auth = harness({
       store: async () => {
-        throw new AuthError('the server refused the token eyJhbGciOiJFZERTQSJ9.eyJleHAiOjF9.c2lnbmF0dXJlX2hlcmU: run "Mnemos: Set Auth Token"');
+        throw new AuthError(
+          'the server refused the token eyJhbGciOiJFZERTQSJ9.eyJleHAiOjF9.c2lnbmF0dXJlX2hlcmU: run "Mnemos: Set Auth Token"',
+        );
       },
     });
     const r = await auth.ask(1, 'topics', {});
     assert.equal(!r.ok && r.error.code, 'auth');
-    assert.ok(!r.ok && !r.error.message.includes('eyJhbGci') && r.error.message.includes('Set Auth Token'), !r.ok ? r.error.message : '');
+    assert.ok(
+      !r.ok && !r.error.message.includes('eyJhbGci') && r.error.message.includes('Set Auth Token'),
+      !r.ok ? r.error.message : '',
+    );
 
     const boom = harness({
       store: async () => {
@@ -208,7 +260,10 @@ describe('sidebar host controller', () => {
     const b = await boom.ask(1, 'topics', {});
     assert.equal(!b.ok && b.error.code, 'internal');
     assert.ok(!b.ok && !b.error.message.includes('cannot read') && b.error.message.includes('output channel'));
-    assert.ok(boom.logs.some((l) => l.includes('cannot read x of undefined')), 'the details go to the log');
+    assert.ok(
+      boom.logs.some((l) => l.includes('cannot read x of undefined')),
+      'the details go to the log',
+    );
   });
 
   test('details carry the whole memory, a plain-text source label and a capped excerpt', async () => {
@@ -219,7 +274,11 @@ describe('sidebar host controller', () => {
       rawExcerpt: big,
       source: { type: 'vscode', file: 'src/a.ts', startLine: 3, endLine: 9, language: 'typescript' },
     });
-    const { id: id2 } = await store.store({ topic: 'code', summary: 'from claude', source: { type: 'claude_code', session_id: 's', file_path: 'lib/b.rs' } });
+    const { id: id2 } = await store.store({
+      topic: 'code',
+      summary: 'from claude',
+      source: { type: 'claude_code', session_id: 's', file_path: 'lib/b.rs' },
+    });
     const { ask } = harness();
     const a = (await ask(1, 'get', { id })) as { ok: true; result: { memory: MemoryDetail } };
     assert.equal(a.result.memory.rawExcerpt?.length, 100_000);
@@ -240,7 +299,12 @@ describe('sidebar host controller', () => {
 });
 
 describe('sidebar HTML', () => {
-  const opts = { cspSource: "'self' https://*.vscode-cdn.net", nonce: 'abcdefghijklmnopqrstuv==', scriptUri: 'https://x.vscode-cdn.net/dist/webview.js', codiconsUri: 'https://x.vscode-cdn.net/dist/codicons/codicon.css' };
+  const opts = {
+    cspSource: "'self' https://*.vscode-cdn.net",
+    nonce: 'abcdefghijklmnopqrstuv==',
+    scriptUri: 'https://x.vscode-cdn.net/dist/webview.js',
+    codiconsUri: 'https://x.vscode-cdn.net/dist/codicons/codicon.css',
+  };
 
   test('the CSP allows only the nonce’d script, our own styles and fonts, and nothing inline', () => {
     const csp = contentSecurityPolicy(opts.cspSource, opts.nonce);
@@ -252,8 +316,14 @@ describe('sidebar HTML', () => {
     const html = buildSidebarHtml(opts);
     assert.ok(html.includes(`<meta http-equiv="Content-Security-Policy" content="${csp}">`));
     assert.equal(html.match(/<script/g)?.length, 1);
-    assert.match(html, /<script nonce="abcdefghijklmnopqrstuv==" src="https:\/\/x\.vscode-cdn\.net\/dist\/webview\.js"><\/script>/);
-    assert.match(html, /<link id="vscode-codicon-stylesheet" rel="stylesheet" href="https:\/\/x\.vscode-cdn\.net\/dist\/codicons\/codicon\.css"/);
+    assert.match(
+      html,
+      /<script nonce="abcdefghijklmnopqrstuv==" src="https:\/\/x\.vscode-cdn\.net\/dist\/webview\.js"><\/script>/,
+    );
+    assert.match(
+      html,
+      /<link id="vscode-codicon-stylesheet" rel="stylesheet" href="https:\/\/x\.vscode-cdn\.net\/dist\/codicons\/codicon\.css"/,
+    );
     assert.doesNotMatch(html, /\sstyle=|\son\w+=/);
   });
 

@@ -18,21 +18,42 @@ import type { MnemosStore, NewMemory } from '../../src/store';
 export const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
 export const CHROMIUM = process.env.MNEMOS_CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Builds dist/webview.js with the project's build script when a source is newer than the bundle. */
 export function ensureWebviewBuilt(): void {
   const out = path.join(DIST, 'webview.js');
   const newest = (dir: string): number =>
-    fs.readdirSync(dir, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .reduce(
+        (m, e) =>
+          Math.max(m, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs),
+        0,
+      );
   const srcTime = Math.max(newest(path.join(ROOT, 'src/webview')), newest(path.join(ROOT, 'src/shared')));
-  if (fs.existsSync(out) && fs.existsSync(path.join(DIST, 'codicons/codicon.css')) && fs.statSync(out).mtimeMs >= srcTime) return;
+  if (
+    fs.existsSync(out) &&
+    fs.existsSync(path.join(DIST, 'codicons/codicon.css')) &&
+    fs.statSync(out).mtimeMs >= srcTime
+  )
+    return;
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium fonts-dejavu-core`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium fonts-dejavu-core`);
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
@@ -43,7 +64,12 @@ export interface AssetServer {
 
 /** Serves the view's HTML (fresh nonce per load) and nothing from disk but dist/webview.js and dist/codicons. */
 export async function startAssetServer(): Promise<AssetServer> {
-  const types: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };
+  const types: Record<string, string> = {
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.ttf': 'font/ttf',
+    '.map': 'application/json',
+  };
   let origin = '';
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -57,7 +83,12 @@ export async function startAssetServer(): Promise<AssetServer> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
       return;
     }
-    const allowed = ['/dist/webview.js', '/dist/webview.js.map', '/dist/codicons/codicon.css', '/dist/codicons/codicon.ttf'];
+    const allowed = [
+      '/dist/webview.js',
+      '/dist/webview.js.map',
+      '/dist/codicons/codicon.css',
+      '/dist/codicons/codicon.ttf',
+    ];
     if (!allowed.includes(url.pathname)) {
       res.writeHead(404).end();
       return;
@@ -190,8 +221,16 @@ export interface SidebarOptions {
   onCommand?(id: string, args: unknown[], sidebar: Sidebar): Promise<unknown> | unknown;
 }
 
-export async function openSidebar(browser: Browser, server: AssetServer, store: MnemosStore | (() => Promise<MnemosStore>), opts: SidebarOptions = {}): Promise<Sidebar> {
-  const context = await browser.newContext({ viewport: { width: opts.width ?? 340, height: opts.height ?? 720 }, deviceScaleFactor: 1 });
+export async function openSidebar(
+  browser: Browser,
+  server: AssetServer,
+  store: MnemosStore | (() => Promise<MnemosStore>),
+  opts: SidebarOptions = {},
+): Promise<Sidebar> {
+  const context = await browser.newContext({
+    viewport: { width: opts.width ?? 340, height: opts.height ?? 720 },
+    deviceScaleFactor: 1,
+  });
   const page = await context.newPage();
   const commands: Sidebar['commands'] = [];
   const fromWebview: unknown[] = [];
@@ -204,12 +243,18 @@ export async function openSidebar(browser: Browser, server: AssetServer, store: 
   const cdp = await context.newCDPSession(page);
   const controller = new SidebarController({
     store,
-    post: (m) => cdp.send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(m)}, '*')` }).catch(() => undefined),
+    post: (m) =>
+      cdp
+        .send('Runtime.evaluate', { expression: `window.postMessage(${JSON.stringify(m)}, '*')` })
+        .catch(() => undefined),
     runCommand: async (id, ...args) => {
       commands.push({ id, args });
       return opts.onCommand?.(id, args, sidebar);
     },
-    status: () => (typeof opts.status === 'function' ? opts.status() : (opts.status ?? { mode: 'local', keywordOnly: true, connected: true })),
+    status: () =>
+      typeof opts.status === 'function'
+        ? opts.status()
+        : (opts.status ?? { mode: 'local', keywordOnly: true, connected: true }),
     reloadModel: opts.reloadModel,
     offlineMessage: opts.offlineMessage,
     log: () => undefined,
@@ -222,7 +267,9 @@ export async function openSidebar(browser: Browser, server: AssetServer, store: 
   });
   await cdp.send('Runtime.enable');
   await cdp.send('Runtime.addBinding', { name: '__mnemosToHost' });
-  await page.addInitScript(initScript(opts.state, opts.theme?.vars ?? DARK_THEME, opts.theme?.bodyClass ?? 'vscode-dark'));
+  await page.addInitScript(
+    initScript(opts.state, opts.theme?.vars ?? DARK_THEME, opts.theme?.bodyClass ?? 'vscode-dark'),
+  );
   sidebar = {
     page,
     context,
@@ -230,7 +277,8 @@ export async function openSidebar(browser: Browser, server: AssetServer, store: 
     commands,
     fromWebview,
     logs,
-    savedState: () => page.evaluate(() => (window as unknown as { __mnemosSavedState(): unknown }).__mnemosSavedState()),
+    savedState: () =>
+      page.evaluate(() => (window as unknown as { __mnemosSavedState(): unknown }).__mnemosSavedState()),
     cspViolations: () => page.evaluate(() => (window as unknown as { __cspViolations: [] }).__cspViolations),
     dataChanged: () => controller.notifyDataChanged(),
     statusChanged: () => controller.pushStatus(),
@@ -281,7 +329,9 @@ function initScript(state: unknown, theme: Record<string, string>, bodyClass: st
 
 /** Waits for the first render: the performance measure the webview records once its tree is painted. */
 export async function firstPaint(page: Page, timeoutMs = 15_000): Promise<number> {
-  await page.waitForFunction(() => performance.getEntriesByName('mnemos:first-paint').length > 0, undefined, { timeout: timeoutMs });
+  await page.waitForFunction(() => performance.getEntriesByName('mnemos:first-paint').length > 0, undefined, {
+    timeout: timeoutMs,
+  });
   return page.evaluate(() => performance.getEntriesByName('mnemos:first-paint')[0].duration);
 }
 
@@ -294,7 +344,7 @@ const WORDS = (
 /** Deterministic memories spread over topics, for tests and the benchmark. */
 export function sampleMemories(n: number, topics: string[], seed = 1): NewMemory[] {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const imps = ['critical', 'high', 'medium', 'medium', 'low'] as const;
   return Array.from({ length: n }, (_, i) => {
     const words = Array.from({ length: 8 + Math.floor(rnd() * 10) }, () => WORDS[Math.floor(rnd() * WORDS.length)]);

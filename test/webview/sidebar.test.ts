@@ -8,7 +8,18 @@ import { isDeepStrictEqual } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ConnectionError, type MnemosStore, openStore } from '../../src/store';
-import { type AssetServer, ensureWebviewBuilt, firstPaint, launchBrowser, openSidebar, ROOT, sampleMemories, type Sidebar, type SidebarOptions, startAssetServer } from './harness';
+import {
+  type AssetServer,
+  ensureWebviewBuilt,
+  firstPaint,
+  launchBrowser,
+  openSidebar,
+  ROOT,
+  sampleMemories,
+  type Sidebar,
+  type SidebarOptions,
+  startAssetServer,
+} from './harness';
 
 const XSS = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
 const TOPICS = { auth: 30, 'build-system': 12, database: 250, frontend: 5 };
@@ -95,7 +106,10 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
 }
 
 const commandRan = (sb: Sidebar, expected: { id: string; args: unknown[] }) =>
-  eventually(() => isDeepStrictEqual(sb.commands.at(-1), expected), `${expected.id}(${JSON.stringify(expected.args)}); last: ${JSON.stringify(sb.commands.at(-1))}`);
+  eventually(
+    () => isDeepStrictEqual(sb.commands.at(-1), expected),
+    `${expected.id}(${JSON.stringify(expected.args)}); last: ${JSON.stringify(sb.commands.at(-1))}`,
+  );
 
 async function focusOn(page: Page, what: string, pred: (r: RowInfo) => boolean): Promise<void> {
   await eventually(async () => {
@@ -115,11 +129,16 @@ async function waitRows(page: Page, pred: (rs: RowInfo[]) => boolean, what: stri
     if (pred(last)) return last;
     await page.waitForTimeout(25);
   }
-  assert.fail(`timed out waiting for ${what}; rows: ${JSON.stringify(last.slice(0, 8).map((r) => [r.kind, r.topic, r.label.slice(0, 30)]))}…`);
+  assert.fail(
+    `timed out waiting for ${what}; rows: ${JSON.stringify(last.slice(0, 8).map((r) => [r.kind, r.topic, r.label.slice(0, 30)]))}…`,
+  );
 }
 
 async function expandTopic(page: Page, topic: string): Promise<void> {
-  await page.locator('vscode-tree-item[data-kind="topic"]').filter({ has: page.locator(`:scope > .row-label`, { hasText: new RegExp(`^${topic}$`) }) }).click();
+  await page
+    .locator('vscode-tree-item[data-kind="topic"]')
+    .filter({ has: page.locator(`:scope > .row-label`, { hasText: new RegExp(`^${topic}$`) }) })
+    .click();
   await waitRows(page, (rs) => rs.some((r) => r.kind === 'memory' && r.topic === topic), `${topic} to open`);
 }
 
@@ -163,7 +182,11 @@ describe('Memories sidebar in Chromium', () => {
     const sb = await sidebar(store);
     const input = sb.page.locator('#search input');
     await input.pressSequentially('rota', { delay: 20 });
-    const hits = await waitRows(sb.page, (rs) => rs.length > 0 && rs.every((r) => r.kind === 'memory'), 'search results');
+    const hits = await waitRows(
+      sb.page,
+      (rs) => rs.length > 0 && rs.every((r) => r.kind === 'memory'),
+      'search results',
+    );
     assert.deepEqual(
       hits.map((r) => r.label),
       ['Rotate OAuth refresh tokens on every use'],
@@ -171,10 +194,15 @@ describe('Memories sidebar in Chromium', () => {
     // Search results say which topic they are in.
     assert.equal(await row(sb.page, '[data-kind="memory"]').first().locator('.row-topic').textContent(), 'auth');
     await input.pressSequentially('te OAuth', { delay: 20 });
-    const asked = (q: string) => sb.fromWebview.some((m) => (m as { method?: string; params?: { query?: string } }).params?.query === q);
+    const asked = (q: string) =>
+      sb.fromWebview.some((m) => (m as { method?: string; params?: { query?: string } }).params?.query === q);
     for (let i = 0; i < 200 && !asked('rotate OAuth'); i++) await sb.page.waitForTimeout(25);
     assert.ok(asked('rotate OAuth'), 'the whole query was searched once typing paused');
-    await waitRows(sb.page, (rs) => rs[0]?.label === 'Rotate OAuth refresh tokens on every use' && rs.length === 1, 'the full words');
+    await waitRows(
+      sb.page,
+      (rs) => rs[0]?.label === 'Rotate OAuth refresh tokens on every use' && rs.length === 1,
+      'the full words',
+    );
     await input.fill('');
     await input.pressSequentially('qzxv', { delay: 20 });
     await waitRows(sb.page, (rs) => rs.length === 0, 'no results for a word nobody wrote');
@@ -203,17 +231,16 @@ describe('Memories sidebar in Chromium', () => {
     assert.equal(await detail.locator('pre.excerpt b').count(), 0, 'markup in the excerpt stays text');
     assert.deepEqual(await detail.locator('.chip').allTextContents(), ['oauth', 'refresh-token']);
     const meta = await detail.locator('dl.meta').textContent();
-    for (const part of ['Importance', 'critical', 'Weight', '1.000', 'Accessed', 'Created', 'Source', m.id]) assert.ok(meta?.includes(part), `details show ${part}`);
+    for (const part of ['Importance', 'critical', 'Weight', '1.000', 'Accessed', 'Created', 'Source', m.id])
+      assert.ok(meta?.includes(part), `details show ${part}`);
     assert.equal(await detail.locator('button.link').textContent(), 'src/auth/refresh.ts:40–52');
     await detail.locator('button.link').click();
     await commandRan(sb, { id: 'mnemos.openMemory', args: [m.id] });
     // Icon-only buttons have names a screen reader can say.
-    assert.deepEqual(await detail.locator('vscode-toolbar-button').evaluateAll((bs) => bs.map((b) => b.getAttribute('label'))), [
-      'Open src/auth/refresh.ts:40–52',
-      'Edit memory',
-      'Delete memory',
-      'Close details',
-    ]);
+    assert.deepEqual(
+      await detail.locator('vscode-toolbar-button').evaluateAll((bs) => bs.map((b) => b.getAttribute('label'))),
+      ['Open src/auth/refresh.ts:40–52', 'Edit memory', 'Delete memory', 'Close details'],
+    );
     await detail.locator('vscode-toolbar-button[data-action="edit"]').click();
     await commandRan(sb, { id: 'mnemos.editMemory', args: [m.id] });
   });
@@ -248,7 +275,11 @@ describe('Memories sidebar in Chromium', () => {
     assert.equal((await rows(page)).filter((r) => r.tabIndex === 0).length, 1, 'roving tabindex follows focus');
 
     await page.keyboard.press('ArrowRight');
-    const opened = await waitRows(page, (rs) => rs.some((r) => r.kind === 'memory' && r.topic === 'auth'), 'auth to expand');
+    const opened = await waitRows(
+      page,
+      (rs) => rs.some((r) => r.kind === 'memory' && r.topic === 'auth'),
+      'auth to expand',
+    );
     assert.equal(opened[0].expanded, 'true');
     await page.keyboard.press('ArrowDown');
     await focusOn(page, 'the first memory', (r) => r.kind === 'memory');
@@ -265,7 +296,14 @@ describe('Memories sidebar in Chromium', () => {
     assert.deepEqual(deleted, [target]);
     assert.deepEqual(sb.commands.at(-1), { id: 'mnemos.deleteMemory', args: [target] });
     await focusOn(page, 'the next row', (r) => r.id === next.id);
-    assert.equal(await page.locator('#detail').textContent().then((t) => t?.includes('Memory not found')), true, 'details say the memory is gone');
+    assert.equal(
+      await page
+        .locator('#detail')
+        .textContent()
+        .then((t) => t?.includes('Memory not found')),
+      true,
+      'details say the memory is gone',
+    );
 
     await page.keyboard.press('Escape');
     assert.equal(await page.locator('#detail').isVisible(), false);
@@ -322,18 +360,30 @@ describe('Memories sidebar in Chromium', () => {
       (e as HTMLElement).focus({ preventScroll: true });
     });
     await sb.page.keyboard.press('Enter');
-    rs = await waitRows(sb.page, (x) => x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 200, '200 rows');
+    rs = await waitRows(
+      sb.page,
+      (x) => x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 200,
+      '200 rows',
+    );
     const hundredFirst = rs.filter((r) => r.kind === 'memory' && r.topic === 'database')[100];
     await focusOn(sb.page, 'the first row of the new page', (r) => r.id === hundredFirst.id);
     // Scrolling the last row into view loads the last page. (A plain scroll: Playwright's
     // scrollIntoViewIfNeeded would wait for a row that the scroll itself removes.)
     await row(sb.page, '[data-kind="more"]').evaluate((e) => e.scrollIntoView());
-    rs = await waitRows(sb.page, (x) => x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 250 && !x.some((r) => r.kind === 'more'), 'all 250');
+    rs = await waitRows(
+      sb.page,
+      (x) =>
+        x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 250 &&
+        !x.some((r) => r.kind === 'more'),
+      'all 250',
+    );
     const ids = rs.filter((r) => r.kind === 'memory' && r.topic === 'database').map((r) => r.id);
     const all: string[] = [];
     for await (const m of store.iterate({ topic: 'database', order: 'recent' })) all.push(m.id);
     assert.deepEqual(ids, all);
-    const lists = sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list') as { params: { limit: number; cursor: string | null } }[];
+    const lists = sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list') as {
+      params: { limit: number; cursor: string | null };
+    }[];
     assert.deepEqual(
       lists.map((l) => [l.params.limit, l.params.cursor === null]),
       [
@@ -349,14 +399,22 @@ describe('Memories sidebar in Chromium', () => {
     const page = sb.page;
     await page.locator('#importance-filter').click();
     await page.locator('#importance-filter').getByRole('option', { name: 'Critical', exact: true }).click();
-    const critical = await store.sql(`SELECT topic, COUNT(*) AS n FROM memories WHERE importance = 'critical' GROUP BY topic ORDER BY topic`);
-    const rs = await waitRows(page, (x) => x.length === critical.length && x[0]?.badge === String(critical[0].n), 'critical counts');
+    const critical = await store.sql(
+      `SELECT topic, COUNT(*) AS n FROM memories WHERE importance = 'critical' GROUP BY topic ORDER BY topic`,
+    );
+    const rs = await waitRows(
+      page,
+      (x) => x.length === critical.length && x[0]?.badge === String(critical[0].n),
+      'critical counts',
+    );
     assert.deepEqual(
       rs.map((r) => [r.topic, r.badge]),
       critical.map((c) => [c.topic, String(c.n)]),
     );
     await expandTopic(page, 'auth');
-    const shown = await page.locator('vscode-tree-item[data-kind="memory"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.importance));
+    const shown = await page
+      .locator('vscode-tree-item[data-kind="memory"]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.importance));
     assert.ok(shown.length > 0 && shown.every((i) => i === 'critical'), JSON.stringify(shown));
 
     await page.locator('#topic-filter').click();
@@ -382,10 +440,17 @@ describe('Memories sidebar in Chromium', () => {
     sb.dataChanged();
     const rs = await waitRows(page, (x) => x.some((r) => r.topic === 'observability'), 'the new topic');
     assert.equal(rs.find((r) => r.kind === 'topic' && r.topic === 'database')?.badge, '251');
-    assert.equal(rs.filter((r) => r.kind === 'memory' && r.topic === 'database')[0].label, 'Vacuum the replica after a bulk prune');
+    assert.equal(
+      rs.filter((r) => r.kind === 'memory' && r.topic === 'database')[0].label,
+      'Vacuum the replica after a bulk prune',
+    );
     assert.equal(rs.find((r) => r.id === picked.id)?.selected, true, 'selection kept');
     assert.equal(await page.locator('#scroller').evaluate((e) => e.scrollTop), before, 'scroll kept');
-    assert.equal(await handle!.evaluate((e) => e.isConnected), true, 'the row element was updated in place, not rebuilt');
+    assert.equal(
+      await handle!.evaluate((e) => e.isConnected),
+      true,
+      'the row element was updated in place, not rebuilt',
+    );
     assert.equal(await page.locator('#detail .memory-id').textContent(), picked.id);
   });
 
@@ -396,7 +461,16 @@ describe('Memories sidebar in Chromium', () => {
     await row(sb.page, `[data-id="${target.id}"]`).click();
     await sb.page.locator('#detail .summary').waitFor();
     const state = (await sb.savedState()) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(state).sort(), ['detailOpen', 'expanded', 'importance', 'query', 'scrollTop', 'selected', 'topic', 'v']);
+    assert.deepEqual(Object.keys(state).sort(), [
+      'detailOpen',
+      'expanded',
+      'importance',
+      'query',
+      'scrollTop',
+      'selected',
+      'topic',
+      'v',
+    ]);
     assert.ok(!JSON.stringify(state).includes(target.label), 'state holds UI state, never memory text');
     await sb.close();
 
@@ -410,12 +484,22 @@ describe('Memories sidebar in Chromium', () => {
     assert.equal(await again.page.locator('#detail .memory-id').textContent(), target.id);
 
     await again.page.locator('#search input').fill('cache');
-    await waitRows(again.page, (x) => x.some((r) => r.kind === 'memory') && x.every((r) => r.kind !== 'topic'), 'results');
+    await waitRows(
+      again.page,
+      (x) => x.some((r) => r.kind === 'memory') && x.every((r) => r.kind !== 'topic'),
+      'results',
+    );
     const s2 = await again.savedState();
     await again.close();
     const third = await sidebar(store, { state: s2 });
     assert.equal(await third.page.locator('#search input').inputValue(), 'cache');
-    await waitRows(third.page, (x) => x.length > 0 && x.every((r) => r.kind === 'more' || (r.kind === 'memory' && r.label.toLowerCase().includes('cache'))), 'the same search');
+    await waitRows(
+      third.page,
+      (x) =>
+        x.length > 0 &&
+        x.every((r) => r.kind === 'more' || (r.kind === 'memory' && r.label.toLowerCase().includes('cache'))),
+      'the same search',
+    );
   });
 
   test('screenshot: test-results/sidebar.png', async () => {
@@ -442,7 +526,14 @@ describe('Memories sidebar on an empty store', () => {
     assert.equal(await sb.page.locator('vscode-tree').isVisible(), false);
     await sb.page.locator('#empty vscode-button[data-command="saveMemory"]').click();
     await sb.page.locator('#empty vscode-button[data-command="connect"]').click();
-    await eventually(() => isDeepStrictEqual(sb.commands.map((c) => c.id), ['mnemos.saveMemory', 'mnemos.connect']), 'save, then connect');
+    await eventually(
+      () =>
+        isDeepStrictEqual(
+          sb.commands.map((c) => c.id),
+          ['mnemos.saveMemory', 'mnemos.connect'],
+        ),
+      'save, then connect',
+    );
     await sb.page.evaluate(() => document.fonts.ready);
     await sb.page.screenshot({ path: path.join(ROOT, 'test-results', 'sidebar-empty.png') });
 
@@ -461,7 +552,8 @@ describe('Memories sidebar on an empty store', () => {
       browser,
       server,
       async () => {
-        if (fail) throw new ConnectionError('cannot reach the libSQL server at https://db.example.com (token=secret123456789)');
+        if (fail)
+          throw new ConnectionError('cannot reach the libSQL server at https://db.example.com (token=secret123456789)');
         return store;
       },
       { status: { mode: 'remote', keywordOnly: true, connected: false } },

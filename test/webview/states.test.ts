@@ -12,7 +12,18 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { Embedder } from '../../src/embed/embedder';
 import type { RecallNotice, SidebarStatus } from '../../src/shared/protocol';
 import { ConnectionError, type MnemosStore, openStore } from '../../src/store';
-import { type AssetServer, ensureWebviewBuilt, firstPaint, launchBrowser, openSidebar, ROOT, sampleMemories, type Sidebar, type SidebarOptions, startAssetServer } from './harness';
+import {
+  type AssetServer,
+  ensureWebviewBuilt,
+  firstPaint,
+  launchBrowser,
+  openSidebar,
+  ROOT,
+  sampleMemories,
+  type Sidebar,
+  type SidebarOptions,
+  startAssetServer,
+} from './harness';
 
 const SHOTS = path.join(ROOT, 'test-results', 'sidebar-states');
 const MODELS = path.join(ROOT, 'test', 'fixtures', 'models');
@@ -62,8 +73,16 @@ async function shot(page: Page, name: string): Promise<void> {
 
 /** A person can read all of it: the text wraps inside its box, or the element's title carries it whole. */
 async function readable(l: Locator, what: string): Promise<void> {
-  const m = await l.evaluate((e) => ({ sw: e.scrollWidth, cw: e.clientWidth, title: e.getAttribute('title') ?? (e.parentElement?.getAttribute('title') ?? ''), text: e.textContent ?? '' }));
-  assert.ok(m.sw <= m.cw || m.title.includes(m.text), `${what} is cut at the edge (scrollWidth ${m.sw} > clientWidth ${m.cw}, title ${JSON.stringify(m.title)})`);
+  const m = await l.evaluate((e) => ({
+    sw: e.scrollWidth,
+    cw: e.clientWidth,
+    title: e.getAttribute('title') ?? e.parentElement?.getAttribute('title') ?? '',
+    text: e.textContent ?? '',
+  }));
+  assert.ok(
+    m.sw <= m.cw || m.title.includes(m.text),
+    `${what} is cut at the edge (scrollWidth ${m.sw} > clientWidth ${m.cw}, title ${JSON.stringify(m.title)})`,
+  );
 }
 
 async function search(page: Page, q: string): Promise<void> {
@@ -83,12 +102,18 @@ describe('sidebar states', () => {
   });
 
   test('offline remote: the banner says so in words, with Connect… and Retry, and wraps', async () => {
-    const sentence = 'Mnemos is offline: https://db.example.turso.io is unreachable. 2 memories saved offline wait to be written. Retry when it is back, or check the URL in the settings.';
+    const sentence =
+      'Mnemos is offline: https://db.example.turso.io is unreachable. 2 memories saved offline wait to be written. Retry when it is back, or check the URL in the settings.';
     const sb = await sidebar(
       async () => {
-        throw new ConnectionError('cannot reach https://db.example.turso.io: TypeError: fetch failed (getaddrinfo ENOTFOUND db.example.turso.io)');
+        throw new ConnectionError(
+          'cannot reach https://db.example.turso.io: TypeError: fetch failed (getaddrinfo ENOTFOUND db.example.turso.io)',
+        );
       },
-      { status: { mode: 'remote · offline · 2 pending', keywordOnly: false, connected: false }, offlineMessage: () => sentence },
+      {
+        status: { mode: 'remote · offline · 2 pending', keywordOnly: false, connected: false },
+        offlineMessage: () => sentence,
+      },
     );
     const banner = sb.page.locator('#banner');
     await banner.waitFor();
@@ -102,8 +127,13 @@ describe('sidebar states', () => {
   });
 
   test('model loading: search says it is keyword-only meanwhile', async () => {
-    const loading: RecallNotice = { reason: 'loading', text: 'The embedding model (Xenova/all-MiniLM-L6-v2) is loading; search is keyword-only meanwhile.' };
-    const sb = await sidebar(await newStore(40), { status: { mode: 'local', keywordOnly: true, connected: true, recall: loading } });
+    const loading: RecallNotice = {
+      reason: 'loading',
+      text: 'The embedding model (Xenova/all-MiniLM-L6-v2) is loading; search is keyword-only meanwhile.',
+    };
+    const sb = await sidebar(await newStore(40), {
+      status: { mode: 'local', keywordOnly: true, connected: true, recall: loading },
+    });
     await search(sb.page, 'cache');
     const note = sb.page.locator('#note');
     assert.equal(await note.locator('.message').textContent(), loading.text);
@@ -119,7 +149,12 @@ describe('sidebar states', () => {
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
     const port = (dead.address() as AddressInfo).port;
     await new Promise<void>((r) => dead.close(() => r()));
-    const offline = new Embedder({ modelId: 'Xenova/all-MiniLM-L6-v2', cacheDir: path.join(tmp, 'empty-cache'), allowRemote: true, remoteHost: `http://127.0.0.1:${port}/` });
+    const offline = new Embedder({
+      modelId: 'Xenova/all-MiniLM-L6-v2',
+      cacheDir: path.join(tmp, 'empty-cache'),
+      allowRemote: true,
+      remoteHost: `http://127.0.0.1:${port}/`,
+    });
     embedders.push(offline);
     store.setEmbedder(offline, { waitForModel: true });
     const first = await store.recall('cache', { bumpAccess: false });
@@ -141,7 +176,12 @@ describe('sidebar states', () => {
       // What EmbeddingsHost.reload does: a fresh embedder, loaded now (the network is back: the tiny local model).
       reloadModel: async () => {
         reloads++;
-        const e = new Embedder({ modelId: 'tiny-bert', cacheDir: path.join(tmp, 'cache'), localModelPath: MODELS, allowRemote: false });
+        const e = new Embedder({
+          modelId: 'tiny-bert',
+          cacheDir: path.join(tmp, 'cache'),
+          localModelPath: MODELS,
+          allowRemote: false,
+        });
         embedders.push(e);
         await e.info();
         store.setEmbedder(e, { waitForModel: true });
@@ -156,7 +196,10 @@ describe('sidebar states', () => {
     await readable(note.locator('.message'), 'the failure note');
     const box = await note.boundingBox();
     assert.ok(box && box.width <= 300, 'the note fits the sidebar');
-    assert.match((await sb.page.locator('#status-line').getAttribute('title')) ?? '', /Could not download the embedding model: no network/);
+    assert.match(
+      (await sb.page.locator('#status-line').getAttribute('title')) ?? '',
+      /Could not download the embedding model: no network/,
+    );
     await shot(sb.page, 'model-failed-offline');
 
     await note.locator('vscode-button[data-action="retry"]').click();
@@ -171,22 +214,40 @@ describe('sidebar states', () => {
 
   test('model failed without the host (store note only): still a sentence that wraps', async () => {
     const store = await newStore(20);
-    const missing = new Embedder({ modelId: 'nobody/no-such-model', cacheDir: path.join(tmp, 'cache'), localModelPath: MODELS, allowRemote: false });
+    const missing = new Embedder({
+      modelId: 'nobody/no-such-model',
+      cacheDir: path.join(tmp, 'cache'),
+      localModelPath: MODELS,
+      allowRemote: false,
+    });
     embedders.push(missing);
     store.setEmbedder(missing, { waitForModel: true });
     const sb = await sidebar(store, { width: 260, status: { mode: 'local', keywordOnly: true, connected: true } });
     await search(sb.page, 'cache');
-    await sb.page.waitForFunction(() => /not in the local model folder/.test(document.querySelector('#note')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await sb.page.waitForFunction(
+      () => /not in the local model folder/.test(document.querySelector('#note')?.textContent ?? ''),
+      undefined,
+      { timeout: 20_000 },
+    );
     const text = (await sb.page.locator('#note .message').textContent()) ?? '';
-    assert.match(text, /^Keyword search only: The embedding model nobody\/no-such-model is not in the local model folder \(.+\), and downloading is off\.$/);
+    assert.match(
+      text,
+      /^Keyword search only: The embedding model nobody\/no-such-model is not in the local model folder \(.+\), and downloading is off\.$/,
+    );
     assert.doesNotMatch(text, /ModelFileNotFoundError|not found locally/);
     await readable(sb.page.locator('#note .message'), 'a long path in the note');
     await shot(sb.page, 'model-not-downloaded');
   });
 
   test('embeddings turned off: says so and offers the settings', async () => {
-    const off: RecallNotice = { reason: 'disabled', text: 'Embeddings are turned off (mnemos.embeddings.enabled): search is keyword-only.', action: 'settings' };
-    const sb = await sidebar(await newStore(20), { status: { mode: 'local', keywordOnly: true, connected: true, recall: off } });
+    const off: RecallNotice = {
+      reason: 'disabled',
+      text: 'Embeddings are turned off (mnemos.embeddings.enabled): search is keyword-only.',
+      action: 'settings',
+    };
+    const sb = await sidebar(await newStore(20), {
+      status: { mode: 'local', keywordOnly: true, connected: true, recall: off },
+    });
     await search(sb.page, 'cache');
     await sb.page.locator('#note vscode-button[data-action="settings"]').click();
     await (async () => {
@@ -197,10 +258,16 @@ describe('sidebar states', () => {
   });
 
   test('replica syncing, reading its offline copy: the status line says it, whole on hover', async () => {
-    const sb = await sidebar(await newStore(30), { width: 240, status: { mode: 'replica · offline copy · 12 pending', keywordOnly: true, connected: false } });
+    const sb = await sidebar(await newStore(30), {
+      width: 240,
+      status: { mode: 'replica · offline copy · 12 pending', keywordOnly: true, connected: false },
+    });
     const status = sb.page.locator('#status-line');
     await status.locator('.message').waitFor();
-    assert.equal(await status.locator('.message').textContent(), 'replica · offline copy · 12 pending · not connected · keyword search only');
+    assert.equal(
+      await status.locator('.message').textContent(),
+      'replica · offline copy · 12 pending · not connected · keyword search only',
+    );
     await readable(status.locator('.message'), 'the status line at 240 px');
     assert.match((await status.getAttribute('title')) ?? '', /\nNot connected to the memory store\.\n/);
     await shot(sb.page, 'replica-offline-copy');
@@ -211,7 +278,9 @@ describe('sidebar states', () => {
     const long = 'a-very-long-topic-name-that-goes-on-'.repeat(6).slice(0, 200);
     const topics = Array.from({ length: 3000 }, (_, i) => `topic-${String(i).padStart(4, '0')}`).concat(long);
     await store.storeMany(sampleMemories(topics.length, topics));
-    const sb = await openSidebar(browser, server, store, { status: { mode: 'local', keywordOnly: false, connected: true } });
+    const sb = await openSidebar(browser, server, store, {
+      status: { mode: 'local', keywordOnly: false, connected: true },
+    });
     open.push(sb);
     const ms = await firstPaint(sb.page, 120_000);
     const topicRows = sb.page.locator('vscode-tree > vscode-tree-item[data-kind="topic"]');
@@ -219,8 +288,14 @@ describe('sidebar states', () => {
     const more = sb.page.locator('vscode-tree > vscode-tree-item[data-kind="more"]');
     assert.equal(await more.locator('.row-label').textContent(), 'Show more topics (2801 topics not shown)');
     await more.evaluate((e) => e.scrollIntoView());
-    await sb.page.waitForFunction(() => document.querySelectorAll('vscode-tree > vscode-tree-item[data-kind="topic"]').length === 400);
-    assert.equal(await topicRows.nth(200).getAttribute('data-topic'), 'topic-0199', 'scrolling to the end draws the next 200, in order');
+    await sb.page.waitForFunction(
+      () => document.querySelectorAll('vscode-tree > vscode-tree-item[data-kind="topic"]').length === 400,
+    );
+    assert.equal(
+      await topicRows.nth(200).getAttribute('data-topic'),
+      'topic-0199',
+      'scrolling to the end draws the next 200, in order',
+    );
     const row = sb.page.locator(`vscode-tree-item[data-kind="topic"][data-topic="${long}"]`);
     await row.evaluate((e) => e.scrollIntoView());
     assert.equal(await row.getAttribute('title'), long);

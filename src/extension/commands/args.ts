@@ -20,7 +20,7 @@ export function options(args: unknown[]): Options {
 export function idArg(args: unknown[]): string | undefined {
   if (typeof args[0] === 'string' && args[0].trim()) return args[0].trim();
   const o = options(args);
-  for (const k of ['id', 'memoryId']) if (typeof o[k] === 'string' && (o[k]).trim()) return (o[k]).trim();
+  for (const k of ['id', 'memoryId']) if (typeof o[k] === 'string' && o[k].trim()) return o[k].trim();
   return undefined;
 }
 

@@ -3,7 +3,17 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { Cancelled } from './args';
 import { deleteMemory, editMemory, forgetTopic, openMemory, recall, saveMemory, saveSelection } from './memories';
-import { clearAuthToken, connect, embedMissing, exportMemories, importMemories, refresh, setAuthToken, showStoreInfo, syncNow } from './storeCommands';
+import {
+  clearAuthToken,
+  connect,
+  embedMissing,
+  exportMemories,
+  importMemories,
+  refresh,
+  setAuthToken,
+  showStoreInfo,
+  syncNow,
+} from './storeCommands';
 
 type Handler = (s: Services, ...args: unknown[]) => Promise<unknown>;
 

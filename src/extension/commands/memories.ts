@@ -1,12 +1,31 @@
 /** Commands on memories: save (selection / text), recall, open, edit, delete, forget a topic. */
 import * as vscode from 'vscode';
-import { type Memory, type MemoryPatch, type NewMemory, NotFoundError, type StoreResult, InvalidInputError, validateSummary } from '../../store';
+import {
+  type Memory,
+  type MemoryPatch,
+  type NewMemory,
+  NotFoundError,
+  type StoreResult,
+  InvalidInputError,
+  validateSummary,
+} from '../../store';
 import { memoryUri } from '../memoryDocument';
 import { messageOf } from '../notify';
 import type { SaveOutcome } from '../offline';
 import type { Services } from '../services';
 import { editorSource, selectionLines } from '../source';
-import { boolOpt, Cancelled, IMPORTANCE_ITEMS, idArg, importanceOpt, keywordsOpt, options, required, splitKeywords, stringOpt } from './args';
+import {
+  boolOpt,
+  Cancelled,
+  IMPORTANCE_ITEMS,
+  idArg,
+  importanceOpt,
+  keywordsOpt,
+  options,
+  required,
+  splitKeywords,
+  stringOpt,
+} from './args';
 import { knownTopics, memoryFromArgOrPick, pickTopic, searchMemories, topicProblem } from './pickers';
 
 /** Summaries stay readable in lists and under ICM's 64 KiB cap; the full selection goes to raw_excerpt. */
@@ -39,7 +58,10 @@ async function save(s: Services, memory: NewMemory): Promise<SaveOutcome & { top
 }
 
 /** mnemos.saveSelection({topic?, importance?, keywords?, summary?}) — the active editor's selection, with its source. */
-export async function saveSelection(s: Services, ...args: unknown[]): Promise<(SaveOutcome & { topic: string }) | undefined> {
+export async function saveSelection(
+  s: Services,
+  ...args: unknown[]
+): Promise<(SaveOutcome & { topic: string }) | undefined> {
   const o = options(args);
   const editor = vscode.window.activeTextEditor;
   if (!editor) {
@@ -53,14 +75,25 @@ export async function saveSelection(s: Services, ...args: unknown[]): Promise<(S
     return undefined;
   }
   const source = await editorSource(editor.document, selectionLines(sel));
-  const topic = stringOpt(o, 'topic') ?? required(await pickTopic(await knownTopics(s), 'Save Selection as Memory: topic'));
+  const topic =
+    stringOpt(o, 'topic') ?? required(await pickTopic(await knownTopics(s), 'Save Selection as Memory: topic'));
   const given = stringOpt(o, 'summary');
   const { summary, rawExcerpt } = given !== undefined ? { summary: given, rawExcerpt: text } : summaryFor(text);
-  return save(s, { topic, summary, rawExcerpt, importance: importanceOpt(o, 'medium'), keywords: keywordsOpt(o), source });
+  return save(s, {
+    topic,
+    summary,
+    rawExcerpt,
+    importance: importanceOpt(o, 'medium'),
+    keywords: keywordsOpt(o),
+    source,
+  });
 }
 
 /** mnemos.saveMemory({summary?, topic?, importance?, keywords?}) — while the server is unreachable it waits in the outbox (action 'queued'). */
-export async function saveMemory(s: Services, ...args: unknown[]): Promise<(SaveOutcome & { topic: string }) | undefined> {
+export async function saveMemory(
+  s: Services,
+  ...args: unknown[]
+): Promise<(SaveOutcome & { topic: string }) | undefined> {
   const o = options(args);
   const summary =
     stringOpt(o, 'summary') ??
@@ -82,7 +115,13 @@ export async function saveMemory(s: Services, ...args: unknown[]): Promise<(Save
       }),
     );
   const topic = stringOpt(o, 'topic') ?? required(await pickTopic(await knownTopics(s), 'Save a Memory (2/2): topic'));
-  return save(s, { topic, summary, importance: importanceOpt(o, 'medium'), keywords: keywordsOpt(o), rawExcerpt: stringOpt(o, 'rawExcerpt') });
+  return save(s, {
+    topic,
+    summary,
+    importance: importanceOpt(o, 'medium'),
+    keywords: keywordsOpt(o),
+    rawExcerpt: stringOpt(o, 'rawExcerpt'),
+  });
 }
 
 export type RecallAction = 'insert' | 'copy' | 'open';
@@ -97,13 +136,19 @@ export function memoryText(m: Memory): string {
   return m.rawExcerpt ?? m.summary;
 }
 
-async function applyAction(s: Services, m: Memory, action: RecallAction, editor: vscode.TextEditor | undefined): Promise<void> {
+async function applyAction(
+  s: Services,
+  m: Memory,
+  action: RecallAction,
+  editor: vscode.TextEditor | undefined,
+): Promise<void> {
   (await s.store()).bumpAccess([m.id]);
   if (action === 'copy') {
     await vscode.env.clipboard.writeText(memoryText(m));
     s.notify.info('Memory copied to the clipboard.');
   } else if (action === 'insert') {
-    if (!editor || editor.document.isClosed) throw new InvalidInputError('no editor to insert into; open a file and place the cursor first');
+    if (!editor || editor.document.isClosed)
+      throw new InvalidInputError('no editor to insert into; open a file and place the cursor first');
     const text = memoryText(m);
     const ok = await editor.edit((b) => {
       for (const sel of editor.selections) b.replace(sel, text);
@@ -124,13 +169,16 @@ export async function recall(s: Services, ...args: unknown[]) {
   const o = options(args);
   const query = typeof args[0] === 'string' ? args[0] : stringOpt(o, 'query');
   const action = stringOpt(o, 'action') as RecallAction | undefined;
-  if (action !== undefined && !(action in BUTTONS)) throw new InvalidInputError(`action must be insert, copy or open (got ${JSON.stringify(action)})`);
+  if (action !== undefined && !(action in BUTTONS))
+    throw new InvalidInputError(`action must be insert, copy or open (got ${JSON.stringify(action)})`);
   const editor = vscode.window.activeTextEditor;
   if (query !== undefined) {
     const limit = o.limit === undefined ? s.host.settings().recallLimit : Number(o.limit);
     let r;
     try {
-      r = await (await s.store()).recall(query, { prefix: o.prefix !== false, limit, topic: stringOpt(o, 'topic'), bumpAccess: false });
+      r = await (
+        await s.store()
+      ).recall(query, { prefix: o.prefix !== false, limit, topic: stringOpt(o, 'topic'), bumpAccess: false });
     } catch (e) {
       if (!s.offline.isOffline(e)) throw e;
       // Offline: a plain state with Retry, not an error (with a replica, reads come from its copy and don't get here).
@@ -138,7 +186,12 @@ export async function recall(s: Services, ...args: unknown[]) {
       return { mode: 'offline' as const, offline: true, note: s.offline.offlineMessage(), items: [] };
     }
     s.host.noteRecall(r);
-    const items = r.items.map((i) => ({ id: i.memory.id, topic: i.memory.topic, summary: i.memory.summary, score: i.score }));
+    const items = r.items.map((i) => ({
+      id: i.memory.id,
+      topic: i.memory.topic,
+      summary: i.memory.summary,
+      score: i.score,
+    }));
     if (action) {
       const target = typeof o.id === 'string' ? r.items.find((i) => i.memory.id === o.id)?.memory : r.items[0]?.memory;
       if (!target) throw new NotFoundError(`no memory matches "${query}"`);
@@ -164,7 +217,13 @@ export async function recall(s: Services, ...args: unknown[]) {
 
 /** Source file of a memory saved from an editor, if it exists in this workspace. */
 async function sourceFile(m: Memory): Promise<{ uri: vscode.Uri; start: number; end: number } | undefined> {
-  const src = m.sourceData as { type?: string; file?: unknown; startLine?: unknown; endLine?: unknown; workspace?: unknown } | null;
+  const src = m.sourceData as {
+    type?: string;
+    file?: unknown;
+    startLine?: unknown;
+    endLine?: unknown;
+    workspace?: unknown;
+  } | null;
   if (!src || src.type !== 'vscode' || typeof src.file !== 'string' || !src.file) return undefined;
   const start = Math.max(1, Math.floor(Number(src.startLine) || 1));
   const end = Math.max(start, Math.floor(Number(src.endLine) || start));
@@ -173,7 +232,8 @@ async function sourceFile(m: Memory): Promise<{ uri: vscode.Uri; start: number; 
   if (/^([a-z]:[\\/]|\/)/i.test(src.file)) candidates.push(vscode.Uri.file(src.file));
   else {
     const named = folders.filter((f) => f.name === src.workspace);
-    for (const f of [...named, ...folders.filter((f) => !named.includes(f))]) candidates.push(vscode.Uri.joinPath(f.uri, src.file));
+    for (const f of [...named, ...folders.filter((f) => !named.includes(f))])
+      candidates.push(vscode.Uri.joinPath(f.uri, src.file));
   }
   for (const uri of candidates) {
     try {
@@ -236,13 +296,40 @@ export async function editMemory(s: Services, ...args: unknown[]): Promise<Memor
       ),
     ).field;
     if (field === 'summary') {
-      patch.summary = required(await vscode.window.showInputBox({ title: 'Edit Memory: content', value: m.summary, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'content must not be blank') }));
+      patch.summary = required(
+        await vscode.window.showInputBox({
+          title: 'Edit Memory: content',
+          value: m.summary,
+          ignoreFocusOut: true,
+          validateInput: (v) => (v.trim() ? undefined : 'content must not be blank'),
+        }),
+      );
     } else if (field === 'topic') {
-      patch.topic = required(await vscode.window.showInputBox({ title: 'Edit Memory: topic', value: m.topic, ignoreFocusOut: true, validateInput: topicProblem }));
+      patch.topic = required(
+        await vscode.window.showInputBox({
+          title: 'Edit Memory: topic',
+          value: m.topic,
+          ignoreFocusOut: true,
+          validateInput: topicProblem,
+        }),
+      );
     } else if (field === 'importance') {
-      patch.importance = required(await vscode.window.showQuickPick(IMPORTANCE_ITEMS, { title: 'Edit Memory: importance', placeHolder: `now ${m.importance}` })).label;
+      patch.importance = required(
+        await vscode.window.showQuickPick(IMPORTANCE_ITEMS, {
+          title: 'Edit Memory: importance',
+          placeHolder: `now ${m.importance}`,
+        }),
+      ).label;
     } else {
-      patch.keywords = splitKeywords(required(await vscode.window.showInputBox({ title: 'Edit Memory: keywords (comma-separated)', value: m.keywords.join(', '), ignoreFocusOut: true })));
+      patch.keywords = splitKeywords(
+        required(
+          await vscode.window.showInputBox({
+            title: 'Edit Memory: keywords (comma-separated)',
+            value: m.keywords.join(', '),
+            ignoreFocusOut: true,
+          }),
+        ),
+      );
     }
   }
   const updated = await (await s.store()).update(m.id, patch);
@@ -293,7 +380,13 @@ export async function forgetTopic(s: Services, ...args: unknown[]) {
   if (!count) throw new NotFoundError(`topic “${topic}” has no memories`);
   if (!boolOpt(o, 'confirmed')) {
     const n = `${count} ${count === 1 ? 'memory' : 'memories'}`;
-    if (!(await confirm(`Forget all ${n} in “${topic}”?`, 'This deletes them from the database for everyone who uses it. It cannot be undone.', `Forget ${n}`))) {
+    if (
+      !(await confirm(
+        `Forget all ${n} in “${topic}”?`,
+        'This deletes them from the database for everyone who uses it. It cannot be undone.',
+        `Forget ${n}`,
+      ))
+    ) {
       throw new Cancelled();
     }
   }

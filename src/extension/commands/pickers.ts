@@ -30,13 +30,18 @@ export async function pickTopic(topics: TopicCount[], title: string): Promise<st
   qp.ignoreFocusOut = true;
   const base: TopicItem[] = [
     { label: NEW_TOPIC, create: true, alwaysShow: true },
-    ...topics.map((t) => ({ label: t.topic, topic: t.topic, description: `${t.count} ${t.count === 1 ? 'memory' : 'memories'}` })),
+    ...topics.map((t) => ({
+      label: t.topic,
+      topic: t.topic,
+      description: `${t.count} ${t.count === 1 ? 'memory' : 'memories'}`,
+    })),
   ];
   qp.items = base;
   qp.onDidChangeValue((v) => {
     const typed = v.trim();
     const exists = topics.some((t) => t.topic.toLowerCase() === typed.toLowerCase());
-    qp.items = typed && !exists ? [{ label: typed, topic: typed, description: 'new topic', alwaysShow: true }, ...base] : base;
+    qp.items =
+      typed && !exists ? [{ label: typed, topic: typed, description: 'new topic', alwaysShow: true }, ...base] : base;
   });
   const picked = await new Promise<TopicItem | undefined>((resolve) => {
     qp.onDidAccept(() => resolve(qp.selectedItems[0]));
@@ -46,7 +51,12 @@ export async function pickTopic(topics: TopicCount[], title: string): Promise<st
   qp.dispose();
   if (!picked) return undefined;
   if (picked.topic !== undefined) return validateTopic(picked.topic);
-  return vscode.window.showInputBox({ title, prompt: 'New topic name', ignoreFocusOut: true, validateInput: topicProblem });
+  return vscode.window.showInputBox({
+    title,
+    prompt: 'New topic name',
+    ignoreFocusOut: true,
+    validateInput: topicProblem,
+  });
 }
 
 export function topicProblem(v: string): string | undefined {
@@ -64,7 +74,8 @@ export interface MemoryItem extends vscode.QuickPickItem {
 
 export function memoryItem(m: Memory, buttons?: vscode.QuickInputButton[]): MemoryItem {
   const oneLine = m.summary.replace(/\s+/g, ' ').trim();
-  const src = m.sourceData && m.sourceData.type === 'vscode' ? ` · ${String((m.sourceData as { file?: unknown }).file)}` : '';
+  const src =
+    m.sourceData && m.sourceData.type === 'vscode' ? ` · ${String((m.sourceData as { file?: unknown }).file)}` : '';
   return {
     label: oneLine.length > 120 ? oneLine.slice(0, 119) + '…' : oneLine,
     description: `${m.topic} · ${m.importance}`,
@@ -146,7 +157,11 @@ export async function searchMemories(s: Services, opts: SearchPickOptions): Prom
 }
 
 /** The memory for an id argument, or one the user picks. */
-export async function memoryFromArgOrPick(s: Services, id: string | undefined, title: string): Promise<Memory | undefined> {
+export async function memoryFromArgOrPick(
+  s: Services,
+  id: string | undefined,
+  title: string,
+): Promise<Memory | undefined> {
   const store = await s.store();
   if (id) {
     const m = await store.get(id);

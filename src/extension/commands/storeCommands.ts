@@ -14,7 +14,8 @@ export async function refresh(s: Services) {
   if (s.host.status().state === 'error') await s.host.close('refresh after an error');
   await s.offline.drainNow('Refresh'); // re-reads the outbox (another window or an earlier session may have queued some)
   await s.store();
-  if (s.host.isOfflineCopy()) s.offline.reportOffline(s.host.status().error, () => vscode.commands.executeCommand('mnemos.refresh'));
+  if (s.host.isOfflineCopy())
+    s.offline.reportOffline(s.host.status().error, () => vscode.commands.executeCommand('mnemos.refresh'));
   s.watcher.poke();
   s.watcher.fire();
   s.docs.refreshOpen();
@@ -56,7 +57,8 @@ export async function connect(s: Services, ...args: unknown[]) {
     token = required(
       await vscode.window.showInputBox({
         title: 'Mnemos: Connect (2/2) — auth token',
-        prompt: 'Stored in VS Code secret storage, never in settings. Leave empty to keep the current token (or use TURSO_AUTH_TOKEN, or none).',
+        prompt:
+          'Stored in VS Code secret storage, never in settings. Leave empty to keep the current token (or use TURSO_AUTH_TOKEN, or none).',
         password: true,
         ignoreFocusOut: true,
       }),
@@ -96,7 +98,9 @@ function settingsTarget(arg: unknown, key: string): vscode.ConfigurationTarget {
   if (arg === 'user') return vscode.ConfigurationTarget.Global;
   if (arg === 'workspace') return vscode.ConfigurationTarget.Workspace;
   const i = vscode.workspace.getConfiguration(SECTION).inspect(key);
-  return vscode.workspace.isTrusted && i?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  return vscode.workspace.isTrusted && i?.workspaceValue !== undefined
+    ? vscode.ConfigurationTarget.Workspace
+    : vscode.ConfigurationTarget.Global;
 }
 
 /** mnemos.setAuthToken(token?) — into SecretStorage; the store reconnects with it. */
@@ -141,7 +145,9 @@ export async function updateTokenContext(s: Services): Promise<void> {
 /** mnemos.syncNow() — embedded replica: pull from the primary now. */
 export async function syncNow(s: Services) {
   if (s.host.settings().store.mode !== 'replica') {
-    s.notify.info('Sync Now applies to an embedded replica (set mnemos.database.syncUrl); this store is always current.');
+    s.notify.info(
+      'Sync Now applies to an embedded replica (set mnemos.database.syncUrl); this store is always current.',
+    );
     return { synced: false };
   }
   if (s.host.isOfflineCopy()) await s.offline.drainNow('Sync Now');
@@ -150,7 +156,9 @@ export async function syncNow(s: Services) {
   s.host.noteSyncStart();
   const t0 = performance.now();
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Mnemos: syncing' }, () => store.sync());
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Mnemos: syncing' }, () =>
+      store.sync(),
+    );
   } catch (e) {
     s.host.noteSync(false, e);
     throw e;
@@ -168,7 +176,10 @@ export async function syncNow(s: Services) {
  */
 export async function embedMissing(s: Services, ...args: unknown[]) {
   const o = options(args);
-  const token = o.token && typeof (o.token as vscode.CancellationToken).onCancellationRequested === 'function' ? (o.token as vscode.CancellationToken) : undefined;
+  const token =
+    o.token && typeof (o.token as vscode.CancellationToken).onCancellationRequested === 'function'
+      ? (o.token as vscode.CancellationToken)
+      : undefined;
   const batchSize = o.batchSize === undefined ? undefined : Number(o.batchSize);
   return s.embeddings.backfill({
     force: o.force === true,
@@ -193,11 +204,14 @@ export async function exportMemories(s: Services, ...args: unknown[]) {
         saveLabel: 'Export',
       }),
     );
-  const data = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Mnemos: exporting…' }, async () => {
-    const d = await store.exportAll();
-    await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(d, null, 2) + '\n', 'utf8'));
-    return d;
-  });
+  const data = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Mnemos: exporting…' },
+    async () => {
+      const d = await store.exportAll();
+      await vscode.workspace.fs.writeFile(target, Buffer.from(JSON.stringify(d, null, 2) + '\n', 'utf8'));
+      return d;
+    },
+  );
   const n = data.memories.length;
   s.log.info(`exported ${n} memories to ${target.fsPath}`);
   s.notify.info(`Exported ${n} ${n === 1 ? 'memory' : 'memories'} to ${path.basename(target.fsPath)}.`, {
@@ -214,7 +228,12 @@ export async function importMemories(s: Services, ...args: unknown[]) {
   const source =
     uriArg(args) ??
     required(
-      await vscode.window.showOpenDialog({ title: 'Mnemos: Import Memories', canSelectMany: false, filters: { 'Mnemos export': ['json'] }, openLabel: 'Import' }),
+      await vscode.window.showOpenDialog({
+        title: 'Mnemos: Import Memories',
+        canSelectMany: false,
+        filters: { 'Mnemos export': ['json'] },
+        openLabel: 'Import',
+      }),
     )[0];
   if (!source) throw new Cancelled();
   const bytes = await vscode.workspace.fs.readFile(source);
@@ -224,10 +243,15 @@ export async function importMemories(s: Services, ...args: unknown[]) {
   } catch (e) {
     throw new InvalidInputError(`${path.basename(source.fsPath)} is not JSON (${messageOf(e)})`);
   }
-  const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Mnemos: importing…' }, () => store.importAll(data));
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Mnemos: importing…' },
+    () => store.importAll(data),
+  );
   s.changed();
   s.log.info(`imported ${r.imported} memories from ${source.fsPath} (${r.skipped} skipped)`);
-  s.notify.info(`Imported ${r.imported} ${r.imported === 1 ? 'memory' : 'memories'}${r.skipped ? ` (${r.skipped} already present)` : ''}.`);
+  s.notify.info(
+    `Imported ${r.imported} ${r.imported === 1 ? 'memory' : 'memories'}${r.skipped ? ` (${r.skipped} already present)` : ''}.`,
+  );
   return r;
 }
 
@@ -269,10 +293,19 @@ export async function showStoreInfo(s: Services, ...args: unknown[]) {
       const c = await s.embeddings.refreshCoverage(store);
       info.embeddingCoverage = { model: c.model ?? st.embeddings.model, embedded: c.embedded, total: c.total };
     }
-    info.schema = { mnemosVersion: Number(version[0]?.value ?? 0), icmVectorTable: store.schema.hasIcmVecTable, icmEmbeddingColumn: store.schema.hasIcmEmbeddingColumn };
+    info.schema = {
+      mnemosVersion: Number(version[0]?.value ?? 0),
+      icmVectorTable: store.schema.hasIcmVecTable,
+      icmEmbeddingColumn: store.schema.hasIcmEmbeddingColumn,
+    };
   } catch (e) {
     info.error = s.log.redact(messageOf(e));
-    if (!o.quiet) s.notify.report(e, { what: 'opening the store', opening: true, retry: () => vscode.commands.executeCommand('mnemos.showStoreInfo') });
+    if (!o.quiet)
+      s.notify.report(e, {
+        what: 'opening the store',
+        opening: true,
+        retry: () => vscode.commands.executeCommand('mnemos.showStoreInfo'),
+      });
     else s.log.error('opening the store failed', e);
     s.log.info(`store info: ${JSON.stringify(info)}`);
     return info;
@@ -284,7 +317,10 @@ export async function showStoreInfo(s: Services, ...args: unknown[]) {
     s.notify.info(
       `Mnemos: ${String(info.database)} — ${counts}${status.keywordOnly ? ' · keyword-only recall' : ''}.`,
       { title: 'Show Details', run: () => s.log.show() },
-      { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mnemos.mnemos') },
+      {
+        title: 'Open Settings',
+        run: () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:mnemos.mnemos'),
+      },
     );
   }
   return info;

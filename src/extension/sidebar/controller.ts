@@ -61,7 +61,9 @@ export class SidebarController {
     }
     const seq = raw && typeof raw === 'object' ? (raw as { seq?: unknown }).seq : undefined;
     if (type !== 'request' || !Number.isSafeInteger(seq) || (seq as number) < 0) {
-      this.log(`sidebar: ignored a malformed webview message (type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : typeof type)})`);
+      this.log(
+        `sidebar: ignored a malformed webview message (type ${JSON.stringify(typeof type === 'string' ? type.slice(0, 40) : typeof type)})`,
+      );
       return;
     }
     let reply: HostMessage;
@@ -89,7 +91,15 @@ export class SidebarController {
     try {
       const s = this.opts.status();
       const recall = s.keywordOnly ? this.recallNotice(s) : undefined;
-      this.send({ type: 'status', status: { mode: String(s.mode), keywordOnly: !!s.keywordOnly, connected: !!s.connected, ...(recall ? { recall } : {}) } });
+      this.send({
+        type: 'status',
+        status: {
+          mode: String(s.mode),
+          keywordOnly: !!s.keywordOnly,
+          connected: !!s.connected,
+          ...(recall ? { recall } : {}),
+        },
+      });
     } catch (e) {
       this.log(`sidebar: status failed: ${redactSecrets(String(e))}`);
     }
@@ -99,7 +109,9 @@ export class SidebarController {
     try {
       const r = this.opts.post(m);
       if (r && typeof (r as PromiseLike<unknown>).then === 'function') {
-        (r as PromiseLike<unknown>).then(undefined, (e: unknown) => this.log(`sidebar: post failed: ${redactSecrets(String(e))}`));
+        (r as PromiseLike<unknown>).then(undefined, (e: unknown) =>
+          this.log(`sidebar: post failed: ${redactSecrets(String(e))}`),
+        );
       }
     } catch (e) {
       this.log(`sidebar: post failed: ${redactSecrets(String(e))}`);
@@ -127,7 +139,11 @@ export class SidebarController {
       this.log(`sidebar: refused a request: ${e.message}`);
       return { code: 'bad_request', message: e.message };
     }
-    if (isStoreError(e)) return { code: e.code, message: redactSecrets((e.code === 'connection' && this.opts.offlineMessage?.(e)) || e.message) };
+    if (isStoreError(e))
+      return {
+        code: e.code,
+        message: redactSecrets((e.code === 'connection' && this.opts.offlineMessage?.(e)) || e.message),
+      };
     this.log(`sidebar: request failed: ${redactSecrets(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
     return { code: 'internal', message: 'The sidebar could not load this; details are in the Mnemos output channel.' };
   }
@@ -234,21 +250,25 @@ function memoryId(v: unknown): string {
 function topicName(v: unknown): string {
   const s = str(v, 'topic', LIMITS.topicBytes).trim();
   if (!s) throw new BadRequest('topic must not be empty');
-  if (new TextEncoder().encode(s).length > LIMITS.topicBytes) throw new BadRequest(`topic exceeds ${LIMITS.topicBytes} bytes`);
+  if (new TextEncoder().encode(s).length > LIMITS.topicBytes)
+    throw new BadRequest(`topic exceeds ${LIMITS.topicBytes} bytes`);
   return s;
 }
 
 function limit(v: unknown, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) throw new BadRequest(`limit must be an integer from 1 to ${max}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max)
+    throw new BadRequest(`limit must be an integer from 1 to ${max}`);
   return v;
 }
 
 function importanceFilter(v: unknown): ImportanceLevel[] | undefined {
   if (v === undefined || v === null) return undefined;
-  if (!Array.isArray(v) || v.length > IMPORTANCE_LEVELS.length) throw new BadRequest('importance must be a list of importance levels');
+  if (!Array.isArray(v) || v.length > IMPORTANCE_LEVELS.length)
+    throw new BadRequest('importance must be a list of importance levels');
   const out: ImportanceLevel[] = [];
   for (const x of v) {
-    if (!(IMPORTANCE_LEVELS as readonly unknown[]).includes(x)) throw new BadRequest(`unknown importance ${JSON.stringify(String(x).slice(0, 20))}`);
+    if (!(IMPORTANCE_LEVELS as readonly unknown[]).includes(x))
+      throw new BadRequest(`unknown importance ${JSON.stringify(String(x).slice(0, 20))}`);
     if (!out.includes(x as ImportanceLevel)) out.push(x as ImportanceLevel);
   }
   return out.length ? out : undefined;
@@ -258,7 +278,8 @@ function importanceFilter(v: unknown): ImportanceLevel[] | undefined {
 export function parseRequest(raw: Record<string, unknown>): RequestMessage {
   const seq = raw.seq as number;
   const method = raw.method;
-  if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) throw new BadRequest(`unknown method ${JSON.stringify(String(method).slice(0, 40))}`);
+  if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method))
+    throw new BadRequest(`unknown method ${JSON.stringify(String(method).slice(0, 40))}`);
   const p = obj(raw.params ?? {}, 'params');
   switch (method as Method) {
     case 'topics':
@@ -269,7 +290,12 @@ export function parseRequest(raw: Record<string, unknown>): RequestMessage {
         type: 'request',
         seq,
         method: 'list',
-        params: { topic: topicName(p.topic), cursor, limit: limit(p.limit, LIMITS.pageMax), importance: importanceFilter(p.importance) },
+        params: {
+          topic: topicName(p.topic),
+          cursor,
+          limit: limit(p.limit, LIMITS.pageMax),
+          importance: importanceFilter(p.importance),
+        },
       };
     }
     case 'search':
@@ -299,7 +325,10 @@ export function parseRequest(raw: Record<string, unknown>): RequestMessage {
         type: 'request',
         seq,
         method: 'run',
-        params: { command: c, ...(arg === 'id' ? { id: memoryId(p.id) } : arg === 'topic' ? { topic: topicName(p.topic) } : {}) },
+        params: {
+          command: c,
+          ...(arg === 'id' ? { id: memoryId(p.id) } : arg === 'topic' ? { topic: topicName(p.topic) } : {}),
+        },
       };
     }
   }
@@ -321,7 +350,14 @@ export function labelOf(summary: string): string {
 }
 
 function toItem(m: Memory): MemoryItem {
-  return { id: m.id, topic: m.topic, label: labelOf(m.summary), importance: m.importance, weight: m.weight, createdAt: m.createdAt };
+  return {
+    id: m.id,
+    topic: m.topic,
+    label: labelOf(m.summary),
+    importance: m.importance,
+    weight: m.weight,
+    createdAt: m.createdAt,
+  };
 }
 
 function sourceLabel(m: Memory): MemoryDetail['source'] {
@@ -332,8 +368,12 @@ function sourceLabel(m: Memory): MemoryDetail['source'] {
   const start = Number(d.startLine);
   const end = Number(d.endLine);
   let label = file;
-  if (Number.isInteger(start) && start > 0) label += Number.isInteger(end) && end > start ? `:${start}–${end}` : `:${start}`;
-  return { label: oneLine(label, 500), ...(typeof d.language === 'string' ? { language: oneLine(d.language, 40) } : {}) };
+  if (Number.isInteger(start) && start > 0)
+    label += Number.isInteger(end) && end > start ? `:${start}–${end}` : `:${start}`;
+  return {
+    label: oneLine(label, 500),
+    ...(typeof d.language === 'string' ? { language: oneLine(d.language, 40) } : {}),
+  };
 }
 
 function toDetail(m: Memory): MemoryDetail {

@@ -11,12 +11,7 @@ import { z } from 'zod';
 import { isStoreError } from '../../store';
 import { memoirsOf } from '../../store/families';
 import { textOf } from '../../shared/text';
-import {
-  type Concept,
-  type Memoir,
-  type MemoirStore,
-  RELATIONS,
-} from '../../store/memoirs';
+import { type Concept, type Memoir, type MemoirStore, RELATIONS } from '../../store/memoirs';
 import {
   f2,
   icmInt,

@@ -112,7 +112,8 @@ function ai(m: Memoir, concepts: Concept[], links: ConceptLink[], names: Map<str
     for (const l of links) {
       const s = names.get(l.sourceId);
       const t = names.get(l.targetId);
-      if (s !== undefined && t !== undefined) out += `- ${s} ──${l.relation}──> ${t} (w:${rustFixed(f32(l.weight), 1)})\n`;
+      if (s !== undefined && t !== undefined)
+        out += `- ${s} ──${l.relation}──> ${t} (w:${rustFixed(f32(l.weight), 1)})\n`;
     }
   }
   return out;

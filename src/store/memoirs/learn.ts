@@ -110,7 +110,12 @@ async function readManifests(dir: string): Promise<Manifests> {
   } catch {
     npmJson = null;
   }
-  return { cargo: cargo === null ? null : parseToml(cargo), npm: npmJson, py: py === null ? null : parseToml(py), gomod };
+  return {
+    cargo: cargo === null ? null : parseToml(cargo),
+    npm: npmJson,
+    py: py === null ? null : parseToml(py),
+    gomod,
+  };
 }
 
 function describe(lang: string, name: string, version: string, desc: string): string {
@@ -123,7 +128,8 @@ function identity(m: Manifests, projectName: string): string {
     const lang = m.cargo.workspace !== undefined ? 'Rust workspace' : 'Rust';
     return describe(lang, str(pkg?.name) ?? 'unknown', str(pkg?.version) ?? '?', str(pkg?.description) ?? '');
   }
-  if (m.npm) return describe('Node.js', str(m.npm.name) ?? 'unknown', str(m.npm.version) ?? '?', str(m.npm.description) ?? '');
+  if (m.npm)
+    return describe('Node.js', str(m.npm.name) ?? 'unknown', str(m.npm.version) ?? '?', str(m.npm.description) ?? '');
   if (m.py) {
     const p = obj(m.py.project) ?? obj(obj(m.py.tool)?.poetry);
     if (p) return describe('Python', str(p.name) ?? 'unknown', str(p.version) ?? '?', str(p.description) ?? '');
@@ -156,7 +162,14 @@ async function dependencies(dir: string, m: Manifests): Promise<[string, string]
     for (const line of ((await readText(path.join(dir, 'requirements.txt'))) ?? '').split('\n')) {
       const t = line.replace(/#.*/, '').trim();
       const name = /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(t)?.[0];
-      if (name && !t.startsWith('-')) py.push([name, t.slice(name.length).replace(/^\[.*?\]/, '').trim()]);
+      if (name && !t.startsWith('-'))
+        py.push([
+          name,
+          t
+            .slice(name.length)
+            .replace(/^\[.*?\]/, '')
+            .trim(),
+        ]);
     }
   }
   if (py.length) return py;
@@ -167,7 +180,7 @@ async function dependencies(dir: string, m: Manifests): Promise<[string, string]
     if (/^require\s*\($/.test(t)) block = true;
     else if (block && t === ')') block = false;
     else {
-      const parts = (block ? t : /^require\s+(.*)$/.exec(t)?.[1] ?? '').split(/\s+/);
+      const parts = (block ? t : (/^require\s+(.*)$/.exec(t)?.[1] ?? '')).split(/\s+/);
       if (parts.length >= 2 && parts[0]) go.push([parts[0].split('/').pop()!, parts[1]]);
     }
   }
@@ -229,14 +242,16 @@ async function entrypoints(dir: string, m: Manifests): Promise<[string, string |
       }
     }
   }
-  for (const n of ['index.ts', 'index.js', 'main.py', 'main.go']) if (await exists(path.join(dir, n))) out.push([n, null]);
+  for (const n of ['index.ts', 'index.js', 'main.py', 'main.go'])
+    if (await exists(path.join(dir, n))) out.push([n, null]);
   return out;
 }
 
 async function configs(dir: string): Promise<[string, string][]> {
   const out: [string, string][] = [];
   for (const e of await entries(path.join(dir, '.github', 'workflows'))) {
-    if (!e.dir && /\.ya?ml$/.test(e.name)) out.push([`.github/workflows/${e.name}`, `GitHub Actions workflow: ${e.name}`]);
+    if (!e.dir && /\.ya?ml$/.test(e.name))
+      out.push([`.github/workflows/${e.name}`, `GitHub Actions workflow: ${e.name}`]);
   }
   for (const [file, desc] of CONFIG_FILES) if (await exists(path.join(dir, file))) out.push([file, desc]);
   return out;

@@ -93,7 +93,8 @@ export function validateName(v: unknown, field = 'name'): string {
   const s = checkText(v, field, MAX_NAME_BYTES);
   if (!s.trim()) throw new InvalidInputError(`${field} must not be empty`);
   // eslint-disable-next-line no-control-regex -- control characters are what this check refuses
-  if (/[\n\r\t\u0000-\u001f\u007f]/.test(s)) throw new InvalidInputError(`${field} must be one line without control characters`);
+  if (/[\n\r\t\u0000-\u001f\u007f]/.test(s))
+    throw new InvalidInputError(`${field} must be one line without control characters`);
   return s;
 }
 
@@ -160,7 +161,9 @@ export function validateLabels(v: unknown): Label[] {
     } else if (item && typeof item === 'object' && typeof (item as Label).namespace === 'string') {
       l = { namespace: (item as Label).namespace, value: String((item as Label).value ?? '') };
     } else {
-      throw new InvalidInputError(`a label must be "namespace:value" or {namespace, value} (got ${JSON.stringify(item)})`);
+      throw new InvalidInputError(
+        `a label must be "namespace:value" or {namespace, value} (got ${JSON.stringify(item)})`,
+      );
     }
     checkText(formatLabel(l), 'label', MAX_LABEL_BYTES);
     if (!out.some((o) => o.namespace === l.namespace && o.value === l.value)) out.push(l);
@@ -182,14 +185,14 @@ function parseJson(text: unknown): unknown {
 export function readLabels(text: unknown): Label[] {
   const v = parseJson(text);
   if (!Array.isArray(v)) return [];
-  return v
-    .filter(isLabel)
-    .map((l) => ({ namespace: l.namespace, value: l.value }));
+  return v.filter(isLabel).map((l) => ({ namespace: l.namespace, value: l.value }));
 }
 
 /** A parsed JSON value shaped like a label (extra fields allowed). */
 export function isLabel(l: unknown): l is Label {
-  return !!l && typeof l === 'object' && typeof (l as Label).namespace === 'string' && typeof (l as Label).value === 'string';
+  return (
+    !!l && typeof l === 'object' && typeof (l as Label).namespace === 'string' && typeof (l as Label).value === 'string'
+  );
 }
 
 export function readIds(text: unknown): string[] {
@@ -217,7 +220,8 @@ export function f32(x: number): number {
 }
 
 export const MEMOIR_COLS = 'id, name, description, created_at, updated_at, consolidation_threshold';
-export const CONCEPT_COLS = 'id, memoir_id, name, definition, labels, confidence, revision, created_at, updated_at, source_memory_ids';
+export const CONCEPT_COLS =
+  'id, memoir_id, name, definition, labels, confidence, revision, created_at, updated_at, source_memory_ids';
 export const LINK_COLS = 'id, source_id, target_id, relation, weight, created_at';
 
 export function rowToMemoir(r: Row): Memoir {

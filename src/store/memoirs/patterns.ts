@@ -69,13 +69,23 @@ export function detectPatterns(memories: readonly TopicMemory[], minClusterSize:
         }
       }
     }
-    out.push({ representativeSummary: memories[best].summary, memoryIds: idx.map((i) => memories[i].id), keywords, count: idx.length });
+    out.push({
+      representativeSummary: memories[best].summary,
+      memoryIds: idx.map((i) => memories[i].id),
+      keywords,
+      count: idx.length,
+    });
   }
   return out.sort((a, b) => b.count - a.count);
 }
 
 /** The concept ICM makes of a cluster. */
-export function patternConcept(c: PatternCluster): { name: string; definition: string; confidence: number; labels: Label[] } {
+export function patternConcept(c: PatternCluster): {
+  name: string;
+  definition: string;
+  confidence: number;
+  labels: Label[];
+} {
   return {
     name: c.keywords.length ? c.keywords.slice(0, 3).join('-') : `pattern-${c.memoryIds[0].slice(0, 8)}`,
     definition: `${c.representativeSummary} (pattern detected across ${c.count} memories)`,

@@ -50,7 +50,13 @@ import {
   validateWeight,
 } from './model';
 import { type ExportFormat, renderExport } from './export';
-import { detectPatterns, type PatternCluster, patternConcept, type TopicMemory, type TopicMemoryReader } from './patterns';
+import {
+  detectPatterns,
+  type PatternCluster,
+  patternConcept,
+  type TopicMemory,
+  type TopicMemoryReader,
+} from './patterns';
 import { learnPlan, type LearnResult } from './learn';
 
 export interface NewConcept {
@@ -108,7 +114,8 @@ const memoirBy = (n: number) =>
 const conceptBy = (n: number) => `SELECT x FROM (SELECT COALESCE(
     (SELECT id FROM concepts WHERE id = ?${n} AND memoir_id = (SELECT id FROM m)),
     (SELECT id FROM concepts WHERE memoir_id = (SELECT id FROM m) AND name = ?${n})) AS x) WHERE x IS NOT NULL`;
-const VALID_LIST = (col: string) => `CASE WHEN json_valid(${col}) AND json_type(${col}) = 'array' THEN ${col} ELSE '[]' END`;
+const VALID_LIST = (col: string) =>
+  `CASE WHEN json_valid(${col}) AND json_type(${col}) = 'array' THEN ${col} ELSE '[]' END`;
 /** `old` ids in order, then the new ones not already there (ICM's union), as a JSON array. */
 const UNION_IDS = (old: string, added: string) => `(SELECT json_group_array(value) FROM (
     SELECT value FROM json_each(${VALID_LIST(old)})
@@ -287,7 +294,8 @@ export class MemoirStore {
   private async missing(memoir: string, concepts: string[]): Promise<NotFoundError> {
     if (!(await this.getMemoir(memoir))) return new NotFoundError(`memoir not found: ${memoir}`);
     for (const c of concepts) {
-      if (!(await this.getConcept(memoir, c))) return new NotFoundError(`concept not found: ${c} (in memoir '${memoir}')`);
+      if (!(await this.getConcept(memoir, c)))
+        return new NotFoundError(`concept not found: ${c} (in memoir '${memoir}')`);
     }
     return new NotFoundError(`concept not found: ${concepts.join(', ')} (in memoir '${memoir}')`);
   }
@@ -321,7 +329,12 @@ export class MemoirStore {
    * ICM's refinement: new definition, revision + 1, confidence + 0.1 up to 1.0, source memory ids
    * unioned. One statement, so two agents refining at once both count (ICM reads then writes).
    */
-  async refineConcept(memoir: string, concept: string, definition: string, newSourceIds: string[] = []): Promise<Concept> {
+  async refineConcept(
+    memoir: string,
+    concept: string,
+    definition: string,
+    newSourceIds: string[] = [],
+  ): Promise<Concept> {
     const def = validateDefinition(definition);
     const [rows] = await this.write([
       {
@@ -368,7 +381,11 @@ export class MemoirStore {
    * is quoted (src/store/fts.ts), all must match (ICM's semantics). ICM's order, confidence first,
    * then BM25. With `label`, concepts carrying it, filtered by `query` as a substring (ICM's label mode).
    */
-  async searchConcepts(memoir: string, query: string, opts: { limit?: number; label?: string | Label } = {}): Promise<Concept[]> {
+  async searchConcepts(
+    memoir: string,
+    query: string,
+    opts: { limit?: number; label?: string | Label } = {},
+  ): Promise<Concept[]> {
     const limit = clampLimit(opts.limit, 10);
     if (opts.label !== undefined) {
       const label = typeof opts.label === 'string' ? parseLabel(opts.label) : validateLabels([opts.label])[0];
@@ -435,7 +452,13 @@ export class MemoirStore {
    * (source, target, relation) again or a link that would close a directed cycle (ConflictError).
    * One atomic batch: the guarded insert, and the diagnosis of a refusal in the same transaction.
    */
-  async link(memoir: string, from: string, to: string, relation: Relation | (string & {}), opts: LinkOptions = {}): Promise<ConceptLink> {
+  async link(
+    memoir: string,
+    from: string,
+    to: string,
+    relation: Relation | (string & {}),
+    opts: LinkOptions = {},
+  ): Promise<ConceptLink> {
     const m = validateRef(memoir, 'memoir');
     const f = validateRef(from, 'from');
     const t = validateRef(to, 'to');
@@ -457,7 +480,8 @@ export class MemoirStore {
     if (!d.memoir) throw new NotFoundError(`memoir not found: ${memoir}`);
     if (!d.src) throw new NotFoundError(`concept not found: ${from} (in memoir '${memoir}')`);
     if (!d.tgt) throw new NotFoundError(`concept not found: ${to} (in memoir '${memoir}')`);
-    if (d.src === d.tgt) throw new InvalidInputError(`self-link rejected: source and target are the same concept (${from})`);
+    if (d.src === d.tgt)
+      throw new InvalidInputError(`self-link rejected: source and target are the same concept (${from})`);
     if (Number(d.dup)) throw new ConflictError(`link already exists: ${from} --${rel}--> ${to}`);
     throw new ConflictError(`concept link rejected: ${from} → ${to} would create a cycle in the graph`);
   }
@@ -577,11 +601,15 @@ export class MemoirStore {
   private topicMemories(topic: string): Promise<TopicMemory[]> {
     if (typeof topic !== 'string' || !topic.trim()) throw new InvalidInputError('topic must not be empty');
     if (this.readTopic) return this.readTopic(topic);
-    return this.read(
-      `SELECT id, summary, keywords, weight FROM memories WHERE topic = ? ORDER BY weight DESC, id`,
-      [topic],
-    ).then((rows) =>
-      rows.map((r) => ({ id: String(r.id), summary: String(r.summary), keywords: parseJsonList(r.keywords), weight: Number(r.weight ?? 1) })),
+    return this.read(`SELECT id, summary, keywords, weight FROM memories WHERE topic = ? ORDER BY weight DESC, id`, [
+      topic,
+    ]).then((rows) =>
+      rows.map((r) => ({
+        id: String(r.id),
+        summary: String(r.summary),
+        keywords: parseJsonList(r.keywords),
+        weight: Number(r.weight ?? 1),
+      })),
     );
   }
 
@@ -634,7 +662,10 @@ export class MemoirStore {
    * keywords, confidence min(0.5 + 0.05·n, 0.9), labels `pattern:<kw>`). A concept of that name
    * already there is refined instead (ICM fails on it); one atomic batch.
    */
-  async extractPatterns(topic: string, opts: { memoir?: string; minClusterSize?: number } = {}): Promise<ExtractResult> {
+  async extractPatterns(
+    topic: string,
+    opts: { memoir?: string; minClusterSize?: number } = {},
+  ): Promise<ExtractResult> {
     const clusters = await this.detectPatterns(topic, opts.minClusterSize ?? 3);
     if (opts.memoir === undefined || !clusters.length) {
       if (opts.memoir !== undefined) await this.requireMemoir(opts.memoir);
@@ -647,7 +678,16 @@ export class MemoirStore {
       const c = patternConcept(cl);
       stmts.push({
         sql: PATTERN_UPSERT,
-        args: [m, newId(), safeName(c.name), c.definition, labelsJson(c.labels), c.confidence, now, JSON.stringify(cl.memoryIds)],
+        args: [
+          m,
+          newId(),
+          safeName(c.name),
+          c.definition,
+          labelsJson(c.labels),
+          c.confidence,
+          now,
+          JSON.stringify(cl.memoryIds),
+        ],
       });
     }
     const res = await this.write(stmts);
@@ -699,7 +739,13 @@ export class MemoirStore {
       });
     }
     await this.write(stmts);
-    return { memoirId, projectName: memoirName, totalConcepts: plan.concepts.length, linkCount: plan.links.length, plan };
+    return {
+      memoirId,
+      projectName: memoirName,
+      totalConcepts: plan.concepts.length,
+      linkCount: plan.links.length,
+      plan,
+    };
   }
 }
 

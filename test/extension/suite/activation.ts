@@ -25,7 +25,9 @@ test('the status bar shows the mode and that recall is keyword-only', async () =
 test('every contributed command is registered, and every registered mnemos command is contributed', async () => {
   const ext = vscode.extensions.getExtension(EXT_ID)!;
   const contributed = (ext.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command).sort();
-  const registered = (await vscode.commands.getCommands(true)).filter((c) => /^mnemos\.[a-zA-Z]+$/.test(c) && !c.startsWith('mnemos.memories')).sort();
+  const registered = (await vscode.commands.getCommands(true))
+    .filter((c) => /^mnemos\.[a-zA-Z]+$/.test(c) && !c.startsWith('mnemos.memories'))
+    .sort();
   assert.deepEqual(registered, contributed);
   assert.ok(contributed.length >= 16);
 });

@@ -10,7 +10,14 @@ import type { EmbedProgress } from '../../../src/store';
 import { api, figure, noticeMark, noticesSince, run, setSettings, sleep, test, waitFor } from './harness';
 
 type Recall = { mode: 'keyword' | 'hybrid'; note?: string; items: { id: string; summary: string }[] };
-type Backfill = { available: boolean; embedded: number; total: number; errors: number; cancelled: boolean; model?: string };
+type Backfill = {
+  available: boolean;
+  embedded: number;
+  total: number;
+  errors: number;
+  cancelled: boolean;
+  model?: string;
+};
 
 async function coverage(a: MnemosApi) {
   return (await a.getStore()).embeddingCoverage();
@@ -18,7 +25,10 @@ async function coverage(a: MnemosApi) {
 
 test('with a model that cannot be had, recall is keyword-only and the status bar says why', async () => {
   const a = await api();
-  assert.ok(process.env.MNEMOS_MODEL_DIR, 'MNEMOS_MODEL_DIR must point at test/fixtures/models (scripts/test-extension.sh sets it)');
+  assert.ok(
+    process.env.MNEMOS_MODEL_DIR,
+    'MNEMOS_MODEL_DIR must point at test/fixtures/models (scripts/test-extension.sh sets it)',
+  );
   await run('mnemos.saveMemory', { summary: 'Embeddings suite: the store is open', topic: 'embeddings-suite' });
   const r = await run<Recall>('mnemos.recall', { query: 'store open' });
   assert.equal(r.mode, 'keyword');
@@ -26,7 +36,10 @@ test('with a model that cannot be had, recall is keyword-only and the status bar
   await waitFor(() => a.embeddings().kind === 'failed', 20_000, 'the default model to fail to load');
   const sb = a.statusBar();
   assert.match(sb.text, /Mnemos local · keyword-only/);
-  assert.match(sb.tooltip, /Recall: keyword-only — The embedding model Xenova\/all-MiniLM-L6-v2 is not on this machine and downloading is off\./);
+  assert.match(
+    sb.tooltip,
+    /Recall: keyword-only — The embedding model Xenova\/all-MiniLM-L6-v2 is not on this machine and downloading is off\./,
+  );
   assert.doesNotMatch(sb.tooltip, /ModelFileNotFoundError|not found locally/, 'the raw error stays in the log');
 });
 
@@ -35,7 +48,11 @@ test('after the model first loads, Mnemos offers once to embed the memories that
   await setSettings({ 'embeddings.model': 'tiny-bert' });
   await waitFor(() => a.embeddings().kind === 'not-loaded', 5000, 'the new model to be picked up');
   assert.match(a.statusBar().tooltip, /keyword-only — The embedding model \(tiny-bert\) loads with the first search/);
-  for (const s of ['Deploys go out on Tuesdays after the standup', 'The billing job retries three times with backoff', 'Use pnpm, not npm, in the web app']) {
+  for (const s of [
+    'Deploys go out on Tuesdays after the standup',
+    'The billing job retries three times with backoff',
+    'Use pnpm, not npm, in the web app',
+  ]) {
     await run('mnemos.saveMemory', { summary: s, topic: 'embeddings-suite' });
   }
   const mark = await noticeMark();
@@ -46,11 +63,18 @@ test('after the model first loads, Mnemos offers once to embed the memories that
   assert.match(first.note ?? '', /while the embedding model loads/);
   await waitFor(() => a.embeddings().kind === 'ready', 30_000, 'the tiny model to load');
   figure('tiny model load in the host (first search → ready)', `${Date.now() - t0} ms`);
-  const offer = (await waitFor(async () => (await noticesSince(mark)).find((n) => /semantic search is ready/.test(n.message)), 5000, 'the offer'))!;
+  const offer = (await waitFor(
+    async () => (await noticesSince(mark)).find((n) => /semantic search is ready/.test(n.message)),
+    5000,
+    'the offer',
+  ))!;
   const c = await coverage(a);
   assert.equal(c.embedded, 0);
   assert.ok(c.total >= 4);
-  assert.match(offer.message, new RegExp(`^Mnemos: semantic search is ready\\. ${c.total} memories have no embedding yet`));
+  assert.match(
+    offer.message,
+    new RegExp(`^Mnemos: semantic search is ready\\. ${c.total} memories have no embedding yet`),
+  );
   assert.deepEqual(offer.actions, ['Embed Now', 'Not Now']);
 });
 
@@ -58,10 +82,16 @@ test('Embed Missing embeds every memory with progress, and recall becomes hybrid
   const a = await api();
   const progress: EmbedProgress[] = [];
   const t0 = Date.now();
-  const r = await run<Backfill>('mnemos.embedMissing', { onProgress: (p: EmbedProgress) => progress.push(p), batchSize: 2 });
+  const r = await run<Backfill>('mnemos.embedMissing', {
+    onProgress: (p: EmbedProgress) => progress.push(p),
+    batchSize: 2,
+  });
   figure('embedMissing (tiny model)', `${r.embedded} memories in ${Date.now() - t0} ms`);
   const c = await coverage(a);
-  assert.deepEqual({ ...r, model: r.model }, { available: true, embedded: c.total, total: c.total, errors: 0, cancelled: false, model: 'tiny-bert' });
+  assert.deepEqual(
+    { ...r, model: r.model },
+    { available: true, embedded: c.total, total: c.total, errors: 0, cancelled: false, model: 'tiny-bert' },
+  );
   assert.equal(c.embedded, c.total);
   assert.deepEqual(progress[0], { done: 0, total: c.total, errors: 0 });
   assert.equal(progress.at(-1)?.done, c.total);
@@ -83,13 +113,19 @@ test('Embed Missing embeds every memory with progress, and recall becomes hybrid
 
 test('a memory saved while the model is loaded gets its vector without a backfill', async () => {
   const a = await api();
-  const r = await run<{ id: string }>('mnemos.saveMemory', { summary: 'The staging database is rebuilt every night at 02:00', topic: 'embeddings-suite' });
+  const r = await run<{ id: string }>('mnemos.saveMemory', {
+    summary: 'The staging database is rebuilt every night at 02:00',
+    topic: 'embeddings-suite',
+  });
   const store = await a.getStore();
   await store.flushEmbeddings();
   const c = await coverage(a);
   assert.equal(c.embedded, c.total);
   const rows = await store.sql('SELECT model FROM mnemos_vectors WHERE memory_id = ?', [r.id]);
-  assert.deepEqual(rows.map((x) => x.model), ['tiny-bert']);
+  assert.deepEqual(
+    rows.map((x) => x.model),
+    ['tiny-bert'],
+  );
 });
 
 test('cancelling Embed Missing stops between batches and reports how far it got', async () => {
@@ -120,7 +156,11 @@ test('the offer is made once per model, not again when the model reloads', async
   let mark = await noticeMark();
   await run('mnemos.recall', { query: 'warm up' });
   await waitFor(() => a.embeddings().kind === 'ready', 30_000, 'tiny-bert-32 to load');
-  await waitFor(async () => (await noticesSince(mark)).find((n) => /semantic search is ready/.test(n.message)), 5000, 'the offer for tiny-bert-32');
+  await waitFor(
+    async () => (await noticesSince(mark)).find((n) => /semantic search is ready/.test(n.message)),
+    5000,
+    'the offer for tiny-bert-32',
+  );
 
   // Back to tiny-bert (offered before): a memory without a vector, a reload, and no second offer.
   await setSettings({ 'embeddings.model': 'tiny-bert' });
@@ -133,7 +173,10 @@ test('the offer is made once per model, not again when the model reloads', async
   await sleep(300);
   const c = await coverage(a);
   assert.equal(c.total - c.embedded, 1, 'the memory saved before the reload has no vector');
-  assert.deepEqual((await noticesSince(mark)).filter((n) => /semantic search is ready/.test(n.message)), []);
+  assert.deepEqual(
+    (await noticesSince(mark)).filter((n) => /semantic search is ready/.test(n.message)),
+    [],
+  );
 });
 
 test('with embeddings turned off, recall is keyword-only and says so; Embed Missing does nothing', async () => {
@@ -143,7 +186,10 @@ test('with embeddings turned off, recall is keyword-only and says so; Embed Miss
   const r = await run<Recall>('mnemos.recall', { query: 'billing retries' });
   assert.equal(r.mode, 'keyword');
   assert.match(r.note ?? '', /embeddings are off/);
-  assert.ok(r.items.some((i) => /billing job retries/.test(i.summary)), 'keyword recall still finds it');
+  assert.ok(
+    r.items.some((i) => /billing job retries/.test(i.summary)),
+    'keyword recall still finds it',
+  );
   assert.match(a.statusBar().text, /keyword-only/);
   assert.match(a.statusBar().tooltip, /keyword-only — embeddings are turned off \(mnemos\.embeddings\.enabled\)/);
   const mark = await noticeMark();

@@ -27,7 +27,7 @@ export async function runAll(): Promise<void> {
   const only = process.env.MNEMOS_TEST_ONLY;
   const t0 = Date.now();
   for (const t of tests) {
-    if (only && !new RegExp(only, "i").test(t.name)) continue;
+    if (only && !new RegExp(only, 'i').test(t.name)) continue;
     const t1 = Date.now();
     try {
       await t.fn();
@@ -35,7 +35,9 @@ export async function runAll(): Promise<void> {
       console.log(`  ok    ${t.name} (${Date.now() - t1} ms)`);
     } catch (e) {
       failed++;
-      console.log(`  FAIL  ${t.name} (${Date.now() - t1} ms)\n${String((e as Error)?.stack ?? e).replace(/^/gm, '        ')}`);
+      console.log(
+        `  FAIL  ${t.name} (${Date.now() - t1} ms)\n${String((e as Error)?.stack ?? e).replace(/^/gm, '        ')}`,
+      );
     }
   }
   console.log(`figures: ${JSON.stringify(figures)}`);
@@ -67,7 +69,11 @@ export async function waitFor<T>(cond: () => T | Promise<T>, ms = 5000, what = '
 }
 
 /** Resolves with the ms until the event fires, rejects after `ms`. Subscribe before causing the event. */
-export function nextEvent(event: vscode.Event<unknown>, ms: number, what: string): { fired: Promise<number>; dispose(): void } {
+export function nextEvent(
+  event: vscode.Event<unknown>,
+  ms: number,
+  what: string,
+): { fired: Promise<number>; dispose(): void } {
   const t0 = Date.now();
   let sub: vscode.Disposable | undefined;
   let timer: NodeJS.Timeout | undefined;

@@ -43,7 +43,9 @@ function processEnv(def: vscode.McpStdioServerDefinition): Record<string, string
 
 test('the MCP server provider is contributed and registered', async () => {
   const ext = vscode.extensions.getExtension(EXT_ID)!;
-  assert.deepEqual(ext.packageJSON.contributes.mcpServerDefinitionProviders, [{ id: 'mnemos.mcpServer', label: 'Mnemos memory' }]);
+  assert.deepEqual(ext.packageJSON.contributes.mcpServerDefinitionProviders, [
+    { id: 'mnemos.mcpServer', label: 'Mnemos memory' },
+  ]);
   assert.match((await api()).logText(), /activated in/);
   assert.doesNotMatch((await api()).logText(), /no MCP server API/);
 });
@@ -57,7 +59,8 @@ test('the definition runs dist/cli.js serve on the editor runtime, on the local 
   assert.deepEqual(def.args, [path.join(ext.extensionPath, 'dist', 'cli.js'), 'serve']);
   const dbPath = (a.settings().store as { path: string }).path;
   assert.equal(def.env.MNEMOS_DB, dbPath);
-  for (const k of ['TURSO_DATABASE_URL', 'LIBSQL_URL', 'ICM_TURSO_REPLICA']) assert.equal(def.env[k], null, `${k} is removed, so the editor's environment cannot redirect the server`);
+  for (const k of ['TURSO_DATABASE_URL', 'LIBSQL_URL', 'ICM_TURSO_REPLICA'])
+    assert.equal(def.env[k], null, `${k} is removed, so the editor's environment cannot redirect the server`);
   // code-server's extension host is Node; desktop VS Code's is Electron and needs ELECTRON_RUN_AS_NODE.
   assert.equal(def.env.ELECTRON_RUN_AS_NODE, process.versions.electron ? '1' : undefined);
   const r = await resolved();
@@ -78,11 +81,21 @@ test('a remote store: the URL is in the definition, the token only in the starte
     const def = await definition();
     assert.equal(def.env.TURSO_DATABASE_URL, auth.url);
     assert.equal(def.env.MNEMOS_DB, null);
-    const listed = JSON.stringify({ label: def.label, command: def.command, args: def.args, env: def.env, version: def.version });
+    const listed = JSON.stringify({
+      label: def.label,
+      command: def.command,
+      args: def.args,
+      env: def.env,
+      version: def.version,
+    });
     assert.ok(!listed.includes(auth.token), 'the listed definition holds no token');
     const r = await resolved();
     assert.equal(r.env.TURSO_AUTH_TOKEN, auth.token);
-    assert.ok(!r.args.join(' ').includes(auth.token) && !r.label.includes(auth.token) && !String(r.version).includes(auth.token));
+    assert.ok(
+      !r.args.join(' ').includes(auth.token) &&
+        !r.label.includes(auth.token) &&
+        !String(r.version).includes(auth.token),
+    );
     assert.ok(!a.logText().includes(auth.token), 'the token never reaches the log');
   } finally {
     await run('mnemos.clearAuthToken');
@@ -102,7 +115,11 @@ test('a replica: the server keeps its own replica file of the same primary', asy
     assert.equal(def.env.ICM_TURSO_REPLICA, '1');
     assert.equal(def.env.MNEMOS_DB, mine.replace(/\.db$/, '.mcp.db'));
     assert.notEqual(def.env.MNEMOS_DB, mine);
-    assert.equal(def.env.MNEMOS_SYNC_INTERVAL, '60', 'sync on demand in the editor; the server has no Sync Now, so it pulls every minute');
+    assert.equal(
+      def.env.MNEMOS_SYNC_INTERVAL,
+      '60',
+      'sync on demand in the editor; the server has no Sync Now, so it pulls every minute',
+    );
   } finally {
     await setSettings({ 'database.syncUrl': undefined, 'database.syncInterval': undefined });
     await waitOpen('local');
@@ -114,7 +131,13 @@ test('the definition really runs: an MCP client starts it and stores a memory th
   await waitOpen('local');
   const def = await resolved();
   const t0 = Date.now();
-  const transport = new StdioClientTransport({ command: def.command, args: def.args, env: processEnv(def), cwd: def.cwd?.fsPath, stderr: 'pipe' });
+  const transport = new StdioClientTransport({
+    command: def.command,
+    args: def.args,
+    env: processEnv(def),
+    cwd: def.cwd?.fsPath,
+    stderr: 'pipe',
+  });
   let stderr = '';
   transport.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const client = new Client({ name: 'mnemos-ext-test', version: '0' });
@@ -124,7 +147,14 @@ test('the definition really runs: an MCP client starts it and stores a memory th
     const tools = (await client.listTools()).tools.map((t) => t.name);
     assert.ok(tools.includes('icm_memory_store') && tools.includes('icm_memory_recall'), tools.join(', '));
     const seen = nextEvent(a.onDidChangeData, 5000, 'the extension to notice the MCP write');
-    const res = (await client.callTool({ name: 'icm_memory_store', arguments: { topic: 'mcp-from-definition', content: 'Stored by an agent through the Mnemos MCP server', importance: 'high' } })) as {
+    const res = (await client.callTool({
+      name: 'icm_memory_store',
+      arguments: {
+        topic: 'mcp-from-definition',
+        content: 'Stored by an agent through the Mnemos MCP server',
+        importance: 'high',
+      },
+    })) as {
       content: { type: string; text: string }[];
       isError?: boolean;
     };
@@ -135,8 +165,14 @@ test('the definition really runs: an MCP client starts it and stores a memory th
     const m = await (await a.getStore()).get(id);
     assert.equal(m?.summary, 'Stored by an agent through the Mnemos MCP server');
     assert.equal(m?.topic, 'mcp-from-definition');
-    const r = await run<{ items: { id: string }[] }>('mnemos.recall', { query: 'agent MCP server', topic: 'mcp-from-definition' });
-    assert.deepEqual(r.items.map((i) => i.id), [id]);
+    const r = await run<{ items: { id: string }[] }>('mnemos.recall', {
+      query: 'agent MCP server',
+      topic: 'mcp-from-definition',
+    });
+    assert.deepEqual(
+      r.items.map((i) => i.id),
+      [id],
+    );
     await (await a.getStore()).forgetTopic('mcp-from-definition');
   } catch (e) {
     throw new Error(`${(e as Error).message}\nserver stderr:\n${stderr}`, { cause: e });

@@ -23,7 +23,12 @@ let selectionId = '';
 let plainId = '';
 
 test('saveMemory stores text given as arguments and opens the store on first use', async () => {
-  const r = await run<Saved>('mnemos.saveMemory', { summary: 'We deploy on Tuesdays only', topic: 'process', importance: 'high', keywords: ['deploy'] });
+  const r = await run<Saved>('mnemos.saveMemory', {
+    summary: 'We deploy on Tuesdays only',
+    topic: 'process',
+    importance: 'high',
+    keywords: ['deploy'],
+  });
   assert.equal(r.action, 'created');
   plainId = r.id;
   const m = await getMemory(r.id);
@@ -99,7 +104,10 @@ test('saveSelection without a selection warns and stores nothing', async () => {
 test('recall with a query returns keyword hits, prefix-matching the last word', async () => {
   const r = await run<{ mode: string; items: { id: string }[] }>('mnemos.recall', { query: 'maxAge' });
   assert.equal(r.mode, 'keyword');
-  assert.ok(r.items.some((i) => i.id === selectionId), JSON.stringify(r));
+  assert.ok(
+    r.items.some((i) => i.id === selectionId),
+    JSON.stringify(r),
+  );
   assert.equal((await api()).status().keywordOnly, true);
   const none = await run<{ items: unknown[] }>('mnemos.recall', { query: 'zzqx nothing like this' });
   assert.equal(none.items.length, 0);
@@ -153,11 +161,17 @@ test('opening a memory records an access (count + 1, last accessed now)', async 
   await store.flushAccess();
   const after = (await getMemory(plainId))!;
   assert.equal(after.accessCount, before.accessCount + 1);
-  assert.ok(Date.parse(after.lastAccessed) >= Math.floor(t0 / 1000) * 1000, `${after.lastAccessed} is not after the open`);
+  assert.ok(
+    Date.parse(after.lastAccessed) >= Math.floor(t0 / 1000) * 1000,
+    `${after.lastAccessed} is not after the open`,
+  );
 });
 
 test('editMemory changes the given fields and the open mnemos: document follows', async () => {
-  const m = await run<Memory>('mnemos.editMemory', plainId, { summary: 'We deploy on Tuesdays and Thursdays', importance: 'critical' });
+  const m = await run<Memory>('mnemos.editMemory', plainId, {
+    summary: 'We deploy on Tuesdays and Thursdays',
+    importance: 'critical',
+  });
   assert.equal(m.summary, 'We deploy on Tuesdays and Thursdays');
   assert.equal(m.importance, 'critical');
   assert.equal((await getMemory(plainId))?.importance, 'critical');
@@ -241,7 +255,10 @@ test('syncNow on a local store says it does not apply; embedMissing without a us
   const n = await noticesSince(mark);
   assert.match(n[0].message, /applies to an embedded replica/);
   assert.equal(n[1].severity, 'warning');
-  assert.match(n[1].message, /The embedding model Xenova\/all-MiniLM-L6-v2 is not in .*downloading is off\. Recall stays keyword-only/);
+  assert.match(
+    n[1].message,
+    /The embedding model Xenova\/all-MiniLM-L6-v2 is not in .*downloading is off\. Recall stays keyword-only/,
+  );
   const store = await (await api()).getStore();
   assert.equal((await store.embeddingCoverage()).embedded, 0);
 });

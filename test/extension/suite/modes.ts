@@ -21,7 +21,11 @@ export async function remoteHas(url: string, id: string, token?: string): Promis
 export async function waitOpen(mode: string): Promise<void> {
   const a = await api();
   await a.getStore().catch(() => undefined); // a store nobody used yet opens on first use
-  await waitFor(() => a.status().mode === mode && a.status().state === 'open', 10_000, `store open in ${mode} mode (now ${JSON.stringify(a.status())})`);
+  await waitFor(
+    () => a.status().mode === mode && a.status().state === 'open',
+    10_000,
+    `store open in ${mode} mode (now ${JSON.stringify(a.status())})`,
+  );
 }
 
 let localCount = 0;
@@ -121,7 +125,13 @@ test('a wrong token in secret storage is rejected with a clear message and a Set
 test('no token ever reaches the output channel or a notification', async () => {
   const { auth } = servers();
   const a = await api();
-  const everything = a.logText() + '\n' + a.notices().map((n) => n.message).join('\n');
+  const everything =
+    a.logText() +
+    '\n' +
+    a
+      .notices()
+      .map((n) => n.message)
+      .join('\n');
   assert.ok(a.logText().length > 0);
   assert.ok(!everything.includes(auth.token), 'the right token leaked');
   assert.ok(!everything.includes(auth.wrongToken), 'the wrong token leaked');

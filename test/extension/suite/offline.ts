@@ -60,11 +60,18 @@ test('with the server gone a save waits in the outbox: "Saved offline", N pendin
 
   const mark = await noticeMark();
   const t0 = Date.now();
-  const first = await run<Saved>('mnemos.saveMemory', { summary: 'first save while the server was away', topic: 'outage' });
+  const first = await run<Saved>('mnemos.saveMemory', {
+    summary: 'first save while the server was away',
+    topic: 'outage',
+  });
   figure('save with the server down → queued (first, after the store’s retries)', `${Date.now() - t0} ms`);
   assert.equal(first.action, 'queued');
   const t1 = Date.now();
-  const second = await run<Saved>('mnemos.saveMemory', { summary: 'second save while the server was away', topic: 'outage', importance: 'high' });
+  const second = await run<Saved>('mnemos.saveMemory', {
+    summary: 'second save while the server was away',
+    topic: 'outage',
+    importance: 'high',
+  });
   figure('save with the server down → queued (behind a pending one)', `${Date.now() - t1} ms`);
   assert.equal(second.action, 'queued');
 
@@ -106,7 +113,10 @@ test('with the server gone a save waits in the outbox: "Saved offline", N pendin
   const n = await noticesSince(m2);
   assert.equal(n.length, 1, JSON.stringify(n));
   assert.equal(n[0].severity, 'warning');
-  assert.match(n[0].message, /^Mnemos is offline: http:\/\/127\.0\.0\.1:\d+ is unreachable\. 2 memories saved offline wait to be written\./);
+  assert.match(
+    n[0].message,
+    /^Mnemos is offline: http:\/\/127\.0\.0\.1:\d+ is unreachable\. 2 memories saved offline wait to be written\./,
+  );
   assert.deepEqual(n[0].actions, ['Retry', 'Open Settings']);
 });
 
@@ -116,7 +126,14 @@ test('when the server is back the waiting saves are written once, by themselves,
   const back = await startFlaky();
   await waitFor(() => a.offline().pending === 0, 40_000, `the outbox to drain (now ${JSON.stringify(a.offline())})`);
   figure('server back → offline saves written (retry loop / watcher)', `${Date.now() - back} ms`);
-  await waitFor(async () => (await noticesSince(mark)).some((x) => /^Wrote 2 memories saved offline to http:\/\/127\.0\.0\.1:\d+\.$/.test(x.message)), 5000, 'the "Wrote 2" notice');
+  await waitFor(
+    async () =>
+      (await noticesSince(mark)).some((x) =>
+        /^Wrote 2 memories saved offline to http:\/\/127\.0\.0\.1:\d+\.$/.test(x.message),
+      ),
+    5000,
+    'the "Wrote 2" notice',
+  );
   assert.equal(await copiesOnServer('first save while the server was away'), 1);
   assert.equal(await copiesOnServer('second save while the server was away'), 1);
   await waitFor(() => a.status().connected, 20_000, 'the status to say connected');
@@ -124,7 +141,10 @@ test('when the server is back the waiting saves are written once, by themselves,
   const box = await Outbox.open(a.offline().file);
   assert.deepEqual(await box.counts(), []);
   await box.close();
-  const direct = await run<Saved>('mnemos.saveMemory', { summary: 'after the outage, straight to the server', topic: 'outage' });
+  const direct = await run<Saved>('mnemos.saveMemory', {
+    summary: 'after the outage, straight to the server',
+    topic: 'outage',
+  });
   assert.equal(direct.action, 'created');
   assert.equal(await copiesOnServer('after the outage, straight to the server'), 1);
 });
@@ -148,7 +168,10 @@ test('with a replica, reads keep working from its file while the primary is gone
   try {
     await setSettings({ 'database.url': undefined, 'database.syncUrl': flaky.url, 'database.syncInterval': 1 });
     await waitOpen('replica');
-    const before = await run<Saved>('mnemos.saveMemory', { summary: 'synced before the primary went away', topic: 'replica-outage' });
+    const before = await run<Saved>('mnemos.saveMemory', {
+      summary: 'synced before the primary went away',
+      topic: 'replica-outage',
+    });
     assert.equal(before.action, 'created');
     await stopFlaky();
     await waitFor(() => !a.status().connected, 20_000, 'the replica to notice its primary is gone');
@@ -163,7 +186,10 @@ test('with a replica, reads keep working from its file while the primary is gone
     await setSettings({ 'database.syncUrl': undefined });
     await waitOpen('local');
     await setSettings({ 'database.syncUrl': flaky.url });
-    const q1 = await run<Saved>('mnemos.saveMemory', { summary: 'saved on the replica while its primary was away', topic: 'replica-outage' });
+    const q1 = await run<Saved>('mnemos.saveMemory', {
+      summary: 'saved on the replica while its primary was away',
+      topic: 'replica-outage',
+    });
     assert.equal(q1?.action, 'queued');
     await waitFor(() => a.status().offlineCopy, 15_000, 'the offline copy');
     const copy = await a.getStore();
@@ -186,7 +212,11 @@ test('with a replica, reads keep working from its file while the primary is gone
     assert.equal(a.offline().pending, 2);
 
     const back = await startFlaky();
-    await waitFor(() => !a.status().offlineCopy && a.offline().pending === 0, 40_000, `the replica to reconnect and drain (now ${JSON.stringify(a.offline())})`);
+    await waitFor(
+      () => !a.status().offlineCopy && a.offline().pending === 0,
+      40_000,
+      `the replica to reconnect and drain (now ${JSON.stringify(a.offline())})`,
+    );
     figure('primary back → replica reconnected and offline saves written', `${Date.now() - back} ms`);
     assert.equal(a.status().state, 'open');
     assert.equal(await copiesOnServer('saved on the replica while its primary was away'), 1);

@@ -6,7 +6,12 @@ import { api, figure, nextEvent, run, test } from './harness';
 const REPO = process.env.MNEMOS_TEST_REPO ?? path.resolve(__dirname, '../../..');
 
 /** Runs test/extension/fixtures/writer.ts in its own Node process; resolves with its write's commit time. */
-export function writeFromAnotherProcess(where: string, topic: string, summary: string, token?: string): Promise<{ id: string; at: number }> {
+export function writeFromAnotherProcess(
+  where: string,
+  topic: string,
+  summary: string,
+  token?: string,
+): Promise<{ id: string; at: number }> {
   return new Promise((resolve, reject) => {
     const args = ['--import', 'tsx', path.join(REPO, 'test/extension/fixtures/writer.ts'), where, topic, summary];
     if (token) args.push(token);
@@ -16,7 +21,11 @@ export function writeFromAnotherProcess(where: string, topic: string, summary: s
     p.stdout.on('data', (d) => (out += d));
     p.stderr.on('data', (d) => (err += d));
     p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`writer exited ${code}: ${err}`))));
+    p.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+        : reject(new Error(`writer exited ${code}: ${err}`)),
+    );
   });
 }
 

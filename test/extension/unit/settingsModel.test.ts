@@ -6,20 +6,36 @@ import { test } from 'node:test';
 import { defaultReplicaPath, expandPath, pickSetting, storeConfigFrom } from '../../../src/extension/settingsModel';
 
 test('a workspace value overrides the user value in a trusted workspace', () => {
-  assert.deepEqual(pickSetting({ defaultValue: '', globalValue: 'libsql://mine.turso.io', workspaceValue: 'libsql://team.turso.io' }, true), {
-    value: 'libsql://team.turso.io',
-    origin: 'workspace',
-    ignored: false,
-  });
+  assert.deepEqual(
+    pickSetting(
+      { defaultValue: '', globalValue: 'libsql://mine.turso.io', workspaceValue: 'libsql://team.turso.io' },
+      true,
+    ),
+    {
+      value: 'libsql://team.turso.io',
+      origin: 'workspace',
+      ignored: false,
+    },
+  );
 });
 
 test('an untrusted workspace cannot redirect the database: its value is ignored and reported', () => {
-  assert.deepEqual(pickSetting({ defaultValue: '', globalValue: 'libsql://mine.turso.io', workspaceValue: 'https://attacker.example' }, false), {
-    value: 'libsql://mine.turso.io',
-    origin: 'user',
+  assert.deepEqual(
+    pickSetting(
+      { defaultValue: '', globalValue: 'libsql://mine.turso.io', workspaceValue: 'https://attacker.example' },
+      false,
+    ),
+    {
+      value: 'libsql://mine.turso.io',
+      origin: 'user',
+      ignored: true,
+    },
+  );
+  assert.deepEqual(pickSetting({ defaultValue: '', workspaceFolderValue: '/tmp/x.db' }, false), {
+    value: '',
+    origin: 'default',
     ignored: true,
   });
-  assert.deepEqual(pickSetting({ defaultValue: '', workspaceFolderValue: '/tmp/x.db' }, false), { value: '', origin: 'default', ignored: true });
 });
 
 test('a folder value beats a workspace value, which beats the user value', () => {
@@ -38,7 +54,10 @@ test('paths expand ~, ${userHome} and ${workspaceFolder}; relative paths resolve
 
 test('no database settings: memories.db in global storage', () => {
   assert.deepEqual(storeConfigFrom({}, '/gs').store, { mode: 'local', path: path.join('/gs', 'memories.db') });
-  assert.deepEqual(storeConfigFrom({ path: '  ' }, '/gs').store, { mode: 'local', path: path.join('/gs', 'memories.db') });
+  assert.deepEqual(storeConfigFrom({ path: '  ' }, '/gs').store, {
+    mode: 'local',
+    path: path.join('/gs', 'memories.db'),
+  });
 });
 
 test('a URL means remote and wins over a sync URL, with a warning', () => {
@@ -54,7 +73,10 @@ test('a sync URL means an embedded replica, in its own file per primary unless a
   assert.notEqual(a.path, b.path);
   assert.equal(a.path, defaultReplicaPath('/gs', 'libsql://a.turso.io'));
   assert.notEqual(a.path, path.join('/gs', 'memories.db'), 'a replica must never reuse the local database file');
-  assert.equal((storeConfigFrom({ syncUrl: 'libsql://a.turso.io', path: '/r.db' }, '/gs').store as { path: string }).path, '/r.db');
+  assert.equal(
+    (storeConfigFrom({ syncUrl: 'libsql://a.turso.io', path: '/r.db' }, '/gs').store as { path: string }).path,
+    '/r.db',
+  );
 });
 
 test('the home fallback really is the home folder', () => {

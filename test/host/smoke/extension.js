@@ -20,20 +20,25 @@ function probe() {
     info.libsql = { sqlite: row.v, answer: row.answer };
     db.close();
   } catch (e) {
-    info.libsqlError = String(e && e.message || e);
+    info.libsqlError = String((e && e.message) || e);
   }
   return info;
 }
 
 class SmokeView {
-  constructor(info) { this.info = info; this.resolved = 0; this.messages = []; }
+  constructor(info) {
+    this.info = info;
+    this.resolved = 0;
+    this.messages = [];
+  }
   resolveWebviewView(view) {
     this.resolved++;
     const nonce = crypto.randomBytes(16).toString('base64');
     view.webview.options = { enableScripts: true };
-    view.webview.onDidReceiveMessage(m => this.messages.push(m));
+    view.webview.onDidReceiveMessage((m) => this.messages.push(m));
     const rows = Object.entries(this.info)
-      .map(([k, v]) => `<tr><td>${k}</td><td>${escape(JSON.stringify(v))}</td></tr>`).join('');
+      .map(([k, v]) => `<tr><td>${k}</td><td>${escape(JSON.stringify(v))}</td></tr>`)
+      .join('');
     view.webview.html = `<!DOCTYPE html><html><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}';">
 <style>body{font-family:var(--vscode-font-family);color:var(--vscode-foreground)} td{padding:2px 6px;vertical-align:top} td+td{word-break:break-all} h3{color:var(--vscode-textLink-foreground)}</style>
@@ -51,7 +56,9 @@ class SmokeView {
   }
 }
 
-function escape(s) { return s.replace(/[&<>"]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]); }
+function escape(s) {
+  return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+}
 
 function activate(context) {
   const info = probe();

@@ -11,7 +11,7 @@ const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 const waitFor = async (cond, ms = 10000) => {
   const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise(r => setTimeout(r, 100));
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
   return cond();
 };
 
@@ -52,7 +52,10 @@ test('--env reached the extension host environment', () => {
 test('webview view resolves and its script posts back', async () => {
   await vscode.commands.executeCommand('mnemosSmoke.view.focus');
   assert.ok(await waitFor(() => api.view.resolved > 0), 'resolveWebviewView was not called');
-  assert.ok(await waitFor(() => api.view.messages.some(m => m.type === 'ready')), 'no message from the webview script');
+  assert.ok(
+    await waitFor(() => api.view.messages.some((m) => m.type === 'ready')),
+    'no message from the webview script',
+  );
 });
 
 test('globalStorage is writable and holds a libsql file database', () => {
@@ -79,7 +82,8 @@ if (process.env.MNEMOS_SMOKE_FAIL === '1') {
 }
 
 exports.run = async function run() {
-  let passed = 0, failed = 0;
+  let passed = 0,
+    failed = 0;
   for (const t of tests) {
     const t0 = Date.now();
     try {
@@ -88,7 +92,7 @@ exports.run = async function run() {
       console.log(`  ok    ${t.name} (${Date.now() - t0} ms)`);
     } catch (e) {
       failed++;
-      console.log(`  FAIL  ${t.name}\n${String(e && e.stack || e).replace(/^/gm, '        ')}`);
+      console.log(`  FAIL  ${t.name}\n${String((e && e.stack) || e).replace(/^/gm, '        ')}`);
     }
   }
   // Plain closing line that CI tooling understands; expected-failure mode words it differently
