@@ -121,8 +121,8 @@ async function main() {
       );
       let vecP50: number | undefined;
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
         (local.conn as unknown as { loadExtension(p: string): void }).loadExtension(
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- the native extension's path, loaded only here
           require('sqlite-vec').getLoadablePath(),
         );
         await local.sql(

@@ -20,7 +20,7 @@ import { openStore } from '../src/store';
 import { generateCorpus } from './lib/corpus';
 
 const require = createRequire(__filename);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+
 const H = require('../test/host/host-common.js');
 
 // --ext DIR: the Mnemos checkout to load (built), e.g. /work/main for before/after figures.
@@ -149,7 +149,7 @@ const INIT = `(() => {
 
 async function evalIn<T>(f: Frame, fn: string): Promise<T | undefined> {
   try {
-    return (await f.evaluate(fn)) as T;
+    return await f.evaluate(fn);
   } catch {
     return undefined;
   }
@@ -293,7 +293,7 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
     reopen.push(Math.max(await firstPaintAt(f, ext), await outerVisibleAt(page, f)) - t);
   }
   out.reopen = median(reopen);
-  step(`reopen ${reopen}`);
+  step(`reopen ${reopen.join(', ')}`);
   // Keystroke → results: type the query one key at a time, time the last key to its one hit painted.
   const input = ext.name === 'mnemos' ? f.locator('#search input') : f.locator('#q');
   await input.waitFor({ timeout: 30000 });
@@ -313,7 +313,7 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
     keys.push(((await wait) as number) - t);
   }
   out.keystroke = median(keys);
-  step(`keys ${keys}`);
+  step(`keys ${keys.join(', ')}`);
   await input.fill('');
   await evalIn(f, 'window.__benchWait(' + JSON.stringify(ext.rowSel) + ', 1)');
   // Expand the 1,000-memory topic (first page painted), then scroll until its last row is there.

@@ -3,7 +3,7 @@
  * (one process, stdio), how one memory is stored (per call and, where the server allows, batched),
  * and how a query becomes a ranked list of memory indexes (top 5).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -66,7 +66,7 @@ export function findPeer(name: string): string | undefined {
 function pkgVersion(name: string): string {
   const dir = findPeer(name);
   if (!dir) return '?';
-  return (require(path.join(dir, 'package.json')) as { version: string }).version;
+  return (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function peerDir(name: string): string {
@@ -115,7 +115,7 @@ export function mnemosSpec(contentIndex: Map<string, number>, entry: 'bundle' | 
   return {
     id: 'mnemos',
     label: 'Mnemos',
-    version: `${(require(path.join(ROOT, 'package.json')) as { version: string }).version} (${entry === 'bundle' ? 'dist/cli.js serve' : 'src/mcp/stdio-entry.ts'})`,
+    version: `${(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version} (${entry === 'bundle' ? 'dist/cli.js serve' : 'src/mcp/stdio-entry.ts'})`,
     args: () =>
       entry === 'bundle' ? [bundle, 'serve'] : ['--import', 'tsx', path.join(ROOT, 'src', 'mcp', 'stdio-entry.ts')],
     env: (dir) => ({ MNEMOS_DB: path.join(dir, 'mnemos.db') }),

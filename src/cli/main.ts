@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { version } from '../../package.json';
 import { configFromEnv, type MnemosStore, openStore, redactSecrets, type StoreConfig } from '../store';
+import { textOf } from '../shared/text';
 import { type OptionTable, type Parsed, parseArgs } from './args';
 import {
   type CliIo,
@@ -104,7 +105,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (debug) {
       let cur: unknown = e;
       for (let depth = 0; cur && depth < 5; depth++, cur = (cur as Error).cause) {
-        write('stderr', (depth ? 'caused by: ' : '') + redactSecrets(String((cur as Error)?.stack ?? cur), secrets));
+        write('stderr', (depth ? 'caused by: ' : '') + redactSecrets((cur as Error)?.stack ?? textOf(cur), secrets));
       }
     }
     return r.exitCode;
@@ -255,6 +256,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 async function runAsProcess(): Promise<void> {
   // Node ≥ 22.1 keeps compiled code on disk (NODE_COMPILE_CACHE's default dir): `serve` then loads its
   // 1.5 MB dist/mcp.js without recompiling it. Node 20 has no such API; nothing changes there.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an API Node 20's typings lack, probed at run time
   (require('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
   // libsql's native replica code logs to fd 1 (stdout), which would corrupt JSON output; MNEMOS_DEBUG keeps its logs.
   if (process.env.RUST_LOG === undefined && process.env.MNEMOS_DEBUG !== '1') process.env.RUST_LOG = 'off';

@@ -83,7 +83,7 @@ export async function runStdioServer(opts: RunStdioOptions = {}): Promise<void> 
   try {
     store = await openStore(config);
   } catch (e) {
-    throw new Error(scrub(message(e)));
+    throw new Error(scrub(message(e)), { cause: e });
   }
   store.onBackgroundError = (e) => log(`background write failed: ${scrub(message(e))}`);
   store.onWarning = (m) => log(scrub(m));

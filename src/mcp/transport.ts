@@ -35,13 +35,14 @@ export class LineTransport implements Transport {
     private readonly maxLineBytes = DEFAULT_MAX_LINE_BYTES,
   ) {}
 
-  async start(): Promise<void> {
+  start(): Promise<void> {
     this.input.on('data', this.onData);
     this.input.on('end', this.onEnd);
     this.input.on('close', this.onEnd);
     this.input.on('error', this.onInputError);
     this.output.on('error', this.onOutputError);
     this.input.resume();
+    return Promise.resolve();
   }
 
   /** Stops reading new messages (shutdown); answers to requests already read still go out. */
@@ -163,8 +164,8 @@ export class LineTransport implements Transport {
     }
   }
 
-  async close(): Promise<void> {
-    if (this.isClosed) return;
+  close(): Promise<void> {
+    if (this.isClosed) return Promise.resolve();
     this.isClosed = true;
     this.stopReading();
     this.input.off('end', this.onEnd);
@@ -173,5 +174,6 @@ export class LineTransport implements Transport {
     for (const w of this.idleWaiters.splice(0)) w();
     this.resolveClosed();
     this.onclose?.();
+    return Promise.resolve();
   }
 }

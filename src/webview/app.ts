@@ -422,7 +422,7 @@ export class App {
     }).observe(this.tree, { attributes: true, attributeFilter: ['open'], subtree: true });
 
     this.tree.addEventListener('dblclick', (e) => {
-      const row = (e.target as Element).closest?.('vscode-tree-item') as VscodeTreeItem | null;
+      const row = (e.target as Element).closest?.<VscodeTreeItem>('vscode-tree-item');
       if (row && kindOf(row) === 'memory') void this.run('openMemory', { id: row.dataset.id });
     });
     this.scroller.addEventListener(

@@ -55,7 +55,7 @@ export class Rpc {
         this.pending.delete(seq);
         reject(new RequestError('timeout', 'Mnemos did not answer in time.'));
       }, REQUEST_TIMEOUT_MS);
-      this.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(seq, { resolve: resolve, reject, timer });
       this.post({ type: 'request', seq, method, params } as WebviewMessage);
     });
   }

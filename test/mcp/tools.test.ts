@@ -276,15 +276,13 @@ forEachMcpMode('mcp tools', (fx) => {
   });
 
   test('recall limit defaults to 5, is clamped to 1..100, and importance filters', async () => {
-    await fx
-      .direct()
-      .storeMany(
-        Array.from({ length: 120 }, (_, i) => ({
-          topic: 'many',
-          summary: `needle ${i}`,
-          importance: i < 7 ? ('critical' as const) : ('low' as const),
-        })),
-      );
+    await fx.direct().storeMany(
+      Array.from({ length: 120 }, (_, i) => ({
+        topic: 'many',
+        summary: `needle ${i}`,
+        importance: i < 7 ? ('critical' as const) : ('low' as const),
+      })),
+    );
     assert.equal((await srv.call('icm_memory_recall', { query: 'needle' })).text.split('\n').length, 5);
     assert.equal((await srv.call('icm_memory_recall', { query: 'needle', limit: 0 })).text.split('\n').length, 1);
     assert.equal((await srv.call('icm_memory_recall', { query: 'needle', limit: 500 })).text.split('\n').length, 100);
@@ -542,15 +540,13 @@ forEachMcpMode('mcp tools', (fx) => {
   });
 
   test('wake_up respects its token budget but always includes one entry', async () => {
-    await fx
-      .direct()
-      .storeMany(
-        Array.from({ length: 60 }, (_, i) => ({
-          topic: 'decisions-big',
-          summary: `decision ${i} ${'word '.repeat(30)}`,
-          importance: 'high' as const,
-        })),
-      );
+    await fx.direct().storeMany(
+      Array.from({ length: 60 }, (_, i) => ({
+        topic: 'decisions-big',
+        summary: `decision ${i} ${'word '.repeat(30)}`,
+        importance: 'high' as const,
+      })),
+    );
     const r = await srv.call('icm_wake_up', { max_tokens: 50 });
     const bullets = r.text.split('\n').filter((l) => l.startsWith('- '));
     assert.ok(bullets.length >= 1, 'at least one entry');

@@ -218,7 +218,7 @@ export interface SidebarOptions {
   /** Theme variables (default: Dark Modern) and the body class VS Code sets with them. */
   theme?: { vars: Record<string, string>; bodyClass: string };
   /** Runs a command as the extension would (e.g. delete after the user confirmed). */
-  onCommand?(id: string, args: unknown[], sidebar: Sidebar): Promise<unknown> | unknown;
+  onCommand?(id: string, args: unknown[], sidebar: Sidebar): unknown;
 }
 
 export async function openSidebar(
@@ -237,6 +237,8 @@ export async function openSidebar(
   const logs: string[] = [];
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+  // Assigned below, once the page and the controller exist; commands only run after that.
+  // eslint-disable-next-line prefer-const
   let sidebar: Sidebar;
   // The channel is raw CDP (a page binding one way, Runtime.evaluate the other): one hop each way,
   // like VS Code's postMessage, and no Playwright wrapper round trips that would skew the timings.
@@ -255,8 +257,8 @@ export async function openSidebar(
       typeof opts.status === 'function'
         ? opts.status()
         : (opts.status ?? { mode: 'local', keywordOnly: true, connected: true }),
-    reloadModel: opts.reloadModel,
-    offlineMessage: opts.offlineMessage,
+    reloadModel: opts.reloadModel && (() => opts.reloadModel!()),
+    offlineMessage: opts.offlineMessage && ((e: unknown) => opts.offlineMessage!(e)),
     log: () => undefined,
   });
   cdp.on('Runtime.bindingCalled', (e) => {

@@ -92,7 +92,7 @@ const ROWS_JS = `(() => {
   return out;
 })()`;
 function rows(page: Page): Promise<RowInfo[]> {
-  return page.evaluate(ROWS_JS) as Promise<RowInfo[]>;
+  return page.evaluate<RowInfo[]>(ROWS_JS);
 }
 
 /** Polls until `check` holds (keys, clicks and replies are asynchronous; a loaded machine is slow). */
@@ -447,7 +447,7 @@ describe('Memories sidebar in Chromium', () => {
     assert.equal(rs.find((r) => r.id === picked.id)?.selected, true, 'selection kept');
     assert.equal(await page.locator('#scroller').evaluate((e) => e.scrollTop), before, 'scroll kept');
     assert.equal(
-      await handle!.evaluate((e) => e.isConnected),
+      await handle.evaluate((e) => e.isConnected),
       true,
       'the row element was updated in place, not rebuilt',
     );

@@ -146,14 +146,14 @@ export async function learnWorkspace(s: Services, ui: MemoirUi, ...args: unknown
     },
     async (progress, token) => {
       progress.report({ message: 'scanning manifests, modules, entry points and configs…' });
-      const plan = await learnPlan(dir!, name);
+      const plan = await learnPlan(dir, name);
       if (token.isCancellationRequested) return undefined;
       progress.report({
         message: `writing ${plural(plan.concepts.length, 'concept')} and ${plural(plan.links.length, 'link')}…`,
         increment: 50,
       });
       // One atomic batch: after this point cancelling would leave nothing half-written, so it just finishes.
-      return m.learn(dir!, name);
+      return m.learn(dir, name);
     },
   );
   if (!result) {

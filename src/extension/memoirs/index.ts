@@ -25,7 +25,7 @@ export const MEMOIR_COMMANDS: Record<string, Handler> = {
   'mnemos.learnWorkspace': learnWorkspace,
   'mnemos.distillTopic': distillTopic,
   'mnemos.addSelectionAsConcept': addSelectionAsConcept,
-  'mnemos.refreshMemoirs': async (_s, ui) => ui.changed(),
+  'mnemos.refreshMemoirs': (_s, ui) => Promise.resolve(ui.changed()),
 };
 
 export function registerMemoirs(s: Services): MemoirsFeature {
@@ -39,7 +39,7 @@ export function registerMemoirs(s: Services): MemoirsFeature {
       s.changed();
     },
   };
-  const tools = createMemoirTools(s, ui.changed);
+  const tools = createMemoirTools(s, () => ui.changed());
   const disposables: vscode.Disposable[] = [
     tree,
     graphs,

@@ -72,7 +72,7 @@ export function createMemoirTools(s: Services, changed: () => void): MemoirTools
       return await fn();
     } catch (e) {
       s.log.error(`tool ${name} failed`, e);
-      throw new Error(s.log.redact(messageOf(e)));
+      throw new Error(s.log.redact(messageOf(e)), { cause: e });
     }
   };
   const memoirs = async () => memoirsOf(await s.store());

@@ -4,7 +4,7 @@
  * to a headless browser page.
  */
 import { oneLine } from '../../shared/text';
-import { type Importance, isStoreError, type Memory, type MnemosStore, redactSecrets } from '../../store';
+import { isStoreError, type Memory, type MnemosStore, redactSecrets } from '../../store';
 import {
   COMMAND_ARG,
   COMMAND_FIXED_ARGS,
@@ -167,7 +167,7 @@ export class SidebarController {
 
   private async topics(p: Params<'topics'>): Promise<Result<'topics'>> {
     const store = await this.store();
-    const topics = await store.topics({ importance: p.importance as Importance[] | undefined });
+    const topics = await store.topics({ importance: p.importance });
     return { topics, total: topics.reduce((n, t) => n + t.count, 0) };
   }
 
@@ -179,7 +179,7 @@ export class SidebarController {
       exactTopic: true,
       cursor: p.cursor,
       limit: p.limit,
-      importance: p.importance as Importance[] | undefined,
+      importance: p.importance,
       order: 'recent',
     });
     return { items: page.items.map(toItem), nextCursor: page.nextCursor };
@@ -193,7 +193,7 @@ export class SidebarController {
       prefix: true,
       limit: p.limit,
       topic: p.topic,
-      importance: p.importance as Importance[] | undefined,
+      importance: p.importance,
       exactTopic: true,
       bumpAccess: false,
     });

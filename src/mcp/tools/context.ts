@@ -5,7 +5,7 @@
  * receives are typed by the SDK from the zod input schema.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { isStoreError, type MnemosStore, redactSecrets } from '../../store';
+import { isBusyError, isStoreError, type MnemosStore, redactSecrets } from '../../store';
 
 /** A handler's answer: plain text, or a full result (e.g. a tool error it chose itself). */
 export type Reply = string | CallToolResult;
@@ -30,16 +30,6 @@ export interface ToolContextOptions {
 
 export const text = (t: string): CallToolResult => ({ content: [{ type: 'text', text: t }] });
 export const toolError = (t: string): CallToolResult => ({ content: [{ type: 'text', text: t }], isError: true });
-
-// TODO(lead): use store's isBusy
-function isBusyError(e: unknown): boolean {
-  for (let cur: unknown = e, depth = 0; cur && depth < 4; cur = (cur as { cause?: unknown }).cause, depth++) {
-    const code = String((cur as { code?: unknown }).code ?? '');
-    const message = String((cur as { message?: unknown }).message ?? '');
-    if (code.startsWith('SQLITE_BUSY') || /database (table )?is locked/i.test(message)) return true;
-  }
-  return false;
-}
 
 /** Runs one task at a time, in arrival order. */
 class SerialQueue {

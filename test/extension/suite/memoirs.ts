@@ -40,7 +40,7 @@ test('memoirs: the view, five commands and three tools are contributed and regis
     .map((t) => t.name)
     .sort();
   assert.deepEqual(names, ['mnemos_memoir_add_concept', 'mnemos_memoir_inspect', 'mnemos_memoir_search']);
-  assert.ok(a.memoirs.tools.addConcept.prepareInvocation);
+  assert.equal(typeof a.memoirs.tools.addConcept.prepareInvocation, 'function');
 });
 
 test('distillTopic turns a topic into a memoir; the tree shows it with its counts', async () => {
