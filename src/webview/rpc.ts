@@ -1,91 +1,11 @@
-/** The webview end of the protocol: one private VS Code API handle, requests as promises, pushes as callbacks. */
-import {
-  type HostMessage,
-  isHostMessage,
-  type Method,
-  type Params,
-  type Result,
-  type WebviewMessage,
-} from '../shared/protocol';
+/** The sidebar's end of its protocol (src/shared/protocol.ts), on the shared webview RPC. */
+import { type HostMessage, isHostMessage, type RequestMap } from '../shared/protocol';
+import { WebviewRpc } from '../shared/webviewRpc';
 
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-  getState(): unknown;
-  setState(state: unknown): void;
-}
-declare function acquireVsCodeApi(): VsCodeApi;
+export { RequestError } from '../shared/webviewRpc';
 
-/** A host reply that says the request failed; `code` is a StoreError code or 'bad_request' / 'internal' / 'timeout'. */
-export class RequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const REQUEST_TIMEOUT_MS = 30_000;
-
-export class Rpc {
-  private readonly api: VsCodeApi = acquireVsCodeApi();
-  private seq = 0;
-  private readonly pending = new Map<
-    number,
-    { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }
-  >();
-  private pushHandler: (m: Exclude<HostMessage, { type: 'response' }>) => void = () => undefined;
-
+export class Rpc extends WebviewRpc<RequestMap, HostMessage> {
   constructor() {
-    window.addEventListener('message', (e: MessageEvent) => this.onMessage(e.data));
-  }
-
-  onPush(handler: (m: Exclude<HostMessage, { type: 'response' }>) => void): void {
-    this.pushHandler = handler;
-  }
-
-  ready(): void {
-    this.post({ type: 'ready' });
-  }
-
-  request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-    const seq = ++this.seq;
-    return new Promise<Result<M>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(seq);
-        reject(new RequestError('timeout', 'Mnemos did not answer in time.'));
-      }, REQUEST_TIMEOUT_MS);
-      this.pending.set(seq, { resolve: resolve, reject, timer });
-      this.post({ type: 'request', seq, method, params } as WebviewMessage);
-    });
-  }
-
-  getState(): unknown {
-    return this.api.getState();
-  }
-
-  setState(state: unknown): void {
-    this.api.setState(state);
-  }
-
-  private post(m: WebviewMessage): void {
-    this.api.postMessage(m);
-  }
-
-  private onMessage(data: unknown): void {
-    if (!isHostMessage(data)) return;
-    if (data.type !== 'response') {
-      this.pushHandler(data);
-      return;
-    }
-    const p = this.pending.get(data.seq);
-    if (!p) return;
-    this.pending.delete(data.seq);
-    clearTimeout(p.timer);
-    if (data.ok) p.resolve(data.result);
-    else
-      p.reject(
-        new RequestError(String(data.error?.code ?? 'internal'), String(data.error?.message ?? 'Request failed.')),
-      );
+    super(isHostMessage);
   }
 }

@@ -2,6 +2,8 @@
  * A memoir graph panel's HTML, as a pure function so the headless browser tests serve exactly what
  * VS Code shows: one nonce'd script and a CSP that allows nothing else (no images, no fonts, no network).
  */
+import { attr, checkCspInputs } from '../sidebar/html';
+
 export interface GraphHtmlOptions {
   /** `webview.cspSource`: the origin VS Code serves local resources from. */
   cspSource: string;
@@ -13,20 +15,12 @@ export interface GraphHtmlOptions {
   title: string;
 }
 
-const NONCE_RE = /^[A-Za-z0-9+/=_-]{16,}$/;
-
-function attr(v: string): string {
-  return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export function graphContentSecurityPolicy(cspSource: string, nonce: string): string {
   return [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${cspSource} 'nonce-${nonce}'`].join('; ');
 }
 
 export function buildGraphHtml(o: GraphHtmlOptions): string {
-  if (!NONCE_RE.test(o.nonce)) throw new Error('graph nonce must be at least 16 base64/hex characters');
-  // VS Code's cspSource is a source list such as `'self' https://*.vscode-cdn.net`; it must not end the directive.
-  if (/[;,"\r\n]/.test(o.cspSource)) throw new Error('unexpected characters in cspSource');
+  checkCspInputs('graph', o.nonce, o.cspSource);
   const n = attr(o.nonce);
   return `<!DOCTYPE html>
 <html lang="en">

@@ -15,7 +15,8 @@ export interface SidebarHtmlOptions {
 
 const NONCE_RE = /^[A-Za-z0-9+/=_-]{16,}$/;
 
-function attr(v: string): string {
+/** Escapes text for a double-quoted HTML attribute (or element text). */
+export function attr(v: string): string {
   return v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -28,10 +29,15 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-export function buildSidebarHtml(o: SidebarHtmlOptions): string {
-  if (!NONCE_RE.test(o.nonce)) throw new Error('sidebar nonce must be at least 16 base64/hex characters');
+/** Refuses a nonce or cspSource that could break out of the CSP (every webview page checks both). */
+export function checkCspInputs(page: string, nonce: string, cspSource: string): void {
+  if (!NONCE_RE.test(nonce)) throw new Error(`${page} nonce must be at least 16 base64/hex characters`);
   // VS Code's cspSource is a source list such as `'self' https://*.vscode-cdn.net`; it must not end the directive.
-  if (/[;,"\r\n]/.test(o.cspSource)) throw new Error('unexpected characters in cspSource');
+  if (/[;,"\r\n]/.test(cspSource)) throw new Error('unexpected characters in cspSource');
+}
+
+export function buildSidebarHtml(o: SidebarHtmlOptions): string {
+  checkCspInputs('sidebar', o.nonce, o.cspSource);
   const n = attr(o.nonce);
   return `<!DOCTYPE html>
 <html lang="en">
