@@ -248,7 +248,8 @@ describe('import files (store.importAll and `mnemos import -`; no MCP tool): all
     await ftsIntact(f.store);
     const t = await f.mcp.call('icm_memory_recall', { query: 'alpha' });
     assert.equal(t.isError, false);
-    assert.deepEqual(mcpIds(t.text), [SEED_ID.greek]);
+    // `alpha` as a word form also matches greek2's `alphabet` (BM25 decides their order).
+    assert.deepEqual(mcpIds(t.text).sort(), [SEED_ID.greek, SEED_ID.greek2].sort());
     assert.doesNotMatch(f.mcp.stderr(), /internal error|unexpected error|failed:/i);
     await f.unchanged('the whole operations table');
     watch.check();

@@ -36,5 +36,5 @@ test('embed backfills vectors, then recall is hybrid; without a model it is keyw
   });
   assert.equal(missing.code, 0, 'an unavailable model falls back to keyword search');
   assert.equal(missing.json().mode, 'keyword');
-  assert.match(missing.json().note, /not available/);
+  assert.match(missing.json().note, /is not in the local model folder .*downloading is off/);
 });

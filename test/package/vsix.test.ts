@@ -372,6 +372,7 @@ for (const t of NAMES) {
         'onnxruntime-common',
         'onnxruntime-node',
         'onnxruntime-web',
+        'sqlite-vec',
       ]);
       // The embedding worker needs one ONNX runtime: the native one where it has a binary, else WebAssembly.
       const wasm = !spec.natives.some((n) => n.startsWith(ORT_NODE));
@@ -379,8 +380,9 @@ for (const t of NAMES) {
         fs.existsSync(path.join(dir, 'node_modules', p)),
       );
       assert.deepEqual(runtimes, [wasm ? 'onnxruntime-web' : 'onnxruntime-node']);
-      // sqlite-vec: no bundle loads it yet (the store will, lazily); it ships wherever npm has its binary.
-      const roots = [...required].filter((r) => !/^onnxruntime-(node|web)$/.test(r)).concat(runtimes);
+      // sqlite-vec: the store loads it lazily for ICM's vec_memories and degrades without it (a one-line
+      // warning); it ships wherever npm has its binary (not on alpine: no musl build).
+      const roots = [...required].filter((r) => !/^onnxruntime-(node|web)$|^sqlite-vec$/.test(r)).concat(runtimes);
       if (spec.natives.some((n) => n.includes('sqlite-vec-'))) roots.push('sqlite-vec');
       // Their closure inside the VSIX, resolved as Node does (nested node_modules first): every dependency
       // present; optional ones only for this platform; type-only packages are not needed.

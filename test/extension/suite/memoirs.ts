@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { MemoirStore } from '../../../src/store';
-import { api, EXT_ID, run, test, workspaceRoot } from './harness';
+import { api, EXT_ID, run, test, waitFor, workspaceRoot } from './harness';
 
 const TOPIC = 'decisions-memoirdemo';
 const MEMOIR = 'memoirdemo';
@@ -84,7 +84,11 @@ test('openMemoirGraph opens one panel per memoir and reveals it when opened agai
   await run('mnemos.openMemoirGraph', { memoir: MEMOIR });
   await run('mnemos.openMemoirGraph', m!.id);
   assert.deepEqual(a.memoirs.graphs.memoirIds, [m!.id]);
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === `Memoir: ${MEMOIR}`);
+  const graphTabs = () =>
+    vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.label === `Memoir: ${MEMOIR}`);
+  // The workbench lists a new panel's tab a moment after createWebviewPanel returns.
+  await waitFor(() => graphTabs().length > 0, 5000, 'the graph tab');
+  const tabs = graphTabs();
   assert.equal(tabs.length, 1);
   await vscode.window.tabGroups.close(tabs);
   assert.deepEqual(a.memoirs.graphs.memoirIds, []);
