@@ -85,3 +85,16 @@ export interface CommandGroup {
 export function isGroup(c: Command | CommandGroup): c is CommandGroup {
   return 'subcommands' in c;
 }
+
+/** A string option's value (undefined when absent or given as a flag). */
+export function str(ctx: CommandContext, name: string): string | undefined {
+  const v = ctx.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A string option the command cannot run without: absent, it is a usage error naming `flag`. */
+export function need(ctx: CommandContext, name: string, flag: string): string {
+  const v = str(ctx, name);
+  if (v === undefined) ctx.usage(`${ctx.command} needs ${flag}`);
+  return v;
+}

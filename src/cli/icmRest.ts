@@ -14,18 +14,9 @@ import {
 import { type IcmRestStores } from '../store/icmRest';
 import { icmRestOf } from '../store/families';
 import type { OptionTable } from './args';
-import type { CommandContext, CommandGroup, CommandSpec } from './command';
+import { type CommandContext, type CommandGroup, type CommandSpec, need, str } from './command';
 import { CliError } from './errors';
 
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.values[name];
-  return typeof v === 'string' ? v : undefined;
-};
-function need(ctx: CommandContext, name: string, flag: string): string {
-  const v = str(ctx, name);
-  if (v === undefined) ctx.usage(`${ctx.command} needs ${flag}`);
-  return v;
-}
 function pos(ctx: CommandContext, n: number, what: string): string[] {
   if (ctx.positionals.length !== n) ctx.usage(`${ctx.command} takes ${what}`);
   return ctx.positionals;

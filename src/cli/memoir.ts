@@ -15,18 +15,9 @@ import {
   renderPatterns,
 } from '../mcp/memoirText';
 import type { OptionTable } from './args';
-import type { CommandContext, CommandGroup, CommandSpec } from './command';
+import { type CommandContext, type CommandGroup, type CommandSpec, need, str } from './command';
 import { CliError } from './errors';
 
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.values[name];
-  return typeof v === 'string' ? v : undefined;
-};
-function need(ctx: CommandContext, name: string, flag: string): string {
-  const v = str(ctx, name);
-  if (v === undefined) ctx.usage(`${ctx.command} needs ${flag}`);
-  return v;
-}
 function positional(ctx: CommandContext, what: string): string {
   if (ctx.positionals.length !== 1) ctx.usage(`${ctx.command} takes one ${what}`);
   return ctx.positionals[0];

@@ -17,7 +17,7 @@ import {
   validateTopic,
 } from '../store';
 import type { OptionTable } from './args';
-import type { Command, CommandContext } from './command';
+import { type Command, type CommandContext, need, str } from './command';
 import { CliError } from './errors';
 import { oneLine, plural } from '../shared/text';
 import {
@@ -34,10 +34,6 @@ import {
 
 // ------------------------------------------------------------------------------ argument helpers
 
-const str = (ctx: CommandContext, name: string): string | undefined => {
-  const v = ctx.values[name];
-  return typeof v === 'string' ? v : undefined;
-};
 const list = (ctx: CommandContext, name: string): string[] | undefined => {
   const v = ctx.values[name];
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : undefined;
@@ -45,9 +41,7 @@ const list = (ctx: CommandContext, name: string): string[] | undefined => {
 const flag = (ctx: CommandContext, name: string): boolean => ctx.values[name] === true;
 
 function required(ctx: CommandContext, name: string, short: string): string {
-  const v = str(ctx, name);
-  if (v === undefined) ctx.usage(`${ctx.command} needs -${short} ${name.toUpperCase()}`);
-  return v;
+  return need(ctx, name, `-${short} ${name.toUpperCase()}`);
 }
 
 function noPositionals(ctx: CommandContext): void {
