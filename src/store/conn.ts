@@ -237,6 +237,9 @@ class LocalConn implements Conn {
   }
 }
 
+/** Page cache ceiling of a local connection, as SQLite's cache_size (negative: KiB): 64 MiB. */
+export const LOCAL_CACHE_KIB = -65536;
+
 function openLocal(file: string, busyTimeoutMs: number): LocalConn {
   if (file !== ':memory:') {
     const abs = path.resolve(file);
@@ -274,7 +277,10 @@ function openLocal(file: string, busyTimeoutMs: number): LocalConn {
       );
     }
     if (file !== ':memory:') db.exec('PRAGMA journal_mode = WAL');
-    db.exec('PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON');
+    // libsql's build keeps SQLite's 2 MB default page cache; a keyword recall at 10,000 memories reads
+    // more than that (FTS5 doclists, docsize, the rows) and went to the OS for it: 1.05 ms → 0.45 ms per
+    // BM25 query with a larger cache (docs/BENCHMARKS.md, "Per call"). A ceiling, filled only as pages are read.
+    db.exec(`PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = ${LOCAL_CACHE_KIB}`);
   } catch (e) {
     db.close();
     throw mapSqliteError(e, file);
@@ -379,6 +385,11 @@ async function openReplica(cfg: Extract<StoreConfig, { mode: 'replica' }>): Prom
   } catch (e) {
     await remote.close();
     throw mapRemoteError(mapSqliteError(e, where), where, cfg.authToken);
+  }
+  try {
+    db.exec(`PRAGMA cache_size = ${LOCAL_CACHE_KIB}`); // reads are local: the same page cache as a local file
+  } catch {
+    /* a replica that refuses it keeps SQLite's default */
   }
   const local = new LocalConn(db, where, cfg.busyTimeoutMs ?? 30_000);
   local.noStatementCache();

@@ -73,9 +73,18 @@ export interface KeywordTuning {
 /** The adopted setting; bench/recall/eval.ts changes it to measure the others. */
 export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null };
 
+/** Which arms a statement holds: all of them (one round trip), or one of the two halves. */
+export type KeywordPart = 'all' | 'every-word' | 'partial';
+
 /**
  * Rows carry `full` (1: every term; 0.5: every term, some only in another form, below exact matches
  * in the `tiered` setting) and `bm25` (FTS5's sign: more negative is better).
+ *
+ * `part` splits the statement in two for a local file, where a second statement costs no round trip:
+ * `every-word` holds the every-word arms, `partial` the some-terms arms, run only when the first found
+ * fewer than `fillTo` rows (`found` says how many). One statement with both halves cost 2× the
+ * every-word half alone at 10,000 memories (the CTEs' set-up and the guards, even when the partial
+ * arms scan nothing): 0.45 against 0.21 ms (docs/BENCHMARKS.md, "Per call").
  * @param filters SQL conditions on `m` (the memories row), with their arguments
  * @param limit rows wanted
  * @param fillTo the partial arms run only while the every-word arms found fewer rows than this
@@ -85,6 +94,8 @@ export function keywordStatement(
   filters: { sql: string[]; args: SqlArg[] },
   limit: number,
   fillTo = 1,
+  part: KeywordPart = 'all',
+  found = 0,
 ): KeywordStatement {
   const t = keywordTuning;
   const n = q.partial.length;
@@ -101,29 +112,33 @@ export function keywordStatement(
   const exact = q.key.join(' ');
   // FTS5 joins phrases by juxtaposition but parenthesised groups only by an explicit AND.
   const forms = q.families.join(' AND ');
-  const count = () => `(${arms.map((_, i) => `(SELECT COUNT(*) FROM a${i})`).join(' + ')})`;
+  // Rows found so far: by the earlier arms of this statement, plus `found` by an earlier statement.
+  const count = () => ['?', ...arms.map((_, i) => `(SELECT COUNT(*) FROM a${i})`)].join(' + ');
   const guard = () => `(CASE WHEN ${count()} < ? THEN ? ELSE 0 END)`;
-  if (forms === exact || t.arms === 'merged') {
-    arms.push(arm('?', 1, '?'));
-    args.push(forms, ...filters.args, limit);
-  } else {
-    arms.push(arm('?', 1, '?'));
-    args.push(exact, ...filters.args, limit);
-    if (t.arms === 'exact-first') {
-      arms.push(arm('?', 1, guard()));
-      args.push(forms, ...filters.args, fillTo, limit);
-    } else {
-      arms.push(arm('?', 0.5, '?'));
+  if (part !== 'partial') {
+    if (forms === exact || t.arms === 'merged') {
+      arms.push(arm('?', 1, '?'));
       args.push(forms, ...filters.args, limit);
+    } else {
+      arms.push(arm('?', 1, '?'));
+      args.push(exact, ...filters.args, limit);
+      if (t.arms === 'exact-first') {
+        arms.push(arm('?', 1, guard()));
+        args.push(forms, ...filters.args, 0, fillTo, limit);
+      } else {
+        arms.push(arm('?', 0.5, '?'));
+        args.push(forms, ...filters.args, limit);
+      }
     }
   }
-  if (n > 1) {
+  if (n > 1 && part !== 'every-word') {
     const need = limit * 2;
+    const base = part === 'partial' ? found : 0;
     // LIMIT 0 (no scan) once the every-word arms hold fillTo rows.
     const g = guard();
     if (n === PAIR_TERMS) {
       arms.push(arm('?', 0, g));
-      args.push(anyPair(q.partial), ...filters.args, fillTo, need);
+      args.push(anyPair(q.partial), ...filters.args, base, fillTo, need);
     }
     // Rarest first; counts stop at need + budget + 1 rows (enough to decide).
     const cap = need + RARE_TERMS_BUDGET + 1;
@@ -135,7 +150,15 @@ export function keywordStatement(
           WINDOW w AS (ORDER BY df, i ROWS UNBOUNDED PRECEDING))
         WHERE k = 1 OR cum - df < ? OR cum <= ?)`;
     arms.push(arm(rare, 0, g));
-    args.push(cap, JSON.stringify(q.partial), need, need + RARE_TERMS_BUDGET, ...filters.args, fillTo, need);
+    args.push(cap, JSON.stringify(q.partial), need, need + RARE_TERMS_BUDGET, ...filters.args, base, fillTo, need);
+  }
+  if (!arms.length) return { sql: '', args: [] };
+  if (arms.length === 1) {
+    // One arm: no CTE to materialise, the winners joined straight to their rows.
+    return {
+      sql: `SELECT ${M_COLUMNS}, k.r AS bm25, k.full AS full FROM (${arms[0]}) k JOIN memories m ON m.rowid = k.rowid`,
+      args,
+    };
   }
   const sql = `WITH ${arms.map((c, i) => `a${i} AS MATERIALIZED (${c})`).join(',\n')}
     SELECT ${M_COLUMNS}, k.r AS bm25, k.full AS full FROM (${arms.map((_, i) => `SELECT rowid, r, full FROM a${i}`).join(' UNION ALL ')}) k

@@ -31,8 +31,20 @@ export class Recall {
     const q = buildFtsQuery(typeof query === 'string' ? query : '', { prefixLast: opts.prefix });
     if (!q) return [];
     const fillTo = Math.max(1, Math.min(limit, Math.floor(Number(opts.fillTo ?? 1)) || 1));
-    const st = keywordStatement(q, memoryFilter(opts, 'm'), limit, fillTo);
-    const rows = await this.conn.query(st.sql, st.args);
+    const filter = memoryFilter(opts, 'm');
+    let rows: Row[];
+    if (this.conn.mode === 'local') {
+      // Two statements where a second one costs no round trip: the partial arms only when needed.
+      const first = keywordStatement(q, filter, limit, fillTo, 'every-word');
+      rows = await this.conn.query(first.sql, first.args);
+      if (rows.length < fillTo && q.partial.length > 1) {
+        const rest = keywordStatement(q, filter, limit, fillTo, 'partial', rows.length);
+        rows = rows.concat(await this.conn.query(rest.sql, rest.args));
+      }
+    } else {
+      const st = keywordStatement(q, filter, limit, fillTo);
+      rows = await this.conn.query(st.sql, st.args);
+    }
     // Every-term matches first, then by BM25 (more negative is better). A row found by two arms keeps
     // its better score: the ≥ 2-terms arm scores every term, the rarest-terms arm only the rare ones.
     const full = (r: Row) => Number(r.full);
