@@ -60,6 +60,7 @@ const MAX_LABELS = 600;
 /** Screen cells a concept label claims (12 px text): no two labels share one. */
 const LABEL_CELL_W = 24;
 const LABEL_CELL_H = 8;
+const ALL_LABELS = 40;
 const LIGHT_LABELS = 150;
 /** Subpaths per fill or stroke: Skia rasterises one path of thousands of subpaths many times slower. */
 const CHUNK = 50;
@@ -452,19 +453,15 @@ export class GraphCanvas {
       return true;
     };
     const claimName = (n: CanvasNode, force: boolean) =>
-      claim(
-        n.x! * t.k + t.x,
-        (n.y! + radiusOf(n.degree)) * t.k + t.y + 2,
-        Math.min(240, n.name.length * 6.5),
-        2,
-        force,
-      );
+      claim(n.x! * t.k + t.x, (n.y! + radiusOf(n.degree)) * t.k + t.y + 2, this.labelWidth(n.name), 2, force);
     if (t.k >= NODE_LABEL_ZOOM && (!light || visible.length <= LIGHT_LABELS)) {
       for (const n of extra) claimName(n, true);
+      // A few concepts: every name (a small graph reads fine; a missing name there looks like a fault).
+      const all = visible.length <= ALL_LABELS;
       const byDegree = visible.length > 1 ? [...visible].sort((a, b) => b.degree - a.degree) : visible;
       for (const n of byDegree) {
         if (labelled.length >= MAX_LABELS) break;
-        if (claimName(n, false)) labelled.push(n);
+        if (claimName(n, all)) labelled.push(n);
       }
     }
     for (const n of new Set([...labelled, ...extra])) {
@@ -582,6 +579,18 @@ export class GraphCanvas {
       return out;
     };
     return { edges: edgeChunks(normal), near: edgeChunks(near), nodes: groups.map(nodeChunks) };
+  }
+
+  private widths = new Map<string, number>();
+  /** Screen width of a concept's label at 12 px (measured once per name; at most 240, fillText's limit). */
+  private labelWidth(name: string): number {
+    let w = this.widths.get(name);
+    if (w === undefined) {
+      w = Math.min(240, this.ctx.measureText(name).width * this.t.k);
+      if (this.widths.size > 20_000) this.widths.clear();
+      this.widths.set(name, w);
+    }
+    return w;
   }
 
   private font = '';
