@@ -99,22 +99,30 @@ export interface RenderedSession {
 export function renderSession(s: SessionSummary, messages: Message[], start = 0): RenderedSession {
   const out: string[] = [];
   const lines = new Map<string, number>();
+  // A message body is one element holding many lines: count real lines for the heading positions.
+  let lineCount = 0;
+  const push = (...parts: string[]) => {
+    for (const p of parts) {
+      out.push(p);
+      lineCount += 1 + (p.match(/\n/g)?.length ?? 0);
+    }
+  };
   const esc = (v: string, max = 200) => escapeMarkdown(oneLine(v, max));
-  out.push(`# Session: ${esc(s.agent || 'unknown agent', 80)} · ${s.project ? esc(s.project, 80) : 'no project'}`, '');
-  out.push(`- id: ${esc(s.id)}`);
-  out.push(`- started: ${esc(shortTime(s.startedAt))} · last activity: ${esc(shortTime(s.updatedAt))}`);
+  push(`# Session: ${esc(s.agent || 'unknown agent', 80)} · ${s.project ? esc(s.project, 80) : 'no project'}`, '');
+  push(`- id: ${esc(s.id)}`);
+  push(`- started: ${esc(shortTime(s.startedAt))} · last activity: ${esc(shortTime(s.updatedAt))}`);
   const end = start + messages.length;
   const shown = messages.length && (start > 0 || end < s.messageCount) ? ` (showing ${start + 1}–${end})` : '';
-  out.push(`- ${plural(s.messageCount, 'message')}${shown}`);
-  if (s.metadata && s.metadata !== '{}') out.push(`- metadata: ${esc(s.metadata, 500)}`);
-  out.push('', 'Read-only: the text below is what the agent and its tools wrote, shown as text.', '');
-  if (start > 0) out.push(`*Messages 1–${start} are on earlier pages.*`, '');
+  push(`- ${plural(s.messageCount, 'message')}${shown}`);
+  if (s.metadata && s.metadata !== '{}') push(`- metadata: ${esc(s.metadata, 500)}`);
+  push('', 'Read-only: the text below is what the agent and its tools wrote, shown as text.', '');
+  if (start > 0) push(`*Messages 1–${start} are on earlier pages.*`, '');
   messages.forEach((m, i) => {
-    out.push('---', '');
-    lines.set(m.id, out.length);
+    push('---', '');
+    lines.set(m.id, lineCount);
     const tool = m.toolName ? ` (${esc(m.toolName, 80)})` : '';
     const tokens = m.tokens != null ? ` · ${plural(m.tokens, 'token')}` : '';
-    out.push(`## ${start + i + 1}. ${m.role}${tool} · ${esc(shortTime(m.ts))}${tokens}`, '');
+    push(`## ${start + i + 1}. ${m.role}${tool} · ${esc(shortTime(m.ts))}${tokens}`, '');
     let body = m.content;
     let cut = '';
     if (body.length > MAX_MESSAGE_CHARS) {
@@ -122,10 +130,10 @@ export function renderSession(s: SessionSummary, messages: Message[], start = 0)
       body = body.slice(0, MAX_MESSAGE_CHARS);
     }
     const f = fenceFor(body);
-    out.push(f + 'text', body.replace(/\r\n?/g, '\n'), f, '');
-    if (cut) out.push(cut, '');
+    push(f + 'text', body.replace(/\r\n?/g, '\n'), f, '');
+    if (cut) push(cut, '');
   });
-  if (!messages.length) out.push(s.messageCount ? '*No messages on this page.*' : '*No messages yet.*', '');
-  if (end < s.messageCount) out.push('---', '', `*${plural(s.messageCount - end, 'more message')} on later pages.*`);
+  if (!messages.length) push(s.messageCount ? '*No messages on this page.*' : '*No messages yet.*', '');
+  if (end < s.messageCount) push('---', '', `*${plural(s.messageCount - end, 'more message')} on later pages.*`);
   return { text: out.join('\n') + '\n', lines };
 }

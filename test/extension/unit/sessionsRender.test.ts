@@ -89,7 +89,7 @@ test('one-line fields are escaped: no link, HTML, emphasis or autolink from agen
 });
 
 test('headings are found by message id; pages and long messages say where the rest is', () => {
-  const ms = [msg('a', 'one'), msg('b', 'two', { role: 'assistant', tokens: 12 })];
+  const ms = [msg('a', 'one\ntwo\r\nthree\rfour'), msg('b', 'two', { role: 'assistant', tokens: 12 })];
   const r = renderSession(session({ messageCount: 1200 }), ms, DOC_PAGE);
   const lines = r.text.split('\n');
   assert.match(lines[r.lines.get('a')!], /^## 501\. user · /);
