@@ -17,6 +17,7 @@ import { type Notice, Notifier } from './notify';
 import { OfflineQueue } from './offline';
 import { announceReady } from './ready';
 import { TokenSource } from './secrets';
+import { registerSessions, type SessionsFeature } from './sessions';
 import type { Services } from './services';
 import { type MnemosSettings, SECTION } from './settings';
 import type { SidebarDeps } from './sidebar/deps';
@@ -47,6 +48,8 @@ export interface MnemosApi {
   readonly mcp: McpServerProvider;
   /** Memoirs: the tree view, open graph panels and the memoir LM tools (for tests and other extensions). */
   readonly memoirs: MemoirsFeature;
+  /** Agent sessions and code areas: the Sessions view, session documents, search, the file CodeLens. */
+  readonly sessions: SessionsFeature;
   /** The offline outbox: its file, the server the settings write to, and what waits (for tests). */
   offline(): { file: string; target: string | undefined; pending: number; parked: number; pendingElsewhere: number };
 }
@@ -117,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   const reopenIfActive = (wasActive: boolean, why: string) => services.reopen(wasActive, why);
   const tools = createTools(services);
   const memoirs = registerMemoirs(services);
+  const sessions = registerSessions(services);
 
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
@@ -162,6 +166,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     embeddings,
     mcp,
     memoirs,
+    sessions,
     ...registerCommands(services),
     ...registerTools(services, tools),
     ...registerMcpProvider(mcp, log),
@@ -242,6 +247,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     tools,
     mcp,
     memoirs,
+    sessions,
     offline: () => ({ file: offline.file, target: offline.target(), ...offline.status() }),
   };
 }
