@@ -16,6 +16,7 @@ import {
   type WriteAction,
   writeFileAtomic,
 } from './jsonFile';
+export { ConfigFileError } from './jsonFile';
 import { addMcpServer, disableCodexHooks, enableCodexHooks, removeMcpServer } from './toml';
 
 export const AGENTS = ['vscode', 'copilot-cli', 'claude', 'codex'] as const;
