@@ -37,7 +37,10 @@ function time(ts: string, fallback: number): number {
   return Number.isFinite(t) ? t : fallback;
 }
 
-export function wakeUpScore(m: Memory, now: number): number {
+export function wakeUpScore(
+  m: Pick<Memory, 'createdAt' | 'lastAccessed' | 'weight' | 'importance'>,
+  now: number,
+): number {
   const seen = Math.max(time(m.createdAt, now), time(m.lastAccessed, now));
   const days = Math.max(0, (now - seen) / DAY_MS);
   const recency = 1 / (1 + days / 30);
@@ -74,15 +77,14 @@ export function clampWakeUpTokens(v: number | undefined): number {
   return Math.min(WAKE_UP_MAX_TOKENS, Math.max(WAKE_UP_MIN_TOKENS, Math.floor(v)));
 }
 
-/** Pure: picks and renders the pack from candidate memories. */
-export function renderWakeUp(candidates: readonly Memory[], opts: WakeUpOptions = {}): string {
+/** What ranking needs of a memory: its text is read only for the few that are packed. */
+type Rankable = Pick<Memory, 'id' | 'topic' | 'importance' | 'createdAt' | 'lastAccessed' | 'weight'>;
+
+/** The pool (critical/high, preferences when asked, the project's), deduplicated, best first (ties by id). */
+function rank<T extends Rankable>(candidates: readonly T[], opts: WakeUpOptions): T[] {
   const now = (opts.now ?? new Date()).getTime();
   const project = normaliseProject(opts.project);
   const includePrefs = opts.includePreferences ?? true;
-  const format = opts.format ?? 'markdown';
-  const budget = clampWakeUpTokens(opts.maxTokens) * 4;
-  const perMemory = Math.max(Math.floor(budget / 2), 200);
-
   const seen = new Set<string>();
   const pool = candidates.filter((m) => {
     if (seen.has(m.id)) return false;
@@ -92,24 +94,56 @@ export function renderWakeUp(candidates: readonly Memory[], opts: WakeUpOptions 
     if (!pref && m.importance !== 'critical' && m.importance !== 'high') return false;
     return passesProject(m.topic, project);
   });
-  const scored = pool
+  return pool
     .map((m) => ({ m, score: wakeUpScore(m, now) }))
-    .sort((a, b) => b.score - a.score || (a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0));
+    .sort((a, b) => b.score - a.score || (a.m.id < b.m.id ? -1 : a.m.id > b.m.id ? 1 : 0))
+    .map((x) => x.m);
+}
 
-  const picked = new Map<Section, string[]>();
-  let used = 0;
-  for (const { m } of scored) {
-    const line = capped(m.summary, perMemory);
-    if (!line) continue;
-    const section = sectionOf(m);
-    const cost = line.length + 4 + (picked.has(section) ? 0 : section.length + 6);
-    if (used + cost > budget && picked.size > 0) continue;
-    used += cost;
-    const lines = picked.get(section) ?? [];
-    lines.push(line);
-    picked.set(section, lines);
+/** The greedy fill: memories in rank order; a line that does not fit is skipped, a later shorter one may. */
+class Packer {
+  private readonly budget: number;
+  private readonly perMemory: number;
+  private used = 0;
+  readonly picked = new Map<Section, string[]>();
+  constructor(opts: WakeUpOptions) {
+    this.budget = clampWakeUpTokens(opts.maxTokens) * 4;
+    this.perMemory = Math.max(Math.floor(this.budget / 2), 200);
   }
+  add(m: Memory): void {
+    const line = capped(m.summary, this.perMemory);
+    if (!line) return;
+    const section = sectionOf(m);
+    const cost = line.length + 4 + (this.picked.has(section) ? 0 : section.length + 6);
+    if (this.used + cost > this.budget && this.picked.size > 0) return;
+    this.used += cost;
+    const lines = this.picked.get(section) ?? [];
+    lines.push(line);
+    this.picked.set(section, lines);
+  }
+  /** Whether a line at least this long (and its bullet) could still be packed; the first always is. */
+  mayFit(minLineLength: number): boolean {
+    return this.picked.size === 0 || Math.min(minLineLength, this.perMemory) + 4 <= this.budget - this.used;
+  }
+  /** No line can fit any more (the cheapest costs 5: one character and its bullet). */
+  get full(): boolean {
+    return this.picked.size > 0 && this.budget - this.used < 5;
+  }
+}
 
+/** Pure: picks and renders the pack from candidate memories. */
+export function renderWakeUp(candidates: readonly Memory[], opts: WakeUpOptions = {}): string {
+  const packer = new Packer(opts);
+  for (const m of rank(candidates, opts)) {
+    packer.add(m);
+    if (packer.full) break;
+  }
+  return renderPacked(packer.picked, opts);
+}
+
+function renderPacked(picked: Map<Section, string[]>, opts: WakeUpOptions): string {
+  const project = normaliseProject(opts.project);
+  const format = opts.format ?? 'markdown';
   if (!picked.size) {
     const hint =
       'No critical or high-importance memories yet. Store decisions, preferences and resolved errors with icm_memory_store.';
@@ -128,22 +162,31 @@ export function renderWakeUp(candidates: readonly Memory[], opts: WakeUpOptions 
   return out.join('\n').trimEnd();
 }
 
-/** Reads the candidates (critical/high, plus every preference topic) page by page: no 10,000 cap. */
-export async function wakeUpCandidates(store: MnemosStore, includePreferences = true): Promise<Memory[]> {
-  const out: Memory[] = [];
-  for await (const m of store.iterate({ importance: ['critical', 'high'] })) out.push(m);
-  if (includePreferences) {
-    const prefTopics = (await store.topics()).filter((t) => isPreferenceTopic(t.topic));
-    for (const { topic } of prefTopics) {
-      for await (const m of store.iterate({ topic })) {
-        // `topic*` is a prefix filter in the store; keep exact matches only.
-        if (m.topic === topic && m.importance !== 'critical' && m.importance !== 'high') out.push(m);
-      }
+/** Candidates examined at most, in rank order (ICM reads at most 10,000, by weight). */
+export const WAKE_UP_MAX_EXAMINED = 10_000;
+
+/**
+ * The pack from the store: every candidate's brief (ranking fields, no text) in one statement, ranked
+ * here, then the text of the best ones only, in growing chunks, until no line can fit. Reading every
+ * candidate whole cost 207 ms at 20,000 memories and grew with the store.
+ */
+export async function buildWakeUp(store: MnemosStore, opts: WakeUpOptions = {}): Promise<string> {
+  const briefs = await store.briefs({
+    importance: ['critical', 'high'],
+    preferenceTopics: opts.includePreferences ?? true,
+  });
+  const ranked = rank(briefs, opts).slice(0, WAKE_UP_MAX_EXAMINED);
+  const packer = new Packer(opts);
+  let i = 0;
+  for (let chunk = 32; i < ranked.length && !packer.full; chunk = Math.min(chunk * 2, 1024)) {
+    // Only memories whose line could still fit are read: what is left of the budget only shrinks.
+    const ids: string[] = [];
+    for (; i < ranked.length && ids.length < chunk; i++)
+      if (packer.mayFit(ranked[i].minLineLength)) ids.push(ranked[i].id);
+    for (const m of await store.getMany(ids)) {
+      packer.add(m);
+      if (packer.full) break;
     }
   }
-  return out;
-}
-
-export async function buildWakeUp(store: MnemosStore, opts: WakeUpOptions = {}): Promise<string> {
-  return renderWakeUp(await wakeUpCandidates(store, opts.includePreferences ?? true), opts);
+  return renderPacked(packer.picked, opts);
 }

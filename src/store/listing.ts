@@ -4,7 +4,7 @@ import { InvalidInputError } from './errors';
 import { clampLimit, memoryFilter, sqlWhere } from './filters';
 import type { Importance, Memory } from './model';
 import { MEMORY_COLUMNS, rowToMemory } from './rows';
-import type { ListOptions, Page, StoreStats, TopicCount } from './types';
+import type { ListOptions, MemoryBrief, Page, StoreStats, TopicCount } from './types';
 
 function encodeCursor(parts: (string | number | null)[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
@@ -18,6 +18,9 @@ function decodeCursor(c: string): (string | number | null)[] {
   }
   throw new InvalidInputError('invalid page cursor');
 }
+
+/** Tab, line feed, vertical tab, form feed, carriage return, space: JavaScript's ASCII `\\s`. */
+const ASCII_WS = [9, 10, 11, 12, 13, 32];
 
 export class Listing {
   constructor(private readonly conn: Conn) {}
@@ -89,6 +92,40 @@ export class Listing {
       yield* page.items;
       cursor = page.nextCursor;
     } while (cursor);
+  }
+
+  /**
+   * Briefs of the memories with one of these importances, plus (with `preferenceTopics`) every
+   * memory whose topic may be a preference topic by ICM's `is_preference_topic` (`identity`,
+   * `user-…`, `user.…`, any topic containing `preference`; ASCII case-insensitive, so a caller that
+   * needs the exact rule re-checks). One statement, no text columns.
+   */
+  async briefs(opts: { importance: Importance[]; preferenceTopics?: boolean }): Promise<MemoryBrief[]> {
+    const or: string[] = [];
+    const args: SqlArg[] = [];
+    if (opts.importance.length) {
+      or.push(`importance IN (SELECT value FROM json_each(?))`);
+      args.push(JSON.stringify(opts.importance));
+    }
+    if (opts.preferenceTopics)
+      or.push(`topic LIKE '%preference%' OR topic LIKE 'identity' OR topic LIKE 'user-%' OR topic LIKE 'user.%'`);
+    if (!or.length) return [];
+    const rows = await this.conn.query(
+      `SELECT id, topic, importance, created_at, last_accessed, weight,
+              CASE WHEN w GLOB '*[^!-~]*' THEN 0 ELSE length(w) END AS min_line
+       FROM (SELECT *, ${ASCII_WS.reduce((x, c) => `replace(${x}, char(${c}), '')`, 'summary')} AS w
+             FROM memories WHERE ${or.join(' OR ')})`,
+      args,
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      topic: String(r.topic),
+      importance: r.importance as Importance,
+      createdAt: String(r.created_at),
+      lastAccessed: String(r.last_accessed),
+      weight: r.weight === null ? 1 : Number(r.weight),
+      minLineLength: Number(r.min_line),
+    }));
   }
 
   /** Topics with their memory counts (only memories of these importances, when given). */

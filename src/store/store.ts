@@ -34,6 +34,7 @@ import type {
   EmbedProgress,
   ExportFile,
   ListOptions,
+  MemoryBrief,
   Page,
   RecallOptions,
   RecallResult,
@@ -200,6 +201,10 @@ export class MnemosStore {
   /** Topics with their memory counts (only memories of these importances, when given). */
   topics(opts: { importance?: Importance | Importance[] } = {}): Promise<TopicCount[]> {
     return this.listing.topics(opts);
+  }
+  /** Ranking fields (no text) of memories of these importances and, optionally, of preference topics. */
+  briefs(opts: { importance: Importance[]; preferenceTopics?: boolean }): Promise<MemoryBrief[]> {
+    return this.listing.briefs(opts);
   }
   count(topic?: string): Promise<number> {
     return this.listing.count(topic);

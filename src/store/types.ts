@@ -30,6 +30,20 @@ export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
+/** What ranking a memory needs without its text (the wake-up pack scores every candidate, then reads few). */
+export interface MemoryBrief {
+  id: string;
+  topic: string;
+  importance: Importance;
+  createdAt: string;
+  lastAccessed: string;
+  weight: number;
+  /**
+   * A lower bound on the summary's length once flattened to one line (whitespace runs to one space):
+   * its non-whitespace characters when it is printable ASCII, else 0 (unknown).
+   */
+  minLineLength: number;
+}
 export interface TopicCount {
   topic: string;
   count: number;

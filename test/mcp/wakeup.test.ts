@@ -166,3 +166,34 @@ test('the store-backed pack reads preferences of any importance, and only critic
     await s.close();
   }
 });
+
+test('the store-backed pack (briefs ranked, then only the best read whole) equals the pack over every memory', async () => {
+  const s = await openStore({ mode: 'local', path: ':memory:' });
+  try {
+    const importances: Importance[] = ['critical', 'high', 'medium', 'low'];
+    // Long and short summaries interleaved: once the budget is nearly spent, long lines are skipped and a
+    // later short one still fits, so the store path must read on past the first line that did not fit.
+    await s.storeMany(
+      Array.from({ length: 400 }, (_, i) => ({
+        topic: ['decisions-x', 'bugs-x', 'preferences', 'context-y', 'user-z'][i % 5],
+        summary: i % 7 === 0 ? `short ${i}` : `memory ${i} ${'with quite a long tail of words '.repeat(1 + (i % 4))}`,
+        importance: importances[i % 4],
+      })),
+    );
+    await s.sql(`UPDATE memories SET weight = 0.2 + (rowid % 9) / 10.0`);
+    const all: Memory[] = [];
+    for await (const m of s.iterate({})) all.push(m);
+    for (const o of [
+      { maxTokens: 20 },
+      { maxTokens: 200 },
+      { maxTokens: 4000 },
+      { maxTokens: 200, project: 'x' },
+      { maxTokens: 300, includePreferences: false },
+      { maxTokens: 200, format: 'plain' as const },
+    ]) {
+      assert.equal(await buildWakeUp(s, { now: NOW, ...o }), renderWakeUp(all, { now: NOW, ...o }), JSON.stringify(o));
+    }
+  } finally {
+    await s.close();
+  }
+});
