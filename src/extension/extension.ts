@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { textOf } from '../shared/text';
 import type { MnemosStore } from '../store';
+import { type AgentsFeature, registerAgents } from './agents';
 import { ChangeWatcher } from './changeWatcher';
 import { registerCommands, updateTokenContext } from './commands';
 import { type EmbeddingStatus, EmbeddingsHost, keywordOnlyReason, recallNotice } from './embeddings';
@@ -50,6 +51,8 @@ export interface MnemosApi {
   readonly memoirs: MemoirsFeature;
   /** Agent sessions and code areas: the Sessions view, session documents, search, the file CodeLens. */
   readonly sessions: SessionsFeature;
+  /** Connect Agents: who is connected, the launcher, the quick pick waiting for an answer (for tests). */
+  readonly agents: AgentsFeature;
   /** The offline outbox: its file, the server the settings write to, and what waits (for tests). */
   offline(): { file: string; target: string | undefined; pending: number; parked: number; pendingElsewhere: number };
 }
@@ -121,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   const tools = createTools(services);
   const memoirs = registerMemoirs(services);
   const sessions = registerSessions(services);
+  const agents = registerAgents(services, statusBar);
 
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
@@ -168,6 +172,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     memoirs,
     sessions,
     ...registerCommands(services),
+    ...agents.disposables,
     ...registerTools(services, tools),
     ...registerMcpProvider(mcp, log),
     embeddings.onDidChange(() => host.refreshStatus()),
@@ -248,6 +253,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     mcp,
     memoirs,
     sessions,
+    agents: agents.feature,
     offline: () => ({ file: offline.file, target: offline.target(), ...offline.status() }),
   };
 }

@@ -13,6 +13,7 @@ import './tools';
 import './mcp';
 import './memoirs';
 import './sessions';
+import './agents';
 import { runAll } from './harness';
 
 export function run(): Promise<void> {
