@@ -2,8 +2,9 @@
  * What the Sessions view and the file CodeLens cost per call, on a local file with 10k memories (one
  * in ten saved from a file and some mentioning file names), 5k code areas in 3 projects and 2,000
  * sessions of 25 messages. Each figure is beside a baseline run in the same rounds, interleaved:
- *   lens per file (memoriesForFile + codeAreas.forFile, as the extension runs them)
- *     vs keyword recall of the file name (what "recall the file" would cost) and a bare `SELECT 1`;
+ *   lens per file (memoriesForFile + codeAreas.forFile, as the extension runs them, with the saved-from
+ *     map it reads once per store change; and without it) vs keyword recall of the file name (what
+ *     "recall the file" would cost) and a bare `SELECT 1`;
  *   first page of 50 sessions with message counts and first prompt vs ICM's listSessions(50) (no counts);
  *   a page 1,500 sessions deep (keyset) vs the first page;
  *   transcript + code-area change markers vs the memories change marker (what the watcher polls).
@@ -15,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { summarizeFile } from '../src/extension/codeAreas/summary';
-import { openStore, type SessionCursor } from '../src/store';
+import { openStore, type SessionCursor, sourceFiles } from '../src/store';
 import { generateMemories } from './peers/corpus';
 
 const { values: opt } = parseArgs({
@@ -100,7 +101,10 @@ async function main() {
     (series[name] ??= []).push(now() - a);
   };
   const sample = Array.from({ length: 100 }, (_, i) => files[(i * 17) % files.length]);
+  // The extension reads the saved-from-file map once per store change and shares it between files.
+  let sources = await sourceFiles(store.conn);
   for (let r = 0; r < rounds; r++) {
+    await time('lens: source map, once per store change', async () => (sources = await sourceFiles(store.conn)));
     for (const f of sample) {
       const info = {
         name: path.posix.basename(f),
@@ -108,7 +112,8 @@ async function main() {
         projects: ['mnemos', 'mnemos-ws'],
         paths: [f, `/ws/${f}`],
       };
-      await time('lens: one file (memories + code areas)', () => summarizeFile(store, info));
+      await time('lens: one file (memories + code areas)', () => summarizeFile(store, info, sources));
+      await time('lens without the cached source map (scans memories)', () => summarizeFile(store, info));
       await time('baseline: keyword recall of the file name', () => store.recallKeyword(info.name, { limit: 50 }));
       await time('baseline: SELECT 1', () => store.sql('SELECT 1'));
     }

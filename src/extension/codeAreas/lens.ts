@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { detectProject } from '../../hooks/local';
-import type { MnemosStore } from '../../store';
+import { type MnemosStore, sourceFiles } from '../../store';
 import { type FileInfo, type FileSummary, lensTitle, summarizeFile } from './summary';
 
 export { type FileInfo, type FileSummary, lensTitle, summarizeFile };
@@ -36,6 +36,8 @@ export class FileLensProvider implements vscode.CodeLensProvider, vscode.Disposa
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
   private readonly cache = new Map<string, Promise<FileSummary | undefined>>();
+  /** Memories saved from each file: one scan per store change, shared by every file's lens. */
+  private sources: Promise<Map<string, string[]>> | undefined;
   private readonly costs: number[] = [];
   /** Store computations (a cache hit is not one). */
   computed = 0;
@@ -49,6 +51,7 @@ export class FileLensProvider implements vscode.CodeLensProvider, vscode.Disposa
   /** Forget every cached answer (the store changed) and let VS Code ask again. */
   invalidate(): void {
     this.cache.clear();
+    this.sources = undefined;
     this.emitter.fire();
   }
 
@@ -60,7 +63,17 @@ export class FileLensProvider implements vscode.CodeLensProvider, vscode.Disposa
       const storeP = this.getStore();
       if (!storeP) return Promise.resolve(undefined);
       p = storeP
-        .then((store) => summarizeFile(store, fileInfo(uri)))
+        .then(async (store) => {
+          const t0 = performance.now();
+          const first = !this.sources;
+          this.sources ??= sourceFiles(store.conn).catch((e) => {
+            this.sources = undefined;
+            throw e;
+          });
+          const r = await summarizeFile(store, fileInfo(uri), await this.sources);
+          // The first file after a change also pays the shared scan: count it in its cost.
+          return first ? { ...r, ms: performance.now() - t0 } : r;
+        })
         .then((r) => {
           this.computed++;
           this.costs.push(r.ms);

@@ -33,10 +33,19 @@ export function lensTitle(f: Pick<FileSummary, 'memories' | 'activity'>, now = D
   return parts.length ? parts.join(' · ') : undefined;
 }
 
-export async function summarizeFile(store: MnemosStore, f: FileInfo, limit = 50): Promise<FileSummary> {
+/**
+ * One file's lens data. `sources` (from `sourceFiles`, cached by the caller until the store changes)
+ * turns the saved-from-this-file arm into key lookups.
+ */
+export async function summarizeFile(
+  store: MnemosStore,
+  f: FileInfo,
+  sources?: Map<string, string[]>,
+  limit = 50,
+): Promise<FileSummary> {
   const t0 = performance.now();
   const [mem, activity] = await Promise.all([
-    memoriesForFile(store.conn, { name: f.name, path: f.relative, limit }),
+    memoriesForFile(store.conn, { name: f.name, path: f.relative, limit, sources }),
     f.projects.length && f.paths.length
       ? store.codeAreas.forFile({ projects: f.projects, paths: f.paths })
       : Promise.resolve({ touchCount: 0, lastTouchedAt: null, areas: [] }),
