@@ -156,7 +156,9 @@ async function main(): Promise<void> {
     const load2 = os.loadavg()[0];
     console.log(`N = ${N}, store blocks of ${BLOCK} alternating, ${REPS} × ${queries.length} queries alternating`);
     console.log(`load average (1 min): ${load0.toFixed(1)} → ${load1.toFixed(1)} → ${load2.toFixed(1)}`);
-    console.log('| server | stored | store p50 ms | store p95 ms | search p50 ms | search p95 ms | needle / natural in top 5 |');
+    console.log(
+      '| server | stored | store p50 ms | store p95 ms | search p50 ms | search p95 ms | needle / natural in top 5 |',
+    );
     console.log('| --- | --- | --- | --- | --- | --- | --- |');
     for (const s of sides) {
       const nq = queries.filter((q) => q.kind === 'needle').length;
