@@ -16,6 +16,11 @@ export interface FileMemoryQuery {
   path?: string | null;
   /** How many ids to return (the count is of all of them). */
   limit?: number;
+  /**
+   * `sourceFiles()` read earlier (a caller that asks for many files caches it until the store
+   * changes): the saved-from arm becomes primary-key lookups instead of a scan of every memory.
+   */
+  sources?: Map<string, string[]>;
 }
 
 export interface FileMemories {
@@ -45,7 +50,10 @@ export async function memoriesForFile(conn: Pick<Conn, 'query'>, q: FileMemoryQu
     arms.push(`SELECT rowid AS r FROM memories_fts WHERE memories_fts MATCH ?`);
     args.push(phrase);
   }
-  if (path) {
+  if (path && q.sources) {
+    arms.push(`SELECT rowid AS r FROM memories WHERE id IN (SELECT value FROM json_each(?))`);
+    args.push(JSON.stringify(q.sources.get(path) ?? []));
+  } else if (path) {
     // instr() on the JSON text first: json_extract runs only on rows that hold the path at all.
     arms.push(`SELECT rowid AS r FROM memories WHERE source_data IS NOT NULL AND instr(source_data, ?) > 0
       AND json_valid(source_data) AND json_extract(source_data, '$.file') = ?`);
@@ -58,4 +66,20 @@ export async function memoriesForFile(conn: Pick<Conn, 'query'>, q: FileMemoryQu
     [...args, limit || 1],
   );
   return { ids: limit ? rows.map((r) => str(r.id)) : [], total: num(rows[0]?.total) };
+}
+
+/** Every memory saved from a file, by its `source_data.file`: one scan of the memories, for a lens to cache. */
+export async function sourceFiles(conn: Pick<Conn, 'query'>): Promise<Map<string, string[]>> {
+  const rows = await conn.query(
+    `SELECT id, json_extract(source_data, '$.file') AS f FROM memories
+     WHERE source_data IS NOT NULL AND instr(source_data, '"file"') > 0 AND json_valid(source_data)`,
+  );
+  const out = new Map<string, string[]>();
+  for (const r of rows) {
+    if (typeof r.f !== 'string') continue;
+    const list = out.get(r.f);
+    if (list) list.push(str(r.id));
+    else out.set(r.f, [str(r.id)]);
+  }
+  return out;
 }

@@ -48,7 +48,7 @@ export interface Message {
 /** A session as a browser lists it: the row, its message count and its first prompt. */
 export interface SessionSummary extends Session {
   messageCount: number;
-  /** The first user message's first 200 characters (null: no user message yet). */
+  /** The first user message written: its first 200 characters (null: no user message yet). */
   firstPrompt: string | null;
 }
 
@@ -352,7 +352,11 @@ export class TranscriptStore {
 
   /**
    * One page of sessions for a browser, most recently active first, each with its message count and
-   * first prompt, in one statement (per row: two lookups on `idx_messages_session`). Keyset-paged
+   * first prompt, in one statement (per row: two lookups on `idx_messages_session`; left to itself the
+   * planner reads `idx_messages_role`, every user message of the store per row). The first prompt is
+   * the first user message written (rowid order, which the index gives without a sort; sorting a
+   * session's messages by ts made the page 10× slower). The page is chosen first (a materialized CTE):
+   * in one SELECT, SQLite computes both lookups for every session before sorting. Keyset-paged
    * on (updated_at, id): `next` is the cursor of the following page, null after the last.
    */
   async sessionPage(
@@ -365,14 +369,16 @@ export class TranscriptStore {
       throw new InvalidInputError('after must be a cursor {updatedAt, id} from the previous page');
     await this.tables.ensure();
     const rows = await this.conn.query(
-      `SELECT s.id, s.agent, s.project, s.started_at, s.updated_at, s.metadata,
+      `WITH page AS MATERIALIZED (
+         SELECT id, agent, project, started_at, updated_at, metadata FROM sessions
+         WHERE (?1 IS NULL OR project = ?1)
+           AND (?2 IS NULL OR updated_at < ?2 OR (updated_at = ?2 AND id < ?3))
+         ORDER BY updated_at DESC, id DESC LIMIT ?4)
+       SELECT s.id, s.agent, s.project, s.started_at, s.updated_at, s.metadata,
          (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) AS message_count,
-         (SELECT substr(m.content, 1, 200) FROM messages m WHERE m.session_id = s.id AND m.role = 'user'
-          ORDER BY m.ts ASC, m.rowid ASC LIMIT 1) AS first_prompt
-       FROM sessions s
-       WHERE (?1 IS NULL OR s.project = ?1)
-         AND (?2 IS NULL OR s.updated_at < ?2 OR (s.updated_at = ?2 AND s.id < ?3))
-       ORDER BY s.updated_at DESC, s.id DESC LIMIT ?4`,
+         (SELECT substr(m.content, 1, 200) FROM messages m INDEXED BY idx_messages_session
+          WHERE m.session_id = s.id AND m.role = 'user' ORDER BY m.rowid LIMIT 1) AS first_prompt
+       FROM page s ORDER BY s.updated_at DESC, s.id DESC`,
       [project, after?.updatedAt ?? null, after?.id ?? null, limit + 1],
     );
     const items = rows.slice(0, limit).map((r): SessionSummary => ({
@@ -391,8 +397,8 @@ export class TranscriptStore {
     const [r] = await this.conn.query(
       `SELECT s.id, s.agent, s.project, s.started_at, s.updated_at, s.metadata,
          (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) AS message_count,
-         (SELECT substr(m.content, 1, 200) FROM messages m WHERE m.session_id = s.id AND m.role = 'user'
-          ORDER BY m.ts ASC, m.rowid ASC LIMIT 1) AS first_prompt
+         (SELECT substr(m.content, 1, 200) FROM messages m INDEXED BY idx_messages_session
+          WHERE m.session_id = s.id AND m.role = 'user' ORDER BY m.rowid LIMIT 1) AS first_prompt
        FROM sessions s WHERE s.id = ?`,
       [sid],
     );

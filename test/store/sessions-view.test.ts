@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InvalidInputError, memoriesForFile, type MnemosStore } from '../../src/store';
+import { InvalidInputError, memoriesForFile, type MnemosStore, sourceFiles } from '../../src/store';
 import { forEachMode, type ModeContext } from './modes';
 
 async function fresh(ctx: ModeContext): Promise<MnemosStore> {
@@ -157,6 +157,10 @@ forEachMode('Sessions view queries', (ctx) => {
     assert.equal(r.total, 3);
     assert.deepEqual(new Set(r.ids), new Set([a.id, b.id, c.id]));
     assert.equal(r.ids[0], a.id); // high importance weighs first
+    // With the saved-from map a lens caches: the same answer, by key lookups.
+    const sources = await sourceFiles(s.conn);
+    assert.deepEqual(sources.get('src/store/store.ts'), [c.id]);
+    assert.deepEqual(await memoriesForFile(s.conn, { name: 'store.ts', path: 'src/store/store.ts', sources }), r);
     assert.deepEqual(await memoriesForFile(s.conn, { name: 'store.ts', limit: 1 }), { ids: [a.id], total: 2 });
     assert.equal((await memoriesForFile(s.conn, { name: 'store.ts', limit: 0 })).ids.length, 0);
     for (const name of ['foo"bar OR (.ts', 'NOT', '*', '(((', '"', '-x*', 'a NEAR/3 b', '^x', '\0', '', '...']) {

@@ -8,29 +8,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { detectProject } from '../../hooks/local';
-import { plural } from '../../shared/text';
-import { type FileActivity, memoriesForFile, type MnemosStore } from '../../store';
-import { ago } from '../sessions/render';
+import { type MnemosStore, sourceFiles } from '../../store';
+import { type FileInfo, type FileSummary, lensTitle, summarizeFile } from './summary';
+
+export { type FileInfo, type FileSummary, lensTitle, summarizeFile };
 
 export const LENS_SETTING = 'codeAreas.codeLens';
-
-export interface FileInfo {
-  /** The file's name (what memories mention). */
-  name: string;
-  /** Workspace-relative path with `/` (what Save Selection and the hooks record), or undefined outside a folder. */
-  relative?: string;
-  /** The projects this file may be recorded under (the folder's ICM project name, the folder's name). */
-  projects: string[];
-  paths: string[];
-}
-
-export interface FileSummary {
-  memories: number;
-  memoryIds: string[];
-  activity: FileActivity;
-  /** Time the store took to answer, ms. */
-  ms: number;
-}
 
 const projectCache = new Map<string, string[]>();
 
@@ -49,30 +32,12 @@ export function fileInfo(uri: vscode.Uri): FileInfo {
   return { name, relative, projects, paths: [relative, uri.fsPath] };
 }
 
-export function lensTitle(f: Pick<FileSummary, 'memories' | 'activity'>, now = Date.now()): string | undefined {
-  const parts: string[] = [];
-  if (f.memories) parts.push(plural(f.memories, 'memory', 'memories'));
-  const a = f.activity;
-  if (a.touchCount)
-    parts.push(`touched by agents ${a.touchCount}×${a.lastTouchedAt ? ` (last ${ago(a.lastTouchedAt, now)})` : ''}`);
-  return parts.length ? parts.join(' · ') : undefined;
-}
-
-export async function summarizeFile(store: MnemosStore, f: FileInfo, limit = 50): Promise<FileSummary> {
-  const t0 = performance.now();
-  const [mem, activity] = await Promise.all([
-    memoriesForFile(store.conn, { name: f.name, path: f.relative, limit }),
-    f.projects.length && f.paths.length
-      ? store.codeAreas.forFile({ projects: f.projects, paths: f.paths })
-      : Promise.resolve({ touchCount: 0, lastTouchedAt: null, areas: [] }),
-  ]);
-  return { memories: mem.total, memoryIds: mem.ids, activity, ms: performance.now() - t0 };
-}
-
 export class FileLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
   private readonly cache = new Map<string, Promise<FileSummary | undefined>>();
+  /** Memories saved from each file: one scan per store change, shared by every file's lens. */
+  private sources: Promise<Map<string, string[]>> | undefined;
   private readonly costs: number[] = [];
   /** Store computations (a cache hit is not one). */
   computed = 0;
@@ -86,6 +51,7 @@ export class FileLensProvider implements vscode.CodeLensProvider, vscode.Disposa
   /** Forget every cached answer (the store changed) and let VS Code ask again. */
   invalidate(): void {
     this.cache.clear();
+    this.sources = undefined;
     this.emitter.fire();
   }
 
@@ -97,7 +63,17 @@ export class FileLensProvider implements vscode.CodeLensProvider, vscode.Disposa
       const storeP = this.getStore();
       if (!storeP) return Promise.resolve(undefined);
       p = storeP
-        .then((store) => summarizeFile(store, fileInfo(uri)))
+        .then(async (store) => {
+          const t0 = performance.now();
+          const first = !this.sources;
+          this.sources ??= sourceFiles(store.conn).catch((e) => {
+            this.sources = undefined;
+            throw e;
+          });
+          const r = await summarizeFile(store, fileInfo(uri), await this.sources);
+          // The first file after a change also pays the shared scan: count it in its cost.
+          return first ? { ...r, ms: performance.now() - t0 } : r;
+        })
         .then((r) => {
           this.computed++;
           this.costs.push(r.ms);
