@@ -18,6 +18,7 @@ import { type Notice, Notifier } from './notify';
 import { OfflineQueue } from './offline';
 import { announceReady } from './ready';
 import { TokenSource } from './secrets';
+import { registerSessions, type SessionsFeature } from './sessions';
 import type { Services } from './services';
 import { type MnemosSettings, SECTION } from './settings';
 import type { SidebarDeps } from './sidebar/deps';
@@ -48,6 +49,8 @@ export interface MnemosApi {
   readonly mcp: McpServerProvider;
   /** Memoirs: the tree view, open graph panels and the memoir LM tools (for tests and other extensions). */
   readonly memoirs: MemoirsFeature;
+  /** Agent sessions and code areas: the Sessions view, session documents, search, the file CodeLens. */
+  readonly sessions: SessionsFeature;
   /** Connect Agents: who is connected, the launcher, the quick pick waiting for an answer (for tests). */
   readonly agents: AgentsFeature;
   /** The offline outbox: its file, the server the settings write to, and what waits (for tests). */
@@ -120,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   const reopenIfActive = (wasActive: boolean, why: string) => services.reopen(wasActive, why);
   const tools = createTools(services);
   const memoirs = registerMemoirs(services);
+  const sessions = registerSessions(services);
   const agents = registerAgents(services, statusBar);
 
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
@@ -166,6 +170,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     embeddings,
     mcp,
     memoirs,
+    sessions,
     ...registerCommands(services),
     ...agents.disposables,
     ...registerTools(services, tools),
@@ -247,6 +252,7 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     tools,
     mcp,
     memoirs,
+    sessions,
     agents: agents.feature,
     offline: () => ({ file: offline.file, target: offline.target(), ...offline.status() }),
   };

@@ -32,34 +32,48 @@ export const TRANSCRIPT_STEP_BYTES = 256 * 1024;
 
 const EDIT_TOOL = /edit|write|create|replace|insert|patch|notebook|apply|rename|move|delete/i;
 const READ_TOOL = /^(read|view|grep|glob|ls|list|search|find|fetch|web)/i;
+/** Codex's patch format (`*** Begin Patch` … `*** Update File: path` … `*** Move to: path`). */
+const PATCH_FILE = /^\*\*\* (?:Update File|Add File|Delete File|Move to): (.+)$/gm;
+const PATCH_BEGIN = /^\s*\*\*\* Begin Patch\b/m;
+const MAX_FILES = 50;
 
-/** Files a tool call edited, relative to the project folder when inside it (ICM: Edit/Write/MultiEdit/NotebookEdit). */
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Files a tool call edited, relative to the project folder when inside it. Every agent's edit tools:
+ * Claude Code Edit/Write/MultiEdit (`file_path`) and NotebookEdit (`notebook_path`); VS Code's
+ * `editFiles` (`files`), `create_file`/`replace_string_in_file`/`insert_edit_into_file`/`edit_notebook_file`
+ * (`filePath`), `multi_replace_string_in_file` (`replacements[].filePath`) and `apply_patch` (`input`);
+ * Copilot CLI's `edit`/`create` (`path`); Codex's `apply_patch` (the patch text in `command`, several
+ * files per patch) and a patch run through its shell tool (`apply_patch <<'EOF'` … in `command`).
+ */
 export function editedFiles(tool: ToolCall, cwd: string | undefined): string[] {
-  if (!EDIT_TOOL.test(tool.name) || READ_TOOL.test(tool.name)) return [];
+  const input = tool.input;
+  const patchText = (t: unknown) => typeof t === 'string' && PATCH_BEGIN.test(t);
+  const isPatch = patchText(input) || (isObj(input) && ['patch', 'input', 'command'].some((k) => patchText(input[k])));
+  if (!isPatch && (!EDIT_TOOL.test(tool.name) || READ_TOOL.test(tool.name))) return [];
   const found: string[] = [];
   const add = (v: unknown) => {
-    if (typeof v !== 'string') return;
+    if (typeof v !== 'string' || found.length >= MAX_FILES * 4) return;
     const p = v.trim();
     // eslint-disable-next-line no-control-regex -- control characters are what this refuses
     if (!p || p.length > 1024 || /[\u0000-\u001f\u007f]/.test(p)) return;
     found.push(p);
   };
-  const input = tool.input;
-  if (input && typeof input === 'object' && !Array.isArray(input)) {
-    const o = input as Record<string, unknown>;
-    for (const k of ['file_path', 'filePath', 'path', 'notebook_path', 'target_file', 'file']) add(o[k]);
+  const addPatch = (t: unknown) => {
+    if (typeof t === 'string') for (const m of t.slice(0, 4_000_000).matchAll(PATCH_FILE)) add(m[1]);
+  };
+  if (isObj(input)) {
+    for (const k of ['file_path', 'filePath', 'path', 'notebook_path', 'target_file', 'file']) add(input[k]);
     for (const k of ['files', 'paths', 'filePaths'])
-      if (Array.isArray(o[k])) for (const f of (o[k] as unknown[]).slice(0, 50)) add(f);
-    if (Array.isArray(o.edits))
-      for (const e of o.edits.slice(0, 50))
-        if (e && typeof e === 'object') add((e as Record<string, unknown>).file_path);
-    for (const k of ['patch', 'input', 'command']) {
-      const t = o[k];
-      if (typeof t === 'string') for (const m of t.matchAll(/^\*\*\* (?:Update|Add|Delete) File: (.+)$/gm)) add(m[1]);
-    }
-  } else if (typeof input === 'string') {
-    for (const m of input.matchAll(/^\*\*\* (?:Update|Add|Delete) File: (.+)$/gm)) add(m[1]);
-  }
+      if (Array.isArray(input[k])) for (const f of (input[k] as unknown[]).slice(0, MAX_FILES)) add(f);
+    for (const k of ['edits', 'replacements'])
+      if (Array.isArray(input[k]))
+        for (const e of (input[k] as unknown[]).slice(0, MAX_FILES))
+          if (isObj(e)) for (const f of ['file_path', 'filePath', 'path']) add(e[f]);
+    for (const k of ['patch', 'input', 'command']) addPatch(input[k]);
+  } else addPatch(input);
   const out: string[] = [];
   for (const f of found) {
     let rel = f;
@@ -69,7 +83,7 @@ export function editedFiles(tool: ToolCall, cwd: string | undefined): string[] {
     }
     rel = rel.split(path.sep).join('/');
     if (!out.includes(rel)) out.push(rel);
-    if (out.length >= 20) break;
+    if (out.length >= MAX_FILES) break;
   }
   return out;
 }
@@ -148,9 +162,16 @@ export async function runHook(ev: HookEvent, deps: HookDeps, cfg: HookConfig = D
       const edited = editedFiles(ev.tool, ev.cwd);
       if (edited.length && project) {
         const at = deps.now().toISOString();
-        await deps.codeAreas.touch(
-          edited.map((filePath) => ({ project, filePath, sessionId: ev.sessionId, toolName: ev.tool!.name, at })),
-        );
+        try {
+          await deps.codeAreas.touch(
+            edited.map((filePath) => ({ project, filePath, sessionId: ev.sessionId, toolName: ev.tool!.name, at })),
+          );
+        } catch (e) {
+          // A code area that cannot be written must not cost the rest of the hook (errors, extraction).
+          deps.logger.log('warn', 'code areas not recorded', {
+            error: String((e as Error)?.message ?? e).slice(0, 300),
+          });
+        }
       }
       const cands = observeTool(state, ev.tool, edited, deps.now().getTime());
       let stored = await storeCandidates(cands, state.extracted, deps);

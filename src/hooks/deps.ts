@@ -36,16 +36,22 @@ export function relevantToProject(topic: string, project: string | undefined): b
 }
 
 /**
- * Code areas until the store has ICM's `code_areas` table: the touches go to the hook log.
- * TODO(lead): replace with the recorder over src/store/codeAreas.ts (upsert_code_area per touch).
+ * Code areas in the store (ICM's `code_areas`, `upsert_code_area`): one row per (project, file), its
+ * touch count bumped on every edit, all of one tool call's files in one atomic batch.
  */
-export function logCodeAreas(logger: HookLogger): CodeAreaRecorder {
+export function storeCodeAreas(store: () => Promise<MnemosStore>): CodeAreaRecorder {
   return {
-    touch(areas: CodeAreaTouch[]) {
-      return promised(() => {
-        const list = areas.map((a) => ({ project: a.project, file: a.filePath, tool: a.toolName }));
-        logger.log('info', 'code areas touched', { areas: list });
-      });
+    async touch(areas: CodeAreaTouch[]) {
+      if (!areas.length) return;
+      const s = await store();
+      await s.codeAreas.touchMany(
+        areas.map((a) => ({
+          project: a.project,
+          filePath: a.filePath,
+          sessionId: a.sessionId ?? null,
+          toolName: a.toolName,
+        })),
+      );
     },
   };
 }
@@ -97,7 +103,7 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promis
       const hits = await s.recallKeyword(text, { topic, exactTopic: true, limit: 5, bumpAccess: false });
       return hits.map((h) => h.memory.summary);
     },
-    codeAreas: logCodeAreas(o.logger),
+    codeAreas: storeCodeAreas(store),
     loadState: (sid) => promised(() => loadState(o.stateDir, sid)),
     saveState: (sid, st) => promised(() => saveState(o.stateDir, sid, st)),
     readTranscript: (p, max) => promised(() => readTranscript(p, max)),

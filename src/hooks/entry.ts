@@ -148,7 +148,18 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
     });
   } finally {
     clearTimeout(timer);
-    if (closeStore) await Promise.race([closeStore().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
+    // Close, but never wait more than 500 ms for it; the cap's timer is cleared so that it does not keep a
+    // process that ends when its event loop drains (`mnemos hook` through the CLI) alive for the rest of it.
+    if (closeStore) {
+      let cap: NodeJS.Timeout | undefined;
+      await Promise.race([
+        closeStore().catch(() => undefined),
+        new Promise((r) => {
+          cap = setTimeout(r, 500);
+        }),
+      ]);
+      clearTimeout(cap);
+    }
   }
   return 0;
 }

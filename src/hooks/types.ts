@@ -65,7 +65,7 @@ export interface CodeAreaTouch {
   at: string;
 }
 
-/** Where edited files are recorded. TODO(lead): plug src/store/codeAreas.ts (upsert_code_area) in here. */
+/** Where edited files are recorded: the store's code areas (deps.ts, `storeCodeAreas`). */
 export interface CodeAreaRecorder {
   touch(areas: CodeAreaTouch[]): Promise<void>;
 }

@@ -54,6 +54,15 @@ async function summaries(db: string, topic: string): Promise<string[]> {
   }
 }
 
+async function codeAreas(db: string) {
+  const s = await openStore({ mode: 'local', path: db });
+  try {
+    return await s.codeAreas.list({ project: 'billing-api' });
+  } finally {
+    await s.close();
+  }
+}
+
 function context(stdout: string, event: string): string {
   const out = JSON.parse(stdout);
   assert.equal(out.hookSpecificOutput.hookEventName, event);
@@ -168,10 +177,11 @@ describe('post-tool hook: code areas, call counting, a failed command that passe
       env,
     );
     assert.equal(write.stdout, '');
-    const areas = readLog(state).find((l) => l.msg === 'code areas touched') as {
-      areas: { project: string; file: string }[];
-    };
-    assert.deepEqual(areas.areas, [{ project: 'billing-api', file: 'src/billing/invoice.ts', tool: 'Write' }]);
+    const written = await codeAreas(db);
+    assert.deepEqual(
+      written.map((a) => [a.project, a.filePath, a.toolName, a.touchCount]),
+      [['billing-api', 'src/billing/invoice.ts', 'Write', 1]],
+    );
     const ok = JSON.parse(bash);
     ok.tool_response = { stdout: '42 passing', stderr: '', interrupted: false };
     ok.tool_use_id = 'toolu_01ABC125';
@@ -194,8 +204,10 @@ describe('post-tool hook: code areas, call counting, a failed command that passe
       env,
     );
     assert.equal(edit.code, 0);
-    const areas = readLog(state).find((l) => l.msg === 'code areas touched') as { areas: { file: string }[] };
-    assert.equal(areas.areas[0].file, 'src/app.ts');
+    assert.deepEqual(
+      (await codeAreas(db)).map((a) => a.filePath),
+      ['src/app.ts'],
+    );
     const fail = await runHookBin(
       ['post', '--agent', 'copilot-cli'],
       fixture('copilot-cli', 'PostToolUse-vscode-format.json', { cwd }),

@@ -12,6 +12,7 @@ import './embeddings';
 import './tools';
 import './mcp';
 import './memoirs';
+import './sessions';
 import './agents';
 import { runAll } from './harness';
 
