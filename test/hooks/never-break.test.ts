@@ -124,6 +124,17 @@ describe('bad and hostile payloads: exit 0, nothing on stdout, a line in the log
     assert.match(r.stderr, /usage: mnemos hook/);
     const r2 = await runHookBin(['prompt', '--agent', 'cursor'], '{}', env);
     assert.equal(r2.code, 64);
+    // The store options that `mnemos init --db/--url` and Connect Agents write: a value each, one of them.
+    const r3 = await runHookBin(['prompt', '--agent', 'claude', '--db'], '{}', env);
+    assert.equal(r3.code, 64);
+    assert.match(r3.stderr, /--db needs a value/);
+    const r4 = await runHookBin(
+      ['prompt', '--agent', 'claude', '--db', '/x.db', '--url', 'http://127.0.0.1:1'],
+      '{}',
+      env,
+    );
+    assert.equal(r4.code, 64);
+    assert.match(r4.stderr, /not both/);
   });
 
   test('MNEMOS_HOOKS=off turns every hook into a no-op', async () => {

@@ -30,6 +30,7 @@ import {
   launcherName,
   launcherScript,
   previewText,
+  scopeChoices,
   storeTarget,
 } from './model';
 
@@ -174,26 +175,12 @@ export function registerAgents(
       picked: remove ? agentItems.filter((i) => where(i.value!).length) : undefined,
     });
     if (!agents?.length) return { done: 'cancelled' };
-    const trusted = vscode.workspace.isTrusted;
-    const scopeItems: Item<Scope>[] = [];
-    if (ws && trusted)
-      scopeItems.push({
-        label: 'Workspace',
-        value: 'workspace',
-        description: path.basename(ws),
-        detail: 'Files in this folder (.claude/, .codex/, .github/hooks/, .mcp.json): shared with whoever clones it',
-      });
-    scopeItems.push({
-      label: 'User',
-      value: 'user',
-      description: os.homedir(),
-      detail: 'Files in your home folder (~/.claude, ~/.codex, ~/.copilot): every project on this machine',
-    });
-    if (ws && !trusted)
-      scopeItems.push({
-        label: 'Workspace scope needs a trusted workspace (Manage Workspace Trust)',
-        kind: vscode.QuickPickItemKind.Separator,
-      });
+    // Choices without a scope are explanations (a separator line), never a choice.
+    const scopeItems: Item<Scope>[] = scopeChoices(ws, vscode.workspace.isTrusted, os.homedir()).map((c) =>
+      c.scope
+        ? { label: c.label, value: c.scope, description: c.description, detail: c.detail }
+        : { label: c.label, kind: vscode.QuickPickItemKind.Separator },
+    );
     const scope = (
       await ask<Scope>('scope', { title: `${title} (2/3)`, placeholder: 'Where?', items: scopeItems, many: false })
     )?.[0]?.value;

@@ -30,6 +30,37 @@ export function storeTarget(store: StoreConfig): { db?: string; url?: string; no
   };
 }
 
+export interface ScopeChoice {
+  scope?: Scope;
+  label: string;
+  description?: string;
+  detail?: string;
+}
+
+/**
+ * The scopes to offer: Workspace only with a folder open and the workspace trusted (Mnemos writes no
+ * hook command into the files of a folder you have not trusted); otherwise a line that says why.
+ */
+export function scopeChoices(folder: string | undefined, trusted: boolean, home: string): ScopeChoice[] {
+  const out: ScopeChoice[] = [];
+  if (folder && trusted)
+    out.push({
+      scope: 'workspace',
+      label: 'Workspace',
+      description: path.basename(folder),
+      detail: 'Files in this folder (.claude/, .codex/, .github/hooks/, .mcp.json): shared with whoever clones it',
+    });
+  out.push({
+    scope: 'user',
+    label: 'User',
+    description: home,
+    detail: 'Files in your home folder (~/.claude, ~/.codex, ~/.copilot): every project on this machine',
+  });
+  if (folder && !trusted) out.push({ label: 'Workspace scope needs a trusted workspace (Manage Workspace Trust)' });
+  else if (!folder) out.push({ label: 'Workspace scope needs an open folder' });
+  return out;
+}
+
 /** The launcher's file name: a shell script, or a batch file on Windows. */
 export function launcherName(platform: NodeJS.Platform): string {
   return platform === 'win32' ? 'mnemos.cmd' : 'mnemos';

@@ -13,6 +13,7 @@ import {
   initOptions,
   launcherScript,
   previewText,
+  scopeChoices,
   storeTarget,
   unifiedDiff,
 } from '../../../src/extension/agents/model';
@@ -156,6 +157,17 @@ describe('the options and the status line', () => {
       command: '/home/me/.config/Code/User/globalStorage/mnemos.mnemos/bin/mnemos',
       args: ['serve'],
     });
+  });
+
+  test('an untrusted workspace (or no folder) is offered the user scope only, with the reason', () => {
+    const scopes = (f: string | undefined, t: boolean) =>
+      scopeChoices(f, t, '/home/me').map((c) => c.scope ?? `(${c.label})`);
+    assert.deepEqual(scopes('/w/proj', true), ['workspace', 'user']);
+    assert.deepEqual(scopes('/w/proj', false), [
+      'user',
+      '(Workspace scope needs a trusted workspace (Manage Workspace Trust))',
+    ]);
+    assert.deepEqual(scopes(undefined, true), ['user', '(Workspace scope needs an open folder)']);
   });
 
   test('the tooltip lines name each agent once with its scopes', () => {
