@@ -1,11 +1,12 @@
 /**
- * Memoir graph view: which graph library, by measurement. A generated 1,000-concept / 3,000-link memoir is
- * drawn in headless Chromium by each candidate, with the same layout engine (d3-force, time-boxed warm-up
- * ticks before the first frame, then ticks per frame until it settles) so only the renderer differs:
- *   - cytoscape:    Cytoscape.js canvas renderer, positions pushed from d3-force in one batch per frame
- *   - cytoscape-cose: Cytoscape.js with its own incremental `cose` layout (animated)
- *   - d3-canvas:    d3-force + the view's own 2D canvas renderer (src/graph-webview/canvas.ts: culling, batched fills)
+ * Memoir graph view speed. A generated 1,000-concept / 3,000-link memoir is drawn in headless Chromium:
+ *   - d3-canvas:  d3-force + the view's own 2D canvas renderer (src/graph-webview/canvas.ts: culling,
+ *                 batched fills and strokes, labels by zoom), bundled from source;
+ *   - naive-canvas: the same d3-force layout drawn the plain way (a path per concept and per link, every
+ *                 one every frame, every label): the baseline measured in the same run, so a loaded
+ *                 machine shows as a ratio;
  * and then, end to end, the real graph view (dist/graph.js, real GraphController over a real local store).
+ * (Cytoscape.js was measured against d3-force + canvas on 4 Dec 2026 and removed; docs/BENCHMARKS.md.)
  * Figures: first paint (data in the page → first frame with every node drawn), layout settle time, and
  * interaction fps while the viewport pans and zooms every frame (requestAnimationFrame intervals), median
  * of the runs. Targets: first paint ≤ 300 ms, interaction ≥ 30 fps.
@@ -67,13 +68,13 @@ export function generateGraph(n: number, m: number, seed = 7): BenchGraph {
 
 /** The candidates, as browser code bundled with esbuild (imports resolve from the project's node_modules). */
 const CANDIDATES = String.raw`
-import cytoscape from 'cytoscape';
 import { forceSimulation, forceLink, forceManyBody, forceX, forceY } from 'd3-force';
 import { GraphCanvas } from './src/graph-webview/canvas';
 
 const colour = (c) => 'hsl(' + Math.round(c * 120) + ', 65%, 45%)';
 const size = (d) => 8 + 4 * Math.sqrt(d);
-const WARM_MS = 60;
+// The settings of src/graph-webview/canvas.ts, so both candidates lay out the same graph.
+const WARM_MS = 25;
 const SETTLE_CAP_MS = 20000;
 const TICK_MS = 6;
 const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
@@ -82,11 +83,11 @@ function simulation(data) {
   const nodes = data.nodes.map((n) => ({ ...n }));
   const links = data.links.map((l) => ({ ...l }));
   const sim = forceSimulation(nodes)
-    .force('link', forceLink(links).id((d) => d.id).distance(30).strength(0.3))
-    .force('charge', forceManyBody().strength(-30).theta(0.9).distanceMax(300))
-    .force('x', forceX().strength(0.05))
-    .force('y', forceY().strength(0.05))
-    .alphaDecay(0.05)
+    .force('link', forceLink(links).id((d) => d.id).distance(50).strength(0.3))
+    .force('charge', forceManyBody().strength(-60).theta(0.9).distanceMax(320))
+    .force('x', forceX().strength(0.04))
+    .force('y', forceY().strength(0.04))
+    .alphaDecay(0.04)
     .stop();
   const tickFor = (ms) => {
     const end = performance.now() + ms;
@@ -97,47 +98,32 @@ function simulation(data) {
   return { sim, nodes, links, tickFor, done: () => sim.alpha() <= sim.alphaMin() };
 }
 
-function cyElements(data, nodes) {
-  const els = [];
-  for (const n of nodes) els.push({ group: 'nodes', data: { id: n.id, name: n.name, color: colour(n.confidence), size: size(n.degree) }, position: { x: n.x ?? 0, y: n.y ?? 0 } });
-  for (const l of data.links) els.push({ group: 'edges', data: { id: l.id, source: l.source, target: l.target, relation: l.relation } });
-  return els;
-}
-const CY_STYLE = [
-  { selector: 'node', style: { 'background-color': 'data(color)', width: 'data(size)', height: 'data(size)', label: 'data(name)', 'font-size': 10, color: '#ccc', 'text-valign': 'bottom', 'text-margin-y': 2, 'min-zoomed-font-size': 8 } },
-  { selector: 'edge', style: { width: 1, 'line-color': '#666', 'target-arrow-color': '#666', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.6, 'curve-style': 'straight', label: 'data(relation)', 'font-size': 8, color: '#999', 'min-zoomed-font-size': 9, 'text-rotation': 'autorotate' } },
-];
-
-function cyRendered(cy) {
-  return new Promise((r) => { cy.one('render', () => requestAnimationFrame(() => r())); });
-}
-
 window.candidates = {
-  async cytoscape(root, data) {
+  async 'naive-canvas'(root, data) {
     const s = simulation(data);
+    const canvas = document.createElement('canvas');
+    canvas.width = root.clientWidth; canvas.height = root.clientHeight;
+    root.appendChild(canvas);
+    const ctx = canvas.getContext('2d');
+    let t = { k: 1, x: canvas.width / 2, y: canvas.height / 2 };
+    let raf = 0;
     let stopped = false;
+    const draw = () => {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.setTransform(t.k, 0, 0, t.k, t.x, t.y);
+      ctx.strokeStyle = '#666'; ctx.lineWidth = 1 / t.k;
+      for (const l of s.links) { ctx.beginPath(); ctx.moveTo(l.source.x, l.source.y); ctx.lineTo(l.target.x, l.target.y); ctx.stroke(); }
+      for (const n of s.nodes) { ctx.fillStyle = colour(n.confidence); ctx.beginPath(); ctx.arc(n.x, n.y, size(n.degree) / 2, 0, 2 * Math.PI); ctx.fill(); }
+      ctx.fillStyle = '#ccc'; ctx.font = 12 / t.k + 'px sans-serif'; ctx.textAlign = 'center';
+      for (const n of s.nodes) ctx.fillText(n.name, n.x, n.y + size(n.degree) / 2 + 12 / t.k);
+    };
+    const loop = () => { raf = 0; if (!s.done() && !stopped) { s.tickFor(TICK_MS); draw(); raf = requestAnimationFrame(loop); } };
     s.tickFor(WARM_MS);
-    const cy = cytoscape({ container: root, elements: cyElements(data, s.nodes), style: CY_STYLE, layout: { name: 'preset' }, wheelSensitivity: 0.3 });
-    await cyRendered(cy);
-    const byId = new Map(s.nodes.map((n) => [n.id, cy.getElementById(n.id)]));
-    const settled = (async () => {
-      while (!s.done() && !stopped) {
-        await frame();
-        s.tickFor(TICK_MS);
-        cy.batch(() => { for (const n of s.nodes) byId.get(n.id).position({ x: n.x, y: n.y }); });
-      }
-    })();
-    return { settled, stop: () => (stopped = true), viewport: (z, x, y) => cy.viewport({ zoom: z, pan: { x, y } }), size: () => [root.clientWidth, root.clientHeight], destroy: () => cy.destroy() };
-  },
-
-  async 'cytoscape-cose'(root, data) {
-    const cy = cytoscape({ container: root, elements: cyElements(data, data.nodes.map((n) => ({ ...n }))), style: CY_STYLE, layout: { name: 'preset' } });
-    const layout = cy.layout({ name: 'cose', animate: true, randomize: true, refresh: 4, numIter: 300, fit: false, nodeDimensionsIncludeLabels: false });
-    const painted = cyRendered(cy);
-    const settled = new Promise((r) => layout.one('layoutstop', r));
-    layout.run();
-    await painted;
-    return { settled, stop: () => layout.stop(), viewport: (z, x, y) => cy.viewport({ zoom: z, pan: { x, y } }), size: () => [root.clientWidth, root.clientHeight], destroy: () => { layout.stop(); cy.destroy(); } };
+    draw();
+    await frame();
+    const settled = (async () => { raf = requestAnimationFrame(loop); while (!s.done() && !stopped) await frame(); })();
+    return { settled, stop: () => (stopped = true), viewport: (z, x, y) => { t = { k: z, x, y }; draw(); }, size: () => [root.clientWidth, root.clientHeight], destroy: () => { stopped = true; cancelAnimationFrame(raf); canvas.remove(); } };
   },
 
   async 'd3-canvas'(root, data) {
@@ -238,7 +224,7 @@ async function main(): Promise<void> {
   );
   const bundle = await bundleCandidates();
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : null;
-  const names = ['cytoscape', 'cytoscape-cose', 'd3-canvas'].filter((n) => !only || only.includes(n));
+  const names = ['naive-canvas', 'd3-canvas'].filter((n) => !only || only.includes(n));
   const browser = await launchBrowser();
   const res: Record<string, Figures[]> = Object.fromEntries(names.map((n) => [n, []]));
   try {

@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildWakeUp } from '../src/mcp/wakeup';
 import { configFromEnv, openStore } from '../src/store';
 import { generateCorpus, queryWorkload } from './lib/corpus';
 
@@ -77,7 +78,20 @@ async function main() {
     );
     const topics = await timed('topics()', () => s2.topics());
     console.log(`  ${topics.length} topics`);
-    await timed('list() first page (sidebar first paint)', () => s2.list({}));
+    // The sidebar's first paint: the topic tree, then the first page of the topic opened (as its controller asks).
+    const biggest = [...topics].sort((a, b) => b.count - a.count)[0];
+    await timed(
+      `sidebar first paint: topics() + first page of the largest topic (${biggest.count} memories)`,
+      async () => {
+        await s2.topics();
+        await s2.list({ topic: biggest.topic, exactTopic: true, order: 'recent', limit: 100 });
+      },
+    );
+    let page = await timed('list() first page by weight (`mnemos list`)', () => s2.list({}));
+    await timed('list() by weight, the next 9 pages', async () => {
+      for (let i = 0; i < 9 && page.nextCursor; i++) page = await s2.list({ cursor: page.nextCursor });
+    });
+    await timed('wake-up pack (session-start hook)', () => buildWakeUp(s2, { maxTokens: 200 }));
     await timed('stats()', () => s2.stats());
     const decayed = await timed('decay() over the whole store', () => s2.decay());
     console.log(`  ${decayed.toLocaleString('en-US')} rows decayed`);

@@ -51,9 +51,13 @@ const nodeExternal = [
   'sqlite-vec',
   'sqlite-vec-*',
 ];
+// jsonc-parser's "main" is a UMD build whose require('./impl/format') esbuild cannot follow (the bundled
+// `mnemos init` crashed with "Cannot find module './impl/format'"): bundle its ESM build instead.
+const jsoncEsm = path.join(root, 'node_modules/jsonc-parser/lib/esm/main.js');
 const node = {
   bundle: true,
   platform: 'node',
+  alias: { 'jsonc-parser': jsoncEsm },
   format: 'cjs',
   target: 'node20',
   sourcemap: true,

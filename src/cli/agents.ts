@@ -1,5 +1,14 @@
 /** `mnemos hook EVENT --agent A` and `mnemos init`: the agent hooks and their installer (docs/HOOKS.md). */
-import type { CommandSpec } from './command';
+import type { CommandContext, CommandSpec } from './command';
+
+/** `mnemos --db FILE hook …` / `mnemos --url URL init …`: a global store option given before the command joins its own arguments. */
+function withGlobalStore(ctx: CommandContext): string[] {
+  const argv = [...ctx.argv];
+  const has = (f: string) => argv.some((a) => a === f || a.startsWith(`${f}=`));
+  if (ctx.global.db !== undefined && !has('--db')) argv.push('--db', ctx.resolvePath(ctx.global.db));
+  if (ctx.global.url !== undefined && !has('--url')) argv.push('--url', ctx.global.url);
+  return argv;
+}
 
 export const hook: CommandSpec = {
   summary: 'Run an agent hook (JSON on stdin); also installed as mnemos-hook',
@@ -8,7 +17,12 @@ export const hook: CommandSpec = {
   async run(ctx) {
     const { runHookCommand } = await import('../hooks/entry');
     const stdin = ctx.io.stdin as NodeJS.ReadableStream & { isTTY?: boolean };
-    return runHookCommand(ctx.argv, { stdin, stdout: ctx.io.stdout, stderr: ctx.io.stderr, env: ctx.io.env });
+    return runHookCommand(withGlobalStore(ctx), {
+      stdin,
+      stdout: ctx.io.stdout,
+      stderr: ctx.io.stderr,
+      env: ctx.io.env,
+    });
   },
 };
 
@@ -18,7 +32,7 @@ export const init: CommandSpec = {
   rawArgs: true,
   async run(ctx) {
     const { initCommand } = await import('../init/index');
-    return initCommand(ctx.argv, {
+    return initCommand(withGlobalStore(ctx), {
       stdout: ctx.io.stdout,
       stderr: ctx.io.stderr,
       env: ctx.io.env,

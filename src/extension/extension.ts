@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { textOf } from '../shared/text';
 import type { MnemosStore } from '../store';
+import { type AgentsFeature, registerAgents } from './agents';
 import { ChangeWatcher } from './changeWatcher';
 import { registerCommands, updateTokenContext } from './commands';
 import { type EmbeddingStatus, EmbeddingsHost, keywordOnlyReason, recallNotice } from './embeddings';
@@ -17,6 +18,7 @@ import { type Notice, Notifier } from './notify';
 import { OfflineQueue } from './offline';
 import { announceReady } from './ready';
 import { TokenSource } from './secrets';
+import { registerSessions, type SessionsFeature } from './sessions';
 import type { Services } from './services';
 import { type MnemosSettings, SECTION } from './settings';
 import type { SidebarDeps } from './sidebar/deps';
@@ -47,6 +49,10 @@ export interface MnemosApi {
   readonly mcp: McpServerProvider;
   /** Memoirs: the tree view, open graph panels and the memoir LM tools (for tests and other extensions). */
   readonly memoirs: MemoirsFeature;
+  /** Agent sessions and code areas: the Sessions view, session documents, search, the file CodeLens. */
+  readonly sessions: SessionsFeature;
+  /** Connect Agents: who is connected, the launcher, the quick pick waiting for an answer (for tests). */
+  readonly agents: AgentsFeature;
   /** The offline outbox: its file, the server the settings write to, and what waits (for tests). */
   offline(): { file: string; target: string | undefined; pending: number; parked: number; pendingElsewhere: number };
 }
@@ -117,6 +123,8 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
   const reopenIfActive = (wasActive: boolean, why: string) => services.reopen(wasActive, why);
   const tools = createTools(services);
   const memoirs = registerMemoirs(services);
+  const sessions = registerSessions(services);
+  const agents = registerAgents(services, statusBar);
 
   // The sidebar hears about swaps and about status changes it shows (mode, connection, keyword-only).
   const storeChanged = new vscode.EventEmitter<void>();
@@ -162,7 +170,9 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     embeddings,
     mcp,
     memoirs,
+    sessions,
     ...registerCommands(services),
+    ...agents.disposables,
     ...registerTools(services, tools),
     ...registerMcpProvider(mcp, log),
     embeddings.onDidChange(() => host.refreshStatus()),
@@ -242,6 +252,8 @@ export function activate(context: vscode.ExtensionContext): MnemosApi {
     tools,
     mcp,
     memoirs,
+    sessions,
+    agents: agents.feature,
     offline: () => ({ file: offline.file, target: offline.target(), ...offline.status() }),
   };
 }

@@ -8,6 +8,8 @@ export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private readonly sub: vscode.Disposable;
   private timer: NodeJS.Timeout | undefined;
+  /** Lines about connected agents (src/extension/agents), shown in the tooltip. */
+  private agents: string[] = [];
 
   constructor(private readonly host: StoreHost) {
     this.item = vscode.window.createStatusBarItem('mnemos.status', vscode.StatusBarAlignment.Right, 100);
@@ -21,7 +23,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   /** Text and tooltip for a status; pure, so a test can check it. */
-  static describe(s: StoreStatus): { text: string; tooltip: string; problem: boolean } {
+  static describe(s: StoreStatus, agents: readonly string[] = []): { text: string; tooltip: string; problem: boolean } {
     const problem = s.state === 'error' || (s.state === 'open' && !s.connected) || s.parked > 0;
     let icon: string = MODE_ICON[s.mode];
     if (s.state === 'opening' || s.syncing) icon = '$(loading~spin)';
@@ -68,12 +70,20 @@ export class StatusBar implements vscode.Disposable {
     if (s.pendingElsewhere) lines.push(`Also waiting: ${s.pendingElsewhere} saved offline for another database`);
     lines.push(s.keywordOnly ? `Recall: keyword-only — ${s.keywordNote}` : 'Recall: hybrid (keywords + embeddings)');
     if (s.embeddings) lines.push(`Embeddings: ${s.embeddings}`);
+    lines.push(...agents);
     lines.push('', 'Click for store info');
     return { text, tooltip: lines.join('\n'), problem };
   }
 
+  /** Which agents are connected changed: the tooltip says so. */
+  setAgents(lines: string[]): void {
+    if (lines.join('\n') === this.agents.join('\n')) return;
+    this.agents = lines;
+    this.render(this.host.status());
+  }
+
   private render(s: StoreStatus): void {
-    const d = StatusBar.describe(s);
+    const d = StatusBar.describe(s, this.agents);
     this.item.text = d.text;
     this.item.tooltip = d.tooltip;
     this.item.backgroundColor = d.problem ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

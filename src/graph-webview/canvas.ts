@@ -4,7 +4,8 @@
  * building its elements before the first frame. Layout is incremental: a time-boxed warm-up before the
  * first frame, then a few milliseconds of ticks per frame until it settles; new data keeps the positions
  * of the concepts already placed. Drawing culls to the viewport and batches fills by colour; labels
- * appear as the user zooms in. Text is drawn with fillText, so no concept text ever becomes markup.
+ * appear as the user zooms in. While the view pans or zooms, frames are lighter (no arrowheads, relation
+ * labels or most names; the full frame follows a pause), and no layout work runs once it has settled. Text is drawn with fillText, so no concept text ever becomes markup.
  */
 import {
   forceLink,
@@ -53,11 +54,40 @@ const LIGHT_MS = 150;
 const TICK_MS = 6;
 const NODE_LABEL_ZOOM = 0.7;
 const EDGE_LABEL_ZOOM = 1.2;
-const ARROW_ZOOM = 0.35;
+/** Arrowheads (6 world units) from this zoom on, and never while the view moves: they are half the raster work. */
+const ARROW_ZOOM = 0.6;
 const MAX_LABELS = 600;
+/** Screen cells a concept label claims (12 px text): no two labels share one. */
+const LABEL_CELL_W = 24;
+const LABEL_CELL_H = 8;
+const ALL_LABELS = 40;
 const LIGHT_LABELS = 150;
 /** Subpaths per fill or stroke: Skia rasterises one path of thousands of subpaths many times slower. */
 const CHUNK = 50;
+
+/** A batch of paths in world coordinates and the box that holds them. */
+interface Chunk {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  path: Path2D;
+  /** Arrowheads, for edge chunks. */
+  heads?: Path2D;
+}
+interface Geometry {
+  edges: Chunk[];
+  /** Links of the selected concept, highlighted. */
+  near: Chunk[];
+  /** By confidence bucket, then the same buckets faded (a search is active). */
+  nodes: Chunk[][];
+}
+function grow(c: Chunk, x: number, y: number, r: number): void {
+  c.x0 = Math.min(c.x0, x - r);
+  c.y0 = Math.min(c.y0, y - r);
+  c.x1 = Math.max(c.x1, x + r);
+  c.y1 = Math.max(c.y1, y + r);
+}
 
 /** Bucket index 0–4 of a confidence 0–1. */
 export function confidenceBucket(c: number): number {
@@ -85,6 +115,8 @@ export class GraphCanvas {
   private selected: string | null = null;
   private userMoved = false;
   private drag?: { x: number; y: number; tx: number; ty: number; moved: boolean };
+  /** Paths of the current positions, filters and selection (null: rebuild at the next frame). */
+  private geo: Geometry | null = null;
   /** What the last frame drew (tests check filters with it). */
   lastFrame = { nodes: 0, edges: 0, labels: 0 };
 
@@ -158,6 +190,7 @@ export class GraphCanvas {
     if (placed > this.nodes.length * 0.9) this.sim.alpha(0.1);
     this.tickFor(WARM_MS);
     if (!this.userMoved) this.fit();
+    this.geo = null;
     this.dirty = true;
     return new Promise((resolve) => {
       this.firstPaintDone = resolve;
@@ -174,16 +207,19 @@ export class GraphCanvas {
   setFilter(hidden: Set<string>, relation: string): void {
     this.hidden = hidden;
     this.relation = relation;
+    this.geo = null;
     this.invalidate();
   }
 
   setHits(ids: Iterable<string>): void {
     this.hits = new Set(ids);
+    this.geo = null;
     this.invalidate();
   }
 
   setSelected(id: string | null): void {
     this.selected = id;
+    this.geo = null;
     this.invalidate();
   }
 
@@ -269,8 +305,10 @@ export class GraphCanvas {
 
   private frame(): void {
     this.raf = 0;
-    if (!this.settled) {
+    // The first frame after new data shows the warmed-up layout as it is; ticks resume with the next one.
+    if (!this.settled && !this.firstPaintDone) {
       this.tickFor(TICK_MS);
+      this.geo = null;
       this.dirty = true;
       // The layout spreads as it settles: fit once more at the end unless the user has taken the view.
       if (this.settled && !this.userMoved) this.fit();
@@ -324,10 +362,12 @@ export class GraphCanvas {
     const vy0 = -t.y / t.k - m;
     const vx1 = (this.width - t.x) / t.k + m;
     const vy1 = (this.height - t.y) / t.k + m;
+    const light = performance.now() - this.moving < LIGHT_MS;
     const inView = (n: CanvasNode) => n.x! >= vx0 && n.x! <= vx1 && n.y! >= vy0 && n.y! <= vy1;
     const shown = (n: CanvasNode) => !this.hidden.has(n.id);
     const dim = this.hits.size > 0;
 
+    // Culled per item for the labels and lastFrame; drawn per cached chunk (bounds tested, paths reused).
     const edges: CanvasLink[] = [];
     for (const l of this.links) {
       if (this.relation && l.relation !== this.relation) continue;
@@ -343,69 +383,34 @@ export class GraphCanvas {
         continue;
       edges.push(l);
     }
-    const sel = this.selected;
-    const strokeEdges = (list: CanvasLink[], colour: string, width: number) => {
-      if (!list.length) return;
+    const visible: CanvasNode[] = [];
+    for (const n of this.nodes) if (shown(n) && inView(n)) visible.push(n);
+
+    const geo = (this.geo ??= this.buildGeometry());
+    const hit = (c: Chunk) => c.x1 >= vx0 && c.x0 <= vx1 && c.y1 >= vy0 && c.y0 <= vy1;
+    const arrows = t.k >= ARROW_ZOOM && !light;
+    const strokeEdges = (chunks: Chunk[], colour: string, width: number) => {
       ctx.strokeStyle = colour;
       ctx.fillStyle = colour;
       ctx.lineWidth = width / t.k;
-      const arrows = t.k >= ARROW_ZOOM;
-      for (let i = 0; i < list.length; i += CHUNK) {
-        const lines = new Path2D();
-        const heads = new Path2D();
-        for (const l of list.slice(i, i + CHUNK)) {
-          const a = l.source;
-          const b = l.target;
-          const dx = b.x! - a.x!;
-          const dy = b.y! - a.y!;
-          const len = Math.hypot(dx, dy) || 1;
-          const ux = dx / len;
-          const uy = dy / len;
-          const r = radiusOf(b.degree) + 1;
-          const ex = b.x! - ux * r;
-          const ey = b.y! - uy * r;
-          lines.moveTo(a.x!, a.y!);
-          lines.lineTo(ex, ey);
-          if (arrows) {
-            const s = 6;
-            heads.moveTo(ex, ey);
-            heads.lineTo(ex - ux * s - uy * s * 0.5, ey - uy * s + ux * s * 0.5);
-            heads.lineTo(ex - ux * s + uy * s * 0.5, ey - uy * s - ux * s * 0.5);
-            heads.closePath();
-          }
-        }
-        ctx.stroke(lines);
-        if (arrows) ctx.fill(heads);
-      }
+      for (const c of chunks) if (hit(c)) ctx.stroke(c.path);
+      if (arrows) for (const c of chunks) if (hit(c)) ctx.fill(c.heads!);
     };
-    const near = sel ? edges.filter((l) => l.source.id === sel || l.target.id === sel) : [];
     ctx.globalAlpha = dim ? 0.25 : 0.7;
-    strokeEdges(sel ? edges.filter((l) => l.source.id !== sel && l.target.id !== sel) : edges, p.edge, 1);
+    strokeEdges(geo.edges, p.edge, 1);
     ctx.globalAlpha = 1;
-    strokeEdges(near, p.edgeHighlight, 2);
+    strokeEdges(geo.near, p.edgeHighlight, 2);
 
-    // Nodes: one path per confidence colour; dimmed ones first when a search is active.
-    const visible: CanvasNode[] = [];
-    for (const n of this.nodes) if (shown(n) && inView(n)) visible.push(n);
+    // Nodes: paths per confidence colour; dimmed ones first when a search is active.
     for (const faded of dim ? [true, false] : [false]) {
       ctx.globalAlpha = faded ? 0.25 : 1;
       for (let b = 0; b < 5; b++) {
         ctx.fillStyle = p.confidence[b];
-        const mine = visible.filter(
-          (n) => confidenceBucket(n.confidence) === b && !(dim && faded === this.hits.has(n.id)),
-        );
-        for (let i = 0; i < mine.length; i += CHUNK) {
-          const path = new Path2D();
-          for (const n of mine.slice(i, i + CHUNK)) {
-            const r = radiusOf(n.degree);
-            path.moveTo(n.x! + r, n.y!);
-            path.arc(n.x!, n.y!, r, 0, 2 * Math.PI);
-          }
-          ctx.fill(path);
-        }
+        for (const c of geo.nodes[b + (faded ? 5 : 0)]) if (hit(c)) ctx.fill(c.path);
       }
     }
     ctx.globalAlpha = 1;
+    const sel = this.selected;
     const ring = (ids: Iterable<string>, colour: string, width: number) => {
       ctx.strokeStyle = colour;
       ctx.lineWidth = width / t.k;
@@ -422,18 +427,43 @@ export class GraphCanvas {
     if (this.hits.size) ring(this.hits, p.match, 2);
     if (sel) ring([sel], p.focus, 3);
 
-    // Labels: every visible concept's when zoomed in; else only the selected one and the matches.
+    // Labels: when zoomed in, visible concepts' names, best-linked first, each only where it does not
+    // overlap one already drawn (a screen grid of label-sized cells); the selected one and the matches
+    // always. So a dense view shows readable names instead of a smear, and draws fewer of them.
     ctx.textAlign = 'center';
     const fontPx = (px: number) => `${px / Math.max(t.k, 0.01)}px ${this.fontFamily()}`;
     ctx.font = fontPx(12);
     ctx.textBaseline = 'top';
     ctx.fillStyle = p.label;
-    const light = performance.now() - this.moving < LIGHT_MS;
-    const labelled =
-      t.k >= NODE_LABEL_ZOOM && (!light || visible.length <= LIGHT_LABELS) ? visible.slice(0, MAX_LABELS) : [];
     const extra = [...this.hits, ...(sel ? [sel] : [])]
       .map((id) => this.byId.get(id))
       .filter((n): n is CanvasNode => !!n && shown(n) && inView(n));
+    const labelled: CanvasNode[] = [];
+    const taken = new Set<number>();
+    const cols = Math.ceil(this.width / LABEL_CELL_W) + 2;
+    /** Claims the screen cells of a label centred at sx, top at sy; false when one is taken (unless forced). */
+    const claim = (sx: number, sy: number, width: number, rows: number, force: boolean): boolean => {
+      const c0 = Math.floor((sx - width / 2) / LABEL_CELL_W);
+      const c1 = Math.floor((sx + width / 2) / LABEL_CELL_W);
+      const r0 = Math.floor(sy / LABEL_CELL_H);
+      const cells: number[] = [];
+      for (let r = r0; r < r0 + rows; r++) for (let c = c0; c <= c1; c++) cells.push((r + 1) * cols + c + 1);
+      if (!force && cells.some((k) => taken.has(k))) return false;
+      for (const k of cells) taken.add(k);
+      return true;
+    };
+    const claimName = (n: CanvasNode, force: boolean) =>
+      claim(n.x! * t.k + t.x, (n.y! + radiusOf(n.degree)) * t.k + t.y + 2, this.labelWidth(n.name), 2, force);
+    if (t.k >= NODE_LABEL_ZOOM && (!light || visible.length <= LIGHT_LABELS)) {
+      for (const n of extra) claimName(n, true);
+      // A few concepts: every name (a small graph reads fine; a missing name there looks like a fault).
+      const all = visible.length <= ALL_LABELS;
+      const byDegree = visible.length > 1 ? [...visible].sort((a, b) => b.degree - a.degree) : visible;
+      for (const n of byDegree) {
+        if (labelled.length >= MAX_LABELS) break;
+        if (claimName(n, all)) labelled.push(n);
+      }
+    }
     for (const n of new Set([...labelled, ...extra])) {
       ctx.globalAlpha = dim && !this.hits.has(n.id) && n.id !== sel ? 0.4 : 1;
       ctx.fillText(n.name, n.x!, n.y! + radiusOf(n.degree) + 2 / t.k, 240 / t.k);
@@ -444,9 +474,123 @@ export class GraphCanvas {
       ctx.font = fontPx(10);
       ctx.textBaseline = 'middle';
       ctx.fillStyle = p.edgeLabel;
-      for (const l of edges.slice(0, MAX_LABELS))
-        ctx.fillText(l.relation.replace(/_/g, ' '), (l.source.x! + l.target.x!) / 2, (l.source.y! + l.target.y!) / 2);
+      let drawn = 0;
+      for (const l of edges) {
+        if (drawn >= MAX_LABELS) break;
+        const mx = (l.source.x! + l.target.x!) / 2;
+        const my = (l.source.y! + l.target.y!) / 2;
+        const text = l.relation.replace(/_/g, ' ');
+        if (!claim(mx * t.k + t.x, my * t.k + t.y - 6, text.length * 5.5, 2, false)) continue;
+        ctx.fillText(text, mx, my);
+        drawn++;
+      }
     }
+  }
+
+  /**
+   * World-space paths of what is drawn, in chunks of CHUNK items sorted by grid cell so that each chunk
+   * covers a small area: a frame that only pans or zooms tests chunk bounds and reuses the paths.
+   * Rebuilt when positions, filters, matches or the selection change.
+   */
+  private buildGeometry(): Geometry {
+    const shown = (n: CanvasNode) => !this.hidden.has(n.id) && n.x !== undefined;
+    const sel = this.selected;
+    const dim = this.hits.size > 0;
+    const normal: CanvasLink[] = [];
+    const near: CanvasLink[] = [];
+    for (const l of this.links) {
+      if (this.relation && l.relation !== this.relation) continue;
+      if (!shown(l.source) || !shown(l.target)) continue;
+      (sel && (l.source.id === sel || l.target.id === sel) ? near : normal).push(l);
+    }
+    const groups: CanvasNode[][] = Array.from({ length: 10 }, () => []);
+    let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const n of this.nodes) {
+      if (!shown(n)) continue;
+      groups[confidenceBucket(n.confidence) + (dim && !this.hits.has(n.id) ? 5 : 0)].push(n);
+      x0 = Math.min(x0, n.x!);
+      y0 = Math.min(y0, n.y!);
+      x1 = Math.max(x1, n.x!);
+      y1 = Math.max(y1, n.y!);
+    }
+    const cw = Math.max(1, (x1 - x0) / 24);
+    const ch = Math.max(1, (y1 - y0) / 24);
+    const cell = (x: number, y: number) => Math.floor((y - y0) / ch) * 64 + Math.floor((x - x0) / cw);
+    // While the layout moves, the paths last one frame: not worth sorting.
+    const settled = this.settled;
+    const spatial = <T>(items: T[], at: (i: T) => [number, number]) =>
+      !settled
+        ? items
+        : items
+            .map((i) => ({ i, c: cell(...at(i)) }))
+            .sort((a, b) => a.c - b.c)
+            .map((e) => e.i);
+    const edgeChunks = (list: CanvasLink[]): Chunk[] => {
+      const out: Chunk[] = [];
+      const sorted = spatial(list, (l) => [(l.source.x! + l.target.x!) / 2, (l.source.y! + l.target.y!) / 2]);
+      for (let i = 0; i < sorted.length; i += CHUNK) {
+        const c: Chunk = {
+          x0: Infinity,
+          y0: Infinity,
+          x1: -Infinity,
+          y1: -Infinity,
+          path: new Path2D(),
+          heads: new Path2D(),
+        };
+        for (let j = i; j < Math.min(i + CHUNK, sorted.length); j++) {
+          const a = sorted[j].source;
+          const b = sorted[j].target;
+          const dx = b.x! - a.x!;
+          const dy = b.y! - a.y!;
+          const len = Math.hypot(dx, dy) || 1;
+          const ux = dx / len;
+          const uy = dy / len;
+          const r = radiusOf(b.degree) + 1;
+          const ex = b.x! - ux * r;
+          const ey = b.y! - uy * r;
+          c.path.moveTo(a.x!, a.y!);
+          c.path.lineTo(ex, ey);
+          const s = 6;
+          c.heads!.moveTo(ex, ey);
+          c.heads!.lineTo(ex - ux * s - uy * s * 0.5, ey - uy * s + ux * s * 0.5);
+          c.heads!.lineTo(ex - ux * s + uy * s * 0.5, ey - uy * s - ux * s * 0.5);
+          c.heads!.closePath();
+          grow(c, a.x!, a.y!, 0);
+          grow(c, b.x!, b.y!, 0);
+        }
+        out.push(c);
+      }
+      return out;
+    };
+    const nodeChunks = (list: CanvasNode[]): Chunk[] => {
+      const out: Chunk[] = [];
+      const sorted = spatial(list, (n) => [n.x!, n.y!]);
+      for (let i = 0; i < sorted.length; i += CHUNK) {
+        const c: Chunk = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity, path: new Path2D() };
+        for (let j = i; j < Math.min(i + CHUNK, sorted.length); j++) {
+          const n = sorted[j];
+          const r = radiusOf(n.degree);
+          c.path.moveTo(n.x! + r, n.y!);
+          c.path.arc(n.x!, n.y!, r, 0, 2 * Math.PI);
+          grow(c, n.x!, n.y!, r);
+        }
+        out.push(c);
+      }
+      return out;
+    };
+    return { edges: edgeChunks(normal), near: edgeChunks(near), nodes: groups.map(nodeChunks) };
+  }
+
+  private widths = new Map<string, number>();
+  /** Screen width of a concept's label at 12 px (measured once per name; at most 240, fillText's limit). */
+  private labelWidth(name: string): number {
+    let w = this.widths.get(name);
+    if (w === undefined) {
+      w = Math.min(240, this.ctx.measureText(name).width * this.t.k);
+      if (this.widths.size > 20_000) this.widths.clear();
+      this.widths.set(name, w);
+    }
+    return w;
   }
 
   private font = '';

@@ -16,6 +16,8 @@ const promised = <T>(f: () => T): Promise<T> => new Promise((resolve) => resolve
 
 export interface StoreDepsOptions {
   env: NodeJS.ProcessEnv;
+  /** `--db` / `--url` from the hook's command line; otherwise the store comes from the environment, as the CLI's. */
+  store?: { db?: string; url?: string };
   stateDir: string;
   logger: HookLogger;
   dialect: Dialect;
@@ -121,7 +123,7 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promis
   let opened: Promise<MnemosStore> | undefined;
   const store = () =>
     (opened ??= (async () => {
-      const s = await openStore(configFromEnv({}, o.env));
+      const s = await openStore(configFromEnv(o.store ?? {}, o.env));
       s.onBackgroundError = (e) =>
         o.logger.log('warn', 'store background error', { error: String((e as Error)?.message ?? e) });
       if (o.env.MNEMOS_HOOK_HYBRID === '1') {

@@ -19,23 +19,36 @@ export interface HookIo {
   env: NodeJS.ProcessEnv;
 }
 
-export const HOOK_USAGE = `usage: mnemos hook <${HOOK_EVENTS.join('|')}> --agent <${DIALECTS.join('|')}>`;
+export const HOOK_USAGE = `usage: mnemos hook <${HOOK_EVENTS.join('|')}> --agent <${DIALECTS.join('|')}> [--db FILE | --url URL]`;
 
-function parseArgv(argv: readonly string[]): { event: HookEventName; dialect: Dialect } | string {
+interface HookArgs {
+  event: HookEventName;
+  dialect: Dialect;
+  /** `--db FILE` / `--url URL`, written by `mnemos init --db` and the extension's Connect Agents: the store to use. */
+  store: { db?: string; url?: string };
+}
+
+function parseArgv(argv: readonly string[]): HookArgs | string {
   let event: string | undefined;
   let dialect: string | undefined;
+  const store: HookArgs['store'] = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--agent') dialect = argv[++i];
-    else if (a.startsWith('--agent=')) dialect = a.slice(8);
-    else if (!a.startsWith('-') && event === undefined) event = a;
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? a.split(/=(.*)/s, 2) : [a, undefined];
+    if (flag === '--agent') dialect = inline ?? argv[++i];
+    else if (flag === '--db' || flag === '--url') {
+      const v = inline ?? argv[++i];
+      if (!v) return `${flag} needs a value`;
+      store[flag === '--db' ? 'db' : 'url'] = v;
+    } else if (!a.startsWith('-') && event === undefined) event = a;
     else return `unexpected argument ${JSON.stringify(a)}`;
   }
+  if (store.db !== undefined && store.url !== undefined) return 'give --db or --url, not both';
   if (!event || !(HOOK_EVENTS as readonly string[]).includes(event))
     return `unknown hook event ${JSON.stringify(event ?? '')}`;
   if (!dialect || !(DIALECTS as readonly string[]).includes(dialect))
     return `unknown agent ${JSON.stringify(dialect ?? '')}`;
-  return { event: event as HookEventName, dialect: dialect as Dialect };
+  return { event: event as HookEventName, dialect: dialect as Dialect, store };
 }
 
 function readStdin(stdin: HookIo['stdin'], timeoutMs: number): Promise<{ text: string; tooBig: boolean }> {
@@ -88,7 +101,7 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
     io.stderr.write(`mnemos hook: ${args}\n${HOOK_USAGE}\n`);
     return 64; // a wrong command line is the installer's mistake, not the agent's: say so loudly
   }
-  const { event, dialect } = args;
+  const { event, dialect, store } = args;
   const dir = stateDir(io.env);
   const t0 = Date.now();
   let logger = fileLogger(dir, { event, agent: dialect });
@@ -114,7 +127,7 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
     if (event === 'start') sweepOnce(dir);
     ev.project = detectProject(ev.cwd);
     const [{ runHook, DEFAULT_CONFIG }, { storeDeps }] = await Promise.all([import('./core'), import('./deps')]);
-    const deps = storeDeps({ env: io.env, stateDir: dir, logger, dialect, sessionId: ev.sessionId });
+    const deps = storeDeps({ env: io.env, store, stateDir: dir, logger, dialect, sessionId: ev.sessionId });
     closeStore = deps.close;
     return runHook(ev, deps, configFromHookEnv(io.env, DEFAULT_CONFIG));
   })();
@@ -135,7 +148,18 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
     });
   } finally {
     clearTimeout(timer);
-    if (closeStore) await Promise.race([closeStore().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
+    // Close, but never wait more than 500 ms for it; the cap's timer is cleared so that it does not keep a
+    // process that ends when its event loop drains (`mnemos hook` through the CLI) alive for the rest of it.
+    if (closeStore) {
+      let cap: NodeJS.Timeout | undefined;
+      await Promise.race([
+        closeStore().catch(() => undefined),
+        new Promise((r) => {
+          cap = setTimeout(r, 500);
+        }),
+      ]);
+      clearTimeout(cap);
+    }
   }
   return 0;
 }

@@ -48,6 +48,14 @@ export interface CodeAreaQuery {
   limit?: number;
 }
 
+/** What agents did to one file: the sum over its rows (one per project it was recorded under). */
+export interface FileActivity {
+  touchCount: number;
+  /** Null when no agent touched the file. */
+  lastTouchedAt: string | null;
+  areas: CodeArea[];
+}
+
 const NAME = { maxBytes: 1024, oneLine: true };
 const PATH = { maxBytes: 4096, oneLine: true };
 const SHORT = { maxBytes: 256, allowBlank: true, oneLine: true };
@@ -134,5 +142,53 @@ export class CodeAreaStore {
     await this.tables.ensure();
     const [r] = await this.conn.query(`SELECT COUNT(*) AS n FROM code_areas WHERE (? IS NULL OR project = ?)`, [p, p]);
     return num(r?.n);
+  }
+
+  /** The files agents touched most, most touches first (ties: most recent first). */
+  async mostTouched(q: { project?: string | null; limit?: number } = {}): Promise<CodeArea[]> {
+    const project = optionalText(q.project, 'project', NAME);
+    const limit = limitArg(q.limit, 20, 10_000);
+    await this.tables.ensure();
+    const rows = await this.conn.query(
+      `SELECT ${COLS} FROM code_areas WHERE (?1 IS NULL OR project = ?1)
+       ORDER BY touch_count DESC, last_touched_at DESC, id DESC LIMIT ?2`,
+      [project, limit],
+    );
+    return rows.map(rowToArea);
+  }
+
+  /**
+   * One file's activity: the rows whose project is one of `projects` and whose path is one of `paths`
+   * (a file may be recorded relative to its project or absolute). Index lookups on
+   * UNIQUE(project, file_path) only, so the cost does not grow with the table.
+   */
+  async forFile(q: { projects: string[]; paths: string[] }): Promise<FileActivity> {
+    if (!Array.isArray(q?.projects) || !Array.isArray(q.paths))
+      throw new InvalidInputError('projects and paths must be lists');
+    const projects = q.projects.slice(0, 8).map((p) => requireText(p, 'project', NAME));
+    const paths = q.paths.slice(0, 8).map((p) => requireText(p, 'file_path', PATH));
+    if (!projects.length || !paths.length) return { touchCount: 0, lastTouchedAt: null, areas: [] };
+    await this.tables.ensure();
+    const rows = await this.conn.query(
+      `SELECT ${COLS} FROM code_areas
+       WHERE project IN (SELECT value FROM json_each(?1)) AND file_path IN (SELECT value FROM json_each(?2))
+       ORDER BY last_touched_at DESC, id DESC`,
+      [JSON.stringify(projects), JSON.stringify(paths)],
+    );
+    const areas = rows.map(rowToArea);
+    return {
+      touchCount: areas.reduce((n, a) => n + a.touchCount, 0),
+      lastTouchedAt: areas[0]?.lastTouchedAt ?? null,
+      areas,
+    };
+  }
+
+  /** A cheap value that changes when any writer touches a file (a new row, or a bump of the newest time). */
+  async changeMarker(): Promise<string> {
+    await this.tables.ensure();
+    const [r] = await this.conn.query(
+      `SELECT COUNT(*) AS n, TOTAL(touch_count) AS c, MAX(last_touched_at) AS t FROM code_areas`,
+    );
+    return `${num(r?.n)}:${num(r?.c)}:${str(r?.t)}`;
   }
 }

@@ -16,3 +16,4 @@ export * from './codeAreas';
 export * from './transcripts';
 export { transcriptMatch } from './transcriptQuery';
 export { ICM_DDL, icmNow, icmJsonTime, type IcmConn } from './icmTables';
+export { fileNamePhrase, memoriesForFile, type FileMemories, type FileMemoryQuery } from './fileMemories';

@@ -45,6 +45,19 @@ export interface Message {
   metadata: string;
 }
 
+/** A session as a browser lists it: the row, its message count and its first prompt. */
+export interface SessionSummary extends Session {
+  messageCount: number;
+  /** The first user message's first 200 characters (null: no user message yet). */
+  firstPrompt: string | null;
+}
+
+/** Where the next page of `sessionPage` starts (the last row of this one). */
+export interface SessionCursor {
+  updatedAt: string;
+  id: string;
+}
+
 export interface TranscriptHit {
   message: Message;
   session: Session;
@@ -353,5 +366,94 @@ export class TranscriptStore {
       oldest: strOrNull(r?.oldest),
       newest: strOrNull(r?.newest),
     };
+  }
+
+  /**
+   * One page of sessions for a browser, most recently active first, each with its message count and
+   * first prompt, in one statement (per row: two lookups on `idx_messages_session`). Keyset-paged
+   * on (updated_at, id): `next` is the cursor of the following page, null after the last.
+   */
+  async sessionPage(
+    opts: { project?: string | null; limit?: number; after?: SessionCursor | null } = {},
+  ): Promise<{ items: SessionSummary[]; next: SessionCursor | null }> {
+    const limit = limitArg(opts.limit, 50, 1000);
+    const project = optionalText(opts.project, 'project', PROJECT);
+    const after = opts.after ?? null;
+    if (after !== null && (typeof after.updatedAt !== 'string' || typeof after.id !== 'string'))
+      throw new InvalidInputError('after must be a cursor {updatedAt, id} from the previous page');
+    await this.tables.ensure();
+    const rows = await this.conn.query(
+      `SELECT s.id, s.agent, s.project, s.started_at, s.updated_at, s.metadata,
+         (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) AS message_count,
+         (SELECT substr(m.content, 1, 200) FROM messages m WHERE m.session_id = s.id AND m.role = 'user'
+          ORDER BY m.ts ASC, m.rowid ASC LIMIT 1) AS first_prompt
+       FROM sessions s
+       WHERE (?1 IS NULL OR s.project = ?1)
+         AND (?2 IS NULL OR s.updated_at < ?2 OR (s.updated_at = ?2 AND s.id < ?3))
+       ORDER BY s.updated_at DESC, s.id DESC LIMIT ?4`,
+      [project, after?.updatedAt ?? null, after?.id ?? null, limit + 1],
+    );
+    const items = rows.slice(0, limit).map((r): SessionSummary => ({
+      ...rowToSession(r),
+      messageCount: num(r.message_count),
+      firstPrompt: strOrNull(r.first_prompt),
+    }));
+    const last = items[items.length - 1];
+    return { items, next: rows.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null };
+  }
+
+  /** One session with its message count and first prompt, or null. */
+  async sessionSummary(id: string): Promise<SessionSummary | null> {
+    const sid = sessionId(id, 'id');
+    await this.tables.ensure();
+    const [r] = await this.conn.query(
+      `SELECT s.id, s.agent, s.project, s.started_at, s.updated_at, s.metadata,
+         (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id) AS message_count,
+         (SELECT substr(m.content, 1, 200) FROM messages m WHERE m.session_id = s.id AND m.role = 'user'
+          ORDER BY m.ts ASC, m.rowid ASC LIMIT 1) AS first_prompt
+       FROM sessions s WHERE s.id = ?`,
+      [sid],
+    );
+    return r
+      ? { ...rowToSession(r), messageCount: num(r.message_count), firstPrompt: strOrNull(r.first_prompt) }
+      : null;
+  }
+
+  /** Number of sessions, optionally one project's. */
+  async countSessions(project?: string | null): Promise<number> {
+    const p = optionalText(project, 'project', PROJECT);
+    await this.tables.ensure();
+    const [r] = await this.conn.query(`SELECT COUNT(*) AS n FROM sessions WHERE (?1 IS NULL OR project = ?1)`, [p]);
+    return num(r?.n);
+  }
+
+  /**
+   * How many messages come before this one in its session (the order of `messages()`), so a reader can
+   * open the session at it; null when the message is not in that session.
+   */
+  async messagePosition(session: string, messageId: string): Promise<number | null> {
+    const sid = sessionId(session);
+    const mid = validateId(messageId);
+    await this.tables.ensure();
+    const [r] = await this.conn.query(
+      `SELECT t.ts IS NOT NULL AS found,
+         (SELECT COUNT(*) FROM messages m WHERE m.session_id = ?1 AND (m.ts < t.ts OR (m.ts = t.ts AND m.rowid < t.r))) AS n
+       FROM (SELECT 1) LEFT JOIN (SELECT ts, rowid AS r FROM messages WHERE id = ?2 AND session_id = ?1) t`,
+      [sid, mid],
+    );
+    return r && num(r.found) ? num(r.n) : null;
+  }
+
+  /**
+   * A cheap value that changes when any writer adds a session or a message, or deletes a session (the
+   * memories change marker does not see these tables on a remote store).
+   */
+  async changeMarker(): Promise<string> {
+    await this.tables.ensure();
+    const [r] = await this.conn.query(
+      `SELECT (SELECT COUNT(*) FROM sessions) AS s, (SELECT MAX(updated_at) FROM sessions) AS u,
+              (SELECT MAX(rowid) FROM messages) AS m`,
+    );
+    return `${num(r?.s)}:${str(r?.u)}:${num(r?.m)}`;
   }
 }

@@ -21,12 +21,13 @@ interface Proc {
   ms: number;
 }
 
-function mnemos(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string } = {}): Promise<Proc> {
+function mnemos(args: string[], opts: { env?: NodeJS.ProcessEnv; stdin?: string; cwd?: string } = {}): Promise<Proc> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [BIN, ...args], {
       env: { PATH: process.env.PATH, XDG_DATA_HOME: tmpDir('mnemos-bin-home-'), ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: opts.cwd,
     });
     let stdout = '';
     let stderr = '';
@@ -185,6 +186,59 @@ describe('the built bin dist/cli.js', () => {
     test('exits 4 like a refused token on a server', () => {
       assert.equal(r.code, 4, r.stderr);
     });
+  });
+
+  test('init connects and disconnects an agent (jsonc-parser bundled from its ESM build), and its hook runs', async () => {
+    // The bundled init once crashed on jsonc-parser's UMD require('./impl/format') (scripts/build.mjs aliases it).
+    const ws = tmpDir('mnemos-bin-init-');
+    const home = tmpDir('mnemos-bin-init-home-');
+    const db = path.join(ws, 'agent memories.db');
+    fs.mkdirSync(path.join(ws, '.claude'));
+    const mine = '{\n    "permissions": { "allow": ["Bash(ls)"] }\n}\n';
+    fs.writeFileSync(path.join(ws, '.claude/settings.json'), mine);
+    const r = await mnemos(['--db', db, 'init', '--agent', 'claude', '--scope', 'workspace'], {
+      cwd: ws,
+      env: { HOME: home },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^updated +\S+settings\.json {2}\(claude: hooks\)$/m);
+    const settings = JSON.parse(fs.readFileSync(path.join(ws, '.claude/settings.json'), 'utf8'));
+    assert.deepEqual(settings.permissions, { allow: ['Bash(ls)'] });
+    const start = settings.hooks.SessionStart[0].hooks[0].command as string;
+    assert.equal(start, `mnemos hook start --agent claude --db "${db}"`);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(ws, '.mcp.json'), 'utf8')).mcpServers.mnemos.args, [
+      'serve',
+      '--db',
+      db,
+    ]);
+    // The written hook line, run through the bundle, reaches that database: a stored memory comes back as context.
+    assert.equal(
+      (await mnemos(['--db', db, 'store', '-t', 'preferences', '-c', 'tabs over spaces in the zebra parser'])).code,
+      0,
+    );
+    const prompt = settings.hooks.UserPromptSubmit[0].hooks[0].command as string;
+    const hookArgs = prompt
+      .replace(/^mnemos /, '')
+      .replace(/"([^"]*)"/g, '$1')
+      .split(/ (?=--)| (?=prompt)/);
+    const argv = ['hook', 'prompt', '--agent', 'claude', '--db', db];
+    assert.deepEqual(hookArgs.join(' '), argv.join(' '));
+    const payload = JSON.stringify({
+      session_id: 's1',
+      hook_event_name: 'UserPromptSubmit',
+      cwd: ws,
+      prompt: 'how do we indent the zebra parser, tabs or spaces?',
+    });
+    const h = await mnemos(argv, {
+      stdin: payload,
+      env: { MNEMOS_STATE_DIR: tmpDir('mnemos-bin-state-'), MNEMOS_HOOK_MIN_SCORE: '0' },
+    });
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, /zebra parser/);
+    const removed = await mnemos(['init', '--agent', 'claude', '--remove'], { cwd: ws, env: { HOME: home } });
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal(fs.readFileSync(path.join(ws, '.claude/settings.json'), 'utf8'), mine);
+    assert.ok(!fs.existsSync(path.join(ws, '.mcp.json')));
   });
 
   test('a reader that closes the pipe early ends the bin quietly', async () => {

@@ -7,7 +7,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { AGENTS, initCommand, isMnemosHookCommand, parseInitArgs, runInit } from '../../src/init';
+import {
+  AGENTS,
+  applyInit,
+  connectedAgents,
+  initCommand,
+  isMnemosHookCommand,
+  parseInitArgs,
+  planInit,
+  runInit,
+  StalePlanError,
+} from '../../src/init';
 import { ConfigFileError } from '../../src/init/jsonFile';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-init-'));
@@ -261,5 +271,100 @@ describe('the command line', () => {
     write(path.join(ws, '.mcp.json'), 'nope');
     assert.equal(initCommand(['--agent', 'claude'], io), 1);
     assert.match(err, /not valid JSON/);
+  });
+});
+
+describe('plan, then apply (the CLI and the extension share them)', () => {
+  test('planning writes nothing; applying writes exactly the planned texts', () => {
+    const { ws, home } = workspaceWithOthers();
+    const before = { ...snapshot(ws), ...snapshot(home) };
+    const plan = planInit({ agents: [...AGENTS], scope: 'workspace', cwd: ws, home, env: {} });
+    assert.deepEqual({ ...snapshot(ws), ...snapshot(home) }, before);
+    assert.ok(plan.changes.every((c) => c.action === 'unchanged' || c.before !== c.after));
+    applyInit(plan);
+    for (const c of plan.changes) {
+      const now = fs.existsSync(c.file) ? fs.readFileSync(c.file, 'utf8') : null;
+      assert.equal(now, c.after, c.file);
+    }
+    // A removal plan names the files it would delete with `after: null`.
+    const removal = planInit({ agents: [...AGENTS], scope: 'workspace', cwd: ws, home, env: {}, remove: true });
+    assert.ok(removal.changes.some((c) => c.action === 'deleted' && c.after === null) === false);
+    applyInit(removal);
+    assert.deepEqual({ ...snapshot(ws), ...snapshot(home) }, before);
+  });
+
+  test('a file edited between the plan and its application stops the whole write', () => {
+    const { ws, home } = workspaceWithOthers();
+    const plan = planInit({ agents: ['claude', 'codex'], scope: 'workspace', cwd: ws, home, env: {} });
+    const edited = pretty({ ...OTHERS.mcp, edited: true });
+    write(path.join(ws, '.mcp.json'), edited);
+    const before = snapshot(ws);
+    assert.throws(() => applyInit(plan), StalePlanError);
+    assert.deepEqual(snapshot(ws), before, 'not even the files planned before the edited one were written');
+  });
+
+  test('--db goes into every hook command and MCP entry, quoted when the path has a space', () => {
+    const ws = tmp();
+    const home = tmp();
+    const db = path.join(ws, 'my data', 'memories.db');
+    runInit({ agents: [...AGENTS], scope: 'workspace', cwd: ws, home, env: {}, db });
+    const claude = json(path.join(ws, '.claude/settings.json'));
+    assert.equal(claude.hooks.SessionStart[0].hooks[0].command, `mnemos hook start --agent claude --db "${db}"`);
+    assert.ok(isMnemosHookCommand(claude.hooks.SessionStart[0].hooks[0].command));
+    assert.deepEqual(json(path.join(ws, '.mcp.json')).mcpServers.mnemos.args, ['serve', '--db', db]);
+    assert.equal(
+      json(path.join(ws, '.github/hooks/mnemos.json')).hooks.Stop[0].bash,
+      `mnemos hook stop --agent vscode --db "${db}"`,
+    );
+    assert.match(
+      fs.readFileSync(path.join(ws, '.codex/config.toml'), 'utf8'),
+      /args = \["serve", "--db", ".*my data.*"\]/,
+    );
+    // Another database replaces the hook entries (they are recognised by their command), not adds to them.
+    runInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, env: {}, db: '/data/other.db' });
+    const starts = json(path.join(ws, '.claude/settings.json')).hooks.SessionStart;
+    assert.deepEqual(
+      starts.map((g: { hooks: { command: string }[] }) => g.hooks[0].command),
+      ['mnemos hook start --agent claude --db /data/other.db'],
+    );
+    assert.throws(() => planInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, db: '/a"b' }), /quoted/);
+  });
+
+  test('entries are inserted with the file’s own indentation (4 spaces, tabs) and line ends', () => {
+    const ws = tmp();
+    const home = tmp();
+    const four = '{\n    "permissions": {\n        "allow": []\n    }\n}\n';
+    write(path.join(ws, '.claude/settings.json'), four);
+    const tabs = '{\r\n\t"mcpServers": {\r\n\t\t"github": { "command": "gh" }\r\n\t}\r\n}\r\n';
+    write(path.join(ws, '.mcp.json'), tabs);
+    runInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, env: {} });
+    const settings = fs.readFileSync(path.join(ws, '.claude/settings.json'), 'utf8');
+    assert.ok(
+      settings.startsWith('{\n    "permissions": {\n        "allow": []\n    },\n    "hooks": {\n        "'),
+      settings,
+    );
+    assert.doesNotMatch(settings, /^ {2}"|^ {6}"/m, 'no 2-space indentation mixed in');
+    const mcp = fs.readFileSync(path.join(ws, '.mcp.json'), 'utf8');
+    assert.match(mcp, /\r\n\t\t"mnemos": \{\r\n\t\t\t"type": "stdio",\r\n/);
+    assert.doesNotMatch(mcp.replace(/\r\n/g, ''), /\n/, 'no bare \\n line ends');
+    runInit({ agents: ['claude'], scope: 'workspace', cwd: ws, home, env: {}, remove: true });
+    assert.equal(fs.readFileSync(path.join(ws, '.claude/settings.json'), 'utf8'), four);
+    assert.equal(fs.readFileSync(path.join(ws, '.mcp.json'), 'utf8'), tabs);
+  });
+
+  test('connectedAgents reads which agents hold Mnemos’s hooks, per scope', () => {
+    const { ws, home } = workspaceWithOthers();
+    assert.deepEqual(connectedAgents({ cwd: ws, home, env: {} }), []);
+    runInit({ agents: ['claude', 'vscode'], scope: 'workspace', cwd: ws, home, env: {} });
+    runInit({ agents: ['codex'], scope: 'user', cwd: ws, home, env: {} });
+    const list = connectedAgents({ cwd: ws, home, env: {} }).map((c) => `${c.agent}@${c.scope}`);
+    assert.deepEqual(list, ['vscode@workspace', 'claude@workspace', 'codex@user']);
+    runInit({ agents: ['copilot-cli'], scope: 'workspace', cwd: ws, home, env: {} });
+    assert.ok(connectedAgents({ cwd: ws, home, env: {} }).some((c) => c.agent === 'copilot-cli'));
+    runInit({ agents: [...AGENTS], scope: 'workspace', cwd: ws, home, env: {}, remove: true });
+    assert.deepEqual(
+      connectedAgents({ cwd: ws, home, env: {} }).map((c) => `${c.agent}@${c.scope}`),
+      ['codex@user'],
+    );
   });
 });

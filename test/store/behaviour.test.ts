@@ -512,6 +512,39 @@ forEachMode('store: listing, topics, stats, health', (ctx) => {
     assert.equal(recent.items.length, 250);
     await assert.rejects(s.list({ cursor: 'garbage' }), InvalidInputError);
   });
+  test('list by weight pages through ties and NULL weights: each memory once, newest first among equals, NULL last', async () => {
+    const s = await ctx.fresh();
+    const rows = await s.storeMany(Array.from({ length: 60 }, (_, i) => mem(`t${i % 3}`, `tie ${i}`)));
+    const ids = rows.map((r) => r.id);
+    await s.sql(`UPDATE memories SET weight = 0.4 WHERE id IN (?, ?, ?, ?)`, [ids[3], ids[20], ids[21], ids[40]]);
+    await s.sql(`UPDATE memories SET weight = NULL WHERE id IN (?, ?, ?)`, [ids[5], ids[6], ids[50]]);
+    const seen: { id: string; weight: number | null }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<MnemosStore['list']>> = await s.list({ limit: 7, cursor });
+      assert.ok(page.items.length <= 7);
+      for (const m of page.items) {
+        const [r] = await s.sql(`SELECT weight FROM memories WHERE id = ?`, [m.id]);
+        seen.push({ id: m.id, weight: r.weight === null ? null : Number(r.weight) });
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.equal(new Set(seen.map((x) => x.id)).size, 60);
+    assert.equal(seen.length, 60);
+    const order = seen.map((x) => x.weight);
+    assert.deepEqual(order, [...Array(53).fill(1), ...Array(4).fill(0.4), null, null, null]);
+    // Among equal weights, newest (highest rowid, stored last) first.
+    const heavy = seen.slice(0, 53).map((x) => ids.indexOf(x.id));
+    assert.deepEqual(
+      heavy,
+      [...heavy].sort((a, b) => b - a),
+    );
+    assert.deepEqual(
+      seen.slice(57).map((x) => x.id),
+      [ids[50], ids[6], ids[5]],
+    );
+    await assert.rejects(s.list({ cursor: Buffer.from('[1,"x"]').toString('base64url') }), InvalidInputError);
+  });
   test('topic prefix lists every topic under it', async () => {
     const s = await ctx.fresh();
     await s.storeMany([mem('project:a', '1'), mem('project:b', '2'), mem('projects', '3'), mem('other', '4')]);

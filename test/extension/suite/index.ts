@@ -12,6 +12,8 @@ import './embeddings';
 import './tools';
 import './mcp';
 import './memoirs';
+import './sessions';
+import './agents';
 import { runAll } from './harness';
 
 export function run(): Promise<void> {
