@@ -3,7 +3,7 @@
  *   start    the wake-up pack (project-scoped, token-budgeted) as additional context
  *   prompt   memories relevant to the prompt, above a measured score, within a budget; else nothing
  *   post     records edited files (code areas), counts calls, resolves errors, extracts every N calls
- *   compact / stop / end   extracts from the transcript (and archives it when enabled)
+ *   compact / stop / end   extracts from the transcript (and archives it into ICM's sessions/messages when enabled)
  * Extracted memories are deduplicated three ways: by hash within the session, by the store's hash
  * (same topic and text), and by word overlap with what the topic already holds (near duplicates).
  */
@@ -199,8 +199,18 @@ export async function runHook(ev: HookEvent, deps: HookDeps, cfg: HookConfig = D
         deps,
       );
       await deps.saveState(sid, state);
-      if (cfg.archive && deps.archive && ev.event !== 'stop') await deps.archive(sid, msgs);
-      return { note: `${msgs.length} messages, ${stored} stored` };
+      let archived = '';
+      if (cfg.archive && deps.archive && ev.sessionId && msgs.length) {
+        try {
+          archived = `, ${await deps.archive(ev.sessionId, msgs, { project })} archived`;
+        } catch (e) {
+          // The memories extracted above are kept; the archive catches up at the next compaction or stop.
+          deps.logger.log('warn', 'transcript not archived', {
+            error: String((e as Error)?.message ?? e).slice(0, 300),
+          });
+        }
+      }
+      return { note: `${msgs.length} messages, ${stored} stored${archived}` };
     }
   }
 }

@@ -146,41 +146,106 @@ function collect(v: unknown, out: TranscriptMessage[], depth: number): void {
     if (k in o) collect(o[k], out, depth + 1);
 }
 
-/** The last `maxBytes` of a transcript (JSONL, or one JSON document), as messages; [] when unreadable. */
-export function readTranscript(file: string, maxBytes: number): TranscriptMessage[] {
-  let fd: number | undefined;
+/** A transcript read takes at most this long (a network file system that stalls, a huge file): then it is []. */
+export const TRANSCRIPT_READ_MS = 3000;
+
+const sha = (t: string) => createHash('sha256').update(t).digest('hex').slice(0, 32);
+
+/**
+ * Gives each message a key that stays the same however often the transcript is read again, and whatever
+ * window of it is read: JSONL messages by their line's hash and their place in that line (a line is one
+ * record: its own timestamp or uuid makes it unique), one JSON document's by their text and occurrence.
+ */
+function keyed(out: TranscriptMessage[], from: number, lineHash: string | undefined, seen: Map<string, number>): void {
+  for (let i = from; i < out.length; i++) {
+    const m = out[i];
+    if (lineHash) m.key = `${lineHash}:${i - from}`;
+    else {
+      const h = sha(`${m.role}\0${m.text}`);
+      const n = (seen.get(h) ?? 0) + 1;
+      seen.set(h, n);
+      m.key = `${h}:${n}`;
+    }
+  }
+}
+
+/** Parses transcript text (JSONL, or one JSON document when `whole`), within a deadline. */
+export function parseTranscript(text: string, whole: boolean, deadline = Infinity): TranscriptMessage[] {
+  const out: TranscriptMessage[] = [];
+  const seen = new Map<string, number>();
+  const t = text.trimStart();
+  if (whole && (t.startsWith('[') || t.startsWith('{')) && !/\}\s*\n\s*\{/.test(t.slice(0, 4096))) {
+    try {
+      collect(JSON.parse(t), out, 0);
+      keyed(out, 0, undefined, seen);
+      return out;
+    } catch {
+      out.length = 0; // JSONL after all
+    }
+  }
+  for (const line of text.split('\n')) {
+    if (out.length > 5000 || Date.now() > deadline) break;
+    const l = line.trim();
+    if (!l.startsWith('{')) continue;
+    try {
+      const from = out.length;
+      collect(JSON.parse(l), out, 0);
+      keyed(out, from, sha(l), seen);
+    } catch {
+      /* a torn or foreign line */
+    }
+  }
+  return out;
+}
+
+/**
+ * The last `maxBytes` of a transcript (JSONL, or one JSON document), as messages; [] when unreadable.
+ * Only a regular file is read, opened non-blocking (a FIFO, a device or a socket in `transcript_path`
+ * would otherwise block the hook forever), only the bytes it had when opened, off the main thread, and
+ * within `timeoutMs`.
+ */
+export async function readTranscript(
+  file: string,
+  maxBytes: number,
+  timeoutMs = TRANSCRIPT_READ_MS,
+): Promise<TranscriptMessage[]> {
+  const deadline = Date.now() + timeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<TranscriptMessage[]>((resolve) => {
+    timer = setTimeout(() => resolve([]), timeoutMs);
+  });
+  const read = (async (): Promise<TranscriptMessage[]> => {
+    let fh: fs.promises.FileHandle | undefined;
+    try {
+      if (!(await fs.promises.stat(file)).isFile()) return [];
+      fh = await fs.promises.open(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+      const st = await fh.stat();
+      if (!st.isFile()) return [];
+      const size = st.size;
+      const start = Math.max(0, size - maxBytes);
+      const buf = Buffer.alloc(size - start);
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await fh.read(buf, got, buf.length - got, start + got);
+        if (!bytesRead || Date.now() > deadline) break;
+        got += bytesRead;
+      }
+      let text = buf.subarray(0, got).toString('utf8');
+      if (start > 0) {
+        const nl = text.indexOf('\n');
+        text = nl < 0 ? '' : text.slice(nl + 1); // a partial first line
+      }
+      return parseTranscript(text, start === 0, deadline);
+    } catch {
+      return [];
+    } finally {
+      await fh?.close().catch(() => undefined);
+    }
+  })();
   try {
-    fd = fs.openSync(file, 'r');
-    const size = fs.fstatSync(fd).size;
-    const start = Math.max(0, size - maxBytes);
-    const buf = Buffer.alloc(size - start);
-    fs.readSync(fd, buf, 0, buf.length, start);
-    let text = buf.toString('utf8');
-    if (start > 0) text = text.slice(text.indexOf('\n') + 1); // a partial first line
-    const out: TranscriptMessage[] = [];
-    const whole = text.trimStart();
-    if (start === 0 && (whole.startsWith('[') || whole.startsWith('{')) && !/\}\s*\n\s*\{/.test(whole.slice(0, 4096))) {
-      try {
-        collect(JSON.parse(whole), out, 0);
-        return out;
-      } catch {
-        /* JSONL after all */
-      }
-    }
-    for (const line of text.split('\n')) {
-      const l = line.trim();
-      if (!l.startsWith('{')) continue;
-      try {
-        collect(JSON.parse(l), out, 0);
-      } catch {
-        /* a torn or foreign line */
-      }
-    }
-    return out;
-  } catch {
-    return [];
+    return await Promise.race([read, timeout]);
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    clearTimeout(timer);
   }
 }
 

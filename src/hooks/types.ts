@@ -75,6 +75,8 @@ export interface TranscriptMessage {
   role: 'user' | 'assistant' | 'tool';
   text: string;
   isError?: boolean;
+  /** Stable across reads of the same transcript (the archive's message id comes from it). */
+  key?: string;
 }
 
 /** Per-session counters kept between hook processes (a small file; see state.ts). */
@@ -106,8 +108,11 @@ export interface HookDeps {
   loadState(sessionId: string): Promise<SessionState>;
   saveState(sessionId: string, s: SessionState): Promise<void>;
   readTranscript(path: string, maxBytes: number): Promise<TranscriptMessage[]>;
-  /** Transcript archive (ICM's sessions/messages) when enabled. TODO(lead): ICM's tables in the store. */
-  archive?(sessionId: string, messages: TranscriptMessage[]): Promise<void>;
+  /**
+   * Archives a transcript into ICM's sessions/messages (MNEMOS_HOOK_ARCHIVE=1), idempotently: messages the
+   * session already holds are not written again. Returns how many messages were added.
+   */
+  archive?(sessionId: string, messages: TranscriptMessage[], meta: { project?: string }): Promise<number>;
   logger: HookLogger;
   now(): Date;
 }

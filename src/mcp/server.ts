@@ -32,6 +32,24 @@ export interface McpServerOptions {
   log?: (line: string) => void;
   /** Strings to scrub from anything logged or returned (e.g. the auth token). */
   secrets?: readonly (string | undefined)[];
+  /**
+   * ICM's store nudge: after this many tool calls without an `icm_memory_store`, every result carries
+   * ICM's hint. Default: `MNEMOS_STORE_NUDGE` from `env` (0 or absent: off; ICM itself always nudges at 10).
+   */
+  storeNudge?: number;
+  /** Where `MNEMOS_STORE_NUDGE` is read from. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `MNEMOS_STORE_NUDGE=N`: a whole number of calls, 0 or absent = off; anything else is off too (and said so). */
+export function storeNudgeFromEnv(env: NodeJS.ProcessEnv, log?: (line: string) => void): number {
+  const v = env.MNEMOS_STORE_NUDGE?.trim();
+  if (!v) return 0;
+  if (/^\d{1,6}$/.test(v)) return Number(v);
+  log?.(
+    `MNEMOS_STORE_NUDGE=${JSON.stringify(v.slice(0, 40))} is not a whole number of tool calls; the store nudge is off`,
+  );
+  return 0;
 }
 
 export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {}): McpServer {
@@ -39,10 +57,12 @@ export function createMcpServer(store: MnemosStore, opts: McpServerOptions = {})
     { name: SERVER_NAME, version: SERVER_VERSION, title: 'Mnemos memory' },
     { capabilities: { tools: {} }, instructions: INSTRUCTIONS },
   );
+  const log = opts.log ?? ((line: string) => process.stderr.write(`[mnemos-mcp] ${line}\n`));
   const ctx = createToolContext(store, {
     compact: opts.compact ?? true,
-    log: opts.log ?? ((line: string) => process.stderr.write(`[mnemos-mcp] ${line}\n`)),
+    log,
     secrets: opts.secrets ?? [],
+    storeNudge: opts.storeNudge ?? storeNudgeFromEnv(opts.env ?? process.env, log),
   });
   for (const family of TOOL_FAMILIES) family.register(server, ctx);
   return server;

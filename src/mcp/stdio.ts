@@ -96,7 +96,7 @@ export async function runStdioServer(opts: RunStdioOptions = {}): Promise<void> 
 
   const restoreConsole = consoleToStderr();
   const stopLoggingUncaught = logUncaught(log, scrub);
-  const server = createMcpServer(store, { compact, log, secrets });
+  const server = createMcpServer(store, { compact, log, secrets, env });
   server.server.onerror = (e) => log(`protocol: ${scrub(e.message)}`);
   const transport = new LineTransport(opts.stdin ?? process.stdin, opts.stdout ?? process.stdout);
   const signal = stopSignals(log);

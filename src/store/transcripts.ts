@@ -266,6 +266,24 @@ export class TranscriptStore {
     };
   }
 
+  /**
+   * Which message ids the session already holds: all of them, or those of `ids` (one query either way).
+   * A transcript archived again (a hook at every compaction and stop) sends only the messages that are new.
+   */
+  async knownMessageIds(id: string, ids?: readonly string[]): Promise<Set<string>> {
+    const sid = sessionId(id);
+    if (ids !== undefined && !Array.isArray(ids)) throw new InvalidInputError('ids must be a list');
+    if (ids && !ids.length) return new Set();
+    await this.tables.ensure();
+    const rows = ids
+      ? await this.conn.query(
+          `SELECT id FROM messages WHERE session_id = ? AND id IN (SELECT value FROM json_each(?))`,
+          [sid, JSON.stringify(ids.map((x) => validateId(x)))],
+        )
+      : await this.conn.query(`SELECT id FROM messages WHERE session_id = ?`, [sid]);
+    return new Set(rows.map((r) => str(r.id)));
+  }
+
   /** A session's messages in order. */
   async messages(id: string, opts: { limit?: number; offset?: number } = {}): Promise<Message[]> {
     const sid = sessionId(id);

@@ -417,6 +417,24 @@ forEachMode('ICM rest: transcripts', (ctx) => {
     assert.equal((await transcripts.search('quokka')).length, 1);
   });
 
+  test('knownMessageIds: the session’s ids, or those of a list it holds; other sessions’ ids are not known', async () => {
+    const { transcripts } = await fresh(ctx);
+    const a = await transcripts.ensureSession('agent-session-a', { agent: 'claude-code' });
+    const b = await transcripts.ensureSession('agent-session-b', { agent: 'codex' });
+    await transcripts.recordMany([
+      { id: 'mh-1', sessionId: a, role: 'user', content: 'one' },
+      { id: 'mh-2', sessionId: a, role: 'assistant', content: 'two' },
+      { id: 'mh-3', sessionId: b, role: 'user', content: 'three' },
+    ]);
+    assert.deepEqual([...(await transcripts.knownMessageIds(a))].sort(), ['mh-1', 'mh-2']);
+    assert.deepEqual([...(await transcripts.knownMessageIds(a, ['mh-2', 'mh-3', 'mh-9']))], ['mh-2']);
+    assert.deepEqual([...(await transcripts.knownMessageIds(a, []))], []);
+    assert.deepEqual([...(await transcripts.knownMessageIds('no-such-session'))], []);
+    await assert.rejects(transcripts.knownMessageIds(a, 'mh-1' as unknown as string[]), InvalidInputError);
+    await assert.rejects(transcripts.knownMessageIds(a, ['\0']), InvalidInputError);
+    await assert.rejects(transcripts.knownMessageIds(''), InvalidInputError);
+  });
+
   test('stats and forget: messages deleted with their session, the index stays exact', async () => {
     const { conn, transcripts } = await fresh(ctx);
     const a = await transcripts.createSession({ agent: 'claude-code' });

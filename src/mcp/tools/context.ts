@@ -26,6 +26,22 @@ export interface ToolContextOptions {
   log: (line: string) => void;
   /** Strings to scrub from anything logged or returned (e.g. the auth token). */
   secrets: readonly (string | undefined)[];
+  /** ICM's store nudge: after this many tool calls without an `icm_memory_store`, results carry a hint; 0 = off. */
+  storeNudge?: number;
+}
+
+/** ICM's store nudge text (icm-mcp), appended to a tool result's text. */
+export const storeNudgeHint = (calls: number): string =>
+  `\n[ICM: ${calls} tool calls since last store. Consider saving important context with icm_memory_store before it is lost.]`;
+
+/** The result with ICM's hint appended to its last text part (or as a text part of its own). */
+function withHint(r: CallToolResult, hint: string): CallToolResult {
+  const content = [...r.content];
+  const last = content.length - 1;
+  const part = content[last];
+  if (part && part.type === 'text') content[last] = { ...part, text: part.text + hint };
+  else content.push({ type: 'text', text: hint.trimStart() });
+  return { ...r, content };
 }
 
 export const text = (t: string): CallToolResult => ({ content: [{ type: 'text', text: t }] });
@@ -58,15 +74,23 @@ export function createToolContext(store: MnemosStore, opts: ToolContextOptions):
     return toolError(`${name} failed with an internal error; the details are in the Mnemos MCP server's log (stderr).`);
   };
 
+  const nudge = Math.max(0, Math.floor(opts.storeNudge ?? 0));
+  let sinceStore = 0;
+  const run = async <A>(name: string, fn: (args: A) => Promise<Reply>, queued: boolean, args: A) => {
+    try {
+      const out = queued ? await writes.run(() => fn(args)) : await fn(args);
+      return typeof out === 'string' ? text(out) : out;
+    } catch (e) {
+      return failure(name, e);
+    }
+  };
   const guard =
     <A>(name: string, fn: (args: A) => Promise<Reply>, queued: boolean) =>
     async (args: A): Promise<CallToolResult> => {
-      try {
-        const out = queued ? await writes.run(() => fn(args)) : await fn(args);
-        return typeof out === 'string' ? text(out) : out;
-      } catch (e) {
-        return failure(name, e);
-      }
+      // ICM counts every call (a failed one too) and resets on every store, before the call runs.
+      const calls = name === 'icm_memory_store' ? (sinceStore = 0) : ++sinceStore;
+      const result = await run(name, fn, queued, args);
+      return nudge > 0 && calls >= nudge ? withHint(result, storeNudgeHint(calls)) : result;
     };
 
   return {
