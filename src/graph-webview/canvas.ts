@@ -108,7 +108,6 @@ export class GraphCanvas {
   private dpr = 1;
   private dirty = true;
   private raf = 0;
-  private firstPaintDone?: () => void;
   private hidden = new Set<string>();
   private relation = '';
   private hits = new Set<string>();
@@ -191,11 +190,19 @@ export class GraphCanvas {
     this.tickFor(WARM_MS);
     if (!this.userMoved) this.fit();
     this.geo = null;
-    this.dirty = true;
-    return new Promise((resolve) => {
-      this.firstPaintDone = resolve;
-      this.schedule();
-    });
+    // Drawn now rather than in the next animation frame: under load a frame can take 100+ ms.
+    this.draw();
+    this.dirty = false;
+    this.schedule();
+    // Resolved once the frame that shows this drawing has been produced: a task queued from the next
+    // animation-frame callback runs after that frame's rendering steps.
+    return new Promise((resolve) =>
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => resolve();
+        ch.port2.postMessage(null);
+      }),
+    );
   }
 
   setPalette(p: Palette): void {
@@ -305,8 +312,7 @@ export class GraphCanvas {
 
   private frame(): void {
     this.raf = 0;
-    // The first frame after new data shows the warmed-up layout as it is; ticks resume with the next one.
-    if (!this.settled && !this.firstPaintDone) {
+    if (!this.settled) {
       this.tickFor(TICK_MS);
       this.geo = null;
       this.dirty = true;
@@ -316,12 +322,6 @@ export class GraphCanvas {
     if (this.dirty) {
       this.draw();
       this.dirty = false;
-      if (this.firstPaintDone) {
-        const done = this.firstPaintDone;
-        this.firstPaintDone = undefined;
-        // Resolved in the next frame: by then this one has been composited.
-        requestAnimationFrame(() => done());
-      }
     }
     if (!this.settled) this.schedule();
   }
