@@ -251,9 +251,9 @@ export class GraphApp {
     this.title.title = data.memoir.description;
     this.counts.textContent = `${plural(data.concepts.length, 'concept')} · ${plural(data.links.length, 'link')}`;
     this.fillFilters();
-    const painted = this.graph.setData(data.concepts, data.links);
+    // Filters first: setData draws at once.
     this.applyFilters(false);
-    await painted;
+    await this.graph.setData(data.concepts, data.links);
     if (!performance.getEntriesByName('mnemos:graph-first-paint').length) {
       performance.measure('mnemos:graph-render', { start: t0, end: performance.now() });
       performance.measure('mnemos:graph-first-paint', 'mnemos:graph-ready');

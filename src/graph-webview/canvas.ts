@@ -108,7 +108,6 @@ export class GraphCanvas {
   private dpr = 1;
   private dirty = true;
   private raf = 0;
-  private firstPaintDone?: () => void;
   private hidden = new Set<string>();
   private relation = '';
   private hits = new Set<string>();
@@ -191,11 +190,25 @@ export class GraphCanvas {
     this.tickFor(WARM_MS);
     if (!this.userMoved) this.fit();
     this.geo = null;
+    // Drawn now rather than in the next animation frame (under load a frame can take 100+ ms), without
+    // names (measuring and placing them is a third of a frame); the layout and the full frame resume in the
+    // frame after, so nothing delays the one that shows this drawing.
+    this.draw(true);
     this.dirty = true;
-    return new Promise((resolve) => {
-      this.firstPaintDone = resolve;
+    cancelAnimationFrame(this.raf);
+    this.raf = requestAnimationFrame(() => {
+      this.raf = 0;
       this.schedule();
     });
+    // Resolved once the frame that shows this drawing has been produced: a task queued from the next
+    // animation-frame callback runs after that frame's rendering steps.
+    return new Promise((resolve) =>
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => resolve();
+        ch.port2.postMessage(null);
+      }),
+    );
   }
 
   setPalette(p: Palette): void {
@@ -305,8 +318,7 @@ export class GraphCanvas {
 
   private frame(): void {
     this.raf = 0;
-    // The first frame after new data shows the warmed-up layout as it is; ticks resume with the next one.
-    if (!this.settled && !this.firstPaintDone) {
+    if (!this.settled) {
       this.tickFor(TICK_MS);
       this.geo = null;
       this.dirty = true;
@@ -316,12 +328,6 @@ export class GraphCanvas {
     if (this.dirty) {
       this.draw();
       this.dirty = false;
-      if (this.firstPaintDone) {
-        const done = this.firstPaintDone;
-        this.firstPaintDone = undefined;
-        // Resolved in the next frame: by then this one has been composited.
-        requestAnimationFrame(() => done());
-      }
     }
     if (!this.settled) this.schedule();
   }
@@ -350,7 +356,7 @@ export class GraphCanvas {
     this.invalidate();
   }
 
-  private draw(): void {
+  private draw(quick = false): void {
     const { ctx, t, palette: p } = this;
     const dpr = this.dpr;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -454,7 +460,7 @@ export class GraphCanvas {
     };
     const claimName = (n: CanvasNode, force: boolean) =>
       claim(n.x! * t.k + t.x, (n.y! + radiusOf(n.degree)) * t.k + t.y + 2, this.labelWidth(n.name), 2, force);
-    if (t.k >= NODE_LABEL_ZOOM && (!light || visible.length <= LIGHT_LABELS)) {
+    if (!quick && t.k >= NODE_LABEL_ZOOM && (!light || visible.length <= LIGHT_LABELS)) {
       for (const n of extra) claimName(n, true);
       // A few concepts: every name (a small graph reads fine; a missing name there looks like a fault).
       const all = visible.length <= ALL_LABELS;
@@ -470,7 +476,7 @@ export class GraphCanvas {
     }
     ctx.globalAlpha = 1;
     this.lastFrame = { nodes: visible.length, edges: edges.length, labels: labelled.length + extra.length };
-    if (t.k >= EDGE_LABEL_ZOOM && !light) {
+    if (!quick && t.k >= EDGE_LABEL_ZOOM && !light) {
       ctx.font = fontPx(10);
       ctx.textBaseline = 'middle';
       ctx.fillStyle = p.edgeLabel;
