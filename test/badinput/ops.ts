@@ -149,9 +149,12 @@ export const CURSOR_CASES: CursorCase[] = [
   { name: 'base64 of an object', cursor: b64({ a: 1 }), invalid: true },
   { name: 'base64 of not-JSON', cursor: b64('not json'), invalid: true },
   { name: 'a 100 kB cursor', cursor: 'A'.repeat(100_000), invalid: true },
-  { name: 'base64 of a pair of the wrong types', cursor: b64(['x', 'y']) },
-  { name: 'base64 of a huge number and a NUL', cursor: b64([1e308, '\u0000']) },
-  { name: 'base64 of SQL', cursor: b64([1, "' OR 1=1 --"]) },
+  // A weight-order cursor is [weight, rowid]: anything else is refused, not read as a key.
+  { name: 'base64 of a pair of the wrong types', cursor: b64(['x', 'y']), invalid: true },
+  { name: 'base64 of a huge number and a NUL', cursor: b64([1e308, '\u0000']), invalid: true },
+  { name: 'base64 of SQL', cursor: b64([1, "' OR 1=1 --"]), invalid: true },
+  { name: 'base64 of a huge weight and rowid', cursor: b64([1e308, 1e308]) },
+  { name: 'base64 of a NULL-weight position', cursor: b64([null, 3]) },
 ];
 
 export interface FactorCase {
