@@ -4,7 +4,7 @@
  */
 import { passesProject } from '../mcp/match';
 import { buildWakeUp } from '../mcp/wakeup';
-import { configFromEnv, type MnemosStore, openStore, type SourceData } from '../store';
+import { configFromEnv, type MnemosStore, openStore, type SourceData, type StoreConfig } from '../store';
 import type { Dialect } from './adapters';
 import { loadState, readTranscript, saveState } from './local';
 import type { CodeAreaRecorder, CodeAreaTouch, HookDeps, HookLogger } from './types';
@@ -18,6 +18,8 @@ export interface StoreDepsOptions {
   logger: HookLogger;
   dialect: Dialect;
   sessionId?: string;
+  /** A store the caller keeps open (the warm helper): used instead of opening one, and not closed. */
+  sharedStore?: (config: StoreConfig) => Promise<MnemosStore>;
 }
 
 /** ICM's per-project topic families (`decisions-<project>`, `context-<project>`…); `errors-resolved` is global. */
@@ -52,6 +54,7 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promis
   let opened: Promise<MnemosStore> | undefined;
   const store = () =>
     (opened ??= (async () => {
+      if (o.sharedStore) return o.sharedStore(configFromEnv({}, o.env));
       const s = await openStore(configFromEnv({}, o.env));
       s.onBackgroundError = (e) =>
         o.logger.log('warn', 'store background error', { error: String((e as Error)?.message ?? e) });
@@ -102,7 +105,7 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promis
     logger: o.logger,
     now: () => new Date(),
     async close() {
-      if (!opened) return;
+      if (!opened || o.sharedStore) return;
       const s = await opened.catch(() => undefined);
       await s?.close();
     },
