@@ -13,6 +13,11 @@ import type * as Full from './full';
 const FULL = path.join(__dirname, 'cli-main.js');
 const HELPED = new Set(['recall', 'get', 'list', 'topics', 'stats']);
 
+// Node ≥ 22.1 keeps compiled code on disk: dist/cli-main.js and dist/mcp.js are then compiled once per
+// version. Node 20 has no such API (nothing happens there; the warm helper is what makes it fast).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an API Node 20's typings lack, probed at run time
+(require('node:module') as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
 const argv = process.argv.slice(2);
 const done = (p: Promise<void>) =>
   p.catch((e: unknown) => {
