@@ -8,7 +8,7 @@
  * nothing (exit 0), as an in-process hook that runs out of time does.
  */
 import type * as Full from '../cli/full';
-import { fileLogger, stateDir } from './local';
+import type * as Local from './local';
 import { helperDisabled, type HelperPaths, helperPaths, livePid, type RequestOutcome, sendRequest } from './helperWire';
 import { readStdin } from './stdin';
 
@@ -90,6 +90,8 @@ export async function hookClient(argv: string[], mainFile: string): Promise<void
   }
   if (r.stage === 'midway') return inProcess(input, true);
   // The helper is hung: the agent must not wait for a second attempt.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- node:crypto and the log code, only on this path
+  const { fileLogger, stateDir } = require('./local') as typeof Local;
   fileLogger(stateDir(env), { event: argv[0] }).log('error', 'helper did not answer; the agent got no output', {
     error: r.reason,
   });
