@@ -82,12 +82,12 @@ const mcpApart = {
 // Entries whose source does not exist yet are skipped, so the build works while features land.
 const entries = [
   { in: 'src/extension/extension.ts', out: 'extension', opts: node },
-  {
-    in: 'src/cli/main.ts',
-    out: 'cli',
-    opts: { ...node, plugins: [...node.plugins, mcpApart], banner: { js: '#!/usr/bin/env node' } },
-  },
+  // dist/cli.js and dist/hook.js are small entries (the warm helper's clients, src/hooks/client.ts); the
+  // whole CLI, the hook and the helper are dist/cli-main.js, required only when the work runs in-process.
+  { in: 'src/cli/launch.ts', out: 'cli', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
+  { in: 'src/cli/full.ts', out: 'cli-main', opts: { ...node, plugins: [...node.plugins, mcpApart] } },
   { in: 'src/mcp/cli.ts', out: 'mcp', opts: node },
+  { in: 'src/mcp/front.ts', out: 'mcp-front', opts: node },
   { in: 'src/embed/worker.ts', out: 'embed-worker', opts: node },
   { in: 'src/hooks/bin.ts', out: 'hook', opts: { ...node, banner: { js: '#!/usr/bin/env node' } } },
   {
@@ -141,6 +141,69 @@ if (fs.existsSync(codicons)) {
     fs.copyFileSync(path.join(codicons, f), path.join(root, 'dist/codicons', f));
 }
 if (fs.existsSync(path.join(root, 'dist/cli.js'))) fs.chmodSync(path.join(root, 'dist/cli.js'), 0o755);
+await recordToolList();
+
+// dist/mcp-tools.json: what `mnemos serve`'s front (src/mcp/front.ts) answers before the real server is
+// loaded — recorded from the built server itself (initialize and tools/list over its stdio), so the two
+// cannot differ; plus the SDK's protocol versions, for the front's version negotiation.
+async function recordToolList() {
+  const full = path.join(root, 'dist/cli-main.js');
+  if (!fs.existsSync(full) || !fs.existsSync(path.join(root, 'dist/mcp.js'))) return;
+  const { SUPPORTED_PROTOCOL_VERSIONS, LATEST_PROTOCOL_VERSION } = await import('@modelcontextprotocol/sdk/types.js');
+  const { spawn } = await import('node:child_process');
+  const os = await import('node:os');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnemos-build-'));
+  try {
+    const script =
+      "const {PassThrough,Writable}=require('node:stream');const i=new PassThrough();let o='';" +
+      'const w=new Writable({write(c,e,cb){o+=c;cb()}});' +
+      `i.end(${JSON.stringify(
+        [
+          {
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'initialize',
+            params: {
+              protocolVersion: LATEST_PROTOCOL_VERSION,
+              capabilities: {},
+              clientInfo: { name: 'build', version: '0' },
+            },
+          },
+          { jsonrpc: '2.0', method: 'notifications/initialized' },
+          { jsonrpc: '2.0', id: 2, method: 'tools/list' },
+        ]
+          .map((m) => JSON.stringify(m))
+          .join('\n') + '\n',
+      )});` +
+      `require(${JSON.stringify(full)}).main(['serve','--db',${JSON.stringify(path.join(dir, 'm.db'))}],{stdin:i,stdout:w,stderr:new Writable({write(c,e,cb){cb()}}),env:{...process.env,MNEMOS_EMBED_MODEL:'off',RUST_LOG:'off'}}).then(c=>{process.stdout.write(o);process.exit(c)})`;
+    const text = await new Promise((resolve, reject) => {
+      const p = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let s = '';
+      p.stdout.on('data', (d) => (s += d));
+      p.on('error', reject);
+      p.on('close', (code) => (code === 0 ? resolve(s) : reject(new Error(`recording the tool list: exit ${code}`))));
+    });
+    const replies = new Map(
+      String(text)
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .map((m) => [m.id, m]),
+    );
+    const init = replies.get(1)?.result;
+    const tools = replies.get(2)?.result?.tools;
+    if (!init || !Array.isArray(tools)) throw new Error(`recording the tool list: unexpected answers ${text}`);
+    const data = {
+      initialize: init,
+      supportedVersions: SUPPORTED_PROTOCOL_VERSIONS,
+      latestVersion: LATEST_PROTOCOL_VERSION,
+      tools,
+    };
+    fs.writeFileSync(path.join(root, 'dist/mcp-tools.json'), JSON.stringify(data));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 console.log(
   `built ${entries.map((e) => e.out).join(', ')} in ${Math.round(performance.now() - t0)} ms${watch ? ' (watching)' : ''}`,
 );

@@ -104,7 +104,7 @@ done
 
 T0=$(date +%s%N)
 if [ -n "$BUILD" ]; then node scripts/build.mjs --minify; fi
-for f in extension cli mcp hook embed-worker webview; do
+for f in extension cli cli-main mcp mcp-front hook embed-worker webview; do
   [ -f "dist/$f.js" ] || { echo "package.sh: dist/$f.js was not built" >&2; exit 1; }
 done
 

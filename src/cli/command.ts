@@ -14,6 +14,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Base for relative paths (default: process.cwd()). */
   cwd?: string;
+  /** A store the caller keeps open (the warm helper, src/hooks/helper.ts): used, never closed by the command. */
+  sharedStore?: (config: StoreConfig) => Promise<MnemosStore>;
 }
 
 export type OutputFormat = 'text' | 'json';

@@ -93,6 +93,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const secrets = [env.TURSO_AUTH_TOKEN, env.LIBSQL_AUTH_TOKEN];
   let format = sniffFormat(argv);
   let store: MnemosStore | undefined;
+  let shared = false;
   let embedder: Embedder | undefined;
   let code: number = EXIT.ok;
   const write = (stream: 'stdout' | 'stderr', text: string) =>
@@ -202,6 +203,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return config;
       },
       async openStore() {
+        if (!store && io.sharedStore) {
+          store = await io.sharedStore(ctx.storeConfig());
+          shared = true;
+        }
         if (!store) {
           store = await openStore(ctx.storeConfig());
           // Embeddings when MNEMOS_EMBED_MODEL names a model; a CLI waits for it (no background to finish later).
@@ -240,7 +245,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (e) {
     code = fail(e);
   } finally {
-    if (store) {
+    if (store && !shared) {
       try {
         await store.close();
       } catch (e) {
@@ -252,8 +257,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   return code;
 }
 
-/** The bin: real streams, exit code on the process, nothing left running. */
-async function runAsProcess(): Promise<void> {
+/** The bin (src/cli/launch.ts calls it): real streams, exit code on the process, nothing left running. */
+export async function runAsProcess(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   // Node ≥ 22.1 keeps compiled code on disk (NODE_COMPILE_CACHE's default dir): `serve` then loads its
   // 1.5 MB dist/mcp.js without recompiling it. Node 20 has no such API; nothing changes there.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- an API Node 20's typings lack, probed at run time
@@ -263,7 +268,7 @@ async function runAsProcess(): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); // `mnemos list | head`
   });
-  const code = await main(process.argv.slice(2), {
+  const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,
@@ -273,5 +278,3 @@ async function runAsProcess(): Promise<void> {
   // Once stdout has drained, a driver's idle socket must not keep a one-shot command alive.
   process.stdout.write('', () => setTimeout(() => process.exit(code), 500).unref());
 }
-
-if (require.main === module) void runAsProcess();

@@ -1,12 +1,8 @@
-/** dist/hook.js: `node dist/hook.js <event> --agent <dialect>`, the hook alone, without the CLI's modules. */
-import { runHookCommand } from './entry';
+/**
+ * dist/hook.js: `node dist/hook.js <event> --agent <dialect>`, the hook's small entry: through the warm
+ * helper (src/hooks/client.ts), else in-process with the whole code (dist/cli-main.js).
+ */
+import * as path from 'node:path';
+import { hookClient } from './client';
 
-runHookCommand(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-}).then(
-  (code) => process.exit(code),
-  () => process.exit(0),
-);
+hookClient(process.argv.slice(2), path.join(__dirname, 'cli-main.js')).catch(() => process.exit(0));

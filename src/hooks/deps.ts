@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { passesProject } from '../mcp/match';
 import { buildWakeUp } from '../mcp/wakeup';
-import { configFromEnv, type MnemosStore, type NewMessage, openStore, type SourceData } from '../store';
+import { configFromEnv, type MnemosStore, type NewMessage, openStore, type SourceData, type StoreConfig } from '../store';
 import type { Dialect } from './adapters';
 import { loadState, readTranscript, saveState } from './local';
 import type { CodeAreaRecorder, CodeAreaTouch, HookDeps, HookLogger, TranscriptMessage } from './types';
@@ -22,6 +22,8 @@ export interface StoreDepsOptions {
   logger: HookLogger;
   dialect: Dialect;
   sessionId?: string;
+  /** A store the caller keeps open (the warm helper): used instead of opening one, and not closed. */
+  sharedStore?: (config: StoreConfig) => Promise<MnemosStore>;
 }
 
 /** ICM's per-project topic families (`decisions-<project>`, `context-<project>`…); `errors-resolved` is global. */
@@ -123,7 +125,9 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promis
   let opened: Promise<MnemosStore> | undefined;
   const store = () =>
     (opened ??= (async () => {
-      const s = await openStore(configFromEnv(o.store ?? {}, o.env));
+      const config = configFromEnv(o.store ?? {}, o.env);
+      if (o.sharedStore) return o.sharedStore(config);
+      const s = await openStore(config);
       s.onBackgroundError = (e) =>
         o.logger.log('warn', 'store background error', { error: String((e as Error)?.message ?? e) });
       if (o.env.MNEMOS_HOOK_HYBRID === '1') {
@@ -174,7 +178,7 @@ export function storeDeps(o: StoreDepsOptions): HookDeps & { close: () => Promis
     logger: o.logger,
     now: () => new Date(),
     async close() {
-      if (!opened) return;
+      if (!opened || o.sharedStore) return;
       const s = await opened.catch(() => undefined);
       await s?.close();
     },

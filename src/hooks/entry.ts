@@ -7,16 +7,23 @@
 import { createHash } from 'node:crypto';
 import { DIALECTS, type Dialect, parseHookInput, PayloadError, renderHookOutput } from './adapters';
 import { claimOnce, detectProject, fileLogger, stateDir, sweepOnce } from './local';
+import { MAX_INPUT_BYTES, readStdin } from './stdin';
 import { HOOK_EVENTS, type HookConfig, type HookEventName } from './types';
+import type { MnemosStore, StoreConfig } from '../store';
 
-/** Larger payloads are not read to the end: the hook answers nothing rather than buffer megabytes. */
-export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
+export { MAX_INPUT_BYTES } from './stdin';
 
 export interface HookIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: { write(s: string): unknown };
   stderr: { write(s: string): unknown };
   env: NodeJS.ProcessEnv;
+  /** The payload, already read (by the helper's client): stdin is then not read. */
+  input?: { text: string; tooBig: boolean };
+  /** Act even if this payload was claimed once already (a helper that claimed it died before answering). */
+  skipOnce?: boolean;
+  /** A store kept open by the caller (the warm helper, src/hooks/helper.ts): used, never closed here. */
+  sharedStore?: (config: StoreConfig) => Promise<MnemosStore>;
 }
 
 export const HOOK_USAGE = `usage: mnemos hook <${HOOK_EVENTS.join('|')}> --agent <${DIALECTS.join('|')}> [--db FILE | --url URL]`;
@@ -49,32 +56,6 @@ function parseArgv(argv: readonly string[]): HookArgs | string {
   if (!dialect || !(DIALECTS as readonly string[]).includes(dialect))
     return `unknown agent ${JSON.stringify(dialect ?? '')}`;
   return { event: event as HookEventName, dialect: dialect as Dialect, store };
-}
-
-function readStdin(stdin: HookIo['stdin'], timeoutMs: number): Promise<{ text: string; tooBig: boolean }> {
-  return new Promise((resolve) => {
-    if (stdin.isTTY) return resolve({ text: '', tooBig: false });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (tooBig: boolean) => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      stdin.removeAllListeners('data');
-      stdin.pause();
-      resolve({ text: tooBig ? '' : Buffer.concat(chunks).toString('utf8'), tooBig });
-    };
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    stdin.on('data', (c: Buffer | string) => {
-      const b = typeof c === 'string' ? Buffer.from(c) : c;
-      size += b.length;
-      if (size > MAX_INPUT_BYTES) return finish(true);
-      chunks.push(b);
-    });
-    stdin.on('end', () => finish(false));
-    stdin.on('error', () => finish(false));
-  });
 }
 
 function num(v: string | undefined, dflt: number, min: number, max: number): number {
@@ -110,7 +91,7 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
   let closeStore: (() => Promise<void>) | undefined;
   let timer: NodeJS.Timeout | undefined;
   const work = (async () => {
-    const input = await readStdin(io.stdin, Math.min(budget, 2000));
+    const input = io.input ?? (await readStdin(io.stdin, Math.min(budget, 2000)));
     if (input.tooBig) throw new PayloadError(`payload larger than ${MAX_INPUT_BYTES} bytes`);
     let raw: unknown;
     try {
@@ -123,11 +104,19 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
     // VS Code also runs Claude Code's hook files: the same payload may arrive twice; act once.
     const onceMs = num(io.env.MNEMOS_HOOK_ONCE_MS, 15_000, 0, 600_000);
     const key = `${event}\0${createHash('sha256').update(input.text).digest('hex')}`;
-    if (onceMs > 0 && !claimOnce(dir, key, onceMs)) return { note: 'duplicate delivery' };
+    if (onceMs > 0 && !claimOnce(dir, key, onceMs) && !io.skipOnce) return { note: 'duplicate delivery' };
     if (event === 'start') sweepOnce(dir);
     ev.project = detectProject(ev.cwd);
     const [{ runHook, DEFAULT_CONFIG }, { storeDeps }] = await Promise.all([import('./core'), import('./deps')]);
-    const deps = storeDeps({ env: io.env, store, stateDir: dir, logger, dialect, sessionId: ev.sessionId });
+    const deps = storeDeps({
+      env: io.env,
+      store,
+      stateDir: dir,
+      logger,
+      dialect,
+      sessionId: ev.sessionId,
+      sharedStore: io.sharedStore,
+    });
     closeStore = deps.close;
     return runHook(ev, deps, configFromHookEnv(io.env, DEFAULT_CONFIG));
   })();
@@ -138,7 +127,7 @@ export async function runHookCommand(argv: readonly string[], io: HookIo): Promi
     const result = await Promise.race([work, timeout]);
     const out = renderHookOutput(dialect, event, result);
     if (out.stdout) io.stdout.write(out.stdout);
-    logger.log('info', result.note ?? 'done', { ms: Date.now() - t0, injected: out.stdout.length });
+    logger.log('info', result.note ?? 'done', { ms: Date.now() - t0, injected: out.stdout.length, pid: process.pid });
   } catch (e) {
     work.catch(() => undefined);
     const level = e instanceof PayloadError ? 'warn' : 'error';
