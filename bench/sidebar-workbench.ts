@@ -365,6 +365,11 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext, mem: Me
   // Expand the 1,000-memory topic (first page painted), then scroll until its last row is there.
   const big = f.locator(ext.bigSel).first();
   await big.scrollIntoViewIfNeeded();
+  // Opened already (a saved state the reset at the end of a window did not reach): close it first.
+  if ((await big.getAttribute('open').catch(() => null)) !== null) {
+    await big.click({ timeout: 5000 }).catch(() => undefined);
+    await H.sleep(500);
+  }
   const firstRows = ext.mnemos ? 100 : BIG_N;
   const waitExpand = f.evaluate(`window.__benchWait(${JSON.stringify(ext.memSel)}, ${firstRows})`);
   let t = await f.evaluate(() => Date.now());
@@ -391,14 +396,8 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext, mem: Me
   // top), so the next window's first open starts from the same state.
   if (ext.mnemos) {
     await evalIn(f, `document.getElementById('scroller').scrollTop = 0`);
-    if (
-      await f
-        .locator(ext.bigSel)
-        .first()
-        .getAttribute('open')
-        .catch(() => null)
-    )
-      await big.click().catch(() => undefined);
+    if ((await big.getAttribute('open').catch(() => null)) !== null)
+      await big.click({ timeout: 5000 }).catch(() => undefined);
     await H.sleep(400);
   }
   // Hidden: Explorer shown, the view's page retained (mnemos) or dropped (noretain, baseline).
