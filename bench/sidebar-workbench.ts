@@ -298,7 +298,7 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext, mem: Me
     fs.rmSync(path.join(ctl, 'ready'), { force: true });
   } catch {}
   await page.goto('about:blank');
-  await page.goto(url);
+  await page.goto(url, { timeout: 180000, waitUntil: 'domcontentloaded' }); // a loaded machine is slow
   await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
   await activityItem(page, ext.title).waitFor({ timeout: 90000 });
   if (!EAGER) {
