@@ -333,7 +333,7 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext, mem: Me
       .catch(() => undefined);
     await H.sleep(400);
     const before = new Set(page.frames());
-    before.delete(f);
+    if (ext.name === 'mnemos') before.delete(f); // retained: the same frame shows again; otherwise a new one
     const t = await clickAt(page, ext.title);
     f = await findFrame(page, ext.rowSel, before.size ? before : new Set());
     reopen.push(Math.max(await firstPaintAt(f, ext), await outerVisibleAt(page, f)) - t);
