@@ -2,14 +2,21 @@
  * The sidebar as a person feels it: the real VS Code workbench (code-server + headless Chromium, the
  * host the extension tests use), Mnemos loaded unpacked from this checkout, and beside it a baseline
  * extension generated here (one webview view in its own activity-bar container, N plain rows fed by one
- * postMessage round trip). Every figure is a median over fresh window loads, Mnemos and baseline
- * interleaved in the same run.
+ * postMessage round trip), loaded the same way (a second extensionDevelopmentPath). Every figure is a
+ * median over fresh window loads, the variants interleaved in the same run.
+ *
+ * Variants (--variants): `mnemos` (as shipped: the view's page is retained while hidden), `noretain`
+ * (the same build with retainContextWhenHidden off, from a patched copy of dist/extension.js), `baseline`.
  *
  * Figures per store size: first open after window load (click → topic rows painted), re-open after
  * switching to Explorer and back, keystroke → results painted, expand a 1,000-memory topic, scroll to
- * its end.
+ * its end; then, with the view hidden (Explorer) after a forced GC, the renderer's memory (JS heap of
+ * the workbench's renderer, DOM nodes, and the PSS of every Chromium process): mnemos − noretain is what
+ * keeping the page alive costs.
+ * --eager clicks the icon as soon as it is there, while the window is still loading (the issue's 6.6 s).
  * usage: node --import tsx bench/sidebar-workbench.ts [--sizes 1000,10000,100000] [--reps 5]
- *          [--reps100k 3] [--ext CHECKOUT] [--keep] [--verbose]   (build first: node scripts/build.mjs)
+ *          [--reps100k 3] [--variants mnemos,noretain,baseline] [--eager] [--ext CHECKOUT] [--keep] [--verbose]
+ *          (build first: node scripts/build.mjs)
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,7 +32,9 @@ const H = require('../test/host/host-common.js');
 
 // --ext DIR: the Mnemos checkout to load (built), e.g. /work/main for before/after figures.
 const ROOT = path.resolve(String(H.parseArgs(process.argv.slice(2)).ext ?? path.resolve(__dirname, '..')));
-const args = H.parseArgs(process.argv.slice(2), { bools: ['keep', 'verbose'] });
+const args = H.parseArgs(process.argv.slice(2), { bools: ['keep', 'verbose', 'eager'] });
+const VARIANTS = String(args.variants ?? 'mnemos,noretain,baseline').split(',') as VariantName[];
+const EAGER = !!args.eager;
 const SIZES = String(args.sizes ?? '1000,10000,100000')
   .split(',')
   .map(Number);
@@ -66,32 +75,60 @@ async function buildStore(file: string, n: number): Promise<{ topics: number; ms
 
 // ---------------------------------------------------------------------------------- the baseline
 
-/** A minimal extension: same container shape as Mnemos, plain rows, one round trip per request. */
-function writeBaseline(dir: string, storeFile: string): void {
-  fs.mkdirSync(dir, { recursive: true });
+/**
+ * The window's one development extension (the payload honours one extensionDevelopmentPath only):
+ * Mnemos (this checkout: its entries linked, dist/ linked file by file) plus the baseline view,
+ * contributed and activated by the same extension, so both load the same way. `noretain` copies
+ * dist/extension.js with retainContextWhenHidden flipped off.
+ */
+function writeBenchExtension(dir: string, storeFile: string, noretain: boolean): string {
+  fs.mkdirSync(path.join(dir, 'dist'), { recursive: true });
+  for (const e of fs.readdirSync(ROOT))
+    if (e !== 'dist' && e !== 'package.json') fs.symlinkSync(path.join(ROOT, e), path.join(dir, e));
+  for (const e of fs.readdirSync(path.join(ROOT, 'dist')))
+    if (e !== 'extension.js') fs.symlinkSync(path.join(ROOT, 'dist', e), path.join(dir, 'dist', e));
+  // A copy, not a link: the extension host tells which extension calls require('vscode') by the
+  // caller's real path, so a linked bundle would get the API of no extension.
+  let js = fs.readFileSync(path.join(ROOT, 'dist/extension.js'), 'utf8');
+  if (noretain) {
+    const on = /retainContextWhenHidden: ?(true|!0)/g;
+    const n = js.match(on)?.length ?? 0;
+    if (n !== 1) throw new Error(`dist/extension.js: expected one retainContextWhenHidden: true, found ${n}`);
+    js = js.replace(on, 'retainContextWhenHidden: false');
+  }
+  fs.writeFileSync(path.join(dir, 'dist/extension.js'), js);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    main: string;
+    contributes: { viewsContainers: { activitybar: object[] }; views: Record<string, object[]> };
+  };
+  pkg.contributes.viewsContainers.activitybar.push({ id: 'benchbase', title: 'Baseline', icon: 'bench-icon.svg' });
+  pkg.contributes.views.benchbase = [{ type: 'webview', id: 'benchbase.rows', name: 'Rows' }];
+  const main = pkg.main;
+  pkg.main = './bench-main.js';
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   fs.writeFileSync(
-    path.join(dir, 'package.json'),
-    JSON.stringify({
-      name: 'bench-baseline',
-      publisher: 'bench',
-      version: '0.0.1',
-      engines: { vscode: '^1.80.0' },
-      main: './extension.js',
-      activationEvents: ['onStartupFinished'],
-      contributes: {
-        viewsContainers: { activitybar: [{ id: 'benchbase', title: 'Baseline', icon: 'icon.svg' }] },
-        views: { benchbase: [{ type: 'webview', id: 'benchbase.rows', name: 'Rows' }] },
-      },
-    }),
+    path.join(dir, 'bench-main.js'),
+    `'use strict';
+const mnemos = require(${JSON.stringify('./' + path.posix.normalize(main))});
+const baseline = require('./bench-baseline.js');
+exports.activate = (context) => { baseline.activate(context); return mnemos.activate(context); };
+exports.deactivate = () => mnemos.deactivate && mnemos.deactivate();
+`,
   );
+  writeBaseline(dir, storeFile);
+  return dir;
+}
+
+/** The baseline: same container shape as Mnemos, plain rows, one round trip per request. */
+function writeBaseline(dir: string, storeFile: string): void {
   fs.writeFileSync(
-    path.join(dir, 'icon.svg'),
+    path.join(dir, 'bench-icon.svg'),
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16"/></svg>',
   );
   // The rows come from the same store file, read with the same client, so data access is not what differs.
   const client = require.resolve('@libsql/client');
   fs.writeFileSync(
-    path.join(dir, 'extension.js'),
+    path.join(dir, 'bench-baseline.js'),
     `'use strict';
 const vscode = require('vscode');
 const { createClient } = require(${JSON.stringify(client)});
@@ -173,7 +210,7 @@ async function findFrame(page: Page, sel: string, skip: Set<Frame>, ms = 60000):
 
 /** Wall-clock ms of the page's own "first rows painted" mark (Mnemos: mnemos:first-paint). */
 async function firstPaintAt(f: Frame, ext: Ext): Promise<number> {
-  const name = ext.name === 'mnemos' ? 'mnemos:first-paint' : 'bench:rows';
+  const name = ext.mnemos ? 'mnemos:first-paint' : 'bench:rows';
   for (let i = 0; i < 2000; i++) {
     const t = await evalIn<number>(
       f,
@@ -219,8 +256,11 @@ async function clickAt(page: Page, title: string): Promise<number> {
   return t;
 }
 
+type VariantName = 'mnemos' | 'noretain' | 'baseline';
 interface Ext {
-  name: 'mnemos' | 'baseline';
+  name: VariantName;
+  /** Mnemos's page (either build), or the baseline's. */
+  mnemos: boolean;
   title: string;
   rowSel: string;
   hitSel: string;
@@ -229,36 +269,42 @@ interface Ext {
 }
 const MNEMOS: Ext = {
   name: 'mnemos',
+  mnemos: true,
   title: 'Mnemos',
   rowSel: 'vscode-tree-item[data-kind="topic"]',
   hitSel: 'vscode-tree-item[data-kind="memory"]',
   bigSel: `vscode-tree-item[data-kind="topic"][data-topic="${BIG}"]`,
   memSel: `vscode-tree-item[data-kind="memory"][data-topic="${BIG}"]`,
 };
+const NORETAIN: Ext = { ...MNEMOS, name: 'noretain' };
 const BASE: Ext = {
   name: 'baseline',
+  mnemos: false,
   title: 'Baseline',
   rowSel: '.bench-row.topic',
   hitSel: '.bench-row.hit',
   bigSel: `.bench-row.topic[data-topic="${BIG}"]`,
   memSel: '.bench-row.mem',
 };
+const EXTS: Record<VariantName, Ext> = { mnemos: MNEMOS, noretain: NORETAIN, baseline: BASE };
 
 type Sample = Record<string, number>;
 const step = (m: string) => args.verbose && console.error(`    [${new Date().toISOString().slice(11, 23)}] ${m}`);
 
 /** One fresh window: first open, 3 re-opens, 5 keystrokes, expand the big topic, scroll to its end. */
-async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promise<Sample> {
+async function oneWindow(page: Page, url: string, ctl: string, ext: Ext, mem: MemoryProbe): Promise<Sample> {
   const out: Sample = {};
   try {
     fs.rmSync(path.join(ctl, 'ready'), { force: true });
   } catch {}
   await page.goto('about:blank');
-  await page.goto(url);
+  await page.goto(url, { timeout: 180000, waitUntil: 'domcontentloaded' }); // a loaded machine is slow
   await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
   await activityItem(page, ext.title).waitFor({ timeout: 90000 });
-  for (let i = 0; i < 600 && !fs.existsSync(path.join(ctl, 'ready')); i++) await H.sleep(100);
-  await H.sleep(1500); // the window has loaded and settled: a person now clicks the icon
+  if (!EAGER) {
+    for (let i = 0; i < 600 && !fs.existsSync(path.join(ctl, 'ready')); i++) await H.sleep(100);
+    await H.sleep(1500); // the window has loaded and settled: a person now clicks the icon
+  }
   step(`${ext.name}: window ready`);
   const seen = new Set(page.frames());
   const t0 = await clickAt(page, ext.title);
@@ -268,7 +314,7 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
   if (nav) out.firstFrameStart = nav - t0;
   const heap = await evalIn<number>(f, '(performance.memory && performance.memory.usedJSHeapSize) || 0');
   if (heap) out.heapMB = heap / 1048576; // the renderer's JS heap (Chromium shares it among same-site frames)
-  if (ext.name === 'mnemos') {
+  if (ext.mnemos) {
     const marks = await evalIn<{ ready: number; origin: number }>(
       f,
       `({ ready: performance.getEntriesByName('mnemos:ready')[0]?.startTime ?? -1, origin: performance.timeOrigin })`,
@@ -287,7 +333,7 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
       .catch(() => undefined);
     await H.sleep(400);
     const before = new Set(page.frames());
-    before.delete(f);
+    if (ext.name === 'mnemos') before.delete(f); // retained: the same frame shows again; otherwise a new one
     const t = await clickAt(page, ext.title);
     f = await findFrame(page, ext.rowSel, before.size ? before : new Set());
     reopen.push(Math.max(await firstPaintAt(f, ext), await outerVisibleAt(page, f)) - t);
@@ -295,7 +341,7 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
   out.reopen = median(reopen);
   step(`reopen ${reopen.join(', ')}`);
   // Keystroke → results: type the query one key at a time, time the last key to its one hit painted.
-  const input = ext.name === 'mnemos' ? f.locator('#search input') : f.locator('#q');
+  const input = ext.mnemos ? f.locator('#search input') : f.locator('#q');
   await input.waitFor({ timeout: 30000 });
   const keys: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -319,13 +365,18 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
   // Expand the 1,000-memory topic (first page painted), then scroll until its last row is there.
   const big = f.locator(ext.bigSel).first();
   await big.scrollIntoViewIfNeeded();
-  const firstRows = ext.name === 'mnemos' ? 100 : BIG_N;
+  // Opened already (a saved state the reset at the end of a window did not reach): close it first.
+  if ((await big.getAttribute('open').catch(() => null)) !== null) {
+    await big.click({ timeout: 5000 }).catch(() => undefined);
+    await H.sleep(500);
+  }
+  const firstRows = ext.mnemos ? 100 : BIG_N;
   const waitExpand = f.evaluate(`window.__benchWait(${JSON.stringify(ext.memSel)}, ${firstRows})`);
   let t = await f.evaluate(() => Date.now());
   await big.click();
   out.expand = ((await waitExpand) as number) - t;
   step(`expand ${out.expand}`);
-  const scroller = ext.name === 'mnemos' ? '#scroller' : '#list';
+  const scroller = ext.mnemos ? '#scroller' : '#list';
   const waitAll = f.evaluate(`window.__benchWait(${JSON.stringify(ext.memSel)}, ${BIG_N})`);
   t = await f.evaluate(() => Date.now());
   // A person drags the scrollbar to the bottom, again as new rows arrive.
@@ -341,7 +392,77 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext): Promis
   out.scrollEnd = (capped as number) - t;
   if (Number.isNaN(capped)) step('scroll to end: not reached in 20 s');
   else await scrolling;
+  // VS Code keeps the view's saved state across window loads: leave it as found (topic closed, at the
+  // top), so the next window's first open starts from the same state.
+  if (ext.mnemos) {
+    await evalIn(f, `document.getElementById('scroller').scrollTop = 0`);
+    if ((await big.getAttribute('open').catch(() => null)) !== null)
+      await big.click({ timeout: 5000 }).catch(() => undefined);
+    await H.sleep(400);
+  }
+  // Hidden: Explorer shown, the view's page retained (mnemos) or dropped (noretain, baseline).
+  await clickAt(page, 'Explorer');
+  await H.sleep(1000);
+  Object.assign(out, await mem.hidden());
   return out;
+}
+
+/** The renderer's memory with the view hidden, after a forced GC. */
+interface MemoryProbe {
+  hidden(): Promise<Sample>;
+}
+
+function memoryProbe(page: Page, profile: string): MemoryProbe {
+  let cdp: Awaited<ReturnType<BrowserContext['newCDPSession']>> | undefined;
+  return {
+    async hidden() {
+      cdp ??= await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      await cdp.send('HeapProfiler.collectGarbage');
+      await H.sleep(200);
+      const { metrics } = await cdp.send('Performance.getMetrics');
+      const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
+      return {
+        hiddenHeapMB: m.JSHeapUsedSize / 1048576,
+        hiddenNodes: m.Nodes,
+        hiddenDocuments: m.Documents,
+        hiddenPssMB: chromiumPssMB(profile),
+      };
+    },
+  };
+}
+
+/** Sum of PSS over the Chromium browser started with this profile and all its descendants (Linux /proc). */
+function chromiumPssMB(profile: string): number {
+  const procs = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  const parent = new Map<string, string>();
+  const roots: string[] = [];
+  for (const pid of procs) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      parent.set(pid, stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes(`--user-data-dir=${profile}`) && !cmd.includes('--type=')) roots.push(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const inTree = (pid: string): boolean => {
+    for (let p: string | undefined = pid, i = 0; p && p !== '0' && i < 64; p = parent.get(p), i++)
+      if (roots.includes(p)) return true;
+    return false;
+  };
+  let kb = 0;
+  for (const pid of procs) {
+    if (!inTree(pid)) continue;
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kb / 1024;
 }
 
 function median(xs: number[]): number {
@@ -358,8 +479,6 @@ async function runSize(n: number, reps: number, work: string): Promise<void> {
     `\n${n.toLocaleString('en')} memories in ${built.topics} topics (one of ${bigOf(n)}), store built in ${Math.round(built.ms)} ms`,
   );
   const dirs = H.makeRunDir('bench', {});
-  // The payload takes one extensionDevelopmentPath only: the baseline is installed like a user's extension.
-  writeBaseline(path.join(dirs.extensionsDir, 'bench.bench-baseline-0.0.1'), storeFile);
   const settings = path.join(dirs.runDir, 'settings.json');
   fs.writeFileSync(
     settings,
@@ -381,24 +500,37 @@ async function runSize(n: number, reps: number, work: string): Promise<void> {
     await ctx.exposeFunction('codeAutomationLog', () => undefined);
     await ctx.exposeFunction('codeAutomationExit', () => undefined);
     const page = ctx.pages()[0] ?? (await ctx.newPage());
+    const mem = memoryProbe(page, dirs.profile);
     const folder = path.join(dirs.runDir, 'ws');
     fs.mkdirSync(folder, { recursive: true });
-    const url = H.workbenchUrl(server!.authority, {
-      folder,
-      extensionDevelopmentPath: [ROOT],
-      extensionTestsPath: path.join(ROOT, 'test/host/shot-driver.js'),
-    });
-    const samples: Record<string, Sample[]> = { mnemos: [], baseline: [] };
+    const urlFor = (extDir: string) =>
+      H.workbenchUrl(server!.authority, {
+        folder,
+        extensionDevelopmentPath: [extDir],
+        extensionTestsPath: path.join(ROOT, 'test/host/shot-driver.js'),
+      });
+    const shipped = urlFor(writeBenchExtension(path.join(dirs.runDir, 'ext'), storeFile, false));
+    const urls: Record<VariantName, string> = {
+      mnemos: shipped,
+      noretain: VARIANTS.includes('noretain')
+        ? urlFor(writeBenchExtension(path.join(dirs.runDir, 'ext-noretain'), storeFile, true))
+        : shipped,
+      baseline: shipped,
+    };
+    const samples: Record<string, Sample[]> = Object.fromEntries(VARIANTS.map((v) => [v, []]));
     for (let r = 0; r < reps; r++) {
-      for (const ext of r % 2 ? [MNEMOS, BASE] : [BASE, MNEMOS]) {
-        const s = await oneWindow(page, url, ctl, ext).catch(async (e) => {
+      // Rotate the order each repetition, so no variant always comes first after a fresh server.
+      const order = VARIANTS.map((_, i) => VARIANTS[(i + r) % VARIANTS.length]);
+      for (const v of order) {
+        const ext = EXTS[v];
+        const s = await oneWindow(page, urls[v], ctl, ext, mem).catch(async (e) => {
           await page.screenshot({ path: path.join(work, 'failed.png') }).catch(() => undefined);
           throw e;
         });
-        samples[ext.name].push(s);
+        samples[v].push(s);
         console.log(
-          `  rep ${r + 1} ${ext.name.padEnd(8)} ${Object.entries(s)
-            .map(([k, v]) => `${k} ${Math.round(v)}`)
+          `  rep ${r + 1} ${v.padEnd(8)} ${Object.entries(s)
+            .map(([k, x]) => `${k} ${Math.round(x)}`)
             .join(', ')}`,
         );
       }
@@ -407,9 +539,8 @@ async function runSize(n: number, reps: number, work: string): Promise<void> {
       .loadavg()
       .map((x) => x.toFixed(1))
       .join(' ');
-    console.log(`  medians over ${reps} windows each (load average ${load}):`);
+    console.log(`  medians over ${reps} windows each (load average ${load}); ratio to the baseline in ():`);
     const keys = [
-      'heapMB',
       'firstOpen',
       'reopen',
       'keystroke',
@@ -417,16 +548,28 @@ async function runSize(n: number, reps: number, work: string): Promise<void> {
       'scrollEnd',
       'firstFrameStart',
       'firstScriptReady',
+      'heapMB',
+      'hiddenHeapMB',
+      'hiddenNodes',
+      'hiddenDocuments',
+      'hiddenPssMB',
     ];
+    const med = (v: string, k: string) => {
+      const xs = (samples[v] ?? []).map((x) => x[k]).filter((x) => x !== undefined && !Number.isNaN(x));
+      return xs.length ? median(xs) : NaN;
+    };
+    console.log(`  ${'figure'.padEnd(17)}${VARIANTS.map((v) => v.padStart(18)).join('')}`);
     for (const k of keys) {
-      const m = samples.mnemos.map((s) => s[k]).filter((x) => x !== undefined);
-      const b = samples.baseline.map((s) => s[k]).filter((x) => x !== undefined);
-      if (!m.length) continue;
-      const bm = b.length ? median(b) : NaN;
-      console.log(
-        `  ${k.padEnd(17)} mnemos ${String(Math.round(median(m))).padStart(6)} ms   baseline ${b.length ? String(Math.round(bm)).padStart(6) + ' ms' : '     -'}` +
-          (b.length ? `   (${(median(m) / bm).toFixed(2)}×)` : ''),
-      );
+      const b = med('baseline', k);
+      const cells = VARIANTS.map((v) => {
+        const m = med(v, k);
+        if (Number.isNaN(m)) return '-'.padStart(18);
+        const ratio =
+          v !== 'baseline' && b > 0 && !k.startsWith('hidden') && k !== 'heapMB' ? ` (${(m / b).toFixed(2)}×)` : '';
+        return `${Math.round(m)}${ratio}`.padStart(18);
+      });
+      if (cells.every((c) => c.trim() === '-')) continue;
+      console.log(`  ${k.padEnd(17)}${cells.join('')}`);
     }
   } finally {
     try {

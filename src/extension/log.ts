@@ -3,9 +3,10 @@
  * known, so a token can never reach the channel, even inside a driver's error text.
  */
 import * as vscode from 'vscode';
-import { EmbedderUnavailableError } from '../embed/embedder';
-import { oneLine, textOf } from '../shared/text';
-import { isStoreError, redactSecrets } from '../store';
+import { redactSecrets } from '../store';
+import { logEntry } from './logEntry';
+
+export { describeError, isExpectedCondition } from './logEntry';
 
 const KEEP_LINES = 2000;
 
@@ -44,11 +45,9 @@ export class Log implements vscode.Disposable {
    * (offline, no embedding model, server down) is a one-line warning instead: no stack to scare anyone.
    */
   error(message: string, err?: unknown): void {
-    if (err !== undefined && isExpectedCondition(err)) {
-      this.warn(`${message}: ${expectedLine(err)}`);
-      return;
-    }
-    const line = this.redact(err === undefined ? message : `${message}\n${describeError(err)}`);
+    const e = logEntry(message, err);
+    if (e.level === 'warn') return this.warn(e.text);
+    const line = this.redact(e.text);
     this.keep('error', line);
     this.channel.error(line);
   }
@@ -70,43 +69,4 @@ export class Log implements vscode.Disposable {
   dispose(): void {
     this.channel.dispose();
   }
-}
-
-/** Offline, model unavailable, server down: conditions Mnemos expects and handles; real faults are the rest. */
-export function isExpectedCondition(err: unknown): boolean {
-  if (err instanceof EmbedderUnavailableError) return err.reason !== 'crashed';
-  return isStoreError(err) && err.code === 'connection';
-}
-
-/** An expected condition on one line: its message, then the raw cause (the driver's or the loader's words). */
-function expectedLine(err: unknown): string {
-  const e = err as Error & { detail?: unknown; cause?: unknown };
-  const raw =
-    typeof e.detail === 'string'
-      ? e.detail
-      : e.cause instanceof Error
-        ? e.cause.message
-        : e.cause
-          ? textOf(e.cause)
-          : '';
-  return oneLine(`${e.message}${raw ? ` (${raw})` : ''}`, 600);
-}
-
-/** Stack and cause chain, for the output channel only. */
-export function describeError(err: unknown): string {
-  const parts: string[] = [];
-  let cur: unknown = err;
-  for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
-    if (cur instanceof Error) {
-      const code = (cur as { code?: unknown }).code;
-      parts.push(
-        `${depth ? 'caused by: ' : ''}${cur.stack ?? `${cur.name}: ${cur.message}`}${code !== undefined ? ` [code ${textOf(code)}]` : ''}`,
-      );
-      cur = (cur as { cause?: unknown }).cause;
-    } else {
-      parts.push(`${depth ? 'caused by: ' : ''}${textOf(cur)}`);
-      break;
-    }
-  }
-  return parts.join('\n');
 }

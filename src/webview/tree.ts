@@ -112,6 +112,11 @@ export function syncMoreRow(
   }
   if (row) {
     setMoreText(row, text);
+    // Re-observing makes the observer report the row's state now. WHY: it only reports changes, and
+    // a row that stayed in view while the page loaded (scrollbar held at the bottom) has none, so
+    // the next page would never load (scroll to the end of 1,000 memories stopped after 100–200).
+    observer.unobserve(row);
+    observer.observe(row);
     return row;
   }
   const made = moreRow(text);

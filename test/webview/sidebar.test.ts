@@ -389,9 +389,32 @@ describe('Memories sidebar in Chromium', () => {
       [
         [100, true],
         [100, false],
-        [100, false],
+        [200, false], // the next page is as big as what is shown
       ],
     );
+  });
+
+  test('holding the scrollbar at the bottom of a big topic loads every page (the "more" row never leaves the view)', async () => {
+    const sb = await sidebar(store);
+    await expandTopic(sb.page, 'database');
+    // A person dragging the scrollbar to the end and keeping it there: scrolled to the bottom every
+    // frame, so the "Load more" row stays in view while the next page arrives.
+    void sb.page.evaluate(`(() => {
+      const s = document.getElementById('scroller');
+      const step = () => { s.scrollTop = s.scrollHeight;
+        if (document.querySelector('vscode-tree-item[data-kind="more"]') || Date.now() < window.__stopAt) requestAnimationFrame(step); };
+      window.__stopAt = Date.now() + 1000;
+      step();
+    })()`);
+    const rs = await waitRows(
+      sb.page,
+      (x) =>
+        x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 250 &&
+        !x.some((r) => r.kind === 'more'),
+      'all 250 rows while held at the bottom',
+    );
+    const ids = rs.filter((r) => r.kind === 'memory' && r.topic === 'database').map((r) => r.id);
+    assert.equal(new Set(ids).size, 250, 'each memory once');
   });
 
   test('filters narrow the tree by topic and by importance', async () => {

@@ -41,6 +41,11 @@ test('with a model that cannot be had, recall is keyword-only and the status bar
     /Recall: keyword-only — The embedding model Xenova\/all-MiniLM-L6-v2 is not on this machine and downloading is off\./,
   );
   assert.doesNotMatch(sb.tooltip, /ModelFileNotFoundError|not found locally/, 'the raw error stays in the log');
+  // An expected condition: one warning line in the log (with the raw cause), never an error with a stack.
+  const log = a.logText();
+  assert.match(log, /^\[warn\] [^\n]*Xenova\/all-MiniLM-L6-v2/m);
+  assert.doesNotMatch(log, /^\[error\]/m, 'no error lines');
+  assert.doesNotMatch(log, /^\s+at /m, 'no stack frames');
 });
 
 test('after the model first loads, Mnemos offers once to embed the memories that have none', async () => {
