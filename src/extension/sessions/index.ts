@@ -41,15 +41,27 @@ class ActivityMonitor implements vscode.Disposable {
   private marker: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<boolean> | undefined;
+  private again: Promise<boolean> | undefined;
 
   constructor(
     private readonly s: Services,
     private readonly wanted: () => boolean,
   ) {}
 
-  /** Reads both markers (one round trip each); fires when they moved since the last check. */
+  /**
+   * Reads both markers (one round trip each); fires when they moved since the last check. A call while
+   * a check runs is not folded into it (that check may have read before the write it is called for):
+   * one more check follows, and the promise covers both.
+   */
   check(): Promise<boolean> {
-    this.checking ??= (async () => {
+    if (this.checking) {
+      this.again ??= this.checking.then((moved) => {
+        this.again = undefined;
+        return this.check().then((m) => moved || m);
+      });
+      return this.again;
+    }
+    this.checking = (async () => {
       const store = this.s.host.peek();
       if (!store) return false;
       try {
@@ -70,6 +82,8 @@ class ActivityMonitor implements vscode.Disposable {
   reset(): void {
     this.marker = undefined;
     this.emitter.fire();
+    // A baseline now: left unset, the next writer's change would only set it, and show nothing.
+    void this.check();
   }
 
   /** Poll while someone looks and the store is not a local file (whose every change the watcher sees). */
