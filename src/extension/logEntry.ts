@@ -1,7 +1,7 @@
 /**
  * What one `Log.error(message, err)` call writes, without VS Code (unit-tested): an expected condition
- * (offline, server down, no embedding model) is one warning line with the raw cause at its end; any
- * other error keeps its stack and cause chain.
+ * (offline, server down, a refused token, no embedding model, input the store refused with its reason)
+ * is one warning line with the raw cause at its end; any other error keeps its stack and cause chain.
  */
 import { EmbedderUnavailableError } from '../embed/embedder';
 import { oneLine, textOf } from '../shared/text';
@@ -19,10 +19,24 @@ export function logEntry(message: string, err?: unknown): LogEntry {
   return { level: 'error', text: `${message}\n${describeError(err)}` };
 }
 
-/** Offline, model unavailable, server down: conditions Mnemos expects and handles; real faults are the rest. */
+/**
+ * Store outcomes whose message already says what happened and what to do: the server is down or refused
+ * the token, the input was refused (bad value, no such id, a duplicate, a read-only store). A stack adds
+ * nothing to them. `corrupt` is a real fault and keeps its stack, as does every other error.
+ */
+const EXPECTED_STORE_CODES: ReadonlySet<string> = new Set([
+  'connection',
+  'auth',
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'read_only',
+]);
+
+/** Offline, model unavailable, server down, refused input: conditions Mnemos expects and handles; real faults are the rest. */
 export function isExpectedCondition(err: unknown): boolean {
   if (err instanceof EmbedderUnavailableError) return err.reason !== 'crashed';
-  return isStoreError(err) && err.code === 'connection';
+  return isStoreError(err) && EXPECTED_STORE_CODES.has(err.code);
 }
 
 /** The expected condition itself, or one that is the cause of a wrapper (up to 5 deep). */

@@ -249,10 +249,20 @@ test('sessions: a session written by another connection appears in the view', as
     const changed = new Promise<void>((resolve) => {
       const sub = a.sessions.tree.onDidChangeTreeData(() => (sub.dispose(), resolve()));
     });
+    let watcherFired = 0;
+    const watched = a.onDidChangeData(() => watcherFired++);
     const id = await other.transcripts.createSession({ agent: 'codex', project: 'from-elsewhere' });
     await other.transcripts.record({ sessionId: id, role: 'user', content: 'written by another process' });
     const t0 = Date.now();
-    await Promise.race([changed, sleep(8000).then(() => Promise.reject(new Error('no refresh within 8 s')))]);
+    await Promise.race([
+      changed,
+      sleep(8000).then(async () => {
+        const moved = await a.sessions.checkActivity();
+        throw new Error(
+          `no refresh within 8 s (change events meanwhile: ${watcherFired}; a check now sees the markers moved: ${moved}; store: ${(await a.getStore()).describe()})`,
+        );
+      }),
+    ]).finally(() => watched.dispose());
     figure('sessions view refresh after another writer', `${Date.now() - t0} ms`);
     const rows = kind(await a.sessions.tree.getChildren(), 'session');
     assert.equal(rows[0].session.id, id);

@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import { test } from 'node:test';
 import { EmbedderUnavailableError } from '../../../src/embed/embedder';
 import { logEntry } from '../../../src/extension/logEntry';
-import { openStore } from '../../../src/store';
+import { openStore, StoreError } from '../../../src/store';
 
 async function closedPort(): Promise<number> {
   const srv = net.createServer();
@@ -62,4 +62,28 @@ test('real faults keep their stack and cause chain: a crashed worker, a bug', ()
   assert.match(bug.text, /TypeError: Cannot read properties of undefined \(reading 'id'\)\n\s+at /);
   assert.match(bug.text, /caused by: RangeError: deep/);
   assert.deepEqual(logEntry('plain message'), { level: 'error', text: 'plain message' });
+});
+
+test('input the store refused (bad value, unknown id) is one warning line with the reason; a corrupt file keeps its stack', async () => {
+  const st = await openStore({ mode: 'local', path: ':memory:' });
+  try {
+    const bad = await st.store({ topic: 't', summary: 's', importance: 'urgent' as 'high' }).then(
+      () => assert.fail('stored an unknown importance'),
+      (e: unknown) => e,
+    );
+    const e = logEntry('mnemos.saveMemory failed', bad);
+    assert.equal(e.level, 'warn');
+    assert.match(e.text, /^mnemos\.saveMemory failed: importance must be one of [^\n]*"urgent"/);
+    assert.doesNotMatch(e.text, /\n|\s+at /);
+    const gone = await st.forget('01ARZ3NDEKTSV4RRFFQ69G5FAV').then(
+      () => assert.fail('forgot a memory that does not exist'),
+      (x: unknown) => x,
+    );
+    assert.equal(logEntry('mnemos.deleteMemory failed', gone).level, 'warn');
+  } finally {
+    await st.close();
+  }
+  const corrupt = logEntry('opening the store failed', new StoreError('corrupt', 'file is not a database'));
+  assert.equal(corrupt.level, 'error');
+  assert.match(corrupt.text, /StoreError: file is not a database\n\s+at /);
 });
