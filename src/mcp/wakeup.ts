@@ -162,7 +162,7 @@ function renderPacked(picked: Map<Section, string[]>, opts: WakeUpOptions): stri
   return out.join('\n').trimEnd();
 }
 
-/** Candidates examined at most, in rank order (ICM reads at most 10,000, by weight). */
+/** Candidates examined at most: the heaviest memories by weight, as ICM's `list_all` gives them. */
 export const WAKE_UP_MAX_EXAMINED = 10_000;
 
 /**
@@ -174,8 +174,9 @@ export async function buildWakeUp(store: MnemosStore, opts: WakeUpOptions = {}):
   const briefs = await store.briefs({
     importance: ['critical', 'high'],
     preferenceTopics: opts.includePreferences ?? true,
+    heaviest: WAKE_UP_MAX_EXAMINED,
   });
-  const ranked = rank(briefs, opts).slice(0, WAKE_UP_MAX_EXAMINED);
+  const ranked = rank(briefs, opts);
   const packer = new Packer(opts);
   let i = 0;
   for (let chunk = 32; i < ranked.length && !packer.full; chunk = Math.min(chunk * 2, 1024)) {

@@ -203,7 +203,7 @@ export class MnemosStore {
     return this.listing.topics(opts);
   }
   /** Ranking fields (no text) of memories of these importances and, optionally, of preference topics. */
-  briefs(opts: { importance: Importance[]; preferenceTopics?: boolean }): Promise<MemoryBrief[]> {
+  briefs(opts: { importance: Importance[]; preferenceTopics?: boolean; heaviest?: number }): Promise<MemoryBrief[]> {
     return this.listing.briefs(opts);
   }
   count(topic?: string): Promise<number> {

@@ -197,3 +197,33 @@ test('the store-backed pack (briefs ranked, then only the best read whole) equal
     await s.close();
   }
 });
+
+test("candidates are the heaviest memories only, as ICM's list_all (≤ 10,000 by weight) gives them; NULL weights last", async () => {
+  const s = await openStore({ mode: 'local', path: ':memory:' });
+  try {
+    await s.storeMany(
+      Array.from({ length: 40 }, (_, i) => ({
+        topic: 'decisions-x',
+        summary: `decision ${i}`,
+        importance: 'high' as const,
+      })),
+    );
+    // Weights 0.01 … 0.40 by insertion, one NULL (neither ICM nor Mnemos writes it, but a file may hold it).
+    await s.sql(`UPDATE memories SET weight = rowid / 100.0`);
+    await s.sql(`UPDATE memories SET weight = NULL WHERE rowid = 40`);
+    const top = await s.briefs({ importance: ['high'], heaviest: 10 });
+    assert.deepEqual(
+      top.map((b) => b.weight).sort((a, b) => b - a),
+      [0.39, 0.38, 0.37, 0.36, 0.35, 0.34, 0.33, 0.32, 0.31, 0.3],
+    );
+    const withNull = await s.briefs({ importance: ['high'], heaviest: 40 });
+    assert.equal(withNull.length, 40, 'the NULL-weight memory comes after the 39 weighted ones');
+    // The cap is applied before the importance filter, as ICM does: a critical memory outside the heaviest N is not a candidate.
+    await s.sql(`UPDATE memories SET importance = 'critical', weight = 0.001 WHERE rowid = 1`);
+    const capped = await s.briefs({ importance: ['critical'], heaviest: 10 });
+    assert.deepEqual(capped, []);
+    assert.equal((await s.briefs({ importance: ['critical'] })).length, 1);
+  } finally {
+    await s.close();
+  }
+});
