@@ -21,6 +21,8 @@ import type { TopicHealth } from './types';
 
 export const DEFAULT_DECAY_FACTOR = 0.95;
 const DECAY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+/** Rows (by rowid range) per statement of the daily decay: ≈ 0.1–0.2 s each at 1,000,000 memories. */
+export const DECAY_CHUNK_ROWS = 20_000;
 
 // ICM's formula, floored at 0: with a harsh factor (< 0.5) ICM's low-importance multiplier goes negative.
 const DECAY_SQL = `UPDATE memories SET weight = weight * MAX(0.0, 1.0 - (1.0 - ?) *
@@ -51,16 +53,21 @@ export class Maintenance {
 
   /**
    * Once a day at most, across every process sharing the store: the claim on `icm_metadata.last_decay_at`
-   * and the decay run in one atomic batch, so exactly one claimant decays.
+   * (exactly one claimant wins it), then the decay itself in rowid ranges of `DECAY_CHUNK_ROWS`, each
+   * its own short write. One `UPDATE` of every row took 8.9 s at 1,000,000 memories, and held the write
+   * lock (every other writer, on sqld the whole team's) and this connection (the recall that triggered
+   * it) for all of it; in ranges, anything queued behind waits for one range at most. Rows written after
+   * the claim are today's and are not decayed, as with the single statement. The price: a process that
+   * dies midway leaves the rest of the ranges undecayed until the next day's decay.
    */
   async maybeAutoDecay(force = false): Promise<boolean> {
     const nowMs = Date.now();
     if (!force && nowMs - this.lastDecayCheck < DECAY_CHECK_INTERVAL_MS) return false;
     this.lastDecayCheck = nowMs;
     const now = nowRfc3339(new Date(nowMs));
-    // Most starts find today's decay done: one primary-key read says so. Without it the batch below
-    // still ran its guarded UPDATE, which SQLite evaluates row by row (a full scan: 15–33 ms per CLI
-    // process at 10k memories, 360 ms at 1M).
+    // Most starts find today's decay done: one primary-key read says so. Without it the claim below
+    // was sent, and before ranges its guarded UPDATE was evaluated row by row (a full scan: 15–33 ms
+    // per CLI process at 10k memories, 360 ms at 1M).
     if (!force) {
       const last = await this.ctx.conn.query(
         `SELECT julianday(?) - julianday(value) AS age FROM icm_metadata WHERE key = 'last_decay_at'`,
@@ -69,7 +76,6 @@ export class Maintenance {
       const age = last[0]?.age;
       if (age !== undefined && age !== null && Number(age) < 1.0) return false;
     }
-    const claimed = `(SELECT value FROM icm_metadata WHERE key = 'last_decay_at') = ? AND changes() > 0`;
     const res = await this.ctx.conn.batch([
       {
         sql: `INSERT INTO icm_metadata(key, value) VALUES ('last_decay_at', ?)
@@ -78,10 +84,22 @@ export class Maintenance {
                  OR julianday(icm_metadata.value) IS NULL`,
         args: [now],
       },
-      { sql: `SELECT changes() AS claimed` },
-      { sql: DECAY_SQL.replace('WHERE', `WHERE ${claimed} AND`), args: [DEFAULT_DECAY_FACTOR, now] },
+      {
+        sql: `SELECT changes() AS claimed, (SELECT MIN(rowid) FROM memories) AS lo, (SELECT MAX(rowid) FROM memories) AS hi`,
+      },
     ]);
-    return Number(res[1][0]?.claimed ?? 0) > 0;
+    const r = res[1][0];
+    if (!(Number(r?.claimed ?? 0) > 0)) return false;
+    if (r?.lo === null || r?.lo === undefined) return true; // nothing to decay
+    const [lo, hi] = [Number(r.lo), Number(r.hi)];
+    for (let from = lo - 1; from < hi; from += DECAY_CHUNK_ROWS) {
+      await this.ctx.conn.run(`${DECAY_SQL} AND rowid > ? AND rowid <= ?`, [
+        DEFAULT_DECAY_FACTOR,
+        from,
+        Math.min(hi, from + DECAY_CHUNK_ROWS),
+      ]);
+    }
+    return true;
   }
 
   /** Deletes low-weight memories that are not critical or high. */
