@@ -6,7 +6,14 @@
 import { createHash } from 'node:crypto';
 import { passesProject } from '../mcp/match';
 import { buildWakeUp } from '../mcp/wakeup';
-import { configFromEnv, type MnemosStore, type NewMessage, openStore, type SourceData, type StoreConfig } from '../store';
+import {
+  configFromEnv,
+  type MnemosStore,
+  type NewMessage,
+  openStore,
+  type SourceData,
+  type StoreConfig,
+} from '../store';
 import type { Dialect } from './adapters';
 import { loadState, readTranscript, saveState } from './local';
 import type { CodeAreaRecorder, CodeAreaTouch, HookDeps, HookLogger, TranscriptMessage } from './types';
