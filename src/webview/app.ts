@@ -38,6 +38,9 @@ export class App {
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
   private topicNames = '';
+  /** The topic filter's options: every topic once the user reaches for the select, until then "All topics" and the current one. */
+  private topicList: string[] = [];
+  private topicOptionsFull = false;
   private status: SidebarStatus | undefined;
 
   private readonly search: VscodeTextfield;
@@ -326,8 +329,19 @@ export class App {
   }
 
   private setTopicOptions(topics: TopicInfo[]): void {
-    const names = topics.map((t) => t.topic);
+    this.topicList = topics.map((t) => t.topic);
+    this.fillTopicOptions();
+  }
+
+  /**
+   * WHY lazily: vscode-single-select renders every vscode-option and reads each one's innerText (a
+   * layout) whenever its options change; with 500 topics that was most of the first paint (CPU
+   * profile, test/webview harness, 10,000 memories). The full list is made when the select is
+   * pointed at or focused, before it can open.
+   */
+  private fillTopicOptions(): void {
     const current = this.saved.ui.topic;
+    const names = this.topicOptionsFull ? [...this.topicList] : [];
     if (current && !names.includes(current)) names.push(current);
     const key = names.join('\u0000');
     if (key === this.topicNames && this.topicSelect.childElementCount) return;
@@ -335,6 +349,12 @@ export class App {
     const options = names.map((n) => el('vscode-option', { text: n, attrs: { value: 't:' + n } }));
     this.topicSelect.replaceChildren(el('vscode-option', { text: 'All topics', attrs: { value: '' } }), ...options);
     this.topicSelect.value = current ? 't:' + current : '';
+  }
+
+  private wantTopicOptions(): void {
+    if (this.topicOptionsFull) return;
+    this.topicOptionsFull = true;
+    this.fillTopicOptions();
   }
 
   private async run(command: SidebarCommand, arg: { id?: string; topic?: string } = {}): Promise<void> {
@@ -375,6 +395,8 @@ export class App {
         this.onQueryInput();
       }
     });
+    for (const ev of ['pointerdown', 'focusin', 'mouseenter'])
+      this.topicSelect.addEventListener(ev, () => this.wantTopicOptions());
     this.topicSelect.addEventListener('change', () => {
       const v = this.topicSelect.value;
       ui.topic = v.startsWith('t:') ? v.slice(2) : '';

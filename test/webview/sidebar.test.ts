@@ -509,7 +509,10 @@ describe('Memories sidebar in Chromium', () => {
     );
     assert.ok(shown.length > 0 && shown.every((i) => i === 'critical'), JSON.stringify(shown));
 
+    // The topic options are made when the select is reached for (500 of them cost the first paint).
+    assert.equal(await page.locator('#topic-filter vscode-option').count(), 1, 'only "All topics" at first');
     await page.locator('#topic-filter').click();
+    assert.equal(await page.locator('#topic-filter vscode-option').count(), 1 + critical.length);
     await page.locator('#topic-filter').getByRole('option', { name: 'frontend', exact: true }).click();
     const only = await waitRows(page, (x) => x.filter((r) => r.kind === 'topic').length === 1, 'one topic');
     assert.equal(only[0].topic, 'frontend');
