@@ -409,17 +409,14 @@ async function oneWindow(page: Page, url: string, ctl: string, ext: Ext, probe: 
   // A person drags the scrollbar to the end of the topic and holds it there as new rows arrive. The
   // baseline's list is the topic; Mnemos's tree goes on with the other topics, so the end of the topic
   // is its "more" row (held at the bottom of the view), or, when that is beyond the rows drawn
-  // (virtualized), the place aria-setsize/-posinset of its last drawn row say the end is (one jump).
+  // (virtualized), the last of its rows drawn (brought to the top of the view: a fast drag).
   const more = JSON.stringify(`#tree [data-kind="more"][data-topic="${BIG}"]`);
   const scrolling = f.evaluate(`(() => new Promise((resolve) => {
     const s = document.querySelector(${JSON.stringify(scroller)});
     const step = () => {
       if (!${ext.mnemos}) s.scrollTop = s.scrollHeight;
       else { const m = document.querySelector(${more}); const rs = document.querySelectorAll(${mem});
-        if (m) m.scrollIntoView({ block: 'end' });
-        else if (rs.length) { const r = rs[rs.length - 1];
-          const left = Number(r.getAttribute('aria-setsize')) - Number(r.getAttribute('aria-posinset'));
-          s.scrollTop = r.offsetTop + (left + 1) * r.offsetHeight - s.clientHeight; } }
+        if (m) m.scrollIntoView({ block: 'end' }); else if (rs.length) rs[rs.length - 1].scrollIntoView({ block: 'start' }); }
       if ((${atEnd})()) resolve(); else requestAnimationFrame(step); };
     step(); }))()`);
   // Both may still be pending when the next window load detaches the frame: never let that throw.
