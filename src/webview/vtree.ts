@@ -41,8 +41,12 @@ export const ROW_HEIGHT = 22;
 const INDENT = 12;
 /** Rows drawn beyond each edge of the view. */
 const OVERSCAN = 12;
-/** A "more" row this close to the view loads its page (the view is filled before it is reached). */
-const MORE_AHEAD_PX = 200;
+/**
+ * A "more" row within this many view heights below the view loads its page, so the next page's round
+ * trip overlaps the scrolling (a lookahead of 200 px made the end of 1,000 memories wait for each
+ * page in turn: 1.9 s in the workbench, docs/BENCHMARKS.md).
+ */
+const MORE_AHEAD_VIEWS = 3;
 
 export interface VirtualTreeHost {
   /** Click, Enter or Space on a row; `how` tells a pointer from a key. */
@@ -230,7 +234,7 @@ export class VirtualTree {
     }
     // Every "more" row in view or about to be loads its page; checked after each render, so a row held
     // in view while its page loaded (scrollbar at the bottom) asks again once the page is in.
-    const aheadLast = Math.min(n - 1, Math.ceil((top + height + MORE_AHEAD_PX) / ROW_HEIGHT));
+    const aheadLast = Math.min(n - 1, Math.ceil((top + height * (1 + MORE_AHEAD_VIEWS)) / ROW_HEIGHT));
     for (let i = Math.max(0, Math.floor(top / ROW_HEIGHT)); i <= aheadLast; i++)
       if (this.rows[i].kind === 'more') this.h.moreInView(this.rows[i]);
   }

@@ -47,7 +47,7 @@ async function newStore(fill = true): Promise<MnemosStore> {
   return store;
 }
 
-async function sidebar(store: MnemosStore, opts: SidebarOptions = {}): Promise<Sidebar> {
+async function sidebar(store: MnemosStore | (() => Promise<MnemosStore>), opts: SidebarOptions = {}): Promise<Sidebar> {
   const sb = await openSidebar(browser, server, store, opts);
   open.push(sb);
   await firstPaint(sb.page);
@@ -363,27 +363,38 @@ describe('Memories sidebar in Chromium', () => {
   });
 
   test('a big topic pages in with keyset cursors: "Load more" and scrolling fetch the rest, in order, once', async () => {
-    const sb = await sidebar(store);
+    // The host answers when the test lets it (the store getter waits on a gate), so what runs when is
+    // decided here, not by the clock.
+    let release = (): void => undefined;
+    let gate: Promise<void> = Promise.resolve();
+    const hold = () => (gate = new Promise<void>((r) => (release = r)));
+    const sb = await sidebar(async () => {
+      await gate;
+      return store;
+    });
     const page = sb.page;
     await expandTopic(page, 'database');
-    let rs = await rows(page);
+    // The first 100, and (its "Load more" row within three views of the view) the next 100 at once.
+    const lists = () => sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list').length;
+    await eventually(() => lists() === 2, 'the next page prefetched');
+    let rs = await waitRows(page, (x) => x.some((r) => r.posinset === 1 && r.setsize === 251), 'the first rows');
     const first = rs.find((r) => r.kind === 'memory' && r.topic === 'database')!;
-    // 100 loaded of 250, plus the "Load more" row: the set is as big as the topic.
+    // The set is as big as the topic (250), plus the "Load more" row.
     assert.deepEqual([first.level, first.posinset, first.setsize], [2, 1, 251]);
     assert.ok(rs.length < 80, `only the rows in view are in the DOM (${rs.length})`);
-    // Scrolled so that "Load more" is drawn (the margin below the view) but not yet near enough to
-    // load by itself; focused without scrolling, so only the key loads.
-    const scroller = page.locator('#scroller');
+    // "Load more" brought into view asks for the next page (held at the host); Enter on it joins that
+    // load and, once the page is in, focuses its first row.
+    void hold();
     const more = row(page, '[data-kind="more"]');
-    await scroller.evaluate((e) => (e.scrollTop = 103 * 22 - e.clientHeight - 230));
+    await page.locator('#scroller').evaluate((e) => (e.scrollTop = 203 * 22 - e.clientHeight + 22));
     await more.waitFor({ state: 'attached' });
-    assert.equal(await more.locator('.row-label').textContent(), 'Load more (150 not shown)');
+    assert.equal(await more.locator('.row-label').textContent(), 'Load more (50 not shown)');
     await more.evaluate((e) => (e as HTMLElement).focus({ preventScroll: true }));
     await focusOn(page, 'Load more', (r) => r.kind === 'more');
-    assert.equal(sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list').length, 1);
-    // Enter loads and focuses the first row of the new page.
+    await eventually(() => lists() === 3, 'the last page asked for');
     await page.keyboard.press('Enter');
-    await focusOn(page, 'the first row of the new page', (r) => r.kind === 'memory' && r.posinset === 101);
+    release();
+    await focusOn(page, 'the first row of the new page', (r) => r.kind === 'memory' && r.posinset === 201);
     // Held at the bottom, the rest comes in.
     await page.locator('#scroller').evaluate((e) => (e.scrollTop = e.scrollHeight));
     await eventually(async () => {
@@ -397,11 +408,11 @@ describe('Memories sidebar in Chromium', () => {
     for await (const m of store.iterate({ topic: 'database', order: 'recent' })) all.push(m.id);
     assert.deepEqual(ids, all);
     assert.ok(rs.filter((r) => r.kind === 'memory').every((r) => r.setsize === 250));
-    const lists = sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list') as {
+    const asked = sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list') as {
       params: { limit: number; cursor: string | null };
     }[];
     assert.deepEqual(
-      lists.map((l) => [l.params.limit, l.params.cursor === null]),
+      asked.map((l) => [l.params.limit, l.params.cursor === null]),
       [
         [100, true],
         [100, false],
