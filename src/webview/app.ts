@@ -1,26 +1,23 @@
 /**
  * The Memories sidebar: search field, filters, a lazily paged tree of topics and memories, a detail
  * pane. This file builds the page and routes events; each concern is a module of its own:
- * topics.ts (browse paging), search.ts (results), detailPane.ts, focus.ts and keyboard.ts,
+ * topics.ts (browse paging), search.ts (results), vtree.ts (the virtualized tree), keyboard.ts, detailPane.ts,
  * notices.ts (banner, recall notice, status line, empty view), state.ts (saved UI state).
  * Data always comes from the host; only UI state is kept across hides (getState/setState).
  */
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/vscode-single-select.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/vscode-textfield.js';
-import type { VscodeTree } from '@vscode-elements/elements/dist/vscode-tree/vscode-tree.js';
-import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
 import type { HostMessage, RecallNotice, Result, SidebarCommand, SidebarStatus, TopicInfo } from '../shared/protocol';
 import { plural } from '../shared/text';
 import { DetailPane } from './detailPane';
 import { el, icon } from './dom';
-import { TreeFocus } from './focus';
 import { TreeKeyboard } from './keyboard';
 import { Banner, RecallNote, renderEmpty, StatusLine } from './notices';
 import { Rpc } from './rpc';
 import { SearchResults } from './search';
 import { IMPORTANCE_FILTERS, type ImportanceFilter, SavedState } from './state';
 import { TopicPager } from './topics';
-import { kindOf, visibleRows } from './tree';
+import { type TreeRow, VirtualTree } from './vtree';
 
 /** Keystroke → query. 80 ms was felt in the workbench (keystroke → results ≈ 250 ms at 10k); queries are cheap. */
 const DEBOUNCE_MS = 30;
@@ -41,23 +38,25 @@ export class App {
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
   private topicNames = '';
+  /** The topic filter's options: every topic once the user reaches for the select, until then "All topics" and the current one. */
+  private topicList: string[] = [];
+  private topicOptionsFull = false;
   private status: SidebarStatus | undefined;
 
   private readonly search: VscodeTextfield;
   private readonly topicSelect: VscodeSingleSelect;
   private readonly importanceSelect: VscodeSingleSelect;
   private readonly scroller: HTMLElement;
-  private readonly tree: VscodeTree;
+  private readonly tree: VirtualTree;
   private readonly empty: HTMLElement;
   private readonly live: HTMLElement;
   private readonly banner: Banner;
   private readonly note: RecallNote;
   private readonly statusLine = new StatusLine();
-  private readonly moreObserver: IntersectionObserver;
   private readonly pager: TopicPager;
   private readonly results: SearchResults;
   private readonly detail: DetailPane;
-  private readonly focus: TreeFocus;
+  private readonly keyboard: TreeKeyboard;
 
   constructor(root: HTMLElement) {
     const ui = this.saved.ui;
@@ -82,44 +81,42 @@ export class App {
     const run = (command: SidebarCommand, arg: { id?: string; topic?: string } = {}) => this.run(command, arg);
     this.banner = new Banner({ retry: () => void this.refresh(), run: (c) => void run(c) });
     this.note = new RecallNote({ retry: () => this.reloadModel(), run: (c) => void run(c) });
-    this.tree = el('vscode-tree', { attrs: { id: 'tree', 'aria-label': 'Memories by topic' } });
-    this.tree.indentGuides = 'onHover';
     this.empty = el('div', { class: 'empty', attrs: { id: 'empty', hidden: '' } });
-    this.scroller = el('div', { class: 'scroller', attrs: { id: 'scroller' } }, this.tree, this.empty);
-    this.live = el('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', id: 'live' } });
-
-    this.moreObserver = new IntersectionObserver(
-      (entries) => {
-        for (const e of entries) if (e.isIntersecting) void this.activateMore(e.target as VscodeTreeItem, false);
-      },
-      { root: this.scroller, rootMargin: '200px' },
-    );
-    const showError = (e: unknown) => this.banner.showError(e);
-    const common = { rpc: this.rpc, saved: this.saved, tree: this.tree, moreObserver: this.moreObserver };
-    this.focus = new TreeFocus(this.tree, this.saved, (key) => this.rowFor(key));
-    this.pager = new TopicPager({
-      ...common,
-      showError,
-      rowsChanged: () => {
-        this.focus.applySelection();
-        this.focus.ensureTabStop();
+    this.scroller = el('div', { class: 'scroller', attrs: { id: 'scroller' } }, this.empty);
+    this.tree = new VirtualTree(this.scroller, {
+      activate: (row) => this.activate(row),
+      toggle: (row, open) => this.toggle(row, open),
+      moreInView: (row) => queueMicrotask(() => void this.activateMore(row, false)),
+      keydown: (e, row) => this.keyboard.onKey(e, row),
+      dblclick: (row) => {
+        if (row.kind === 'memory') void this.run('openMemory', { id: row.id });
       },
     });
+    this.scroller.prepend(this.tree.root);
+    this.live = el('div', { class: 'sr-only', attrs: { 'aria-live': 'polite', id: 'live' } });
+
+    const showError = (e: unknown) => this.banner.showError(e);
+    const common = { rpc: this.rpc, saved: this.saved, changed: () => this.draw() };
+    this.pager = new TopicPager({ ...common, showError });
     this.results = new SearchResults({ ...common, rendered: (r, more) => this.searchRendered(r, more) });
     this.detail = new DetailPane({
       rpc: this.rpc,
       saved: this.saved,
       showError,
       run,
-      closed: () => this.focus.focusSelected(),
+      closed: () => {
+        const k = this.tree.selected;
+        if (k && this.tree.row(k)) this.tree.focusKey(k);
+      },
     });
-    new TreeKeyboard({
+    this.keyboard = new TreeKeyboard({
       tree: this.tree,
-      scroller: this.scroller,
-      focus: this.focus,
       run: (c, arg) => void run(c, arg),
+      activate: (row) => this.activate(row),
+      toggle: (row, open) => this.toggle(row, open),
       closeDetail: () => this.detail.visible && this.detail.close(),
     });
+    this.tree.setSelected(this.saved.ui.selected);
 
     root.replaceChildren(
       el(
@@ -151,8 +148,7 @@ export class App {
     performance.mark('mnemos:ready');
     this.rpc.ready();
     await this.refresh();
-    await this.focus.renderedRows();
-    this.focus.ensureTabStop(true);
+    this.tree.tabStopToSelected();
     await frame();
     performance.measure('mnemos:first-paint', { start: t0, end: performance.now() });
     const ui = this.saved.ui;
@@ -186,7 +182,6 @@ export class App {
   }
 
   private async refreshOnce(): Promise<void> {
-    const focus = this.focus.capture();
     const ui = this.saved.ui;
     try {
       // Everything the view shows is asked for at once: one round trip, not one per level.
@@ -207,23 +202,47 @@ export class App {
     } catch (e) {
       this.banner.showError(e);
     }
-    this.focus.restore(focus);
-    this.focus.ensureTabStop();
   }
 
   // ------------------------------------------------------------------------------- browse/search
 
   private async renderBrowse(topics: TopicInfo[], prefetched: Map<string, Promise<Result<'list'>>>): Promise<void> {
     this.mode = 'browse';
-    this.tree.setAttribute('aria-label', 'Memories by topic');
+    this.tree.root.setAttribute('aria-label', 'Memories by topic');
     this.results.clear();
     this.note.set(undefined);
     const ui = this.saved.ui;
     const visible = ui.topic ? topics.filter((t) => t.topic === ui.topic) : topics;
-    const loaded = this.pager.render(visible, prefetched);
     this.showEmpty(visible.length === 0);
-    await loaded;
-    this.focus.applySelection();
+    await this.pager.render(visible, prefetched);
+    this.draw();
+  }
+
+  /** Draws the rows of the current mode (vtree.ts puts the ones in view in the DOM). */
+  private draw(): void {
+    this.tree.setRows(this.mode === 'search' ? this.results.rows() : this.pager.rows());
+  }
+
+  /** Click, Enter or Space on a row. */
+  private activate(row: TreeRow): void {
+    if (row.kind === 'more') {
+      void this.activateMore(row, true);
+      return;
+    }
+    if (row.kind === 'placeholder') return;
+    this.select(row.key);
+    if (row.kind === 'topic') this.toggle(row, !row.expanded);
+    else if (row.kind === 'memory' && row.id) void this.detail.open(row.id);
+  }
+
+  private toggle(row: TreeRow, open: boolean): void {
+    if (row.kind === 'topic' && row.topic !== undefined && this.mode === 'browse') this.pager.setOpen(row.topic, open);
+  }
+
+  private select(key: string): void {
+    this.saved.ui.selected = key;
+    this.saved.save();
+    this.tree.setSelected(key);
   }
 
   private onQueryInput(): void {
@@ -240,11 +259,9 @@ export class App {
       return;
     }
     const t0 = performance.now();
-    const focus = this.focus.capture();
     try {
       const n = await this.results.run();
       if (n === undefined) return;
-      await this.focus.renderedRows();
       await frame();
       performance.measure('mnemos:search', {
         start: t0,
@@ -255,22 +272,20 @@ export class App {
     } catch (e) {
       this.banner.showError(e);
     }
-    this.focus.restore(focus);
-    this.focus.ensureTabStop();
   }
 
   private searchRendered(r: Result<'search'>, hasMore: boolean): void {
     if (this.mode !== 'search') {
       this.mode = 'search';
-      this.tree.setAttribute('aria-label', 'Search results');
+      this.tree.root.setAttribute('aria-label', 'Search results');
     }
+    this.draw();
     this.note.set(r.mode === 'keyword' ? this.keywordNotice(r.notice) : undefined);
     this.showEmpty(r.items.length === 0);
     const n = r.items.length;
     this.live.textContent = n
       ? `${hasMore ? 'At least ' : ''}${plural(n, 'memory', 'memories')} found`
       : 'No memories found';
-    this.focus.applySelection();
   }
 
   /** The host's latest status says it best (it follows a Retry); the search's own notice otherwise. */
@@ -288,38 +303,25 @@ export class App {
     await this.refresh();
   }
 
-  private async activateMore(row: VscodeTreeItem, moveFocus: boolean): Promise<void> {
-    if (!row.isConnected) return;
-    let first: VscodeTreeItem | undefined;
-    if (row === this.results.more) {
-      try {
-        first = await this.results.loadMore();
-      } catch (e) {
-        this.banner.showError(e);
-      }
-    } else if (row === this.pager.topicsMore) {
-      first = await this.pager.moreTopics();
-      this.focus.applySelection();
-    } else first = await this.pager.loadMore(row);
-    if (moveFocus && first) this.focus.focusRow(first);
-    else if (moveFocus && !row.isConnected) this.focus.ensureTabStop();
-  }
-
-  /** The row shown now for a saved key (`m:`, `t:`, `more:`), in the current mode. */
-  private rowFor(key: string): VscodeTreeItem | undefined {
-    const search = this.mode === 'search';
-    if (key.startsWith('m:')) return search ? this.results.rows.get(key.slice(2)) : this.pager.memoryRow(key.slice(2));
-    if (key.startsWith('t:')) return search ? undefined : this.pager.nodes.get(key.slice(2))?.row;
-    if (key === 'more:') return (search ? this.results.more : this.pager.topicsMore) ?? undefined;
-    if (key.startsWith('more:')) return search ? undefined : (this.pager.nodes.get(key.slice(5))?.more ?? undefined);
-    return undefined;
+  /** A "more" row activated (moveFocus: to the first new row) or scrolled into view. */
+  private async activateMore(row: TreeRow, moveFocus: boolean): Promise<void> {
+    let first: string | undefined;
+    try {
+      if (row.key === 'more:') {
+        if (this.mode === 'search') first = await this.results.loadMore();
+      } else if (row.topic !== undefined && this.mode === 'browse')
+        first = await this.pager.loadMore(row.topic, !moveFocus);
+    } catch (e) {
+      this.banner.showError(e);
+    }
+    if (moveFocus && first !== undefined && this.tree.row('m:' + first)) this.tree.focusKey('m:' + first);
   }
 
   // ------------------------------------------------------------------------------------- views
 
   private showEmpty(nothing: boolean): void {
     this.empty.hidden = !nothing;
-    this.tree.hidden = nothing;
+    this.tree.root.hidden = nothing;
     if (!nothing) return;
     const ui = this.saved.ui;
     const filtered = !this.saved.filtered() ? false : ui.query.trim() ? 'search' : 'filters';
@@ -327,8 +329,19 @@ export class App {
   }
 
   private setTopicOptions(topics: TopicInfo[]): void {
-    const names = topics.map((t) => t.topic);
+    this.topicList = topics.map((t) => t.topic);
+    this.fillTopicOptions();
+  }
+
+  /**
+   * WHY lazily: vscode-single-select renders every vscode-option and reads each one's innerText (a
+   * layout) whenever its options change; with 500 topics that was most of the first paint (CPU
+   * profile, test/webview harness, 10,000 memories). The full list is made when the select is
+   * pointed at or focused, before it can open.
+   */
+  private fillTopicOptions(): void {
     const current = this.saved.ui.topic;
+    const names = this.topicOptionsFull ? [...this.topicList] : [];
     if (current && !names.includes(current)) names.push(current);
     const key = names.join('\u0000');
     if (key === this.topicNames && this.topicSelect.childElementCount) return;
@@ -336,6 +349,12 @@ export class App {
     const options = names.map((n) => el('vscode-option', { text: n, attrs: { value: 't:' + n } }));
     this.topicSelect.replaceChildren(el('vscode-option', { text: 'All topics', attrs: { value: '' } }), ...options);
     this.topicSelect.value = current ? 't:' + current : '';
+  }
+
+  private wantTopicOptions(): void {
+    if (this.topicOptionsFull) return;
+    this.topicOptionsFull = true;
+    this.fillTopicOptions();
   }
 
   private async run(command: SidebarCommand, arg: { id?: string; topic?: string } = {}): Promise<void> {
@@ -365,11 +384,10 @@ export class App {
     this.search.addEventListener('input', () => this.onQueryInput());
     this.search.addEventListener('keydown', (e) => {
       if (e.key === 'ArrowDown' || (e.key === 'Enter' && ui.query.trim())) {
-        const rows = visibleRows(this.tree);
-        const target = rows.find((r) => r.active) ?? rows[0];
-        if (target) {
+        const target = this.tree.active;
+        if (target !== null) {
           e.preventDefault();
-          this.focus.focusRow(target);
+          this.tree.focusKey(target);
         }
       } else if (e.key === 'Escape' && this.search.value) {
         e.preventDefault();
@@ -377,6 +395,8 @@ export class App {
         this.onQueryInput();
       }
     });
+    for (const ev of ['pointerdown', 'focusin', 'mouseenter'])
+      this.topicSelect.addEventListener(ev, () => this.wantTopicOptions());
     this.topicSelect.addEventListener('change', () => {
       const v = this.topicSelect.value;
       ui.topic = v.startsWith('t:') ? v.slice(2) : '';
@@ -392,39 +412,6 @@ export class App {
       void this.refresh();
     });
 
-    this.tree.addEventListener('vsc-tree-select', (e: Event) => {
-      const d = (e as CustomEvent).detail as unknown;
-      const items = (
-        Array.isArray(d) ? d : ((d as { selectedItems?: unknown[] })?.selectedItems ?? [])
-      ) as VscodeTreeItem[];
-      const row = items[0];
-      if (!row) return;
-      const kind = kindOf(row);
-      if (kind === 'more') {
-        row.selected = false;
-        this.focus.reselect();
-        void this.activateMore(row, true);
-        return;
-      }
-      if (kind === 'placeholder') {
-        row.selected = false;
-        return;
-      }
-      this.focus.select(row);
-      if (kind === 'memory') void this.detail.open(row.dataset.id!);
-    });
-
-    // Expanding a topic (click, Enter, →) reflects `open`; the tree has no event for it.
-    new MutationObserver((records) => {
-      if (this.mode !== 'browse') return;
-      for (const r of records)
-        if (kindOf(r.target as Element) === 'topic') this.pager.openChanged(r.target as VscodeTreeItem);
-    }).observe(this.tree, { attributes: true, attributeFilter: ['open'], subtree: true });
-
-    this.tree.addEventListener('dblclick', (e) => {
-      const row = (e.target as Element).closest?.<VscodeTreeItem>('vscode-tree-item');
-      if (row && kindOf(row) === 'memory') void this.run('openMemory', { id: row.dataset.id });
-    });
     this.scroller.addEventListener(
       'scroll',
       () => {

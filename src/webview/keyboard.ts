@@ -1,54 +1,78 @@
 /**
- * The tree's keys beyond what vscode-tree does (arrows, Enter select): Home/End, PageUp/PageDown,
- * Delete (the command asks to confirm), F2 edits, Ctrl/Cmd+Enter opens, Escape closes the details,
- * and type-ahead (letters jump to the next row whose label starts with them).
+ * The tree's keys (the ARIA tree pattern and VS Code's lists): ↑/↓, →/← open/close a topic or move to
+ * its first row / its topic, Home/End, PageUp/PageDown, Enter or Space activates (a memory shows its
+ * details, a topic opens or closes, "Load more" loads), Delete (the command asks to confirm), F2
+ * edits, Ctrl/Cmd+Enter opens, Escape closes the details, and type-ahead (letters jump to the next
+ * row whose label starts with them).
  */
-import type { VscodeTree } from '@vscode-elements/elements/dist/vscode-tree/vscode-tree.js';
-import type { VscodeTreeItem } from '@vscode-elements/elements/dist/vscode-tree-item/vscode-tree-item.js';
 import type { SidebarCommand } from '../shared/protocol';
-import type { TreeFocus } from './focus';
-import { kindOf, visibleRows } from './tree';
+import type { TreeRow, VirtualTree } from './vtree';
 
 export interface KeyboardHost {
-  tree: VscodeTree;
-  scroller: HTMLElement;
-  focus: TreeFocus;
+  tree: VirtualTree;
   run(command: SidebarCommand, arg: { id?: string; topic?: string }): void;
+  /** Enter or Space on a row. */
+  activate(row: TreeRow): void;
+  toggle(row: TreeRow, open: boolean): void;
   /** Escape: closes the details if open. */
   closeDetail(): void;
 }
 
-const ROW_HEIGHT = 22;
 const TYPE_AHEAD_MS = 700;
 
 export class TreeKeyboard {
   private typeBuffer = '';
   private typeTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly h: KeyboardHost) {
-    h.tree.addEventListener('keydown', (e) => this.onKey(e));
-  }
+  constructor(private readonly h: KeyboardHost) {}
 
-  private onKey(e: KeyboardEvent): void {
-    const { focus } = this.h;
-    const row = focus.focusedRow();
-    const rows = visibleRows(this.h.tree);
-    const move = (target: VscodeTreeItem | undefined) => {
+  onKey(e: KeyboardEvent, row: TreeRow | undefined): void {
+    const { tree } = this.h;
+    const rows = tree.all();
+    const i = row ? tree.indexOf(row.key) : -1;
+    const move = (j: number) => {
       e.preventDefault();
-      if (target) focus.focusRow(target);
+      const target = rows[Math.max(0, Math.min(rows.length - 1, j))];
+      if (target) tree.focusKey(target.key);
     };
-    const memoryId = row && kindOf(row) === 'memory' ? row.dataset.id : undefined;
+    const memoryId = row?.kind === 'memory' ? row.id : undefined;
     switch (e.key) {
-      case 'Home':
-        return move(rows[0]);
-      case 'End':
-        return move(rows[rows.length - 1]);
-      case 'PageDown':
-      case 'PageUp': {
-        const step = Math.max(1, Math.floor(this.h.scroller.clientHeight / ROW_HEIGHT) - 1);
-        const i = row ? rows.indexOf(row) : 0;
-        return move(rows[Math.max(0, Math.min(rows.length - 1, i + (e.key === 'PageDown' ? step : -step)))]);
+      case 'ArrowDown':
+        return move(i + 1);
+      case 'ArrowUp':
+        return move(i <= 0 ? 0 : i - 1);
+      case 'ArrowRight':
+        if (row?.kind !== 'topic') return;
+        e.preventDefault();
+        if (!row.expanded) this.h.toggle(row, true);
+        else if (rows[i + 1] && rows[i + 1].level > row.level) tree.focusKey(rows[i + 1].key);
+        return;
+      case 'ArrowLeft': {
+        if (!row) return;
+        e.preventDefault();
+        if (row.kind === 'topic' && row.expanded) return this.h.toggle(row, false);
+        for (let j = i - 1; j >= 0; j--) if (rows[j].level < row.level) return tree.focusKey(rows[j].key);
+        return;
       }
+      case 'Home':
+        return move(0);
+      case 'End':
+        return move(rows.length - 1);
+      case 'PageDown':
+        return move(i + tree.pageRows());
+      case 'PageUp':
+        return move(i - tree.pageRows());
+      case 'Enter':
+      case ' ':
+        if (!row) return;
+        e.preventDefault();
+        // Ctrl/Cmd+Enter opens the memory's source; Enter and Space select it (details shown).
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          if (memoryId) this.h.run('openMemory', { id: memoryId });
+          return;
+        }
+        this.h.activate(row);
+        return;
       case 'Delete':
       case 'Backspace': {
         if (e.key === 'Backspace' && !e.metaKey) return;
@@ -56,7 +80,7 @@ export class TreeKeyboard {
         e.preventDefault();
         // The command asks the user to confirm; the row goes when the store says it is gone.
         if (memoryId) this.h.run('deleteMemory', { id: memoryId });
-        else if (kindOf(row) === 'topic') this.h.run('forgetTopic', { topic: row.dataset.topic });
+        else if (row.kind === 'topic') this.h.run('forgetTopic', { topic: row.topic });
         return;
       }
       case 'F2':
@@ -65,28 +89,23 @@ export class TreeKeyboard {
           this.h.run('editMemory', { id: memoryId });
         }
         return;
-      case 'Enter':
-        // Enter selects (shows details, via the tree); Ctrl/Cmd+Enter opens the memory's source.
-        if ((e.ctrlKey || e.metaKey) && memoryId) this.h.run('openMemory', { id: memoryId });
-        return;
       case 'Escape':
         this.h.closeDetail();
         return;
       default:
-        if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey && e.key !== ' ') this.typeAhead(e, rows, row);
+        if (e.key.length === 1 && !e.ctrlKey && !e.metaKey && !e.altKey) this.typeAhead(e, rows, i);
     }
   }
 
-  private typeAhead(e: KeyboardEvent, rows: VscodeTreeItem[], current: VscodeTreeItem | null): void {
+  private typeAhead(e: KeyboardEvent, rows: readonly TreeRow[], current: number): void {
     e.preventDefault();
     clearTimeout(this.typeTimer);
     this.typeBuffer += e.key.toLowerCase();
     this.typeTimer = setTimeout(() => (this.typeBuffer = ''), TYPE_AHEAD_MS);
-    const start = current ? rows.indexOf(current) + (this.typeBuffer.length === 1 ? 1 : 0) : 0;
+    const start = current >= 0 ? current + (this.typeBuffer.length === 1 ? 1 : 0) : 0;
     for (let k = 0; k < rows.length; k++) {
       const r = rows[(start + k) % rows.length];
-      const label = r.querySelector('.row-label')?.textContent?.toLowerCase() ?? '';
-      if (label.startsWith(this.typeBuffer)) return this.h.focus.focusRow(r);
+      if (r.label.toLowerCase().startsWith(this.typeBuffer)) return this.h.tree.focusKey(r.key);
     }
   }
 }

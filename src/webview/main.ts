@@ -1,12 +1,9 @@
 /** Entry of dist/webview.js (browser iife). Only the elements the sidebar uses are bundled. */
-import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
-import '@vscode-elements/elements/dist/vscode-tree/index.js';
-import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 import { App } from './app';
 import css from './styles.css';
 

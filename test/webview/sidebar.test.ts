@@ -47,7 +47,7 @@ async function newStore(fill = true): Promise<MnemosStore> {
   return store;
 }
 
-async function sidebar(store: MnemosStore, opts: SidebarOptions = {}): Promise<Sidebar> {
+async function sidebar(store: MnemosStore | (() => Promise<MnemosStore>), opts: SidebarOptions = {}): Promise<Sidebar> {
   const sb = await openSidebar(browser, server, store, opts);
   open.push(sb);
   await firstPaint(sb.page);
@@ -64,32 +64,32 @@ interface RowInfo {
   tabIndex: number;
   focused: boolean;
   expanded: string | null;
+  level: number;
+  posinset: number;
+  setsize: number;
+  /** Place in the whole list (the DOM holds the rows in view only). */
+  index: number;
 }
 
-/** The rows a user can reach, top to bottom (open branches only), as the page sees them. A string: tsx helpers do not exist in the page. */
+/** The rows in the DOM (those in view, plus a margin), top to bottom, as the page sees them. A string: tsx helpers do not exist in the page. */
 const ROWS_JS = `(() => {
-  const out = [];
-  function walk(parent) {
-    for (const e of parent.children) {
-      if (e.tagName !== 'VSCODE-TREE-ITEM') continue;
-      const badge = e.querySelector(':scope > vscode-badge');
-      out.push({
-        kind: e.dataset.kind || '',
-        id: e.dataset.id,
-        topic: e.dataset.topic,
-        label: e.querySelector(':scope > .row-label')?.textContent ?? '',
-        badge: badge ? badge.textContent : undefined,
-        selected: e.selected,
-        tabIndex: e.tabIndex,
-        focused: document.activeElement === e,
-        expanded: e.getAttribute('aria-expanded'),
-      });
-      if (e.branch && e.open) walk(e);
-    }
-  }
-  const tree = document.querySelector('vscode-tree');
-  if (tree && !tree.hidden) walk(tree);
-  return out;
+  const tree = document.getElementById('tree');
+  if (!tree || tree.hidden) return [];
+  return [...tree.children].filter((e) => e.getAttribute('role') === 'treeitem').map((e) => ({
+    kind: e.dataset.kind || '',
+    id: e.dataset.id,
+    topic: e.dataset.topic,
+    label: e.querySelector(':scope > .row-label')?.textContent ?? '',
+    badge: e.querySelector(':scope > .badge')?.textContent ?? undefined,
+    selected: e.getAttribute('aria-selected') === 'true',
+    tabIndex: e.tabIndex,
+    focused: document.activeElement === e,
+    expanded: e.getAttribute('aria-expanded'),
+    level: Number(e.getAttribute('aria-level')),
+    posinset: Number(e.getAttribute('aria-posinset')),
+    setsize: Number(e.getAttribute('aria-setsize')),
+    index: Number(e.dataset.index),
+  }));
 })()`;
 function rows(page: Page): Promise<RowInfo[]> {
   return page.evaluate<RowInfo[]>(ROWS_JS);
@@ -119,7 +119,25 @@ async function focusOn(page: Page, what: string, pred: (r: RowInfo) => boolean):
 }
 
 const focusedRow = async (page: Page) => (await rows(page)).find((r) => r.focused);
-const row = (page: Page, sel: string) => page.locator(`vscode-tree-item${sel}`);
+const row = (page: Page, sel: string) => page.locator(`#tree > [role="treeitem"]${sel}`);
+
+/**
+ * Every row of the list, read by scrolling the view from top to bottom (the DOM holds the rows in view
+ * only). Use once every page is loaded: a "more" row scrolled into view loads its page.
+ */
+async function allRows(page: Page): Promise<RowInfo[]> {
+  const byIndex = new Map<number, RowInfo>();
+  const scroller = page.locator('#scroller');
+  const [height, total] = await scroller.evaluate((e) => [e.clientHeight, e.scrollHeight]);
+  for (let y = 0; ; y += height) {
+    await scroller.evaluate((e, top) => (e.scrollTop = top), y);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    for (const r of await rows(page)) byIndex.set(r.index, r);
+    if (y + height >= total) break;
+  }
+  await scroller.evaluate((e) => (e.scrollTop = 0));
+  return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+}
 
 async function waitRows(page: Page, pred: (rs: RowInfo[]) => boolean, what: string): Promise<RowInfo[]> {
   const deadline = Date.now() + 10_000;
@@ -135,10 +153,7 @@ async function waitRows(page: Page, pred: (rs: RowInfo[]) => boolean, what: stri
 }
 
 async function expandTopic(page: Page, topic: string): Promise<void> {
-  await page
-    .locator('vscode-tree-item[data-kind="topic"]')
-    .filter({ has: page.locator(`:scope > .row-label`, { hasText: new RegExp(`^${topic}$`) }) })
-    .click();
+  await row(page, `[data-kind="topic"][data-topic="${topic}"]`).click();
   await waitRows(page, (rs) => rs.some((r) => r.kind === 'memory' && r.topic === topic), `${topic} to open`);
 }
 
@@ -348,44 +363,56 @@ describe('Memories sidebar in Chromium', () => {
   });
 
   test('a big topic pages in with keyset cursors: "Load more" and scrolling fetch the rest, in order, once', async () => {
-    const sb = await sidebar(store);
-    await expandTopic(sb.page, 'database');
-    let rs = (await rows(sb.page)).filter((r) => r.topic === 'database' && r.kind !== 'topic');
-    assert.equal(rs.filter((r) => r.kind === 'memory').length, 100);
-    assert.equal(rs.at(-1)?.kind, 'more');
-    assert.equal(rs.at(-1)?.label, 'Load more (150 not shown)');
-    // Enter on "Load more" (focused without scrolling it into view, so only the key can load).
-    await row(sb.page, '[data-kind="more"]').evaluate((e) => {
-      (e as HTMLElement & { active: boolean }).active = true;
-      (e as HTMLElement).focus({ preventScroll: true });
+    // The host answers when the test lets it (the store getter waits on a gate), so what runs when is
+    // decided here, not by the clock.
+    let release = (): void => undefined;
+    let gate: Promise<void> = Promise.resolve();
+    const hold = () => (gate = new Promise<void>((r) => (release = r)));
+    const sb = await sidebar(async () => {
+      await gate;
+      return store;
     });
-    await sb.page.keyboard.press('Enter');
-    rs = await waitRows(
-      sb.page,
-      (x) => x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 200,
-      '200 rows',
-    );
-    const hundredFirst = rs.filter((r) => r.kind === 'memory' && r.topic === 'database')[100];
-    await focusOn(sb.page, 'the first row of the new page', (r) => r.id === hundredFirst.id);
-    // Scrolling the last row into view loads the last page. (A plain scroll: Playwright's
-    // scrollIntoViewIfNeeded would wait for a row that the scroll itself removes.)
-    await row(sb.page, '[data-kind="more"]').evaluate((e) => e.scrollIntoView());
-    rs = await waitRows(
-      sb.page,
-      (x) =>
-        x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 250 &&
-        !x.some((r) => r.kind === 'more'),
-      'all 250',
-    );
+    const page = sb.page;
+    await expandTopic(page, 'database');
+    // The first 100, and (its "Load more" row within three views of the view) the next 100 at once.
+    const lists = () => sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list').length;
+    await eventually(() => lists() === 2, 'the next page prefetched');
+    let rs = await waitRows(page, (x) => x.some((r) => r.posinset === 1 && r.setsize === 251), 'the first rows');
+    const first = rs.find((r) => r.kind === 'memory' && r.topic === 'database')!;
+    // The set is as big as the topic (250), plus the "Load more" row.
+    assert.deepEqual([first.level, first.posinset, first.setsize], [2, 1, 251]);
+    assert.ok(rs.length < 80, `only the rows in view are in the DOM (${rs.length})`);
+    // "Load more" brought into view asks for the next page (held at the host); Enter on it joins that
+    // load and, once the page is in, focuses its first row.
+    void hold();
+    const more = row(page, '[data-kind="more"]');
+    await page.locator('#scroller').evaluate((e) => (e.scrollTop = 203 * 22 - e.clientHeight + 22));
+    await more.waitFor({ state: 'attached' });
+    assert.equal(await more.locator('.row-label').textContent(), 'Load more (50 not shown)');
+    await more.evaluate((e) => (e as HTMLElement).focus({ preventScroll: true }));
+    await focusOn(page, 'Load more', (r) => r.kind === 'more');
+    await eventually(() => lists() === 3, 'the last page asked for');
+    await page.keyboard.press('Enter');
+    release();
+    await focusOn(page, 'the first row of the new page', (r) => r.kind === 'memory' && r.posinset === 201);
+    // Held at the bottom, the rest comes in.
+    await page.locator('#scroller').evaluate((e) => (e.scrollTop = e.scrollHeight));
+    await eventually(async () => {
+      await page.locator('#scroller').evaluate((e) => (e.scrollTop = e.scrollHeight));
+      const x = await rows(page);
+      return x.some((r) => r.kind === 'memory' && r.posinset === 250) && !x.some((r) => r.kind === 'more');
+    }, 'all 250');
+    rs = await allRows(page);
     const ids = rs.filter((r) => r.kind === 'memory' && r.topic === 'database').map((r) => r.id);
     const all: string[] = [];
     for await (const m of store.iterate({ topic: 'database', order: 'recent' })) all.push(m.id);
     assert.deepEqual(ids, all);
-    const lists = sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list') as {
+    assert.ok(rs.filter((r) => r.kind === 'memory').every((r) => r.setsize === 250));
+    const asked = sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list') as {
       params: { limit: number; cursor: string | null };
     }[];
     assert.deepEqual(
-      lists.map((l) => [l.params.limit, l.params.cursor === null]),
+      asked.map((l) => [l.params.limit, l.params.cursor === null]),
       [
         [100, true],
         [100, false],
@@ -394,27 +421,80 @@ describe('Memories sidebar in Chromium', () => {
     );
   });
 
-  test('holding the scrollbar at the bottom of a big topic loads every page (the "more" row never leaves the view)', async () => {
-    const sb = await sidebar(store);
-    await expandTopic(sb.page, 'database');
+  test('holding the scrollbar at the bottom of a 1,000-memory topic loads every row, each once, with ~60 rows in the DOM', async () => {
+    const own = await newStore(false);
+    await own.storeMany(sampleMemories(1000, ['big'], 7));
+    await own.storeMany(sampleMemories(3, ['small'], 8));
+    const sb = await sidebar(own);
+    const page = sb.page;
+    await expandTopic(page, 'big');
     // A person dragging the scrollbar to the end and keeping it there: scrolled to the bottom every
     // frame, so the "Load more" row stays in view while the next page arrives.
-    void sb.page.evaluate(`(() => {
+    await page.evaluate(`(() => {
       const s = document.getElementById('scroller');
       const step = () => { s.scrollTop = s.scrollHeight;
-        if (document.querySelector('vscode-tree-item[data-kind="more"]') || Date.now() < window.__stopAt) requestAnimationFrame(step); };
-      window.__stopAt = Date.now() + 1000;
+        if (!document.querySelector('#tree > [data-kind="memory"][aria-posinset="1000"]')) requestAnimationFrame(step); };
       step();
     })()`);
-    const rs = await waitRows(
-      sb.page,
-      (x) =>
-        x.filter((r) => r.kind === 'memory' && r.topic === 'database').length === 250 &&
-        !x.some((r) => r.kind === 'more'),
-      'all 250 rows while held at the bottom',
+    await eventually(
+      async () => (await rows(page)).some((r) => r.kind === 'memory' && r.posinset === 1000),
+      'the 1,000th row',
+      30_000,
     );
-    const ids = rs.filter((r) => r.kind === 'memory' && r.topic === 'database').map((r) => r.id);
-    assert.equal(new Set(ids).size, 250, 'each memory once');
+    const inDom = await rows(page);
+    assert.ok(inDom.length < 80, `${inDom.length} rows in the DOM`);
+    assert.ok(!inDom.some((r) => r.kind === 'more'), 'nothing left to load');
+    const rs = await allRows(page);
+    const ids = rs.filter((r) => r.kind === 'memory' && r.topic === 'big').map((r) => r.id);
+    assert.equal(ids.length, 1000);
+    assert.equal(new Set(ids).size, 1000, 'each memory once');
+    const lists = sb.fromWebview.filter((m) => (m as { method?: string }).method === 'list') as {
+      params: { limit: number };
+    }[];
+    assert.deepEqual(
+      lists.map((l) => l.params.limit),
+      [100, 100, 200, 400, 800],
+      'five round trips, each page as big as what is shown',
+    );
+  });
+
+  test('the tree follows the ARIA tree pattern: levels, sets, expanded state, one tab stop', async () => {
+    const sb = await sidebar(store);
+    const page = sb.page;
+    assert.equal(await page.locator('#tree').getAttribute('role'), 'tree');
+    await expandTopic(page, 'auth');
+    const rs = await rows(page);
+    const topics = rs.filter((r) => r.kind === 'topic');
+    assert.deepEqual(
+      topics.map((t) => [t.level, t.posinset, t.setsize]),
+      topics.map((_, i) => [1, i + 1, topics.length]),
+    );
+    assert.deepEqual(
+      topics.map((t) => t.expanded),
+      topics.map((t) => (t.topic === 'auth' ? 'true' : 'false')),
+    );
+    const auth = rs.filter((r) => r.kind === 'memory' && r.topic === 'auth');
+    assert.ok(auth.length > 0 && auth.every((r, i) => r.level === 2 && r.posinset === i + 1 && r.setsize === 32));
+    assert.equal(rs.filter((r) => r.tabIndex === 0).length, 1);
+    assert.equal(
+      await page.evaluate(
+        () => document.querySelectorAll('#tree [role=treeitem] [aria-hidden=true].codicon').length > 0,
+      ),
+      true,
+      'icons are hidden from screen readers',
+    );
+    // ← on a memory goes to its topic; ← on the open topic closes it; → opens it again.
+    await row(page, `[data-id="${auth[0].id}"]`).focus();
+    await page.keyboard.press('ArrowLeft');
+    await focusOn(page, 'the topic', (r) => r.kind === 'topic' && r.topic === 'auth');
+    await page.keyboard.press('ArrowLeft');
+    await waitRows(page, (x) => !x.some((r) => r.topic === 'auth' && r.kind === 'memory'), 'auth to close');
+    assert.equal((await focusedRow(page))?.expanded, 'false');
+    await page.keyboard.press(' ');
+    await waitRows(page, (x) => x.some((r) => r.topic === 'auth' && r.kind === 'memory'), 'Space to open auth');
+    // Type-ahead: "fr" jumps to frontend.
+    await page.keyboard.type('fr');
+    await focusOn(page, 'frontend by type-ahead', (r) => r.topic === 'frontend');
   });
 
   test('filters narrow the tree by topic and by importance', async () => {
@@ -435,12 +515,15 @@ describe('Memories sidebar in Chromium', () => {
       critical.map((c) => [c.topic, String(c.n)]),
     );
     await expandTopic(page, 'auth');
-    const shown = await page
-      .locator('vscode-tree-item[data-kind="memory"]')
-      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.importance));
+    const shown = await row(page, '[data-kind="memory"]').evaluateAll((els) =>
+      els.map((e) => (e as HTMLElement).dataset.importance),
+    );
     assert.ok(shown.length > 0 && shown.every((i) => i === 'critical'), JSON.stringify(shown));
 
+    // The topic options are made when the select is reached for (500 of them cost the first paint).
+    assert.equal(await page.locator('#topic-filter vscode-option').count(), 1, 'only "All topics" at first');
     await page.locator('#topic-filter').click();
+    assert.equal(await page.locator('#topic-filter vscode-option').count(), 1 + critical.length);
     await page.locator('#topic-filter').getByRole('option', { name: 'frontend', exact: true }).click();
     const only = await waitRows(page, (x) => x.filter((r) => r.kind === 'topic').length === 1, 'one topic');
     assert.equal(only[0].topic, 'frontend');
@@ -452,16 +535,16 @@ describe('Memories sidebar in Chromium', () => {
     const sb = await sidebar(store, { height: 500 });
     const page = sb.page;
     await expandTopic(page, 'database');
-    const picked = (await rows(page)).filter((r) => r.kind === 'memory')[40];
+    const picked = (await rows(page)).filter((r) => r.kind === 'memory')[10];
     await row(page, `[data-id="${picked.id}"]`).click();
-    await page.locator('#scroller').evaluate((e) => (e.scrollTop = 600));
+    await page.locator('#scroller').evaluate((e) => (e.scrollTop = 150));
     const before = await page.locator('#scroller').evaluate((e) => e.scrollTop);
     const handle = await row(page, `[data-id="${picked.id}"]`).elementHandle();
 
     await store.store({ topic: 'database', summary: 'Vacuum the replica after a bulk prune', importance: 'high' });
     await store.store({ topic: 'observability', summary: 'Trace ids go in every log line', importance: 'medium' });
     sb.dataChanged();
-    const rs = await waitRows(page, (x) => x.some((r) => r.topic === 'observability'), 'the new topic');
+    const rs = await waitRows(page, (x) => x[0]?.setsize === 5, 'the new topic (five topics)');
     assert.equal(rs.find((r) => r.kind === 'topic' && r.topic === 'database')?.badge, '251');
     assert.equal(
       rs.filter((r) => r.kind === 'memory' && r.topic === 'database')[0].label,
@@ -546,7 +629,7 @@ describe('Memories sidebar on an empty store', () => {
     assert.match(text, /No memories yet/);
     assert.match(text, /right-click it and choose “Save Selection as Memory”/);
     assert.match(text, /team/);
-    assert.equal(await sb.page.locator('vscode-tree').isVisible(), false);
+    assert.equal(await sb.page.locator('#tree').isVisible(), false);
     await sb.page.locator('#empty vscode-button[data-command="saveMemory"]').click();
     await sb.page.locator('#empty vscode-button[data-command="connect"]').click();
     await eventually(
