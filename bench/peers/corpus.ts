@@ -365,14 +365,23 @@ export function generateMemories(n: number, seed = 20240611): BenchMemory[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const used = new Set<string>();
   const unique = (make: () => string): string => {
+    let s = '';
     for (let i = 0; i < 1000; i++) {
-      const s = make();
+      s = make();
       if (!used.has(s.toLowerCase())) {
         used.add(s.toLowerCase());
         return s;
       }
     }
-    throw new Error('identifier space exhausted');
+    // Past ≈ 30,000 memories some spaces run out (env names, tickets): a numbered variant, after the same
+    // draws as before, so smaller corpora are unchanged. Needles stay unique: generateQueries checks.
+    for (let k = 2; ; k++) {
+      const v = `${s}${k}`;
+      if (!used.has(v.toLowerCase())) {
+        used.add(v.toLowerCase());
+        return v;
+      }
+    }
   };
   const ticket = (project: string) => unique(() => `${PROJECT_KEY[project]}-${1000 + Math.floor(r() * 9000)}`);
   const sha = () => unique(() => hex(r, 7));
