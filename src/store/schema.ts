@@ -66,8 +66,12 @@ END;
  * 0.14 ms for a 3,500-memory topic at 10,000 memories on every MCP store (its consolidation hint) and
  * grows with the topic (docs/BENCHMARKS.md, "Per call: the topic count"), for a few µs per write.
  */
+/** Mnemos's counters (change sequences), kept by its triggers; also created with the memoir tables. */
+export const MNEMOS_STATE_DDL =
+  'CREATE TABLE IF NOT EXISTS mnemos_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)';
+
 const MNEMOS = `
-CREATE TABLE IF NOT EXISTS mnemos_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0);
+${MNEMOS_STATE_DDL};
 CREATE INDEX IF NOT EXISTS idx_mnemos_topic_created ON memories(topic, created_at, id);
 INSERT OR IGNORE INTO mnemos_state(key, value) VALUES ('change_seq', 0);
 CREATE TRIGGER IF NOT EXISTS mnemos_change_ad AFTER DELETE ON memories BEGIN

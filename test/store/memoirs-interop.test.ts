@@ -101,6 +101,25 @@ print(json.dumps({"labels": json.loads(c[0]), "conf": c[1], "rev": c[2], "link":
   assert.ok(Math.abs(read.refined[2] - 0.6) < 1e-6);
   assert.deepEqual(JSON.parse(read.refined[3]), ['mem-x']);
   assert.deepEqual(read.hit, ['fts5']);
+  // ICM writing into the file after Mnemos opened it: its statements meet Mnemos's change-marker triggers
+  // (mnemos_state is in the file), succeed, and move the marker the extension polls.
+  const s2 = await openStore({ mode: 'local', path: file });
+  try {
+    const m = new MemoirStore(s2.conn);
+    const before = await m.changeMarker();
+    python(
+      `import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); db.execute("PRAGMA foreign_keys=ON")
+db.execute("UPDATE concepts SET definition = 'changed by ICM', updated_at = '2026-01-01T00:00:00Z' WHERE name = 'fts5'")
+db.execute("DELETE FROM concept_links WHERE relation = 'depends_on'")
+db.commit(); print("null")`,
+      file,
+    );
+    assert.notEqual(await m.changeMarker(), before, "ICM's writes move the memoir change marker");
+    assert.equal((await m.getConcept('mnemos', 'fts5'))!.definition, 'changed by ICM');
+  } finally {
+    await s2.close();
+  }
 });
 
 test("memoir tables Mnemos creates have ICM's definitions, and ICM's SQL in plain SQLite works on them", async () => {

@@ -59,6 +59,34 @@ forEachMode('memoirs', (ctx) => {
     await assert.rejects(m.deleteMemoir(created.id), NotFoundError);
   });
 
+  test('changeMarker moves on every kind of memoir write and stays put on reads', async () => {
+    const { m } = await fresh(ctx);
+    const seen = new Set([await m.changeMarker()]);
+    const moved = async (what: string, write: () => Promise<unknown>) => {
+      await write();
+      const after = await m.changeMarker();
+      assert.ok(!seen.has(after), `the marker moves after ${what}`);
+      seen.add(after);
+    };
+    await moved('createMemoir', () => m.createMemoir('marker'));
+    await moved('updateMemoir', () => m.updateMemoir('marker', { description: 'changed' }));
+    await moved('addConcept', () => m.addConcept('marker', { name: 'a', definition: 'first' }));
+    await moved('addConcept', () => m.addConcept('marker', { name: 'b', definition: 'second' }));
+    await moved('refineConcept', () => m.refineConcept('marker', 'a', 'refined'));
+    await moved('updateConcept', () => m.updateConcept('marker', 'b', { definition: 'patched' }));
+    const link = await m.link('marker', 'a', 'b', 'depends_on');
+    assert.ok(!seen.has(await m.changeMarker()), 'the marker moves after link');
+    seen.add(await m.changeMarker());
+    await moved('deleteLink', () => m.deleteLink(link.id));
+    await moved('deleteConcept', () => m.deleteConcept('marker', 'b'));
+    const before = await m.changeMarker();
+    await m.listConcepts('marker');
+    await m.stats('marker');
+    await m.neighborhood('marker', 'a', 2);
+    assert.equal(await m.changeMarker(), before, 'reads leave it');
+    await moved('deleteMemoir', () => m.deleteMemoir('marker'));
+  });
+
   test('memoir names are unique; list is by name with concept counts', async () => {
     const { m } = await fresh(ctx);
     await m.createMemoir('beta');

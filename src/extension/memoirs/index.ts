@@ -4,6 +4,7 @@
  * and exposes the parts tests and other extensions read.
  */
 import * as vscode from 'vscode';
+import { MarkerMonitor } from '../markerMonitor';
 import type { Services } from '../services';
 import { Cancelled } from '../commands/args';
 import { memoirRows, memoirsOf } from './access';
@@ -16,6 +17,8 @@ export interface MemoirsFeature extends vscode.Disposable {
   readonly tree: MemoirsTreeProvider;
   readonly graphs: GraphPanels;
   readonly tools: MemoirTools;
+  /** Check the memoir marker now; true when it moved (tests). */
+  checkChanges(): Promise<boolean>;
 }
 
 type Handler = (s: Services, ui: MemoirUi, ...args: unknown[]) => Promise<unknown>;
@@ -31,11 +34,27 @@ export const MEMOIR_COMMANDS: Record<string, Handler> = {
 export function registerMemoirs(s: Services): MemoirsFeature {
   const tree = new MemoirsTreeProvider(async () => memoirRows(memoirsOf(await s.store())));
   const graphs = new GraphPanels(s);
+  const view = vscode.window.createTreeView(MEMOIRS_VIEW, { treeDataProvider: tree, showCollapseAll: false });
+  // Another writer's memoirs (an agent's MCP server, ICM, a teammate): the tree and open graphs re-read
+  // when the memoir marker moved, not on every memory change.
+  const monitor = new MarkerMonitor(
+    s,
+    'memoirs',
+    (st) => memoirsOf(st).changeMarker(),
+    () => view.visible || graphs.memoirIds.length > 0,
+  );
+  const reread = () => {
+    tree.refresh();
+    graphs.changed();
+  };
   const ui: MemoirUi = {
-    showGraph: (m) => void graphs.show(m),
+    showGraph: (m) => {
+      graphs.show(m);
+      monitor.schedule();
+    },
     changed: () => {
-      tree.refresh();
-      graphs.changed();
+      reread();
+      void monitor.check(); // the new baseline (it may also fire: one more re-read)
       s.changed();
     },
   };
@@ -43,9 +62,16 @@ export function registerMemoirs(s: Services): MemoirsFeature {
   const disposables: vscode.Disposable[] = [
     tree,
     graphs,
-    vscode.window.createTreeView(MEMOIRS_VIEW, { treeDataProvider: tree, showCollapseAll: false }),
-    s.watcher.onDidChange(() => tree.refresh()),
-    s.host.onDidChangeStore(() => tree.refresh()),
+    view,
+    monitor,
+    monitor.onDidChange(reread),
+    s.watcher.onDidChange(() => void monitor.check()),
+    s.host.onDidChangeStore(() => monitor.reset()),
+    s.host.onDidOpen(() => {
+      void monitor.check();
+      monitor.schedule();
+    }),
+    view.onDidChangeVisibility((e) => e.visible && monitor.schedule()),
     ...registerMemoirTools(s, tools),
     // Same policy as the other commands: cancel quietly, report failures with their fix, never reject.
     ...Object.entries(MEMOIR_COMMANDS).map(([id, fn]) =>
@@ -68,6 +94,7 @@ export function registerMemoirs(s: Services): MemoirsFeature {
     tree,
     graphs,
     tools,
+    checkChanges: () => monitor.check(),
     dispose: () => {
       for (const d of disposables.reverse()) d.dispose();
     },

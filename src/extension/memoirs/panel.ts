@@ -47,8 +47,6 @@ export class GraphPanels implements vscode.Disposable {
     });
     const subs = [
       webview.onDidReceiveMessage((m: unknown) => void controller.receive(m)),
-      this.s.watcher.onDidChange(() => controller.notifyDataChanged()),
-      this.s.host.onDidChangeStore(() => controller.notifyDataChanged()),
       // Without retainContextWhenHidden a hidden panel's page is gone; the next one says `ready` again.
       panel.onDidChangeViewState(() => {
         if (!panel.visible) controller.reset();
@@ -69,7 +67,7 @@ export class GraphPanels implements vscode.Disposable {
     return panel;
   }
 
-  /** This window changed a memoir: open graphs re-read it. */
+  /** A memoir changed (this window's write, another writer's, a store swap): open graphs re-read it. */
   changed(): void {
     for (const o of this.open.values()) o.controller.notifyDataChanged();
   }

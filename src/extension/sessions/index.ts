@@ -5,7 +5,7 @@
  *
  * Following changes: on a local file the change watcher's event covers every writer (data_version);
  * the memories marker does not see these tables on a remote or replica, so while the view or a lens
- * is showing, `ActivityMonitor` also polls the transcript and code-area markers there. Either way
+ * is showing, a `MarkerMonitor` also polls the transcript and code-area markers there. Either way
  * the tree re-reads only when those markers moved, not on every memory change.
  */
 import * as vscode from 'vscode';
@@ -14,6 +14,7 @@ import { createFileLens, lensEnabled, openCodeArea, showFileMemories } from '../
 import type { FileLensProvider } from '../codeAreas/lens';
 import { LENS_SETTING } from '../codeAreas/lens';
 import { Cancelled, options, stringOpt } from '../commands/args';
+import { MarkerMonitor } from '../markerMonitor';
 import type { Services } from '../services';
 import { SECTION } from '../settings';
 import { SESSION_SCHEME, SessionDocumentProvider, sessionUri } from './document';
@@ -30,77 +31,6 @@ export interface SessionsFeature extends vscode.Disposable {
   readonly lens: FileLensProvider;
   /** Check the transcript and code-area markers now (tests; after our own writes). */
   checkActivity(): Promise<boolean>;
-}
-
-const REMOTE_POLL_MS = 3000;
-
-/** Watches the transcript and code-area markers; `onDidChange` fires when either moved. */
-class ActivityMonitor implements vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<void>();
-  readonly onDidChange = this.emitter.event;
-  private marker: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private checking: Promise<boolean> | undefined;
-  private again: Promise<boolean> | undefined;
-
-  constructor(
-    private readonly s: Services,
-    private readonly wanted: () => boolean,
-  ) {}
-
-  /**
-   * Reads both markers (one round trip each); fires when they moved since the last check. A call while
-   * a check runs is not folded into it (that check may have read before the write it is called for):
-   * one more check follows, and the promise covers both.
-   */
-  check(): Promise<boolean> {
-    if (this.checking) {
-      this.again ??= this.checking.then((moved) => {
-        this.again = undefined;
-        return this.check().then((m) => moved || m);
-      });
-      return this.again;
-    }
-    this.checking = (async () => {
-      const store = this.s.host.peek();
-      if (!store) return false;
-      try {
-        const m = `${await store.transcripts.changeMarker()}|${await store.codeAreas.changeMarker()}`;
-        const moved = this.marker !== undefined && m !== this.marker;
-        this.marker = m;
-        if (moved) this.emitter.fire();
-        return moved;
-      } catch (e) {
-        this.s.log.warn(`checking sessions for changes failed: ${(e as Error).message}`);
-        return false;
-      }
-    })().finally(() => (this.checking = undefined));
-    return this.checking;
-  }
-
-  /** The store was swapped: whatever it holds is new. */
-  reset(): void {
-    this.marker = undefined;
-    this.emitter.fire();
-    // A baseline now: left unset, the next writer's change would only set it, and show nothing.
-    void this.check();
-  }
-
-  /** Poll while someone looks and the store is not a local file (whose every change the watcher sees). */
-  schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      const store = this.s.host.peek();
-      if (!store || store.mode === 'local' || !this.wanted()) return;
-      void this.check().finally(() => this.schedule());
-    }, REMOTE_POLL_MS);
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.emitter.dispose();
-  }
 }
 
 function sessionIdFrom(args: unknown[]): string | undefined {
@@ -120,7 +50,12 @@ export function registerSessions(s: Services): SessionsFeature {
   const lens = createFileLens(s);
   const view = vscode.window.createTreeView(SESSIONS_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   const looking = () => view.visible || (lensEnabled() && vscode.window.visibleTextEditors.length > 0);
-  const activity = new ActivityMonitor(s, looking);
+  const activity = new MarkerMonitor(
+    s,
+    'sessions',
+    async (st) => `${await st.transcripts.changeMarker()}|${await st.codeAreas.changeMarker()}`,
+    looking,
+  );
 
   const changed = () => {
     tree.refresh();

@@ -7,6 +7,7 @@
  * safe when several processes create it at once. Plain SQL only: rusqlite and python keep reading it.
  */
 import type { Conn } from '../conn';
+import { MNEMOS_STATE_DDL } from '../schema';
 
 /** ICM's `execute_batch` text for the three tables and their indexes, verbatim. */
 export const MEMOIR_TABLES_DDL = [
@@ -92,14 +93,38 @@ export const MEMOIR_OBJECTS = [
   'idx_concept_links_target',
 ];
 
+/**
+ * Mnemos's own objects beside ICM's memoir tables: `mnemos_state.memoir_seq`, bumped by a trigger on
+ * every insert, update and delete of a memoir, a concept or a link, by any writer (ICM included: the
+ * triggers live in the file, and `mnemos_state` is created with them so ICM's writes always find it).
+ * The extension polls it as the memoir change marker (one key lookup). Timestamps could not serve:
+ * two writes in the same millisecond leave `MAX(updated_at)` and every count unchanged.
+ */
+export const MEMOIR_SEQ_KEY = 'memoir_seq';
+const SEQ_TRIGGERS = (['memoirs', 'concepts', 'concept_links'] as const).flatMap((table) =>
+  (['INSERT', 'UPDATE', 'DELETE'] as const).map((op) => {
+    const name = `mnemos_memoir_seq_${table}_a${op[0].toLowerCase()}`;
+    const sql = `CREATE TRIGGER IF NOT EXISTS ${name} AFTER ${op} ON ${table} BEGIN
+  UPDATE mnemos_state SET value = value + 1 WHERE key = '${MEMOIR_SEQ_KEY}';
+END`;
+    return { name, sql };
+  }),
+);
+export const MEMOIR_MNEMOS_OBJECTS = ['mnemos_state', ...SEQ_TRIGGERS.map((t) => t.name)];
+const MEMOIR_MNEMOS_DDL = [
+  MNEMOS_STATE_DDL,
+  `INSERT OR IGNORE INTO mnemos_state(key, value) VALUES ('${MEMOIR_SEQ_KEY}', 0)`,
+  ...SEQ_TRIGGERS.map((t) => t.sql),
+];
+
 /** Creates whatever is missing (one probe; one atomic batch only when something is). Idempotent. */
 export async function ensureMemoirSchema(conn: Conn): Promise<void> {
   const [probe] = await conn.query(
     `SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN (SELECT value FROM json_each(?))`,
-    [JSON.stringify(MEMOIR_OBJECTS)],
+    [JSON.stringify([...MEMOIR_OBJECTS, ...MEMOIR_MNEMOS_OBJECTS])],
   );
-  if (Number(probe?.n ?? 0) === MEMOIR_OBJECTS.length) return;
-  await conn.batch([...MEMOIR_TABLES_DDL, ...CONCEPTS_FTS_DDL].map((sql) => ({ sql })));
+  if (Number(probe?.n ?? 0) === MEMOIR_OBJECTS.length + MEMOIR_MNEMOS_OBJECTS.length) return;
+  await conn.batch([...MEMOIR_TABLES_DDL, ...CONCEPTS_FTS_DDL, ...MEMOIR_MNEMOS_DDL].map((sql) => ({ sql })));
   // A replica reads its own file: pull the tables just created on the primary.
   await conn.sync().catch(() => undefined);
 }

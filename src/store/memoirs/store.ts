@@ -21,7 +21,7 @@ import { buildFtsQuery } from '../fts';
 import type { Conn, Row, SqlArg, Stmt } from '../conn';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { newId, nowRfc3339, parseJsonList } from '../model';
-import { ensureMemoirSchema } from './schema';
+import { ensureMemoirSchema, MEMOIR_SEQ_KEY } from './schema';
 import {
   type Concept,
   CONCEPT_COLS,
@@ -555,6 +555,17 @@ export class MemoirStore {
     concepts.sort((a, b) => a.depth - b.depth || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     links.sort((a, b) => (a.id < b.id ? -1 : 1));
     return { concepts, links };
+  }
+
+  /**
+   * A value that changes when any writer (another window, an agent's MCP server, ICM) adds, changes or
+   * deletes a memoir, a concept or a link: `mnemos_state.memoir_seq`, kept by triggers (schema.ts). The
+   * memories change marker does not see these tables on a remote store, and on a local file it moves
+   * for every write. One key lookup.
+   */
+  async changeMarker(): Promise<string> {
+    const [r] = await this.read(`SELECT value FROM mnemos_state WHERE key = ?`, [MEMOIR_SEQ_KEY]);
+    return String(Number(r?.value ?? 0));
   }
 
   // -------------------------------------------------------------------------------- stats/export

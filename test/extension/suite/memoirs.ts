@@ -5,9 +5,15 @@
  * run cannot click the dialog).
  */
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { memoirsOf } from '../../../src/extension/memoirs/access';
 import { MemoirStore } from '../../../src/store';
-import { api, EXT_ID, run, test, waitFor, workspaceRoot } from './harness';
+import { api, EXT_ID, figure, run, sleep, test, waitFor, workspaceRoot } from './harness';
+
+const execFileP = promisify(execFile);
 
 const TOPIC = 'decisions-memoirdemo';
 const MEMOIR = 'memoirdemo';
@@ -153,4 +159,57 @@ test('memoir tools: search and inspect through vscode.lm, add_concept confirms a
   );
   await (await memoirs()).deleteMemoir(MEMOIR);
   await (await a.getStore()).forgetTopic(TOPIC);
+});
+
+test('memoirs: a memoir another process writes (an agent through the CLI) appears in the tree; memory writes alone do not re-read it', async () => {
+  const a = await api();
+  const mine = await a.getStore();
+  assert.equal(mine.config.mode, 'local', 'this suite runs on a local file');
+  const db = (mine.config as { path: string }).path;
+  const cli = path.join(vscode.extensions.getExtension(EXT_ID)!.extensionPath, 'dist', 'cli.js');
+  const mnemos = (...args: string[]) =>
+    execFileP(process.execPath, [cli, '--db', db, ...args], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', MNEMOS_HELPER: 'off' },
+      timeout: 60_000,
+    });
+  // Baselines: the change watcher's first poll after the store opened (a local store answers without
+  // yielding to timers, so it could otherwise come after the writes below), and the memoir marker.
+  await sleep(1200);
+  await a.memoirs.checkChanges();
+  let rereads = 0;
+  let watcherFired = 0;
+  const counted = a.memoirs.tree.onDidChangeTreeData(() => rereads++);
+  const watched = a.onDidChangeData(() => watcherFired++);
+  try {
+    // A memory written elsewhere fires the change watcher, but the memoir marker stays: no re-read.
+    const mem = await mine.store({ topic: 'notes-memoir-marker', summary: 'a memory, not a memoir' });
+    assert.equal(await a.memoirs.checkChanges(), false);
+    await mine.forget(mem.id);
+    assert.equal(await a.memoirs.checkChanges(), false);
+    const before = rereads;
+    const t0 = Date.now();
+    await mnemos('memoir', 'create', '-n', 'from-elsewhere', '-d', 'written by another process');
+    await mnemos('memoir', 'add-concept', '-m', 'from-elsewhere', '-n', 'x', '-d', 'a concept');
+    const shown = async () =>
+      (await a.memoirs.tree.getChildren()).some((r) => {
+        const item = a.memoirs.tree.getTreeItem(r);
+        return item.label === 'from-elsewhere' && item.description === '1 concept · 0 links';
+      });
+    // The change watcher (data_version, 1 s) leads to the marker check, which re-reads the tree.
+    await waitFor(async () => rereads > before && (await shown()), 8000, 'the Memoirs tree to re-read').catch(
+      async (e: Error) => {
+        const rows = (await a.memoirs.tree.getChildren()).map((r) => a.memoirs.tree.getTreeItem(r).label);
+        throw new Error(
+          `${e.message} (re-reads ${rereads - before}; change events ${watcherFired}; rows ${JSON.stringify(rows)}; marker check now moved: ${await a.memoirs.checkChanges()})`,
+        );
+      },
+    );
+    figure('memoirs tree after another process wrote', `${Date.now() - t0} ms (two CLI processes included)`);
+  } finally {
+    counted.dispose();
+    watched.dispose();
+    await memoirsOf(mine)
+      .deleteMemoir('from-elsewhere')
+      .catch(() => undefined);
+  }
 });
