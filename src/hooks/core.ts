@@ -16,7 +16,7 @@ import type { CandidateMemory, HookConfig, HookDeps, HookEvent, HookResult, Reca
 
 export const DEFAULT_CONFIG: HookConfig = {
   // Measured on bench/recall (docs/HOOKS.md): the −bm25 cut-off that keeps answers and drops chatter.
-  minScore: 12,
+  minScore: 14,
   promptLimit: 3,
   promptTokens: 300,
   wakeUpTokens: 500,
