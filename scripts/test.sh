@@ -51,6 +51,9 @@ step "build"
 node scripts/build.mjs
 
 step "unit and integration suites (node --test)"
+# Hooks and read-only CLI commands start a warm helper that stays 10 idle minutes (src/hooks/helper.ts);
+# a test's helpers should not outlive the run by that long (each serves a temp store that is gone).
+export MNEMOS_HELPER_IDLE_MS=${MNEMOS_HELPER_IDLE_MS:-20000}
 status=0
 set +e
 # A safety net: a suite that hangs (a server that stops answering) must not hold CI for its whole limit.
