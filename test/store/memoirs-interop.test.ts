@@ -181,3 +181,30 @@ db.commit(); print("null")`,
     await s2.close();
   }
 });
+
+test('an ICM-made file that refuses writes (a read-only copy): memoirs are read, the change marker falls back to counts', async () => {
+  const file = path.join(tmpDir('mnemos-memoir-ro-'), 'icm.db');
+  buildIcmDb(file);
+  const s = await openStore({ mode: 'local', path: file });
+  try {
+    await s.sql('PRAGMA query_only = 1'); // what the offline copy of a replica does
+    const m = new MemoirStore(s.conn);
+    assert.deepEqual(
+      (await m.listMemoirs()).map((x) => x.name),
+      ['mnemos'],
+    );
+    const marker = await m.changeMarker();
+    assert.match(marker, /^counts:1:/);
+    assert.equal(await m.changeMarker(), marker);
+    await assert.rejects(m.createMemoir('refused'), /read-only/);
+  } finally {
+    await s.close();
+  }
+  // Writable again: the triggers go in on first use and the marker is the counter.
+  const w = await openStore({ mode: 'local', path: file });
+  try {
+    assert.match(await w.memoirs.changeMarker(), /^seq:\d+$/);
+  } finally {
+    await w.close();
+  }
+});

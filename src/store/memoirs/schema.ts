@@ -7,6 +7,7 @@
  * safe when several processes create it at once. Plain SQL only: rusqlite and python keep reading it.
  */
 import type { Conn } from '../conn';
+import { StoreError } from '../errors';
 import { MNEMOS_STATE_DDL } from '../schema';
 
 /** ICM's `execute_batch` text for the three tables and their indexes, verbatim. */
@@ -117,14 +118,26 @@ const MEMOIR_MNEMOS_DDL = [
   ...SEQ_TRIGGERS.map((t) => t.sql),
 ];
 
-/** Creates whatever is missing (one probe; one atomic batch only when something is). Idempotent. */
+/**
+ * Creates whatever is missing (one probe; one atomic batch only when something is). Idempotent. Where
+ * ICM's tables are all there and only Mnemos's marker triggers are missing (a file ICM made) and the
+ * store refuses writes (a read-only copy, a read-only token), the memoirs are still read: the marker
+ * then falls back to counts (`MemoirStore.changeMarker`).
+ */
 export async function ensureMemoirSchema(conn: Conn): Promise<void> {
   const [probe] = await conn.query(
-    `SELECT COUNT(*) AS n FROM sqlite_master WHERE name IN (SELECT value FROM json_each(?))`,
-    [JSON.stringify([...MEMOIR_OBJECTS, ...MEMOIR_MNEMOS_OBJECTS])],
+    `SELECT (SELECT COUNT(*) FROM sqlite_master WHERE name IN (SELECT value FROM json_each(?))) AS icm,
+            (SELECT COUNT(*) FROM sqlite_master WHERE name IN (SELECT value FROM json_each(?))) AS ours`,
+    [JSON.stringify(MEMOIR_OBJECTS), JSON.stringify(MEMOIR_MNEMOS_OBJECTS)],
   );
-  if (Number(probe?.n ?? 0) === MEMOIR_OBJECTS.length + MEMOIR_MNEMOS_OBJECTS.length) return;
-  await conn.batch([...MEMOIR_TABLES_DDL, ...CONCEPTS_FTS_DDL, ...MEMOIR_MNEMOS_DDL].map((sql) => ({ sql })));
+  const icmReady = Number(probe?.icm ?? 0) === MEMOIR_OBJECTS.length;
+  if (icmReady && Number(probe?.ours ?? 0) === MEMOIR_MNEMOS_OBJECTS.length) return;
+  try {
+    await conn.batch([...MEMOIR_TABLES_DDL, ...CONCEPTS_FTS_DDL, ...MEMOIR_MNEMOS_DDL].map((sql) => ({ sql })));
+  } catch (e) {
+    if (icmReady && e instanceof StoreError && e.code === 'read_only') return;
+    throw e;
+  }
   // A replica reads its own file: pull the tables just created on the primary.
   await conn.sync().catch(() => undefined);
 }

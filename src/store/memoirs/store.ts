@@ -20,6 +20,7 @@
 import { buildFtsQuery } from '../fts';
 import type { Conn, Row, SqlArg, Stmt } from '../conn';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import { str } from '../values';
 import { newId, nowRfc3339, parseJsonList } from '../model';
 import { ensureMemoirSchema, MEMOIR_SEQ_KEY } from './schema';
 import {
@@ -564,8 +565,19 @@ export class MemoirStore {
    * for every write. One key lookup.
    */
   async changeMarker(): Promise<string> {
-    const [r] = await this.read(`SELECT value FROM mnemos_state WHERE key = ?`, [MEMOIR_SEQ_KEY]);
-    return String(Number(r?.value ?? 0));
+    const [r] = await this.read(
+      `SELECT (SELECT value FROM mnemos_state WHERE key = ?) AS seq
+       WHERE EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'mnemos_memoir_seq_concepts_ai')`,
+      [MEMOIR_SEQ_KEY],
+    ).catch(() => []); // no mnemos_state at all: a read-only file ICM made
+    if (r && r.seq !== null && r.seq !== undefined) return `seq:${Number(r.seq)}`;
+    // No triggers (the file refused them): counts and newest times, which miss same-millisecond edits.
+    const [c] = await this.read(
+      `SELECT (SELECT COUNT(*) FROM memoirs) || ':' || IFNULL((SELECT MAX(updated_at) FROM memoirs), '') || ':' ||
+              (SELECT COUNT(*) FROM concepts) || ':' || IFNULL((SELECT MAX(updated_at) FROM concepts), '') || ':' ||
+              (SELECT COUNT(*) FROM concept_links) || ':' || IFNULL((SELECT MAX(rowid) FROM concept_links), '') AS m`,
+    );
+    return `counts:${str(c?.m)}`;
   }
 
   // -------------------------------------------------------------------------------- stats/export
