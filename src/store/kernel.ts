@@ -50,6 +50,11 @@ export class VectorArena {
     return new Float32Array(this.memory.buffer, QUERY_BYTES, this.capacityRows * this.dim);
   }
 
+  /** Rows there is room for (tests; memory is `capacity × dim × 4` bytes plus a score per row). */
+  get capacity(): number {
+    return this.capacityRows;
+  }
+
   /** Makes room for `rows` rows, keeping the ones stored. */
   ensure(rows: number): void {
     if (rows <= this.capacityRows) return;

@@ -84,9 +84,16 @@ export class VectorIndex {
   private rows = 0;
   private lastSeq = 0;
   private tombstones = 0;
+  /** Rows a load from empty is about to bring: the arena is made that size at once (see refresh). */
+  private expected = 0;
   dim = 0;
 
   constructor(readonly model: string) {}
+
+  /** Rows the arena has room for (tests). */
+  get capacity(): number {
+    return this.arena?.capacity ?? 0;
+  }
 
   get size(): number {
     return this.rows - this.tombstones;
@@ -101,6 +108,7 @@ export class VectorIndex {
     if (!this.dim) {
       this.dim = v.length;
       this.arena = new VectorArena(this.dim);
+      if (this.expected) this.arena.ensure(this.expected);
     }
     if (v.length !== this.dim) return; // another dimension under the same model name: never mixed
     let at = this.slot.get(id);
@@ -144,6 +152,24 @@ export class VectorIndex {
       this.tombstones = 0;
       this.lastSeq = 0;
     }
+    if (this.rows === 0) {
+      // Loading from empty: size the arena for what is there. Grown 1.5× at a time instead, a million
+      // 384-d vectors ended in room for 1.44 million (2.3 GB of WebAssembly memory, which never shrinks,
+      // for 1.54 GB of vectors: bench/vectors-million.ts).
+      const [c] = await conn.query(`SELECT COUNT(*) AS n FROM mnemos_vectors WHERE model = ? AND seq > ?`, [
+        this.model,
+        this.lastSeq,
+      ]);
+      this.expected = Number(c?.n ?? 0);
+    }
+    try {
+      await this.pull(conn);
+    } finally {
+      this.expected = 0;
+    }
+  }
+
+  private async pull(conn: Conn): Promise<void> {
     for (;;) {
       const rows = await conn.query(
         `SELECT seq, memory_id, vec FROM mnemos_vectors WHERE model = ? AND seq > ? ORDER BY seq LIMIT 5000`,

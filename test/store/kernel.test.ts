@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { VectorArena } from '../../src/store/kernel';
-import { VectorIndex } from '../../src/store';
+import { openStore, VectorIndex } from '../../src/store';
 
 function rand(n: number, seed: number): Float32Array {
   const v = new Float32Array(n);
@@ -57,4 +57,42 @@ test('index search returns the exact nearest rows after growth and removals', ()
   idx2.remove('id123');
   assert.notEqual(idx2.search(q, 1)[0].id, 'id123');
   assert.equal(idx2.size, 299);
+});
+
+test('a load from empty sizes the arena for the rows in the store, not 1.5× growth steps', async () => {
+  const store = await openStore({ mode: 'local', path: ':memory:' });
+  try {
+    const n = 1000;
+    const vecs = Array.from({ length: n }, (_, i) => {
+      const v = rand(64, i + 7);
+      const len = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+      return v.map((x) => x / len);
+    });
+    await store.conn.batch(
+      vecs.map((v, i) => ({
+        sql: `INSERT INTO mnemos_vectors (memory_id, model, dim, vec, created_at) VALUES (?, 'm', 64, ?, '')`,
+        args: [`id${i}`, Buffer.from(v.buffer)],
+      })),
+    );
+    const idx = new VectorIndex('m');
+    await idx.refresh(store.conn);
+    assert.equal(idx.size, n);
+    assert.equal(idx.capacity, n, 'exactly the rows loaded (growth steps would have left room for ≈ 1.5× more)');
+    assert.equal(idx.search(vecs[42], 1)[0].id, 'id42');
+    // Later vectors grow it as before.
+    await store.conn.batch([
+      {
+        sql: `INSERT INTO mnemos_vectors (memory_id, model, dim, vec, created_at) VALUES ('late', 'm', 64, ?, '')`,
+        args: [Buffer.from(vecs[0].buffer)],
+      },
+    ]);
+    await idx.refresh(store.conn);
+    assert.equal(idx.size, n + 1);
+    assert.ok(idx.capacity > n);
+    // A full reload sizes it again.
+    await idx.refresh(store.conn, { full: true });
+    assert.equal(idx.capacity, n + 1);
+  } finally {
+    await store.close();
+  }
 });
