@@ -29,7 +29,14 @@ export class ChangeWatcher implements vscode.Disposable {
     private readonly host: StoreHost,
     private readonly log: Log,
   ) {
-    this.subs = [host.onDidOpen((s) => this.start(s)), host.onDidChangeStore(() => this.stop())];
+    this.subs = [
+      host.onDidOpen((s) => this.start(s)),
+      // The store-changed event of a close comes after the old store has closed; by then a caller may
+      // already have opened the new one (and started us on it): stop only if ours is not the open one.
+      host.onDidChangeStore(() => {
+        if (this.store !== host.peek()) this.stop();
+      }),
+    ];
     const open = host.peek();
     if (open) this.start(open);
   }
