@@ -52,6 +52,10 @@ CREATE TRIGGER IF NOT EXISTS memories_au AFTER UPDATE OF topic, summary, keyword
 END;
 `;
 
+/** Mnemos's counters (change sequences), kept by its triggers; also created with the memoir tables. */
+export const MNEMOS_STATE_DDL =
+  'CREATE TABLE IF NOT EXISTS mnemos_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)';
+
 /**
  * Mnemos's own objects. `idx_mnemos_topic_created` serves a topic's memories newest first (the sidebar's
  * topic pages) as an index range: with ICM's indexes only, the first page of a 258,000-memory topic sorted
@@ -66,10 +70,6 @@ END;
  * 0.14 ms for a 3,500-memory topic at 10,000 memories on every MCP store (its consolidation hint) and
  * grows with the topic (docs/BENCHMARKS.md, "Per call: the topic count"), for a few µs per write.
  */
-/** Mnemos's counters (change sequences), kept by its triggers; also created with the memoir tables. */
-export const MNEMOS_STATE_DDL =
-  'CREATE TABLE IF NOT EXISTS mnemos_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0)';
-
 const MNEMOS = `
 ${MNEMOS_STATE_DDL};
 CREATE INDEX IF NOT EXISTS idx_mnemos_topic_created ON memories(topic, created_at, id);
