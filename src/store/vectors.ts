@@ -84,8 +84,6 @@ export class VectorIndex {
   private rows = 0;
   private lastSeq = 0;
   private tombstones = 0;
-  /** Rows a load from empty is about to bring: the arena is made that size at once (see refresh). */
-  private expected = 0;
   dim = 0;
 
   constructor(readonly model: string) {}
@@ -104,11 +102,12 @@ export class VectorIndex {
     return this.arena?.simd ?? false;
   }
 
-  private put(id: string, v: Float32Array): void {
+  /** `reserve`: rows to make room for when this makes the arena (a load from empty, see refresh). */
+  private put(id: string, v: Float32Array, reserve = 0): void {
     if (!this.dim) {
       this.dim = v.length;
       this.arena = new VectorArena(this.dim);
-      if (this.expected) this.arena.ensure(this.expected);
+      if (reserve) this.arena.ensure(reserve);
     }
     if (v.length !== this.dim) return; // another dimension under the same model name: never mixed
     let at = this.slot.get(id);
@@ -152,24 +151,17 @@ export class VectorIndex {
       this.tombstones = 0;
       this.lastSeq = 0;
     }
+    // Loading from empty: size the arena for what is there. Grown 1.5× at a time instead, a million
+    // 384-d vectors ended in room for 1.44 million (2.3 GB of WebAssembly memory, which never shrinks,
+    // for 1.54 GB of vectors: bench/vectors-million.ts).
+    let reserve = 0;
     if (this.rows === 0) {
-      // Loading from empty: size the arena for what is there. Grown 1.5× at a time instead, a million
-      // 384-d vectors ended in room for 1.44 million (2.3 GB of WebAssembly memory, which never shrinks,
-      // for 1.54 GB of vectors: bench/vectors-million.ts).
       const [c] = await conn.query(`SELECT COUNT(*) AS n FROM mnemos_vectors WHERE model = ? AND seq > ?`, [
         this.model,
         this.lastSeq,
       ]);
-      this.expected = Number(c?.n ?? 0);
+      reserve = Number(c?.n ?? 0);
     }
-    try {
-      await this.pull(conn);
-    } finally {
-      this.expected = 0;
-    }
-  }
-
-  private async pull(conn: Conn): Promise<void> {
     for (;;) {
       const rows = await conn.query(
         `SELECT seq, memory_id, vec FROM mnemos_vectors WHERE model = ? AND seq > ? ORDER BY seq LIMIT 5000`,
@@ -177,7 +169,7 @@ export class VectorIndex {
       );
       for (const r of rows) {
         const v = blobToVec(r.vec);
-        if (v) this.put(String(r.memory_id), v);
+        if (v) this.put(String(r.memory_id), v, reserve);
         this.lastSeq = Math.max(this.lastSeq, Number(r.seq));
       }
       if (rows.length < 5000) break;
