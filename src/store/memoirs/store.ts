@@ -565,12 +565,11 @@ export class MemoirStore {
    * for every write. One key lookup.
    */
   async changeMarker(): Promise<string> {
-    const [r] = await this.read(
-      `SELECT (SELECT value FROM mnemos_state WHERE key = ?) AS seq
-       WHERE EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'mnemos_memoir_seq_concepts_ai')`,
-      [MEMOIR_SEQ_KEY],
-    ).catch(() => []); // no mnemos_state at all: a read-only file ICM made
-    if (r && r.seq !== null && r.seq !== undefined) return `seq:${Number(r.seq)}`;
+    // The counter's row is written in the batch that creates its triggers: no row, no triggers.
+    const [r] = await this.read(`SELECT value FROM mnemos_state WHERE key = ?`, [MEMOIR_SEQ_KEY]).catch(
+      () => [], // no mnemos_state at all: a read-only file ICM made
+    );
+    if (r) return `seq:${Number(r.value)}`;
     // No triggers (the file refused them): counts and newest times, which miss same-millisecond edits.
     const [c] = await this.read(
       `SELECT (SELECT COUNT(*) FROM memoirs) || ':' || IFNULL((SELECT MAX(updated_at) FROM memoirs), '') || ':' ||
