@@ -50,6 +50,12 @@ export interface Conn extends Tx {
   dataVersion(): Promise<number | undefined>;
   /** Local only: load a SQLite extension (sqlite-vec). */
   loadExtension?(file: string): void;
+  /**
+   * Local only, for optional background work: runs the write at once if nothing else is queued on
+   * this connection and no other connection holds the write lock; otherwise runs nothing and returns
+   * undefined, without waiting (no busy handler, no retry). Other errors throw.
+   */
+  tryRun?(sql: string, args?: SqlArg[]): number | undefined;
   close(): Promise<void>;
 }
 
@@ -184,6 +190,19 @@ class LocalConn implements Conn {
         if (!isBusyError(e) || Date.now() > deadline) throw mapSqliteError(e, this.label);
         await sleep(Math.min(200, 2 ** attempt) * (0.5 + Math.random()));
       }
+    }
+  }
+
+  tryRun(sql: string, args?: SqlArg[]): number | undefined {
+    if (this.inFlight > 0) return undefined;
+    this.db.exec('PRAGMA busy_timeout = 0');
+    try {
+      return this.runSync(sql, args);
+    } catch (e) {
+      if (isBusyError(e)) return undefined;
+      throw mapSqliteError(e, this.label);
+    } finally {
+      this.db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(this.busyTimeoutMs))}`);
     }
   }
 

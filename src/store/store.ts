@@ -12,6 +12,7 @@ import { AccessLog } from './access';
 import { ChangeFeed } from './changes';
 import { type StoreConfig, type StoreMode, describeConfig } from './config';
 import { type Conn, openConn, type Row, type SqlArg } from './conn';
+import { FtsCompactor } from './ftsCompact';
 import type { CodeAreaStore } from './codeAreas';
 import type { FactsStore } from './facts';
 import type { FeedbackStore } from './feedback';
@@ -58,6 +59,8 @@ export class MnemosStore {
   private closed = false;
   private syncTimer: NodeJS.Timeout | undefined;
   private readonly changes: ChangeFeed;
+  /** Merges the keyword index's segments in idle time (local files only). */
+  readonly compactor: FtsCompactor;
   /** What every module gets: the connection, the schema, and the write and background bookkeeping. */
   private readonly ctx: StoreContext;
   private readonly semantic: SemanticIndex;
@@ -73,10 +76,19 @@ export class MnemosStore {
     readonly schema: SchemaInfo,
   ) {
     this.changes = new ChangeFeed(conn);
+    this.compactor = new FtsCompactor(
+      conn,
+      (p) => this.background(p),
+      (e) => this.onBackgroundError(e),
+    );
+    this.compactor.schedule();
     this.ctx = {
       conn,
       schema,
-      noteWrite: () => this.changes.noteWrite(),
+      noteWrite: () => {
+        this.changes.noteWrite();
+        this.compactor.noteWrite();
+      },
       background: (p) => this.background(p),
       reportError: (e) => this.onBackgroundError(e),
       warn: (m) => this.onWarning(m),
@@ -333,6 +345,7 @@ export class MnemosStore {
     if (this.closed) return;
     this.closed = true;
     if (this.syncTimer) clearInterval(this.syncTimer);
+    this.compactor.stop();
     await Promise.all([...this.inFlight]);
     await this.flushEmbeddings().catch(this.onBackgroundError);
     await this.flushAccess();
