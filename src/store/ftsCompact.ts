@@ -110,6 +110,7 @@ export class FtsCompactor {
   /** Bumped by every write: a step scheduled before it does not run. */
   private generation = 0;
   private stopped = false;
+  private lastWrite = 0;
   private automatic = true;
   /** Steps taken and merges finished, for tests and benchmarks. */
   readonly stats = { steps: 0, merges: 0 };
@@ -123,17 +124,25 @@ export class FtsCompactor {
   /** This store committed a write: any merge in progress waits for the next quiet period. */
   noteWrite(): void {
     this.generation++;
-    this.schedule();
+    this.lastWrite = performance.now();
+    // A timer already armed checks the time when it fires: no timer churn on every write.
+    if (!this.timer) this.schedule();
   }
 
-  /** A check (and merge, if worth it) after `IDLE_MS` of quiet: at open, and after each write. */
-  schedule(): void {
+  /**
+   * A check (and merge, if worth it) after `IDLE_MS` of quiet following this store's writes. Never
+   * for a store that only reads: a file this process does not write is not written (a damaged one
+   * stays as it was; each writer merges what it wrote).
+   */
+  schedule(delay = IDLE_MS): void {
     if (this.stopped || !this.automatic || !this.conn.tryRun) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.run(this.merge(this.generation));
-    }, IDLE_MS);
+      const quiet = performance.now() - this.lastWrite;
+      if (quiet < IDLE_MS) this.schedule(IDLE_MS - quiet);
+      else this.run(this.merge(this.generation));
+    }, delay);
     this.timer.unref();
   }
 
@@ -163,9 +172,10 @@ export class FtsCompactor {
       try {
         done = tryRun(`INSERT INTO memories_fts(memories_fts, rank) VALUES('merge', ?)`, [-STEP_PAGES]);
       } catch (e) {
-        // A store that refuses writes (a read-only file, query_only): nothing to keep, ever.
-        if (e instanceof StoreError && e.code === 'read_only') this.stop();
-        else this.onError(e);
+        // A store that refuses writes (a read-only file, query_only): nothing to keep, ever. Any
+        // other failure (a damaged file) stops it too: maintenance never writes on after an error.
+        this.stop();
+        if (!(e instanceof StoreError && e.code === 'read_only')) this.onError(e);
         return;
       }
       if (done === undefined) {

@@ -23,7 +23,7 @@ import {
   validateSummary,
   validateTopic,
 } from './model';
-import { INSERT_MEMORY, insertArgs, MEMORY_COLUMNS, rowToMemory } from './rows';
+import { INSERT_MEMORIES_JSON, INSERT_MEMORY, insertArgs, insertManyArgs, MEMORY_COLUMNS, rowToMemory } from './rows';
 import type { StoreResult } from './types';
 
 export type PreparedMemory = { memory: Memory; hash: string };
@@ -93,14 +93,11 @@ export class Memories {
     const now = nowRfc3339();
     const prepared = inputs.map((i) => prepareMemory(i, now));
     const { conn } = this.ctx;
-    // The count of changed rows tells fresh rows apart in the same round trip; only the rest (a dedup
-    // hit or a retried id, rare) need the read-back and merge. Measured in bulk: a SELECT back per
-    // row cost ≈ 17 µs/row, RETURNING ≈ 7 µs/row, the count nothing (docs/BENCHMARKS.md, Writes).
-    const changed = await conn.batchRun(
-      prepared.map(({ memory, hash }) => ({ sql: INSERT_MEMORY, args: insertArgs(memory, hash) })),
-    );
+    // The insert tells fresh rows apart in the same round trip; only the rest (a dedup hit or a
+    // retried id, rare) need the read-back and merge.
+    const fresh = await this.insert(prepared);
     const pending: (PreparedMemory & { i: number })[] = [];
-    changed.forEach((c, i) => c !== 1 && pending.push({ ...prepared[i], i }));
+    prepared.forEach((p, i) => !fresh.has(p.memory.id) && pending.push({ ...p, i }));
     const existingRows = pending.length
       ? await conn.batch(
           pending.map(({ memory, hash }) => ({
@@ -140,6 +137,18 @@ export class Memories {
     this.ctx.noteWrite();
     this.events.written(prepared.filter((_, i) => out[i].action === 'created').map((p) => p.memory));
     return out;
+  }
+
+  /** The ids of the rows inserted: one statement for one memory (the per-call path), one for many. */
+  private async insert(prepared: PreparedMemory[]): Promise<Set<string>> {
+    const { conn } = this.ctx;
+    if (prepared.length === 1) {
+      const { memory, hash } = prepared[0];
+      const [n] = await conn.batchRun([{ sql: INSERT_MEMORY, args: insertArgs(memory, hash) }]);
+      return new Set(n === 1 ? [memory.id] : []);
+    }
+    const [rows] = await conn.batch([{ sql: INSERT_MEMORIES_JSON, args: insertManyArgs(prepared) }]);
+    return new Set(rows.map((r) => String(r.id)));
   }
 
   async get(id: string): Promise<Memory | null> {

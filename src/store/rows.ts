@@ -45,9 +45,29 @@ export function rowToMemory(r: Row): Memory {
   };
 }
 
+const INSERT_COLUMNS =
+  'id, created_at, updated_at, last_accessed, access_count, weight, topic, summary, raw_excerpt, keywords, importance, source_type, source_data, related_ids, summary_hash';
+
 export const INSERT_MEMORY = `INSERT OR IGNORE INTO memories
-  (id, created_at, updated_at, last_accessed, access_count, weight, topic, summary, raw_excerpt, keywords, importance, source_type, source_data, related_ids, summary_hash)
+  (${INSERT_COLUMNS})
   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/**
+ * Many memories in one statement: its one argument is a JSON array of `insertArgs` arrays, and it
+ * returns the id of each row it inserted (a row ignored, by id or by ICM's hash dedup, returns none).
+ * One statement, not one per row, because FTS5 flushes its pending terms to a new segment at every
+ * statement that writes it through a trigger (a virtual-table savepoint): 1,000 rows written one
+ * statement each made 1,000 one-row segments and the merges to fold them, ≈ 70 µs a row at 300,000
+ * memories (docs/BENCHMARKS.md, "Bulk writes, one statement").
+ */
+export const INSERT_MEMORIES_JSON = `INSERT OR IGNORE INTO memories (${INSERT_COLUMNS})
+  SELECT ${INSERT_COLUMNS.split(', ')
+    .map((_, i) => `value ->> ${i}`)
+    .join(', ')} FROM json_each(?) RETURNING id`;
+
+export function insertManyArgs(rows: readonly { memory: Memory; hash: string | null }[]): SqlArg[] {
+  return [JSON.stringify(rows.map((r) => insertArgs(r.memory, r.hash)))];
+}
 
 export function insertArgs(m: Memory, hash: string | null): SqlArg[] {
   return [

@@ -81,7 +81,6 @@ export class MnemosStore {
       (p) => this.background(p),
       (e) => this.onBackgroundError(e),
     );
-    this.compactor.schedule();
     this.ctx = {
       conn,
       schema,

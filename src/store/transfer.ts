@@ -5,8 +5,11 @@ import { InvalidInputError } from './errors';
 import type { Listing } from './listing';
 import { prepareMemory } from './memories';
 import { type Memory, nowRfc3339 } from './model';
-import { INSERT_MEMORY, insertArgs } from './rows';
+import { INSERT_MEMORIES_JSON, insertManyArgs } from './rows';
 import type { ExportFile } from './types';
+
+/** Rows per insert statement of an import (one JSON argument each; the whole import is one batch). */
+const IMPORT_CHUNK = 5000;
 
 export async function exportAll(listing: Listing): Promise<ExportFile> {
   const memories: Memory[] = [];
@@ -50,20 +53,21 @@ export async function importAll(ctx: StoreContext, data: unknown): Promise<{ imp
   if (file.format !== undefined && file.format !== 'mnemos-export') {
     throw new InvalidInputError(`unknown export format "${String(file.format)}"`);
   }
-  const stmts: Stmt[] = [];
+  const rows: { memory: Memory; hash: string }[] = [];
   file.memories.forEach((raw, i) => {
-    let row: { memory: Memory; hash: string };
     try {
-      row = importedMemory(raw);
+      rows.push(importedMemory(raw));
     } catch (e) {
       throw new InvalidInputError(`memory #${i + 1}: ${(e as Error).message}`);
     }
-    stmts.push({ sql: INSERT_MEMORY, args: insertArgs(row.memory, row.hash) }, { sql: `SELECT changes() AS n` });
   });
-  if (!stmts.length) return { imported: 0, skipped: 0 };
+  if (!rows.length) return { imported: 0, skipped: 0 };
+  // One statement per IMPORT_CHUNK rows (rows.ts, INSERT_MEMORIES_JSON), all in one atomic batch.
+  const stmts: Stmt[] = [];
+  for (let i = 0; i < rows.length; i += IMPORT_CHUNK)
+    stmts.push({ sql: INSERT_MEMORIES_JSON, args: insertManyArgs(rows.slice(i, i + IMPORT_CHUNK)) });
   const res = await ctx.conn.batch(stmts);
-  let imported = 0;
-  for (let i = 1; i < res.length; i += 2) imported += Number(res[i][0]?.n ?? 0) > 0 ? 1 : 0;
+  const imported = res.reduce((n, r) => n + r.length, 0);
   ctx.noteWrite();
   return { imported, skipped: file.memories.length - imported };
 }

@@ -6,6 +6,7 @@
  * stops it quietly; close() during a merge is clean.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -198,4 +199,50 @@ test('close() during a merge stops it between steps', async () => {
   await s.close();
   await merging;
   assert.equal(s.compactor.stats.merges, 0);
+});
+
+test('a store that only reads never merges: the file stays byte for byte as it was', async () => {
+  const file = tmpFile();
+  let s = await openStore({ mode: 'local', path: file });
+  await storeOneByOne(s, 120);
+  await s.close(); // before the quiet period: the segments stay
+  const sha = () => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  const before = sha();
+  s = await openStore({ mode: 'local', path: file });
+  try {
+    const st = await s.compactor.structure();
+    assert.ok(st && worthMerging(st), 'there would be something to merge');
+    assert.ok((await s.recallKeyword('webpack', { limit: 3, bumpAccess: false })).length > 0);
+    await new Promise((r) => setTimeout(r, IDLE_MS + 300));
+    assert.equal(s.compactor.stats.steps, 0);
+  } finally {
+    await s.close();
+  }
+  assert.equal(sha(), before);
+});
+
+test('storeMany and import write one FTS5 segment per call, not one per memory', async () => {
+  const s = await openStore({ mode: 'local', path: tmpFile() });
+  try {
+    s.compactor.manual();
+    // FTS5's own merges off, so that every segment written stays countable.
+    await s.sql(`INSERT INTO memories_fts(memories_fts, rank) VALUES('automerge', 0)`);
+    await s.sql(`INSERT INTO memories_fts(memories_fts, rank) VALUES('crisismerge', 1000)`);
+    const segments = async () => (await s.compactor.structure())?.segments.length ?? 0;
+    const start = await segments();
+    const res = await s.storeMany(
+      Array.from({ length: 60 }, (_, i) => ({ topic: 'bulk', summary: `bulk row ${i} ${words[i % 10]}` })),
+    );
+    assert.equal(res.filter((r) => r.action === 'created').length, 60);
+    assert.equal(await segments(), start + 1);
+    const exported = await s.exportAll();
+    await s.forgetTopic('bulk');
+    const afterForget = await segments();
+    const imported = await s.importAll(exported);
+    assert.deepEqual(imported, { imported: 60, skipped: 0 });
+    assert.equal(await segments(), afterForget + 1);
+    assert.equal((await s.recallKeyword('bulk row 7', { limit: 1 }))[0]?.memory.summary, `bulk row 7 ${words[7]}`);
+  } finally {
+    await s.close();
+  }
 });
