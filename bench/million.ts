@@ -5,7 +5,7 @@
  * process-like store (with its daily-decay check), decay and prune over the whole store, file size.
  * The files are deleted at the end (and on failure).
  *
- *   node --import tsx bench/million.ts [--n 1000000] [--batch 1000]
+ *   node --import tsx bench/million.ts [--n 1000000] [--batch 1000] [--sqld]
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -13,10 +13,16 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildWakeUp } from '../src/mcp/wakeup';
 import { configFromEnv, openStore } from '../src/store';
+import { startSqld } from '../test/helpers/sqld';
 import { generateCorpus, queryWorkload } from './lib/corpus';
 
 const { values: opt } = parseArgs({
-  options: { n: { type: 'string', default: '1000000' }, batch: { type: 'string', default: '1000' } },
+  options: {
+    n: { type: 'string', default: '1000000' },
+    batch: { type: 'string', default: '1000' },
+    /** The same on a local sqld (the store a team shares): every read one HTTP round trip. */
+    sqld: { type: 'boolean', default: false },
+  },
 });
 const N = Number(opt.n.replace(/_/g, ''));
 const BATCH = Number(opt.batch);
@@ -40,6 +46,7 @@ async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mnemos-million-'));
   const db = path.join(dir, 'mnemos.db');
+  let stopServer = async (): Promise<void> => undefined;
   try {
     console.log(`N = ${N.toLocaleString('en-US')}, Node ${process.version}, load ${load()}`);
     let t = now();
@@ -48,7 +55,14 @@ async function main() {
     console.log(
       `corpus generated in ${ms(now() - t)}, avg summary ${(corpus.reduce((a, m) => a + m.summary.length, 0) / N).toFixed(0)} chars`,
     );
-    const store = await openStore(configFromEnv({ db }, {}));
+    const server = opt.sqld ? await startSqld() : undefined;
+    stopServer = async () => {
+      await server?.stop();
+      if (server) rmSync(path.dirname(server.dbPath), { recursive: true, force: true });
+    };
+    const where = server ? { url: server.url } : { db };
+    console.log(server ? `store: sqld at ${server.url} (loopback HTTP)` : `store: local file ${db}`);
+    const store = await openStore(configFromEnv(where, {}));
     store.compactor.manual(); // merged below, timed on its own
     t = now();
     for (let i = 0; i < N; i += BATCH) {
@@ -87,7 +101,7 @@ async function main() {
 
     // A new process's open, as the CLI and `serve` do it (the daily-decay claim was taken by the import's open).
     const s2 = await timed('open (a second process, decay already claimed today)', () =>
-      openStore(configFromEnv({ db }, {})),
+      openStore(configFromEnv(where, {})),
     );
     const lat: number[] = [];
     for (const x of queries) {
@@ -121,7 +135,7 @@ async function main() {
     console.log(`  ${dry.count} would be pruned`);
     // Claimed at the import today: what every process start but the first of the day pays (a fresh store
     // object, as a new process has, whose first recall runs this in the background)…
-    const s3 = await openStore(configFromEnv({ db }, {}));
+    const s3 = await openStore(configFromEnv(where, {}));
     await timed('maybeAutoDecay(), decay already done today (every process start but the first of the day)', () =>
       s3.maybeAutoDecay(),
     );
@@ -129,9 +143,14 @@ async function main() {
     // …and the claim itself sent when the day's decay is due but another process won it (rare).
     await timed('maybeAutoDecay(true), the claim batch refused', () => s2.maybeAutoDecay(true));
     await s2.close();
-    const files = readdirSync(dir).map((f) => `${f} ${(statSync(path.join(dir, f)).size / 1e6).toFixed(0)} MB`);
+    const base = server ? server.dbPath : dir;
+    const files = readdirSync(base, { recursive: true })
+      .map(String)
+      .filter((f) => statSync(path.join(base, f)).isFile() && statSync(path.join(base, f)).size > 1e6)
+      .map((f) => `${f} ${(statSync(path.join(base, f)).size / 1e6).toFixed(0)} MB`);
     console.log(`files: ${files.join(', ')}; load ${load()}`);
   } finally {
+    await stopServer();
     rmSync(dir, { recursive: true, force: true });
   }
 }
