@@ -220,20 +220,45 @@ export class TranscriptStore {
       const missing = sessions.find((s) => !found.has(s));
       if (missing) throw new NotFoundError(`session ${missing} does not exist; start it first`);
     }
-    const stmts = msgs.flatMap((m) => [
-      {
-        sql: `INSERT OR IGNORE INTO messages (${M_COLS})
-              SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)`,
-        args: [m.id, m.sessionId, m.role, m.content, m.toolName, m.tokens, m.ts, m.metadata, m.sessionId],
-      },
-      // Never moves updated_at back (a slower concurrent writer may commit an older timestamp last).
-      {
-        sql: `UPDATE sessions SET updated_at = ? WHERE id = ? AND updated_at < ?`,
-        args: [m.ts, m.sessionId, m.ts],
-      },
-    ]);
-    const changed = await this.conn.batchRun(stmts);
-    const missed = msgs.filter((_, i) => changed[2 * i] === 0);
+    let missed: typeof msgs;
+    if (msgs.length === 1) {
+      const [m] = msgs;
+      const [n] = await this.conn.batchRun([
+        {
+          sql: `INSERT OR IGNORE INTO messages (${M_COLS})
+                SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)`,
+          args: [m.id, m.sessionId, m.role, m.content, m.toolName, m.tokens, m.ts, m.metadata, m.sessionId],
+        },
+        // Never moves updated_at back (a slower concurrent writer may commit an older timestamp last).
+        { sql: `UPDATE sessions SET updated_at = ? WHERE id = ? AND updated_at < ?`, args: [m.ts, m.sessionId, m.ts] },
+      ]);
+      missed = n === 0 ? msgs : [];
+    } else {
+      // One statement for all the rows: FTS5 writes a segment at every statement that fires its
+      // trigger, so a statement per message made a one-message segment each (src/store/rows.ts).
+      const latest = new Map<string, string>();
+      for (const m of msgs) if (!(m.ts <= (latest.get(m.sessionId) ?? ''))) latest.set(m.sessionId, m.ts);
+      const [inserted] = await this.conn.batch([
+        {
+          sql: `INSERT OR IGNORE INTO messages (${M_COLS})
+                SELECT ${M_COLS.split(', ')
+                  .map((_, i) => `value ->> ${i}`)
+                  .join(', ')}
+                FROM json_each(?) WHERE EXISTS (SELECT 1 FROM sessions WHERE id = value ->> 1) RETURNING id`,
+          args: [
+            JSON.stringify(
+              msgs.map((m) => [m.id, m.sessionId, m.role, m.content, m.toolName, m.tokens, m.ts, m.metadata]),
+            ),
+          ],
+        },
+        ...[...latest].map(([sid, ts]) => ({
+          sql: `UPDATE sessions SET updated_at = ? WHERE id = ? AND updated_at < ?`,
+          args: [ts, sid, ts],
+        })),
+      ]);
+      const ids = new Set(inserted.map((r) => str(r.id)));
+      missed = msgs.filter((m) => !ids.has(m.id));
+    }
     if (missed.length) {
       // Not inserted: already there (a retried write), or no such session.
       const rows = await this.conn.query(`SELECT id FROM messages WHERE id IN (SELECT value FROM json_each(?))`, [

@@ -246,3 +246,31 @@ test('storeMany and import write one FTS5 segment per call, not one per memory',
     await s.close();
   }
 });
+
+test('a transcript batch writes one segment into messages_fts, and a retried batch lands once', async () => {
+  const s = await openStore({ mode: 'local', path: tmpFile() });
+  try {
+    s.compactor.manual();
+    const sid = await s.transcripts.createSession({ agent: 'claude-code' });
+    await s.sql(`INSERT INTO messages_fts(messages_fts, rank) VALUES('automerge', 0)`);
+    await s.sql(`INSERT INTO messages_fts(messages_fts, rank) VALUES('crisismerge', 1000)`);
+    const segments = async () => {
+      const rows = await s.sql(`SELECT hex(block) AS h FROM messages_fts_data WHERE id = 10`);
+      const hex = typeof rows[0]?.h === 'string' ? rows[0].h : '';
+      return decodeFtsStructure(Buffer.from(hex, 'hex'))?.segments.length ?? 0;
+    };
+    const start = await segments();
+    const batch = Array.from({ length: 30 }, (_, i) => ({
+      sessionId: sid,
+      role: i % 2 ? ('assistant' as const) : ('user' as const),
+      content: `message ${i} about ${words[i % 10]}`,
+    }));
+    const ids = await s.transcripts.recordMany(batch);
+    assert.equal(await segments(), start + 1);
+    const again = await s.transcripts.recordMany(batch.map((m, i) => ({ ...m, id: ids[i] })));
+    assert.deepEqual(again, ids);
+    assert.equal((await s.transcripts.messages(sid)).length, 30);
+  } finally {
+    await s.close();
+  }
+});
