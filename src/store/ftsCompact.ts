@@ -3,9 +3,9 @@
  *
  * FTS5 writes a new segment for every committed transaction and merges them only four at a time, so
  * an index written one memory per call (an agent's session) holds 8–11 segments at 10,000 memories,
- * and every term of every query is looked up in each. Merged into one, the same recalls ran 2× faster
- * in-process (p50 0.53 → 0.26 ms) and 1.2× faster through the MCP server (docs/BENCHMARKS.md, "FTS
- * segments merged in idle time").
+ * and every term of every query is looked up in each. Merged into one, the same recalls ran 1.33×
+ * faster in process (p50 0.60 → 0.45 ms at 10,000, interleaved) and the MCP search 1.15–1.26× the
+ * peer's instead of 0.92–1.09× (docs/BENCHMARKS.md, "The keyword index merged in idle time").
  *
  * `optimize` does the merge in one statement, which at 10,000 memories holds the connection (and the
  * thread, libsql being synchronous) for ≈ 44 ms, and for seconds at a million. So the merge runs as
