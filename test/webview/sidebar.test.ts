@@ -197,10 +197,11 @@ describe('Memories sidebar in Chromium', () => {
     const sb = await sidebar(store);
     const input = sb.page.locator('#search input');
     await input.pressSequentially('rota', { delay: 20 });
+    // As you type: the results for "r", "ro", "rot" may show first; wait for those of "rota".
     const hits = await waitRows(
       sb.page,
-      (rs) => rs.length > 0 && rs.every((r) => r.kind === 'memory'),
-      'search results',
+      (rs) => rs.length > 0 && rs.every((r) => r.kind === 'memory' && /rota/i.test(r.label)),
+      'search results for "rota"',
     );
     assert.deepEqual(
       hits.map((r) => r.label),

@@ -207,6 +207,9 @@ test('sessions: the file CodeLens counts memories and agent touches, is cached, 
   const uri = vscode.Uri.joinPath(workspaceRoot(), 'src', 'sample.ts');
   await vscode.window.showTextDocument(uri);
   const saved = await st.store({ topic: 'notes-lens', summary: 'sample.ts rotates tokens every 90 days' });
+  // The change watcher sees that write at its next poll and invalidates the lens: let it, before the
+  // cache is measured (a local store answers without yielding to timers).
+  await sleep(1200);
   await a.sessions.checkActivity();
   a.sessions.lens.invalidate();
   assert.deepEqual(await lensTitles(uri), ['1 memory · touched by agents 5× (last just now)']);
