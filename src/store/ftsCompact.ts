@@ -24,6 +24,7 @@
  */
 import type { Conn } from './conn';
 import { StoreError } from './errors';
+import { blobBytes } from './values';
 
 /** Quiet time after this store's last write before a merge starts. */
 export const IDLE_MS = 250;
@@ -107,9 +108,8 @@ export function worthMerging(s: FtsStructure): boolean {
 
 export class FtsCompactor {
   private timer: NodeJS.Timeout | undefined;
-  /** Bumped by every write: a step scheduled before it does not run. */
-  private generation = 0;
   private stopped = false;
+  /** When this store last wrote: a merge started before it stops at its next step. */
   private lastWrite = 0;
   private automatic = true;
   /** Steps taken and merges finished, for tests and benchmarks. */
@@ -123,7 +123,6 @@ export class FtsCompactor {
 
   /** This store committed a write: any merge in progress waits for the next quiet period. */
   noteWrite(): void {
-    this.generation++;
     this.lastWrite = performance.now();
     // A timer already armed checks the time when it fires: no timer churn on every write.
     if (!this.timer) this.schedule();
@@ -134,14 +133,13 @@ export class FtsCompactor {
    * for a store that only reads: a file this process does not write is not written (a damaged one
    * stays as it was; each writer merges what it wrote).
    */
-  schedule(delay = IDLE_MS): void {
+  private schedule(delay = IDLE_MS): void {
     if (this.stopped || !this.automatic || !this.conn.tryRun) return;
-    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       const quiet = performance.now() - this.lastWrite;
       if (quiet < IDLE_MS) this.schedule(IDLE_MS - quiet);
-      else this.run(this.merge(this.generation));
+      else this.run(this.merge());
     }, delay);
     this.timer.unref();
   }
@@ -151,23 +149,20 @@ export class FtsCompactor {
     const rows = await this.conn
       .query(`SELECT block FROM memories_fts_data WHERE id = ?`, [STRUCTURE_ROWID])
       .catch(() => []);
-    const block = rows[0]?.block;
-    // A Buffer from the native driver, an ArrayBuffer from @libsql/client.
-    if (block instanceof ArrayBuffer) return decodeFtsStructure(new Uint8Array(block));
-    return ArrayBuffer.isView(block)
-      ? decodeFtsStructure(new Uint8Array(block.buffer, block.byteOffset, block.byteLength))
-      : undefined;
+    const block = blobBytes(rows[0]?.block);
+    return block && decodeFtsStructure(block);
   }
 
   /** Merges step by step while nothing else writes; resolves when merged, interrupted or stopped. */
-  async merge(generation = this.generation): Promise<void> {
+  async merge(): Promise<void> {
     const tryRun = this.conn.tryRun?.bind(this.conn);
     if (!tryRun) return;
+    const started = performance.now();
     let s = await this.structure();
     if (!s || !worthMerging(s)) return;
     let busy = 0;
     for (let step = 0; step < MAX_STEPS; step++) {
-      if (this.stopped || generation !== this.generation) return;
+      if (this.stopped || this.lastWrite > started) return;
       let done: number | undefined;
       try {
         done = tryRun(`INSERT INTO memories_fts(memories_fts, rank) VALUES('merge', ?)`, [-STEP_PAGES]);

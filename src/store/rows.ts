@@ -61,9 +61,19 @@ export const INSERT_MEMORY = `INSERT OR IGNORE INTO memories
  * memories (docs/BENCHMARKS.md, "Bulk writes, one statement").
  */
 export const INSERT_MEMORIES_JSON = `INSERT OR IGNORE INTO memories (${INSERT_COLUMNS})
-  SELECT ${INSERT_COLUMNS.split(', ')
+  ${selectJsonRows(INSERT_COLUMNS)} RETURNING id`;
+
+/**
+ * `SELECT value ->> 0, value ->> 1, … FROM json_each(?)`: one row per element of a JSON array of
+ * arrays bound as the statement's argument, one value per column of `columns` (comma-separated),
+ * for an `INSERT … SELECT` of many rows in one statement.
+ */
+export function selectJsonRows(columns: string): string {
+  return `SELECT ${columns
+    .split(', ')
     .map((_, i) => `value ->> ${i}`)
-    .join(', ')} FROM json_each(?) RETURNING id`;
+    .join(', ')} FROM json_each(?)`;
+}
 
 export function insertManyArgs(rows: readonly { memory: Memory; hash: string | null }[]): SqlArg[] {
   return [JSON.stringify(rows.map((r) => insertArgs(r.memory, r.hash)))];

@@ -19,6 +19,7 @@ import {
   TableGuard,
 } from './icmTables';
 import { newId, validateId } from './model';
+import { selectJsonRows } from './rows';
 import { transcriptMatch } from './transcriptQuery';
 
 export const ROLES = ['user', 'assistant', 'system', 'tool'] as const;
@@ -103,6 +104,8 @@ const SHORT = { maxBytes: 256, allowBlank: true, oneLine: true };
 const PROJECT = { maxBytes: 1024, allowBlank: true, oneLine: true };
 const S_COLS = 'id, agent, project, started_at, updated_at, metadata';
 const M_COLS = 'id, session_id, role, content, tool_name, tokens, ts, metadata';
+/** A session's `updated_at` moved to a message's time; never back (a slower concurrent writer may commit an older timestamp last). */
+const TOUCH_SESSION = `UPDATE sessions SET updated_at = ? WHERE id = ? AND updated_at < ?`;
 
 /** ICM's `Role::parse`: case-insensitive; null for anything else. */
 export function parseRole(v: unknown): Role | null {
@@ -229,8 +232,7 @@ export class TranscriptStore {
                 SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?)`,
           args: [m.id, m.sessionId, m.role, m.content, m.toolName, m.tokens, m.ts, m.metadata, m.sessionId],
         },
-        // Never moves updated_at back (a slower concurrent writer may commit an older timestamp last).
-        { sql: `UPDATE sessions SET updated_at = ? WHERE id = ? AND updated_at < ?`, args: [m.ts, m.sessionId, m.ts] },
+        { sql: TOUCH_SESSION, args: [m.ts, m.sessionId, m.ts] },
       ]);
       missed = n === 0 ? msgs : [];
     } else {
@@ -241,20 +243,14 @@ export class TranscriptStore {
       const [inserted] = await this.conn.batch([
         {
           sql: `INSERT OR IGNORE INTO messages (${M_COLS})
-                SELECT ${M_COLS.split(', ')
-                  .map((_, i) => `value ->> ${i}`)
-                  .join(', ')}
-                FROM json_each(?) WHERE EXISTS (SELECT 1 FROM sessions WHERE id = value ->> 1) RETURNING id`,
+                ${selectJsonRows(M_COLS)} WHERE EXISTS (SELECT 1 FROM sessions WHERE id = value ->> 1) RETURNING id`,
           args: [
             JSON.stringify(
               msgs.map((m) => [m.id, m.sessionId, m.role, m.content, m.toolName, m.tokens, m.ts, m.metadata]),
             ),
           ],
         },
-        ...[...latest].map(([sid, ts]) => ({
-          sql: `UPDATE sessions SET updated_at = ? WHERE id = ? AND updated_at < ?`,
-          args: [ts, sid, ts],
-        })),
+        ...[...latest].map(([sid, ts]) => ({ sql: TOUCH_SESSION, args: [ts, sid, ts] })),
       ]);
       const ids = new Set(inserted.map((r) => str(r.id)));
       missed = msgs.filter((m) => !ids.has(m.id));

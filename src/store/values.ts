@@ -10,3 +10,9 @@ export function str(v: unknown): string {
 export const strOrNull = (v: unknown): string | null => (v == null ? null : str(v));
 /** A column as a number: 0 for NULL. */
 export const num = (v: unknown): number => Number(v ?? 0);
+
+/** A BLOB column's bytes (a Buffer from the native driver, an ArrayBuffer from @libsql/client), or undefined. */
+export function blobBytes(v: unknown): Uint8Array | undefined {
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  return ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : undefined;
+}

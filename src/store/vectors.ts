@@ -7,6 +7,7 @@
  */
 import type { Conn, Stmt } from './conn';
 import { VectorArena } from './kernel';
+import { blobBytes } from './values';
 
 export const VECTOR_DDL = [
   `CREATE TABLE IF NOT EXISTS mnemos_vectors (
@@ -41,12 +42,8 @@ export function vecToBlob(v: Float32Array): Uint8Array {
 }
 
 export function blobToVec(b: unknown): Float32Array | null {
-  if (b === null || b === undefined) return null;
-  let bytes: Uint8Array;
-  if (b instanceof ArrayBuffer) bytes = new Uint8Array(b);
-  else if (ArrayBuffer.isView(b)) bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  else return null;
-  if (bytes.byteLength % 4) return null;
+  const bytes = blobBytes(b);
+  if (!bytes || bytes.byteLength % 4) return null;
   const out = new Float32Array(bytes.byteLength / 4);
   new Uint8Array(out.buffer).set(bytes);
   return out;
