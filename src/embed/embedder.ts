@@ -156,7 +156,7 @@ export class Embedder {
     this.rejectAll(new EmbedderUnavailableError('disposed', 'The embedder was disposed.'));
     this.setState('disposed');
     this.listeners.clear();
-    await w?.terminate();
+    if (w) await exited(w, DISPOSE_WAIT_MS);
   }
 
   // ---------------------------------------------------------------- internals
@@ -300,8 +300,10 @@ export class Embedder {
     clearTimeout(this.idleTimer);
     clearTimeout(this.loadTimer);
     const w = this.worker;
-    this.worker = undefined; // before terminate(): the exit handler ignores workers we stopped
-    void w?.terminate();
+    this.worker = undefined; // first: the exit handler ignores workers we stopped
+    if (!w) return;
+    w.unref(); // a worker busy in a long native call must not keep the process alive
+    w.postMessage({ type: 'exit', code: 0 } satisfies ToWorker);
   }
 
   private rejectAll(e: Error): void {
@@ -322,12 +324,33 @@ export class Embedder {
     }
   }
 
-  /** @internal Test hook: kill the worker as a crash would (the embedder is not told). */
-  _killWorkerForTests(): Promise<number> | undefined {
-    return this.worker?.terminate();
+  /** @internal Test hook: the worker exits with code 1 as a crash would (the embedder is not told). */
+  async _killWorkerForTests(): Promise<void> {
+    const w = this.worker;
+    if (!w) return;
+    w.postMessage({ type: 'exit', code: 1 } satisfies ToWorker);
+    await exited(w, 30_000);
   }
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** How long dispose() waits for the worker to finish a native call in flight and leave. */
+const DISPOSE_WAIT_MS = 2000;
+
+/**
+ * Resolves when the worker has exited, or after `ms`: a worker still inside a long native call is
+ * unref'd and leaves by itself once free. The timer keeps the caller's process up until then.
+ */
+function exited(w: Worker, ms: number): Promise<void> {
+  if (w.threadId === -1) return Promise.resolve(); // already gone
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    w.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

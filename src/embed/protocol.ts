@@ -16,7 +16,15 @@ export interface WorkerInit {
   dtype: 'fp32' | 'q8';
 }
 
-export type ToWorker = { type: 'embed'; id: number; texts: string[] };
+export type ToWorker =
+  | { type: 'embed'; id: number; texts: string[] }
+  /**
+   * Leave with this exit code as soon as the worker's thread is free. The host never calls
+   * `Worker.terminate()`: terminating while onnxruntime-node is inside a native call aborts the whole
+   * process (a `Napi::Error` thrown past its C++ boundary, then std::terminate), and in VS Code that
+   * process is the extension host. A message is only handled between native calls.
+   */
+  | { type: 'exit'; code: number };
 
 export type FromWorker =
   | { type: 'ready'; dim: number; loadMs: number }

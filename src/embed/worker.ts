@@ -96,7 +96,9 @@ const ready: Promise<FeatureExtractionPipeline | undefined> = load().then(
 // One request at a time: concurrent session runs would only compete for the same thread budget.
 let chain: Promise<void> = Promise.resolve();
 port.on('message', (msg: ToWorker) => {
-  if (msg.type !== 'embed') return;
+  // Handled on this thread's event loop, so never inside onnxruntime's synchronous run() or
+  // loadModel(): exiting here cannot cut a native call short (see ToWorker 'exit').
+  if (msg.type === 'exit') process.exit(msg.code);
   chain = chain.then(async () => {
     const extractor = await ready;
     if (!extractor) return; // the host already rejected everything on 'load-error'
