@@ -76,6 +76,8 @@ export class Maintenance {
       const age = last[0]?.age;
       if (age !== undefined && age !== null && Number(age) < 1.0) return false;
     }
+    // The claim commits with the first range, in one transaction: a store whose rows cannot be
+    // decayed (a damaged file, a busy one) is not claimed, and is left as it was.
     const res = await this.ctx.conn.batch([
       {
         sql: `INSERT INTO icm_metadata(key, value) VALUES ('last_decay_at', ?)
@@ -87,12 +89,18 @@ export class Maintenance {
       {
         sql: `SELECT changes() AS claimed, (SELECT MIN(rowid) FROM memories) AS lo, (SELECT MAX(rowid) FROM memories) AS hi`,
       },
+      // changes() is still the claim's here (a SELECT changes nothing).
+      {
+        sql: `${DECAY_SQL} AND (SELECT changes()) > 0
+                AND rowid >= (SELECT MIN(rowid) FROM memories) AND rowid < (SELECT MIN(rowid) FROM memories) + ?`,
+        args: [DEFAULT_DECAY_FACTOR, DECAY_CHUNK_ROWS],
+      },
     ]);
     const r = res[1][0];
     if (!(Number(r?.claimed ?? 0) > 0)) return false;
     if (r?.lo === null || r?.lo === undefined) return true; // nothing to decay
     const [lo, hi] = [Number(r.lo), Number(r.hi)];
-    for (let from = lo - 1; from < hi; from += DECAY_CHUNK_ROWS) {
+    for (let from = lo - 1 + DECAY_CHUNK_ROWS; from < hi; from += DECAY_CHUNK_ROWS) {
       await this.ctx.conn.run(`${DECAY_SQL} AND rowid > ? AND rowid <= ?`, [
         DEFAULT_DECAY_FACTOR,
         from,

@@ -437,6 +437,19 @@ forEachMode('store: decay and prune', (ctx) => {
       assert.ok(Math.abs((await s.get(id))!.weight - 0.95) < 1e-9);
     }
   });
+  test('auto-decay that cannot decay is not claimed: the claim commits with the first range', async () => {
+    const s = await ctx.fresh();
+    const { id } = await s.store(mem('t', 'the decay fails on this row'));
+    // A store whose rows refuse the update (in the field: a damaged file, pages unreadable).
+    await s.sql(
+      `CREATE TRIGGER mnemos_test_refuse BEFORE UPDATE OF weight ON memories BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+    );
+    await assert.rejects(s.maybeAutoDecay(true), /refused/);
+    assert.deepEqual(await s.sql(`SELECT value FROM icm_metadata WHERE key = 'last_decay_at'`), [], 'not claimed');
+    await s.sql(`DROP TRIGGER mnemos_test_refuse`);
+    assert.equal(await s.maybeAutoDecay(true), true, 'the next caller claims it');
+    assert.ok(Math.abs((await s.get(id))!.weight - 0.95) < 1e-9);
+  });
   test('prune deletes low weights but never critical or high', async () => {
     const s = await ctx.fresh();
     const rows = await s.storeMany(
