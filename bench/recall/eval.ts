@@ -176,6 +176,12 @@ export const KEYWORD_VARIANTS: {
   },
   { name: 'kw-w-kw3', about: 'adopted + bm25 column weights (0, 1, 1, 3)', forms: {}, arms: { weights: [0, 1, 1, 3] } },
   {
+    name: 'kw-every-match',
+    about: 'adopted, but BM25 ranks every match (no window of the newest 500)',
+    forms: {},
+    arms: { window: 0 },
+  },
+  {
     name: 'kw-w-summary2',
     about: 'adopted + bm25 column weights (0, 1, 2, 1)',
     forms: {},

@@ -32,6 +32,21 @@
  * just one very common word of the query may be left out of the tail. On the labelled set
  * (docs/RECALL-EVAL.md) MRR@10 is unchanged: 0.553 keyword, 0.545 hybrid.
  *
+ * Many matches. A word most memories hold (at a million memories, `use` is in 290,000 of them)
+ * costs BM25 a score per matching row, ≈ 0.4–1 µs each, and FTS5 has no top-k pruning. So the
+ * every-word arm scores the newest `window` matches only (500, never fewer than the limit; by rowid,
+ * the order memories were stored; after the filters), and ranks those by BM25. FTS5 reads the
+ * doclist newest first and the inner LIMIT stops it, in one pass. With fewer matches every one is
+ * ranked, as before, ties now newest first. At a million memories, in the same run: p50 14.6 → 5.0
+ * ms, p95 111 → 25 ms; at 10,000, p50 +0.02 ms (the sub-select), p95 halved (docs/BENCHMARKS.md,
+ * "A million memories, fourth run"). The labelled set (2,077 memories) scores the same with and
+ * without the window (bench/recall/eval.ts `kw-every-match`). The newest are a deliberate choice:
+ * among hundreds of memories that all hold the words, recent ones are the likelier answer (ICM's
+ * decay weighs old ones down too). What remains at a million is FTS5's floor: bm25() counts each
+ * phrase's matches over the whole index for its IDF, and a prefix phrase (`"talk"*`; ICM's table
+ * has no prefix index) is merged from every form's doclist before its first row is read. The partial
+ * arms below run only when no memory has every word, and keep their own budget.
+ *
  * The partial arms run only when the `all` arm falls short; otherwise their LIMIT is 0 and SQLite
  * skips the scan (measured 0.005 ms). bm25() is ordered outside FTS5 (SQLite's top-N sorter keeps only
  * LIMIT rows; `ORDER BY rank` made FTS5 sort every match), and the memories' columns are joined for
@@ -69,9 +84,14 @@ export interface KeywordTuning {
   arms: 'merged' | 'exact-first' | 'tiered';
   /** bm25() column weights for (id, topic, summary, keywords), or null for FTS5's default (all 1). */
   weights: [number, number, number, number] | null;
+  /**
+   * When the every-word arm matches more rows than this, BM25 ranks only the newest this-many of them
+   * (by rowid, the order of insertion); 0 ranks every match. See "Many matches" above.
+   */
+  window: number;
 }
 /** The adopted setting; bench/recall/eval.ts changes it to measure the others. */
-export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null };
+export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null, window: 500 };
 
 /** Which arms a statement holds: all of them (one round trip), or one of the two halves. */
 export type KeywordPart = 'all' | 'every-word' | 'partial';
@@ -106,6 +126,15 @@ export function keywordStatement(
   const arm = (match: string, full: number, limitSql: string) =>
     `SELECT f.rowid AS rowid, ${bm25} AS r, ${full} AS full FROM ${from}
       WHERE memories_fts MATCH ${match}${where} ORDER BY r LIMIT ${limitSql}`;
+  // The every-word arm over the newest `window` matches only: FTS5 reads the doclist newest first and
+  // the inner LIMIT stops it there, so no more than `window` rows are scored; with fewer matches every
+  // one is, in the same single pass as without the window.
+  const window = t.window > 0 ? Math.max(t.window, limit) : 0;
+  const newestArm = () =>
+    window
+      ? `SELECT rowid, r, 1 AS full FROM (SELECT f.rowid AS rowid, ${bm25} AS r FROM ${from}
+          WHERE memories_fts MATCH ?${where} ORDER BY f.rowid DESC LIMIT ?) ORDER BY r LIMIT ?`
+      : arm('?', 1, '?');
   const arms: string[] = [];
   const args: SqlArg[] = [];
   // Every word in its exact form, and every word in some form of it.
@@ -117,8 +146,8 @@ export function keywordStatement(
   const guard = () => `(CASE WHEN ${count()} < ? THEN ? ELSE 0 END)`;
   if (part !== 'partial') {
     if (forms === exact || t.arms === 'merged') {
-      arms.push(arm('?', 1, '?'));
-      args.push(forms, ...filters.args, limit);
+      arms.push(newestArm());
+      args.push(forms, ...filters.args, ...(window ? [window] : []), limit);
     } else {
       arms.push(arm('?', 1, '?'));
       args.push(exact, ...filters.args, limit);

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { generateCorpus, queryWorkload } from '../../bench/lib/corpus';
 import { buildFtsQuery, type MnemosStore, type NewMemory, openStore } from '../../src/store';
 import { wordFormTuning } from '../../src/store/fts';
-import { anyPair } from '../../src/store/keyword';
+import { anyPair, keywordTuning } from '../../src/store/keyword';
 import { startSqld } from '../helpers/sqld';
 import { forEachMode, tmpDir } from './modes';
 
@@ -27,11 +27,17 @@ forEachMode(
   (ctx) => {
     let s: MnemosStore;
     const corpus = generateCorpus(N, 99);
-    // The arms against the exact-form reference: word forms off here (they are pinned below).
+    // The arms against the exact-form reference over the whole table: word forms and the newest-matches
+    // window off here (both are pinned below).
     const saved = { ...wordFormTuning };
-    after(() => Object.assign(wordFormTuning, saved));
+    const savedWindow = keywordTuning.window;
+    after(() => {
+      Object.assign(wordFormTuning, saved);
+      keywordTuning.window = savedWindow;
+    });
     before(async () => {
       Object.assign(wordFormTuning, { forms: 'off' });
+      keywordTuning.window = 0;
       s = await ctx.fresh();
       for (let i = 0; i < corpus.length; i += 1000) await s.storeMany(corpus.slice(i, i + 1000));
     });
@@ -267,6 +273,89 @@ forEachMode(
         (await s.recallKeyword('storing', { topic: 'notes', bumpAccess: false }))[0]?.memory.id,
         ids['exact-other'],
       );
+    });
+  },
+  ['local', 'sqld'],
+);
+
+forEachMode(
+  'keyword recall: a word most memories hold is ranked among its newest matches',
+  (ctx) => {
+    const W = 8;
+    let s: MnemosStore;
+    const savedWindow = keywordTuning.window;
+    /** Ids in store order, oldest first. */
+    const ids: string[] = [];
+    let oldWidgetFix = '';
+    before(async () => {
+      keywordTuning.window = W;
+      s = await ctx.fresh();
+      // The oldest is the best BM25 match (short, the word twice); 19 newer, longer ones follow, some in
+      // another topic; "zebra" is in three memories only.
+      const first = await s.store({ topic: 'ui', summary: 'widget widget fix', importance: 'high' });
+      ids.push(first.id);
+      oldWidgetFix = first.id;
+      for (let i = 0; i < 19; i++) {
+        const r = await s.store({
+          topic: i % 4 === 0 ? 'other' : 'ui',
+          summary: `note ${i}: the widget ${'was rendered again after the layout pass '.repeat(1 + (i % 3))}${i % 7 === 0 ? 'zebra' : ''}`,
+          importance: 'medium',
+        });
+        ids.push(r.id);
+      }
+    });
+    after(() => {
+      keywordTuning.window = savedWindow;
+    });
+    /** BM25 of `query` for the given ids, from FTS5 over the whole table. */
+    const bm25 = async (query: string, among: string[]) =>
+      new Map(
+        (
+          await s.sql(
+            `SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? AND m.id IN (SELECT value FROM json_each(?))`,
+            [buildFtsQuery(query)!.all, JSON.stringify(among)],
+          )
+        ).map((r) => [String(r.id), -Number(r.r)]),
+      );
+
+    /** `got` is a top `k` of `ref` (id → score) by score, ties in any order, with ref's scores. */
+    const assertTop = (got: { memory: { id: string }; score: number }[], ref: Map<string, number>, k: number) => {
+      assert.equal(got.length, Math.min(k, ref.size));
+      for (const g of got) assert.ok(Math.abs(g.score - ref.get(g.memory.id)!) < 1e-9, 'scored as FTS5 scores it');
+      const scores = [...ref.values()].sort((a, b) => b - a).slice(0, k);
+      assert.deepEqual(
+        got.map((g) => g.score.toFixed(9)),
+        scores.map((x) => x.toFixed(9)),
+      );
+    };
+
+    test('more matches than the window: the newest ones only, by BM25, with the scores FTS5 gives them', async () => {
+      const got = await s.recallKeyword('widget', { limit: 5, bumpAccess: false });
+      const newest = ids.slice(-W);
+      assert.equal(got.length, 5);
+      assert.ok(!got.some((g) => g.memory.id === oldWidgetFix), 'the oldest match is outside the window');
+      assertTop(got, await bm25('widget', newest), 5);
+    });
+    test('fewer matches than the window: every match ranked', async () => {
+      const got = await s.recallKeyword('widget fix', { limit: 5, bumpAccess: false });
+      assert.equal(got[0].memory.id, oldWidgetFix);
+      const zebra = await s.recallKeyword('zebra', { limit: 5, bumpAccess: false });
+      assert.equal(zebra.length, 3);
+    });
+    test('the window is counted after the filters, and is never smaller than the limit', async () => {
+      // The topic filter: the window is ui's newest W matches, so the oldest is still out, and no
+      // memory of another topic took a place in the window.
+      const ui = await s.recallKeyword('widget', { limit: 20, topic: 'ui', bumpAccess: false });
+      assert.equal(ui.length, 15, 'a limit above the window widens it: every ui match');
+      assert.equal(ui[0].memory.id, oldWidgetFix);
+      const high = await s.recallKeyword('widget', { limit: 5, importance: 'high', bumpAccess: false });
+      assert.deepEqual(
+        high.map((g) => g.memory.id),
+        [oldWidgetFix],
+      );
+      const uiTop = await s.recallKeyword('widget', { limit: 3, topic: 'ui', bumpAccess: false });
+      const uiIds = ids.filter((_, i) => i === 0 || (i - 1) % 4 !== 0);
+      assertTop(uiTop, await bm25('widget', uiIds.slice(-W)), 3);
     });
   },
   ['local', 'sqld'],
