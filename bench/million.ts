@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildWakeUp } from '../src/mcp/wakeup';
 import { configFromEnv, openStore } from '../src/store';
+import { keywordTuning } from '../src/store/keyword';
 import { startSqld } from '../test/helpers/sqld';
 import { generateCorpus, queryWorkload } from './lib/corpus';
 
@@ -111,6 +112,23 @@ async function main() {
     }
     console.log(
       `keyword recall (200 queries, limit 5): p50 ${ms(q(lat, 0.5))}, p95 ${ms(q(lat, 0.95))}, max ${ms(Math.max(...lat))}`,
+    );
+    // The newest-matches window (src/store/keyword.ts, "Many matches") against ranking every match,
+    // interleaved per query, order alternating: the window's own figure in this run.
+    const paired: Record<'window' | 'every', number[]> = { window: [], every: [] };
+    const savedWindow = keywordTuning.window;
+    for (let pass = 0; pass < 2; pass++)
+      for (const x of queries)
+        for (const k of pass ? (['every', 'window'] as const) : (['window', 'every'] as const)) {
+          keywordTuning.window = k === 'window' ? savedWindow : 0;
+          const a = now();
+          await s2.recall(x.query, { limit: 5, bumpAccess: false });
+          paired[k].push(now() - a);
+        }
+    keywordTuning.window = savedWindow;
+    console.log(
+      `  paired, ${savedWindow}-match window / every match ranked: p50 ${ms(q(paired.window, 0.5))} / ${ms(q(paired.every, 0.5))}, ` +
+        `p95 ${ms(q(paired.window, 0.95))} / ${ms(q(paired.every, 0.95))}, max ${ms(Math.max(...paired.window))} / ${ms(Math.max(...paired.every))}`,
     );
     const topics = await timed('topics()', () => s2.topics());
     console.log(`  ${topics.length} topics`);
