@@ -89,10 +89,11 @@ export class Maintenance {
       {
         sql: `SELECT changes() AS claimed, (SELECT MIN(rowid) FROM memories) AS lo, (SELECT MAX(rowid) FROM memories) AS hi`,
       },
-      // changes() is still the claim's here (a SELECT changes nothing).
+      // changes() is still the claim's here (a SELECT changes nothing). Unclaimed, the range is empty:
+      // a guard on each row instead scanned the 20,000 rows of the range (4 ms at 1M).
       {
-        sql: `${DECAY_SQL} AND (SELECT changes()) > 0
-                AND rowid >= (SELECT MIN(rowid) FROM memories) AND rowid < (SELECT MIN(rowid) FROM memories) + ?`,
+        sql: `${DECAY_SQL} AND rowid >= (SELECT MIN(rowid) FROM memories)
+                AND rowid < (SELECT MIN(rowid) FROM memories) + (CASE WHEN changes() > 0 THEN ? ELSE 0 END)`,
         args: [DEFAULT_DECAY_FACTOR, DECAY_CHUNK_ROWS],
       },
     ]);
