@@ -176,10 +176,10 @@ export const KEYWORD_VARIANTS: {
   },
   { name: 'kw-w-kw3', about: 'adopted + bm25 column weights (0, 1, 1, 3)', forms: {}, arms: { weights: [0, 1, 1, 3] } },
   {
-    name: 'kw-every-match',
-    about: 'adopted, but BM25 ranks every match (no window of the newest 500)',
+    name: 'kw-window',
+    about: 'adopted, with the newest-500 window of large stores forced on (this set is 2,077 memories)',
     forms: {},
-    arms: { window: 0 },
+    arms: { windowFrom: 0 },
   },
   {
     name: 'kw-w-summary2',

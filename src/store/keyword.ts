@@ -33,19 +33,23 @@
  * (docs/RECALL-EVAL.md) MRR@10 is unchanged: 0.553 keyword, 0.545 hybrid.
  *
  * Many matches. A word most memories hold (at a million memories, `use` is in 290,000 of them)
- * costs BM25 a score per matching row, ≈ 0.4–1 µs each, and FTS5 has no top-k pruning. So the
- * every-word arm scores the newest `window` matches only (500, never fewer than the limit; by rowid,
- * the order memories were stored; after the filters), and ranks those by BM25. FTS5 reads the
- * doclist newest first and the inner LIMIT stops it, in one pass. With fewer matches every one is
- * ranked, as before, ties now newest first. At a million memories, in the same run: p50 14.6 → 5.0
- * ms, p95 111 → 25 ms; at 10,000, p50 +0.02 ms (the sub-select), p95 halved (docs/BENCHMARKS.md,
- * "A million memories, fourth run"). The labelled set (2,077 memories) scores the same with and
- * without the window (bench/recall/eval.ts `kw-every-match`). The newest are a deliberate choice:
- * among hundreds of memories that all hold the words, recent ones are the likelier answer (ICM's
- * decay weighs old ones down too). What remains at a million is FTS5's floor: bm25() counts each
- * phrase's matches over the whole index for its IDF, and a prefix phrase (`"talk"*`; ICM's table
- * has no prefix index) is merged from every form's doclist before its first row is read. The partial
- * arms below run only when no memory has every word, and keep their own budget.
+ * costs BM25 a score per matching row, ≈ 0.4–1 µs each, and FTS5 has no top-k pruning. So in a large
+ * store (`windowFrom`, 200,000 memories) the every-word arm scores the newest `window` matches only
+ * (500, never fewer than the limit; by rowid, the order memories were stored; after the filters) and
+ * ranks those by BM25: FTS5 reads the doclist newest first and a sub-select's LIMIT stops it, in one
+ * pass. With fewer matches every one is ranked, ties newest first. At a million memories, same run:
+ * p50 15.3 → 4.8 ms, p95 101 → 27 ms. Reading a doclist newest first costs FTS5 more than oldest
+ * first, +15–20 % on a query with few matches (peer workload: 100 → 116 µs at 10k, 589 → 715 µs at
+ * 100k; bench/recall-window.ts), which is why a smaller store ranks every match: there, a common word's matches cost less
+ * than that toll on every query (docs/BENCHMARKS.md, "A million memories, fourth run"). Ranking the
+ * oldest 501 first and reading the newest only on overflow kept small queries at full speed but cost
+ * two passes on large ones (1M p50 7.3 ms). The labelled set scores the same either way (2,077
+ * memories; bench/recall/eval.ts `kw-every-match`). The newest are a deliberate choice: among
+ * hundreds of memories that all hold the words, recent ones are the likelier answer (ICM's decay
+ * weighs old ones down too). What remains at a million is FTS5's floor: bm25() counts each phrase's
+ * matches over the whole index for its IDF, and a prefix phrase (`"talk"*`; ICM's table has no prefix
+ * index) is merged from every form's doclist before its first row is read. The partial arms below run
+ * only when no memory has every word, and keep their own budget.
  *
  * The partial arms run only when the `all` arm falls short; otherwise their LIMIT is 0 and SQLite
  * skips the scan (measured 0.005 ms). bm25() is ordered outside FTS5 (SQLite's top-N sorter keeps only
@@ -85,13 +89,15 @@ export interface KeywordTuning {
   /** bm25() column weights for (id, topic, summary, keywords), or null for FTS5's default (all 1). */
   weights: [number, number, number, number] | null;
   /**
-   * When the every-word arm matches more rows than this, BM25 ranks only the newest this-many of them
-   * (by rowid, the order of insertion); 0 ranks every match. See "Many matches" above.
+   * In a large store, BM25 ranks only the newest this-many every-word matches (by rowid, the order of
+   * insertion); 0 ranks every match. See "Many matches" above.
    */
   window: number;
+  /** The number of memories from which a store is large (the window applies). */
+  windowFrom: number;
 }
 /** The adopted setting; bench/recall/eval.ts changes it to measure the others. */
-export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null, window: 500 };
+export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null, window: 500, windowFrom: 200_000 };
 
 /** Which arms a statement holds: all of them (one round trip), or one of the two halves. */
 export type KeywordPart = 'all' | 'every-word' | 'partial';
@@ -108,6 +114,7 @@ export type KeywordPart = 'all' | 'every-word' | 'partial';
  * @param filters SQL conditions on `m` (the memories row), with their arguments
  * @param limit rows wanted
  * @param fillTo the partial arms run only while the every-word arms found fewer rows than this
+ * @param windowed the store is large: the every-word arm ranks its newest `window` matches only
  */
 export function keywordStatement(
   q: FtsQuery,
@@ -116,6 +123,7 @@ export function keywordStatement(
   fillTo = 1,
   part: KeywordPart = 'all',
   found = 0,
+  windowed = false,
 ): KeywordStatement {
   const t = keywordTuning;
   const n = q.partial.length;
@@ -128,8 +136,8 @@ export function keywordStatement(
       WHERE memories_fts MATCH ${match}${where} ORDER BY r LIMIT ${limitSql}`;
   // The every-word arm over the newest `window` matches only: FTS5 reads the doclist newest first and
   // the inner LIMIT stops it there, so no more than `window` rows are scored; with fewer matches every
-  // one is, in the same single pass as without the window.
-  const window = t.window > 0 ? Math.max(t.window, limit) : 0;
+  // one is, in the same single pass.
+  const window = windowed && t.window > 0 ? Math.max(t.window, limit) : 0;
   const newestArm = () =>
     window
       ? `SELECT rowid, r, 1 AS full FROM (SELECT f.rowid AS rowid, ${bm25} AS r FROM ${from}

@@ -8,13 +8,18 @@ import type { AccessLog } from './access';
 import { clampLimit, memoryFilter } from './filters';
 import { buildFtsQuery } from './fts';
 import { fuse } from './hybrid';
-import { keywordStatement } from './keyword';
+import { keywordStatement, keywordTuning } from './keyword';
 import type { Memory } from './model';
 import { rowToMemory } from './rows';
 import type { SemanticIndex } from './semantic';
 import type { RecallOptions, RecallResult, ScoredMemory } from './types';
 
+/** How long the store's size, which decides keyword recall's window (keyword.ts), is reused. */
+const SIZE_TTL_MS = 30_000;
+
 export class Recall {
+  private size = { memories: 0, at: -Infinity };
+
   constructor(
     private readonly conn: Conn,
     private readonly semantic: SemanticIndex,
@@ -32,17 +37,18 @@ export class Recall {
     if (!q) return [];
     const fillTo = Math.max(1, Math.min(limit, Math.floor(Number(opts.fillTo ?? 1)) || 1));
     const filter = memoryFilter(opts, 'm');
+    const windowed = (await this.memoriesAbout()) >= keywordTuning.windowFrom;
     let rows: Row[];
     if (this.conn.mode === 'local') {
       // Two statements where a second one costs no round trip: the partial arms only when needed.
-      const first = keywordStatement(q, filter, limit, fillTo, 'every-word');
+      const first = keywordStatement(q, filter, limit, fillTo, 'every-word', 0, windowed);
       rows = await this.conn.query(first.sql, first.args);
       if (rows.length < fillTo && q.partial.length > 1) {
         const rest = keywordStatement(q, filter, limit, fillTo, 'partial', rows.length);
         rows = rows.concat(await this.conn.query(rest.sql, rest.args));
       }
     } else {
-      const st = keywordStatement(q, filter, limit, fillTo);
+      const st = keywordStatement(q, filter, limit, fillTo, 'all', 0, windowed);
       rows = await this.conn.query(st.sql, st.args);
     }
     // Every-term matches first, then by BM25 (more negative is better). A row found by two arms keeps
@@ -60,6 +66,19 @@ export class Recall {
     }
     if (opts.bumpAccess !== false && out.length) this.access.bump(out.map((s) => s.memory.id));
     return out;
+  }
+
+  /**
+   * The number of memories, read from the trigger-kept topic counts at most every 30 s (on a remote,
+   * one round trip then): it only decides whether the store is large enough for the window.
+   */
+  private async memoriesAbout(): Promise<number> {
+    const now = Date.now();
+    if (now - this.size.at > SIZE_TTL_MS) {
+      const [r] = await this.conn.query(`SELECT COALESCE(SUM(n), 0) AS n FROM mnemos_topic_counts`);
+      this.size = { memories: Number(r?.n ?? 0), at: now };
+    }
+    return this.size.memories;
   }
 
   /**

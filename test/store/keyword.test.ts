@@ -283,12 +283,13 @@ forEachMode(
   (ctx) => {
     const W = 8;
     let s: MnemosStore;
-    const savedWindow = keywordTuning.window;
+    const saved = { ...keywordTuning };
     /** Ids in store order, oldest first. */
     const ids: string[] = [];
     let oldWidgetFix = '';
     before(async () => {
-      keywordTuning.window = W;
+      // A window of 8 from a store of 0 memories: every store here is large.
+      Object.assign(keywordTuning, { window: W, windowFrom: 0 });
       s = await ctx.fresh();
       // The oldest is the best BM25 match (short, the word twice); 19 newer, longer ones follow, some in
       // another topic; "zebra" is in three memories only.
@@ -305,7 +306,7 @@ forEachMode(
       }
     });
     after(() => {
-      keywordTuning.window = savedWindow;
+      Object.assign(keywordTuning, saved);
     });
     /** BM25 of `query` for the given ids, from FTS5 over the whole table. */
     const bm25 = async (query: string, among: string[]) =>
@@ -335,6 +336,18 @@ forEachMode(
       assert.equal(got.length, 5);
       assert.ok(!got.some((g) => g.memory.id === oldWidgetFix), 'the oldest match is outside the window');
       assertTop(got, await bm25('widget', newest), 5);
+    });
+    test('a store smaller than windowFrom ranks every match', async () => {
+      keywordTuning.windowFrom = ids.length + 1;
+      try {
+        const got = await s.recallKeyword('widget', { limit: 5, bumpAccess: false });
+        assert.equal(got[0].memory.id, oldWidgetFix);
+        assertTop(got, await bm25('widget', ids), 5);
+      } finally {
+        keywordTuning.windowFrom = 0;
+      }
+      const windowed = await s.recallKeyword('widget', { limit: 5, bumpAccess: false });
+      assert.ok(!windowed.some((g) => g.memory.id === oldWidgetFix), 'the window again from 20 memories');
     });
     test('fewer matches than the window: every match ranked', async () => {
       const got = await s.recallKeyword('widget fix', { limit: 5, bumpAccess: false });
