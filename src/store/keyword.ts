@@ -34,7 +34,7 @@
  *
  * Many matches. A word most memories hold (at a million memories, `use` is in 290,000 of them)
  * costs BM25 a score per matching row, ≈ 0.4–1 µs each, and FTS5 has no top-k pruning. So in a large
- * store (`windowFrom`, 200,000 memories) the every-word arm scores the newest `window` matches only
+ * store (`windowFrom`, 200,000 memories; see `window` below) the every-word arm scores the newest `window` matches only
  * (500, never fewer than the limit; by rowid, the order memories were stored; after the filters) and
  * ranks those by BM25: FTS5 reads the doclist newest first and a sub-select's LIMIT stops it, in one
  * pass. With fewer matches every one is ranked, ties newest first. At a million memories, same run:
@@ -99,6 +99,9 @@ export interface KeywordTuning {
 /** The adopted setting; bench/recall/eval.ts changes it to measure the others. */
 export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null, window: 500, windowFrom: 200_000 };
 
+/** Whether the every-word arm ranks its newest matches only (see `keywordStatement`). */
+export type KeywordWindow = 'on' | 'off' | 'by-size';
+
 /** Which arms a statement holds: all of them (one round trip), or one of the two halves. */
 export type KeywordPart = 'all' | 'every-word' | 'partial';
 
@@ -114,7 +117,10 @@ export type KeywordPart = 'all' | 'every-word' | 'partial';
  * @param filters SQL conditions on `m` (the memories row), with their arguments
  * @param limit rows wanted
  * @param fillTo the partial arms run only while the every-word arms found fewer rows than this
- * @param windowed the store is large: the every-word arm ranks its newest `window` matches only
+ * @param window whether the every-word arm ranks only its newest `window` matches: `on` (the caller
+ * knows the store is large), `off`, or `by-size`, decided in the statement from the topic counts (a
+ * remote: no round trip of its own for the store's size; two arms, one of them LIMIT 0, which SQLite
+ * does not scan)
  */
 export function keywordStatement(
   q: FtsQuery,
@@ -123,7 +129,7 @@ export function keywordStatement(
   fillTo = 1,
   part: KeywordPart = 'all',
   found = 0,
-  windowed = false,
+  window: KeywordWindow = 'off',
 ): KeywordStatement {
   const t = keywordTuning;
   const n = q.partial.length;
@@ -134,15 +140,14 @@ export function keywordStatement(
   const arm = (match: string, full: number, limitSql: string) =>
     `SELECT f.rowid AS rowid, ${bm25} AS r, ${full} AS full FROM ${from}
       WHERE memories_fts MATCH ${match}${where} ORDER BY r LIMIT ${limitSql}`;
-  // The every-word arm over the newest `window` matches only: FTS5 reads the doclist newest first and
-  // the inner LIMIT stops it there, so no more than `window` rows are scored; with fewer matches every
+  // The every-word arm over the newest `size` matches only: FTS5 reads the doclist newest first and
+  // the inner LIMIT stops it there, so no more than `size` rows are scored; with fewer matches every
   // one is, in the same single pass.
-  const window = windowed && t.window > 0 ? Math.max(t.window, limit) : 0;
-  const newestArm = () =>
-    window
-      ? `SELECT rowid, r, 1 AS full FROM (SELECT f.rowid AS rowid, ${bm25} AS r FROM ${from}
-          WHERE memories_fts MATCH ?${where} ORDER BY f.rowid DESC LIMIT ?) ORDER BY r LIMIT ?`
-      : arm('?', 1, '?');
+  const size = window !== 'off' && t.window > 0 ? Math.max(t.window, limit) : 0;
+  const newestArm = (limitSql: string) =>
+    `SELECT rowid, r, 1 AS full FROM (SELECT f.rowid AS rowid, ${bm25} AS r FROM ${from}
+      WHERE memories_fts MATCH ?${where} ORDER BY f.rowid DESC LIMIT ?) ORDER BY r LIMIT ${limitSql}`;
+  const large = `(SELECT COALESCE(SUM(n), 0) FROM mnemos_topic_counts) >= ?`;
   const arms: string[] = [];
   const args: SqlArg[] = [];
   // Every word in its exact form, and every word in some form of it.
@@ -154,8 +159,19 @@ export function keywordStatement(
   const guard = () => `(CASE WHEN ${count()} < ? THEN ? ELSE 0 END)`;
   if (part !== 'partial') {
     if (forms === exact || t.arms === 'merged') {
-      arms.push(newestArm());
-      args.push(forms, ...filters.args, ...(window ? [window] : []), limit);
+      if (!size) {
+        arms.push(arm('?', 1, '?'));
+        args.push(forms, ...filters.args, limit);
+      } else if (window === 'on') {
+        arms.push(newestArm('?'));
+        args.push(forms, ...filters.args, size, limit);
+      } else {
+        // by-size: one of the two arms has LIMIT 0.
+        arms.push(arm('?', 1, `(CASE WHEN ${large} THEN 0 ELSE ? END)`));
+        args.push(forms, ...filters.args, t.windowFrom, limit);
+        arms.push(newestArm(`(CASE WHEN ${large} THEN ? ELSE 0 END)`));
+        args.push(forms, ...filters.args, size, t.windowFrom, limit);
+      }
     } else {
       arms.push(arm('?', 1, '?'));
       args.push(exact, ...filters.args, limit);

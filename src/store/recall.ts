@@ -37,18 +37,19 @@ export class Recall {
     if (!q) return [];
     const fillTo = Math.max(1, Math.min(limit, Math.floor(Number(opts.fillTo ?? 1)) || 1));
     const filter = memoryFilter(opts, 'm');
-    const windowed = (await this.memoriesAbout()) >= keywordTuning.windowFrom;
     let rows: Row[];
     if (this.conn.mode === 'local') {
       // Two statements where a second one costs no round trip: the partial arms only when needed.
-      const first = keywordStatement(q, filter, limit, fillTo, 'every-word', 0, windowed);
+      const window = (await this.memoriesAbout()) >= keywordTuning.windowFrom ? 'on' : 'off';
+      const first = keywordStatement(q, filter, limit, fillTo, 'every-word', 0, window);
       rows = await this.conn.query(first.sql, first.args);
       if (rows.length < fillTo && q.partial.length > 1) {
         const rest = keywordStatement(q, filter, limit, fillTo, 'partial', rows.length);
         rows = rows.concat(await this.conn.query(rest.sql, rest.args));
       }
     } else {
-      const st = keywordStatement(q, filter, limit, fillTo, 'all', 0, windowed);
+      // The store's size is read inside the statement: no round trip of its own.
+      const st = keywordStatement(q, filter, limit, fillTo, 'all', 0, 'by-size');
       rows = await this.conn.query(st.sql, st.args);
     }
     // Every-term matches first, then by BM25 (more negative is better). A row found by two arms keeps
@@ -69,8 +70,8 @@ export class Recall {
   }
 
   /**
-   * The number of memories, read from the trigger-kept topic counts at most every 30 s (on a remote,
-   * one round trip then): it only decides whether the store is large enough for the window.
+   * The number of memories of a local store, read from the trigger-kept topic counts at most every
+   * 30 s: it only decides whether the store is large enough for the window.
    */
   private async memoriesAbout(): Promise<number> {
     const now = Date.now();
