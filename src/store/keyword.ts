@@ -33,23 +33,24 @@
  * (docs/RECALL-EVAL.md) MRR@10 is unchanged: 0.553 keyword, 0.545 hybrid.
  *
  * Many matches. A word most memories hold (at a million memories, `use` is in 290,000 of them)
- * costs BM25 a score per matching row, ≈ 0.4–1 µs each, and FTS5 has no top-k pruning. So in a large
- * store (`windowFrom`, 200,000 memories; see `window` below) the every-word arm scores the newest `window` matches only
- * (500, never fewer than the limit; by rowid, the order memories were stored; after the filters) and
- * ranks those by BM25: FTS5 reads the doclist newest first and a sub-select's LIMIT stops it, in one
- * pass. With fewer matches every one is ranked, ties newest first. At a million memories, same run:
- * p50 15.3 → 4.8 ms, p95 101 → 27 ms. Reading a doclist newest first costs FTS5 more than oldest
- * first, +15–20 % on a query with few matches (peer workload: 100 → 116 µs at 10k, 589 → 715 µs at
- * 100k; bench/recall-window.ts), which is why a smaller store ranks every match: there, a common word's matches cost less
- * than that toll on every query (docs/BENCHMARKS.md, "A million memories, fourth run"). Ranking the
- * oldest 501 first and reading the newest only on overflow kept small queries at full speed but cost
- * two passes on large ones (1M p50 7.3 ms). The labelled set scores the same either way (2,077
- * memories; bench/recall/eval.ts `kw-every-match`). The newest are a deliberate choice: among
- * hundreds of memories that all hold the words, recent ones are the likelier answer (ICM's decay
- * weighs old ones down too). What remains at a million is FTS5's floor: bm25() counts each phrase's
- * matches over the whole index for its IDF, and a prefix phrase (`"talk"*`; ICM's table has no prefix
- * index) is merged from every form's doclist before its first row is read. The partial arms below run
- * only when no memory has every word, and keep their own budget.
+ * costs BM25 a score per matching row, ≈ 0.4–1 µs each, and FTS5 has no top-k pruning. So in a
+ * large store (`windowFrom`, 200,000 memories) the every-word arm scores the newest `window` matches
+ * only (500, never fewer than the limit; by rowid, the order memories were stored; after the
+ * filters) and ranks those by BM25: FTS5 reads the doclist newest first and a sub-select's LIMIT
+ * stops it, in one pass. With fewer matches every one is ranked, ties newest first. At a million
+ * memories, same run: p50 15.3 → 4.8 ms, p95 101 → 27 ms. Reading a doclist newest first costs FTS5
+ * more than oldest first, +15–20 % on a query with few matches (peer workload: 100 → 116 µs at 10k,
+ * 589 → 715 µs at 100k; bench/recall-window.ts), which is why a smaller store ranks every match:
+ * there a common word's matches cost less than that toll on every query (docs/BENCHMARKS.md, "A
+ * million memories, fourth run"). Ranking the oldest 501 first and reading the newest only on
+ * overflow kept small queries at full speed but cost large ones two passes (1M p50 7.3 ms). The
+ * labelled set scores the same with the window forced on (bench/recall/eval.ts `kw-window`). The
+ * newest are a deliberate choice: among hundreds of memories that all hold the words, recent ones
+ * are the likelier answer (ICM's decay weighs old ones down too). What remains at a million is
+ * FTS5's floor: bm25() counts each phrase's matches over the whole index for its IDF, and a prefix
+ * phrase (`"talk"*`; ICM's table has no prefix index) is merged from every form's doclist before its
+ * first row is read. The partial arms below run only when no memory has every word, and keep their
+ * own budget.
  *
  * The partial arms run only when the `all` arm falls short; otherwise their LIMIT is 0 and SQLite
  * skips the scan (measured 0.005 ms). bm25() is ordered outside FTS5 (SQLite's top-N sorter keeps only
