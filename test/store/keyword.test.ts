@@ -371,7 +371,7 @@ forEachMode(
       assertTop(uiTop, await bm25('widget', uiIds.slice(-W)), 3);
     });
   },
-  ['local', 'sqld'],
+  ['local', 'sqld', 'replica'],
 );
 
 test('an embedded replica answers keyword recall from its own file while its primary is down', async () => {
