@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildFtsQuery, configFromEnv, type NewMemory, openStore } from '../src/store';
 import { generateCorpus as commonCorpus, queryWorkload } from './lib/corpus';
+import { machine, ratio, summarize, table } from './lib/timing';
 import { generateCorpus as peersCorpus } from './peers/corpus';
 
 const { values: opt } = parseArgs({
@@ -114,21 +115,19 @@ async function main() {
       }
     }
     db.close();
-    const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))];
     const f = (x: number) => (x < 1 ? `${(x * 1000).toFixed(0)} µs` : `${x.toFixed(2)} ms`);
     console.log(
       `corpus ${opt.corpus}, N = ${N.toLocaleString('en-US')}, ${matches.length} queries × ${reps}, ` +
-        `${overflows} with more than ${W} matches; load ${os
-          .loadavg()
-          .map((x) => x.toFixed(1))
-          .join(' ')}`,
+        `${overflows} with more than ${W} matches; load ${machine().load}`,
     );
-    console.log('| shape | p50 | p95 | mean | p50 ÷ every |\n| --- | ---: | ---: | ---: | ---: |');
-    const base = q(times.every, 0.5);
-    for (const [name, xs] of Object.entries(times))
-      console.log(
-        `| ${name} | ${f(q(xs, 0.5))} | ${f(q(xs, 0.95))} | ${f(xs.reduce((a, b) => a + b, 0) / xs.length)} | ${(q(xs, 0.5) / base).toFixed(2)} |`,
-      );
+    const sums = Object.entries(times).map(([name, xs]) => [name, summarize(xs)] as const);
+    const base = sums[0][1].p50; // `every`
+    console.log(
+      table(
+        ['shape', 'p50', 'p95', 'mean', 'p50 ÷ every'],
+        sums.map(([name, s]) => [name, f(s.p50), f(s.p95), f(s.mean), ratio(s.p50, base)]),
+      ),
+    );
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
