@@ -100,6 +100,9 @@ export interface KeywordTuning {
 /** The adopted setting; bench/recall/eval.ts changes it to measure the others. */
 export const keywordTuning: KeywordTuning = { arms: 'merged', weights: null, window: 500, windowFrom: 200_000 };
 
+/** The store's number of memories, from the trigger-kept topic counts (one row per topic, not per memory). */
+export const MEMORIES_COUNT_SQL = `SELECT COALESCE(SUM(n), 0) AS n FROM mnemos_topic_counts`;
+
 /** Whether the every-word arm ranks its newest matches only (see `keywordStatement`). */
 export type KeywordWindow = 'on' | 'off' | 'by-size';
 
@@ -148,7 +151,7 @@ export function keywordStatement(
   const newestArm = (limitSql: string) =>
     `SELECT rowid, r, 1 AS full FROM (SELECT f.rowid AS rowid, ${bm25} AS r FROM ${from}
       WHERE memories_fts MATCH ?${where} ORDER BY f.rowid DESC LIMIT ?) ORDER BY r LIMIT ${limitSql}`;
-  const large = `(SELECT COALESCE(SUM(n), 0) FROM mnemos_topic_counts) >= ?`;
+  const large = `(${MEMORIES_COUNT_SQL}) >= ?`;
   const arms: string[] = [];
   const args: SqlArg[] = [];
   // Every word in its exact form, and every word in some form of it.

@@ -8,7 +8,7 @@ import type { AccessLog } from './access';
 import { clampLimit, memoryFilter } from './filters';
 import { buildFtsQuery } from './fts';
 import { fuse } from './hybrid';
-import { keywordStatement, keywordTuning } from './keyword';
+import { keywordStatement, keywordTuning, MEMORIES_COUNT_SQL } from './keyword';
 import type { Memory } from './model';
 import { rowToMemory } from './rows';
 import type { SemanticIndex } from './semantic';
@@ -76,7 +76,7 @@ export class Recall {
   private async memoriesAbout(): Promise<number> {
     const now = Date.now();
     if (now - this.size.at > SIZE_TTL_MS) {
-      const [r] = await this.conn.query(`SELECT COALESCE(SUM(n), 0) AS n FROM mnemos_topic_counts`);
+      const [r] = await this.conn.query(MEMORIES_COUNT_SQL);
       this.size = { memories: Number(r?.n ?? 0), at: now };
     }
     return this.size.memories;
