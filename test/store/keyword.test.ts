@@ -17,6 +17,15 @@ import { forEachMode, tmpDir } from './modes';
 const N = 4000;
 const LIMIT = 10;
 
+/** FTS5's BM25 (as a score: higher is better) of the given memories for a MATCH expression. */
+async function bm25Of(s: MnemosStore, match: string, ids: string[]): Promise<Map<string, number>> {
+  const rows = await s.sql(
+    `SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? AND m.id IN (SELECT value FROM json_each(?))`,
+    [match, JSON.stringify(ids)],
+  );
+  return new Map(rows.map((r) => [String(r.id), -Number(r.r)]));
+}
+
 test('anyPair: one AND group per pair of phrases', () => {
   assert.equal(anyPair(['"a"', '"b"', '"c"']), '("a" AND "b") OR ("a" AND "c") OR ("b" AND "c")');
   assert.equal(anyPair(['"a"', '("b"* OR "c")']), '("a" AND ("b"* OR "c"))');
@@ -58,13 +67,7 @@ forEachMode(
         .slice(0, LIMIT)
         .map((r) => ({ id: String(r.id), score: -Number(r.r) }));
     }
-    const orScore = async (query: string, ids: string[]) => {
-      const rows = await s.sql(
-        `SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? AND m.id IN (SELECT value FROM json_each(?))`,
-        [buildFtsQuery(query)!.any, JSON.stringify(ids)],
-      );
-      return new Map(rows.map((r) => [String(r.id), -Number(r.r)]));
-    };
+    const orScore = (query: string, ids: string[]) => bm25Of(s, buildFtsQuery(query)!.any, ids);
     const df = async (phrase: string) =>
       Number((await s.sql(`SELECT COUNT(*) AS n FROM memories_fts WHERE memories_fts MATCH ?`, [phrase]))[0].n);
 
@@ -309,15 +312,7 @@ forEachMode(
       Object.assign(keywordTuning, saved);
     });
     /** BM25 of `query` for the given ids, from FTS5 over the whole table. */
-    const bm25 = async (query: string, among: string[]) =>
-      new Map(
-        (
-          await s.sql(
-            `SELECT m.id AS id, bm25(memories_fts) AS r FROM memories_fts JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? AND m.id IN (SELECT value FROM json_each(?))`,
-            [buildFtsQuery(query)!.all, JSON.stringify(among)],
-          )
-        ).map((r) => [String(r.id), -Number(r.r)]),
-      );
+    const bm25 = (query: string, among: string[]) => bm25Of(s, buildFtsQuery(query)!.all, among);
 
     /** `got` is a top `k` of `ref` (id → score) by score, ties in any order, with ref's scores. */
     const assertTop = (got: { memory: { id: string }; score: number }[], ref: Map<string, number>, k: number) => {
