@@ -12,6 +12,10 @@
  *
  *   node --import tsx bench/peers/paired.ts [--n 10000] [--peer ai-devkit-memory] [--block 50] [--reps 3]
  *
+ * `--peer mcp-memory-keeper` races that peer instead; `--peer mnemos:<dir>` races another Mnemos build
+ * (a copy of a whole `dist/` folder, e.g. from `git worktree add` + `node scripts/build.mjs`), which
+ * makes the same harness an A/B of two Mnemos builds under the same load.
+ *
  * Prints p50/p95 of each call kind per server, the ratio peer/Mnemos of the p50s (> 1: Mnemos faster)
  * and the median of the per-block ratios, the answers, and the load average.
  */
@@ -42,8 +46,14 @@ if (!(N >= 10) || !(BLOCK >= 1) || !(REPS >= 1)) throw new Error('bad --n, --blo
 /** A bare JSON-RPC client over a child's stdio, shaped like the SDK Client where the specs use it. */
 class LineClient {
   private next = 1;
+  private exited: string | undefined;
   private readonly waiting = new Map<number, (msg: { result?: unknown; error?: { message: string } }) => void>();
   constructor(readonly child: ChildProcess) {
+    child.on('exit', (code, signal) => {
+      this.exited = `the server exited (${signal ?? `code ${code}`}): run it by hand to see why`;
+      for (const done of this.waiting.values()) done({ error: { message: this.exited } });
+      this.waiting.clear();
+    });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       let msg: { id?: number; result?: unknown; error?: { message: string } };
       try {
@@ -60,6 +70,7 @@ class LineClient {
   }
   request(method: string, params: unknown): Promise<unknown> {
     const id = this.next++;
+    if (this.exited) return Promise.reject(new Error(this.exited));
     return new Promise((resolve, reject) => {
       this.waiting.set(id, (msg) => (msg.error ? reject(new Error(msg.error.message)) : resolve(msg.result)));
       this.child.stdin!.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
@@ -107,7 +118,11 @@ const ms = (x: number) => x.toFixed(3);
 async function main(): Promise<void> {
   const { memories, queries } = generateCorpus(N);
   const contentIndex = new Map(memories.map((m, i) => [m.content, i]));
-  const peerSpec = opt.peer === 'mcp-memory-keeper' ? memoryKeeperSpec() : aiDevkitSpec();
+  const peerSpec = opt.peer.startsWith('mnemos:')
+    ? mnemosSpec(contentIndex, 'bundle', path.resolve(opt.peer.slice('mnemos:'.length)))
+    : opt.peer === 'mcp-memory-keeper'
+      ? memoryKeeperSpec()
+      : aiDevkitSpec();
   const sides = [start(mnemosSpec(contentIndex, opt.mnemos as 'bundle' | 'source')), start(peerSpec)];
   const [me, peer] = sides;
   const c = (s: Side) => s.client as unknown as Client;

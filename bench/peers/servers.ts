@@ -108,13 +108,14 @@ function indexOfEntity(name: unknown): number {
 
 const entity = (m: BenchMemory) => ({ name: m.entityName, entityType: m.topic, observations: [m.content] });
 
-export function mnemosSpec(contentIndex: Map<string, number>, entry: 'bundle' | 'source'): ServerSpec {
-  const bundle = path.join(ROOT, 'dist', 'cli.js');
+/** Mnemos as users run it (`dist/cli.js serve`), from source, or from another build's `dist` folder (an A/B of two builds). */
+export function mnemosSpec(contentIndex: Map<string, number>, entry: 'bundle' | 'source', dist?: string): ServerSpec {
+  const bundle = path.join(dist ?? path.join(ROOT, 'dist'), 'cli.js');
   if (entry === 'bundle' && !existsSync(bundle))
     throw new Error('dist/cli.js is missing: run `node scripts/build.mjs` first (or pass --mnemos source)');
   return {
-    id: 'mnemos',
-    label: 'Mnemos',
+    id: dist ? 'mnemos-b' : 'mnemos',
+    label: dist ? `Mnemos (${dist})` : 'Mnemos',
     version: `${(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version} (${entry === 'bundle' ? 'dist/cli.js serve' : 'src/mcp/stdio-entry.ts'})`,
     args: () =>
       entry === 'bundle' ? [bundle, 'serve'] : ['--import', 'tsx', path.join(ROOT, 'src', 'mcp', 'stdio-entry.ts')],
