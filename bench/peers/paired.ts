@@ -16,6 +16,7 @@
  * (a copy of a whole `dist/` folder, e.g. from `git worktree add` + `node scripts/build.mjs`), which
  * makes the same harness an A/B of two Mnemos builds under the same load.
  *
+ * Then MCP pings, alternating: the round trip every call pays whatever the server does.
  * Prints p50/p95 of each call kind per server, the ratio peer/Mnemos of the p50s (> 1: Mnemos faster)
  * and the median of the per-block ratios, the answers, and the load average.
  */
@@ -95,6 +96,7 @@ interface Side {
   client: LineClient;
   store: number[];
   search: number[];
+  ping: number[];
   hits: { needle: number; natural: number };
 }
 
@@ -105,7 +107,7 @@ function start(spec: ServerSpec): Side {
     env: { PATH: process.env.PATH ?? '', ...spec.env(dir) },
     stdio: ['pipe', 'pipe', 'ignore'],
   });
-  return { spec, dir, client: new LineClient(child), store: [], search: [], hits: { needle: 0, natural: 0 } };
+  return { spec, dir, client: new LineClient(child), store: [], search: [], ping: [], hits: { needle: 0, natural: 0 } };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -168,17 +170,25 @@ async function main(): Promise<void> {
         searchRatios.push(t.get(peer)! / t.get(me)!);
       }
     }
+    // The floor every call pays (pipe, wake-ups, JSON-RPC): MCP ping, alternating as the queries are.
+    for (let i = 0; i < 200 * REPS; i++) {
+      for (const s of i % 2 ? [peer, me] : [me, peer]) {
+        const t0 = performance.now();
+        await s.client.request('ping', {});
+        s.ping.push(performance.now() - t0);
+      }
+    }
     const load2 = os.loadavg()[0];
     console.log(`N = ${N}, store blocks of ${BLOCK} alternating, ${REPS} × ${queries.length} queries alternating`);
     console.log(`load average (1 min): ${load0.toFixed(1)} → ${load1.toFixed(1)} → ${load2.toFixed(1)}`);
     console.log(
-      '| server | stored | store p50 ms | store p95 ms | search p50 ms | search p95 ms | needle / natural in top 5 |',
+      '| server | stored | store p50 ms | store p95 ms | search p50 ms | search p95 ms | ping p50 ms | needle / natural in top 5 |',
     );
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const s of sides) {
       const nq = queries.filter((q) => q.kind === 'needle').length;
       console.log(
-        `| ${s.spec.label} ${s.spec.version} | ${s.store.length} | ${ms(median(s.store))} | ${ms(pct(s.store, 0.95))} | ${ms(median(s.search))} | ${ms(pct(s.search, 0.95))} | ${s.hits.needle}/${nq} / ${s.hits.natural}/${queries.length - nq} |`,
+        `| ${s.spec.label} ${s.spec.version} | ${s.store.length} | ${ms(median(s.store))} | ${ms(pct(s.store, 0.95))} | ${ms(median(s.search))} | ${ms(pct(s.search, 0.95))} | ${ms(median(s.ping))} | ${s.hits.needle}/${nq} / ${s.hits.natural}/${queries.length - nq} |`,
       );
     }
     console.log(
