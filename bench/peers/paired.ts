@@ -16,11 +16,16 @@
  * (a copy of a whole `dist/` folder, e.g. from `git worktree add` + `node scripts/build.mjs`), which
  * makes the same harness an A/B of two Mnemos builds under the same load.
  *
+ * `--pin 0:1` runs this client on CPU 0 and both servers on CPU 1 (taskset). Unpinned, the scheduler
+ * puts each server near the client or not, and on this VM that alone moved a server's ping p50
+ * between ≈ 35 and ≈ 70 µs for the whole run (an IPI to wake an idle vCPU): a server with the
+ * cheaper placement gained 15–30 µs on every call, whichever server it was.
+ *
  * Then MCP pings, alternating: the round trip every call pays whatever the server does.
  * Prints p50/p95 of each call kind per server, the ratio peer/Mnemos of the p50s (> 1: Mnemos faster)
  * and the median of the per-block ratios, the answers, and the load average.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,12 +42,16 @@ const { values: opt } = parseArgs({
     block: { type: 'string', default: '50' },
     reps: { type: 'string', default: '3' },
     mnemos: { type: 'string', default: 'bundle' },
+    /** `<client cpus>:<server cpus>` for taskset, e.g. `0:1`: the same placement for both servers. */
+    pin: { type: 'string', default: '' },
   },
 });
 const N = Number(opt.n.replace(/_/g, ''));
 const BLOCK = Number(opt.block);
 const REPS = Number(opt.reps);
 if (!(N >= 10) || !(BLOCK >= 1) || !(REPS >= 1)) throw new Error('bad --n, --block or --reps');
+const PIN = opt.pin ? /^([\d,-]+):([\d,-]+)$/.exec(opt.pin) : null;
+if (opt.pin && !PIN) throw new Error('bad --pin: expected <client cpus>:<server cpus>, e.g. 0:1');
 
 /** A bare JSON-RPC client over a child's stdio, shaped like the SDK Client where the specs use it. */
 class LineClient {
@@ -102,7 +111,10 @@ interface Side {
 
 function start(spec: ServerSpec): Side {
   const dir = mkdtempSync(path.join(os.tmpdir(), `paired-${spec.id}-`));
-  const child = spawn(process.execPath, spec.args(dir), {
+  const [cmd, args] = PIN
+    ? ['taskset', ['-c', PIN[2], process.execPath, ...spec.args(dir)]]
+    : [process.execPath, spec.args(dir)];
+  const child = spawn(cmd, args, {
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', ...spec.env(dir) },
     stdio: ['pipe', 'pipe', 'ignore'],
@@ -118,6 +130,7 @@ const median = (xs: number[]) => pct(xs, 0.5);
 const ms = (x: number) => x.toFixed(3);
 
 async function main(): Promise<void> {
+  if (PIN) execFileSync('taskset', ['-a', '-pc', PIN[1], String(process.pid)], { stdio: 'ignore' });
   const { memories, queries } = generateCorpus(N);
   const contentIndex = new Map(memories.map((m, i) => [m.content, i]));
   const peerSpec = opt.peer.startsWith('mnemos:')
@@ -181,6 +194,7 @@ async function main(): Promise<void> {
     const load2 = os.loadavg()[0];
     console.log(`N = ${N}, store blocks of ${BLOCK} alternating, ${REPS} × ${queries.length} queries alternating`);
     console.log(`load average (1 min): ${load0.toFixed(1)} → ${load1.toFixed(1)} → ${load2.toFixed(1)}`);
+    if (PIN) console.log(`pinned: this client on CPU ${PIN[1]}, both servers on CPU ${PIN[2]} (taskset)`);
     console.log(
       '| server | stored | store p50 ms | store p95 ms | search p50 ms | search p95 ms | ping p50 ms | needle / natural in top 5 |',
     );
