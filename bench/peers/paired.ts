@@ -105,6 +105,8 @@ interface Side {
   client: LineClient;
   store: number[];
   search: number[];
+  /** Search times by query kind (needle, phrase, words). */
+  byKind: Map<string, number[]>;
   ping: number[];
   hits: { needle: number; natural: number };
 }
@@ -119,7 +121,16 @@ function start(spec: ServerSpec): Side {
     env: { PATH: process.env.PATH ?? '', ...spec.env(dir) },
     stdio: ['pipe', 'pipe', 'ignore'],
   });
-  return { spec, dir, client: new LineClient(child), store: [], search: [], ping: [], hits: { needle: 0, natural: 0 } };
+  return {
+    spec,
+    dir,
+    client: new LineClient(child),
+    store: [],
+    search: [],
+    byKind: new Map(),
+    ping: [],
+    hits: { needle: 0, natural: 0 },
+  };
 }
 
 const pct = (xs: number[], p: number) => {
@@ -177,6 +188,8 @@ async function main(): Promise<void> {
           const got = await s.spec.search(c(s), q.text, 60_000);
           const dt = performance.now() - t0;
           s.search.push(dt);
+          const kind = q.form ?? q.kind;
+          s.byKind.set(kind, [...(s.byKind.get(kind) ?? []), dt]);
           t.set(s, dt);
           if (r === 0 && got.includes(q.answer)) s.hits[q.kind === 'needle' ? 'needle' : 'natural'] += 1;
         }
@@ -205,6 +218,11 @@ async function main(): Promise<void> {
         `| ${s.spec.label} ${s.spec.version} | ${s.store.length} | ${ms(median(s.store))} | ${ms(pct(s.store, 0.95))} | ${ms(median(s.search))} | ${ms(pct(s.search, 0.95))} | ${ms(median(s.ping))} | ${s.hits.needle}/${nq} / ${s.hits.natural}/${queries.length - nq} |`,
       );
     }
+    const kinds = [...me.byKind.keys()];
+    console.log(
+      `search p50 ms by query kind (${kinds.join(', ')}): ` +
+        sides.map((s) => `${s.spec.label} ${kinds.map((k) => ms(median(s.byKind.get(k)!))).join(' / ')}`).join('; '),
+    );
     console.log(
       `store: peer/Mnemos p50 ${(median(peer.store) / median(me.store)).toFixed(2)}×, median of block ratios ${median(storeBlockRatios).toFixed(2)}×`,
     );
