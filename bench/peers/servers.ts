@@ -119,7 +119,11 @@ export function mnemosSpec(contentIndex: Map<string, number>, entry: 'bundle' | 
     version: `${(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version} (${entry === 'bundle' ? 'dist/cli.js serve' : 'src/mcp/stdio-entry.ts'})`,
     args: () =>
       entry === 'bundle' ? [bundle, 'serve'] : ['--import', 'tsx', path.join(ROOT, 'src', 'mcp', 'stdio-entry.ts')],
-    env: (dir) => ({ MNEMOS_DB: path.join(dir, 'mnemos.db') }),
+    // A build copied elsewhere finds its native modules (libsql…) in this checkout's node_modules.
+    env: (dir) => ({
+      MNEMOS_DB: path.join(dir, 'mnemos.db'),
+      ...(dist ? { NODE_PATH: path.join(ROOT, 'node_modules') } : {}),
+    }),
     batchMax: 0,
     async storeOne(c, m, t) {
       const out = await call(
