@@ -5,7 +5,9 @@
  *   - store: N memories one per call, in blocks of --block calls, the server going first alternating
  *     block by block; every call timed;
  *   - search: the corpus's 200 queries (needles and natural queries), each sent to both servers in
- *     alternating order, --reps times; every call timed; answers scored as in run.ts.
+ *     alternating order, --reps times; every call timed; answers scored as in run.ts;
+ *   - ping: 200 × --reps MCP pings, alternating the same way: the round trip every call pays,
+ *     whatever the server does.
  * The client is a bare JSON-RPC line writer/reader on the server's stdio (no SDK client, no schema
  * validation on the client side), so what is timed is the server, the pipe and JSON, and the client's
  * own cost is the same small constant for both.
@@ -21,7 +23,6 @@
  * between ≈ 35 and ≈ 70 µs for the whole run (an IPI to wake an idle vCPU): a server with the
  * cheaper placement gained 15–30 µs on every call, whichever server it was.
  *
- * Then MCP pings, alternating: the round trip every call pays whatever the server does.
  * Prints p50/p95 of each call kind per server, the ratio peer/Mnemos of the p50s (> 1: Mnemos faster)
  * and the median of the per-block ratios, the answers, and the load average.
  */
@@ -189,7 +190,8 @@ async function main(): Promise<void> {
           const dt = performance.now() - t0;
           s.search.push(dt);
           const kind = q.form ?? q.kind;
-          s.byKind.set(kind, [...(s.byKind.get(kind) ?? []), dt]);
+          if (!s.byKind.has(kind)) s.byKind.set(kind, []);
+          s.byKind.get(kind)!.push(dt);
           t.set(s, dt);
           if (r === 0 && got.includes(q.answer)) s.hits[q.kind === 'needle' ? 'needle' : 'natural'] += 1;
         }

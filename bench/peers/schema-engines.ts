@@ -22,7 +22,7 @@ import { configFromEnv, newId, openStore } from '../../src/store';
 import { prepareMemory } from '../../src/store/memories';
 import { nowRfc3339 } from '../../src/store/model';
 import { INSERT_MEMORY, insertArgs } from '../../src/store/rows';
-import { fmtUs, printMachine, ratio, summarize, table } from '../lib/timing';
+import { fmtUs, percentile, printMachine, ratio, summarize, table } from '../lib/timing';
 import { type BenchMemory, generateMemories } from './corpus';
 import { findPeer } from './servers';
 
@@ -129,13 +129,15 @@ async function main(): Promise<void> {
     }
 
     interface Variant {
-      name: string;
+      schema: string;
+      engine: string;
+      file: string;
       db: Db;
       store: (m: BenchMemory, i: number) => void;
       times: number[];
     }
     const variants: Variant[] = [];
-    const probes: { engine: string; one: number[]; row: number[]; db: Db }[] = [];
+    const probes: { engine: string; db: Db; one: Stmt; row: Stmt; oneTimes: number[]; rowTimes: number[] }[] = [];
     const count = (db: Db, table: string) =>
       Number((db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n);
     for (const [engineName, engine] of engines) {
@@ -144,7 +146,14 @@ async function main(): Promise<void> {
       const ours = open(engine, oursFile);
       if (count(ours, 'memories') !== N) throw new Error('the copy of the ICM-schema store is incomplete');
       const ins = ours.prepare(INSERT_MEMORY);
-      variants.push({ name: `ICM's schema, ${engineName}`, db: ours, store: (m) => ins.run(oursArgs(m)), times: [] });
+      variants.push({
+        schema: "ICM's schema",
+        engine: engineName,
+        file: oursFile,
+        db: ours,
+        store: (m) => ins.run(oursArgs(m)),
+        times: [],
+      });
 
       const peerFile = path.join(dir, `peer-${engineName}.db`);
       copyFileSync(peerBase, peerFile);
@@ -158,7 +167,9 @@ async function main(): Promise<void> {
         PEER_INSERT,
       ].map((sql) => peer.prepare(sql));
       variants.push({
-        name: `the peer's schema, ${engineName}`,
+        schema: "the peer's schema",
+        engine: engineName,
+        file: peerFile,
         db: peer,
         store: (m, i) => {
           const row = peerRow(m, i);
@@ -170,7 +181,14 @@ async function main(): Promise<void> {
         },
         times: [],
       });
-      probes.push({ engine: engineName, one: [], row: [], db: ours });
+      probes.push({
+        engine: engineName,
+        db: ours,
+        one: ours.prepare('SELECT 1 AS x'),
+        row: ours.prepare('SELECT * FROM memories WHERE rowid = ?'),
+        oneTimes: [],
+        rowTimes: [],
+      });
     }
 
     let next = N;
@@ -184,15 +202,13 @@ async function main(): Promise<void> {
         }
       }
       for (const p of b % 2 ? [...probes].reverse() : probes) {
-        const one = p.db.prepare('SELECT 1 AS x');
-        const row = p.db.prepare('SELECT * FROM memories WHERE rowid = ?');
         for (let i = 0; i < BLOCK; i++) {
           let t = performance.now();
-          one.get();
-          p.one.push(performance.now() - t);
+          p.one.get();
+          p.oneTimes.push(performance.now() - t);
           t = performance.now();
-          row.get([1 + ((b * BLOCK + i) % N)]);
-          p.row.push(performance.now() - t);
+          p.row.get([1 + ((b * BLOCK + i) % N)]);
+          p.rowTimes.push(performance.now() - t);
         }
       }
     }
@@ -203,8 +219,11 @@ async function main(): Promise<void> {
           ['one memory per commit', 'p50', 'p90 (≈ p95 − checkpoints)', 'mean', 'p50 ÷ ICM schema on libsql'],
           variants.map((v) => {
             const s = summarize(v.times);
-            const p90 = [...v.times].sort((a, b) => a - b)[Math.floor(0.9 * v.times.length)];
-            return [v.name, fmtUs(s.p50), fmtUs(p90), fmtUs(s.mean), ratio(s.p50, base.p50)];
+            const p90 = percentile(
+              [...v.times].sort((a, b) => a - b),
+              90,
+            );
+            return [`${v.schema}, ${v.engine}`, fmtUs(s.p50), fmtUs(p90), fmtUs(s.mean), ratio(s.p50, base.p50)];
           }),
         ),
     );
@@ -215,23 +234,22 @@ async function main(): Promise<void> {
           probes.map((p) => [
             p.engine,
             String((p.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v),
-            fmtUs(summarize(p.one).p50),
-            fmtUs(summarize(p.row).p50),
+            fmtUs(summarize(p.oneTimes).p50),
+            fmtUs(summarize(p.rowTimes).p50),
           ]),
         ),
     );
 
     // Pages a commit writes: the WAL's growth over FRAME_COMMITS commits, checkpoints off.
     const frames: (string | number)[][] = [];
-    for (const v of variants.filter((x) => x.name.endsWith('libsql'))) {
-      const file = path.join(dir, v.name.startsWith('ICM') ? 'ours-libsql.db' : 'peer-libsql.db');
+    for (const v of variants.filter((x) => x.engine === 'libsql')) {
       v.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       v.db.exec('PRAGMA wal_autocheckpoint = 0');
-      const before = statSync(`${file}-wal`).size;
+      const before = statSync(`${v.file}-wal`).size;
       for (let i = next; i < next + FRAME_COMMITS; i++) v.store(all[i], i);
       const pageSize = Number((v.db.prepare('PRAGMA page_size').get() as { page_size: number }).page_size);
-      const perCommit = (statSync(`${file}-wal`).size - Math.max(before, 32)) / (pageSize + 24) / FRAME_COMMITS;
-      frames.push([v.name.replace(/, libsql$/, ''), perCommit.toFixed(2)]);
+      const perCommit = (statSync(`${v.file}-wal`).size - Math.max(before, 32)) / (pageSize + 24) / FRAME_COMMITS;
+      frames.push([v.schema, perCommit.toFixed(2)]);
     }
     console.log('\n' + table(['schema', 'WAL frames (pages) per commit'], frames));
     for (const v of variants) v.db.close();
